@@ -1,0 +1,59 @@
+// Lint rules, including the import boundaries of docs/DESIGN.md ("may import" column).
+// A boundary is a `no-restricted-imports` pattern per folder, so a wrong import fails `npm run lint`.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import globals from 'globals';
+
+/** @param {string[]} groups @param {string} message */
+function forbid(groups, message) {
+  return { 'no-restricted-imports': ['error', { patterns: [{ group: groups, message }] }] };
+}
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'bench-results/**', 'test-results/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.node } },
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-console': 'off',
+    },
+  },
+  {
+    files: ['gateway/**/*.ts'],
+    rules: forbid(
+      ['**/electron/**', '**/renderer/**', '**/docker/**', 'electron', 'electron/*'],
+      'gateway/ runs inside the container: it may import only its own code and npm libraries.',
+    ),
+  },
+  {
+    files: ['docker/**/*.ts'],
+    rules: forbid(
+      ['**/electron/**', '**/renderer/**', 'electron', 'electron/*'],
+      'docker/ must stay Electron-free (gateway types only).',
+    ),
+  },
+  {
+    files: ['electron/host/**/*.ts'],
+    rules: forbid(
+      ['electron', 'electron/*', '**/renderer/**', '**/electron/main/**', '**/electron/preload/**'],
+      'electron/host is the app brain without Electron: use docker/ and contracts, never the electron package.',
+    ),
+  },
+  {
+    files: ['electron/preload/**/*.ts'],
+    rules: forbid(
+      ['**/docker/**', '**/gateway/**', '**/renderer/**', '**/electron/main/**'],
+      'preload exposes the typed host API only: contract types, no logic.',
+    ),
+  },
+  {
+    files: ['renderer/**/*.{ts,tsx}'],
+    rules: forbid(
+      ['**/docker/**', '**/gateway/**', '**/electron/main/**', '**/electron/host/**', 'electron', 'node:*'],
+      'renderer may import contract types and @openclaw/gateway-client/browser only.',
+    ),
+  },
+);

@@ -1,0 +1,217 @@
+/**
+ * The shape of `~/.openclaw/openclaw.json` after validation. Sections this gateway acts on are
+ * typed in depth; upstream sections it only stores (channels, hooks, ...) stay loose records so
+ * existing OpenClaw configs keep validating. Every field is optional: a missing file is valid.
+ */
+
+export interface ConfigIssue {
+  /** Dotted path of the offending value, e.g. `gateway.auth.mode` or `agents.list[1].id`; '' = the whole file. */
+  path: string;
+  message: string;
+}
+
+export type LooseObject = Record<string, unknown>;
+
+export const SECRET_REF_SOURCES = ['env', 'file', 'exec'] as const;
+export type SecretRefSource = (typeof SECRET_REF_SOURCES)[number];
+
+/** A pointer to a secret kept outside the config file. */
+export interface SecretRef {
+  source: SecretRefSource;
+  provider: string;
+  id: string;
+}
+
+/** A literal secret or a reference to one. */
+export type SecretInput = string | SecretRef;
+
+export const GATEWAY_MODES = ['local', 'remote'] as const;
+export type GatewayMode = (typeof GATEWAY_MODES)[number];
+
+export const GATEWAY_BIND_MODES = ['loopback', 'lan', 'auto', 'custom', 'tailnet'] as const;
+export type GatewayBindMode = (typeof GATEWAY_BIND_MODES)[number];
+
+export const GATEWAY_AUTH_MODES = ['none', 'token', 'password', 'trusted-proxy'] as const;
+export type GatewayAuthMode = (typeof GATEWAY_AUTH_MODES)[number];
+
+export const GATEWAY_RELOAD_MODES = ['off', 'restart', 'hot', 'hybrid'] as const;
+export type GatewayReloadMode = (typeof GATEWAY_RELOAD_MODES)[number];
+
+export const TOOL_PROFILES = ['minimal', 'coding', 'messaging', 'full'] as const;
+export type ToolProfile = (typeof TOOL_PROFILES)[number];
+
+export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+export type ConfigLogLevel = (typeof LOG_LEVELS)[number];
+
+export interface GatewayRateLimitConfig {
+  maxAttempts?: number;
+  windowMs?: number;
+  lockoutMs?: number;
+  exemptLoopback?: boolean;
+}
+
+export interface GatewayAuthConfig {
+  mode?: GatewayAuthMode;
+  token?: SecretInput;
+  password?: SecretInput;
+  rateLimit?: GatewayRateLimitConfig;
+  /** Upstream keys kept for compatibility; not interpreted by this gateway yet. */
+  allowTailscale?: boolean;
+  trustedProxy?: LooseObject;
+}
+
+export interface GatewayControlUiConfig {
+  enabled?: boolean;
+  basePath?: string;
+  root?: string;
+  allowedOrigins?: string[];
+  allowInsecureAuth?: boolean;
+  dangerouslyDisableDeviceAuth?: boolean;
+  dangerouslyAllowHostHeaderOriginFallback?: boolean;
+}
+
+export interface GatewayReloadConfig {
+  mode?: GatewayReloadMode;
+  debounceMs?: number;
+  deferralTimeoutMs?: number;
+}
+
+export interface GatewayRemoteConfig {
+  url?: string;
+  token?: SecretInput;
+  password?: SecretInput;
+  transport?: 'ssh' | 'direct';
+  tlsFingerprint?: string;
+}
+
+export interface GatewayConfig {
+  mode?: GatewayMode;
+  port?: number;
+  bind?: GatewayBindMode;
+  customBindHost?: string;
+  auth?: GatewayAuthConfig;
+  controlUi?: GatewayControlUiConfig;
+  trustedProxies?: string[];
+  allowRealIpFallback?: boolean;
+  reload?: GatewayReloadConfig;
+  remote?: GatewayRemoteConfig;
+  tls?: LooseObject;
+  /** Upstream sections accepted without deep checks. */
+  tailscale?: LooseObject;
+  http?: LooseObject;
+  tools?: LooseObject;
+  nodes?: LooseObject;
+  push?: LooseObject;
+  webchat?: LooseObject;
+  channelHealthCheckMinutes?: number;
+  channelStaleEventThresholdMinutes?: number;
+  channelMaxRestartsPerHour?: number;
+}
+
+export interface AgentModelSelection {
+  primary?: string;
+  fallbacks?: string[];
+}
+
+/** `"provider/model"` or `{ primary, fallbacks }`. */
+export type AgentModelConfig = string | AgentModelSelection;
+
+export interface AgentDefaultsConfig {
+  workspace?: string;
+  model?: AgentModelConfig;
+  thinkingDefault?: string;
+  sandbox?: LooseObject;
+  skipBootstrap?: boolean;
+  heartbeat?: LooseObject;
+  /** Upstream keys accepted without deep checks so existing configs keep loading. */
+  models?: LooseObject;
+  skills?: string[];
+  compaction?: LooseObject;
+  contextPruning?: LooseObject;
+  subagents?: LooseObject;
+  userTimezone?: string;
+  timeFormat?: string;
+  imageMaxDimensionPx?: number;
+  mediaMaxMb?: number;
+  bootstrapMaxChars?: number;
+  cliBackends?: LooseObject;
+}
+
+export interface AgentIdentityConfig {
+  name?: string;
+  theme?: string;
+  emoji?: string;
+  avatar?: string;
+}
+
+export interface AgentEntryConfig {
+  id: string;
+  default?: boolean;
+  name?: string;
+  workspace?: string;
+  agentDir?: string;
+  model?: AgentModelConfig;
+  identity?: AgentIdentityConfig;
+  tools?: LooseObject;
+  sandbox?: LooseObject;
+  thinkingDefault?: string;
+  skills?: string[];
+  groupChat?: LooseObject;
+  subagents?: LooseObject;
+  runtime?: LooseObject;
+  heartbeat?: LooseObject;
+}
+
+export interface AgentsConfig {
+  defaults?: AgentDefaultsConfig;
+  list?: AgentEntryConfig[];
+}
+
+export interface WizardConfig {
+  lastRunAt?: string;
+  lastRunVersion?: string;
+  lastRunCommit?: string;
+  lastRunCommand?: string;
+  lastRunMode?: GatewayMode;
+}
+
+export interface LoggingConfig {
+  level?: ConfigLogLevel;
+  file?: string;
+  /** Upstream uses "off" | "tools"; a boolean is accepted as shorthand. */
+  redactSensitive?: boolean | 'off' | 'tools';
+}
+
+export interface ToolsConfig extends LooseObject {
+  profile?: ToolProfile;
+}
+
+export interface OpenClawConfig {
+  $schema?: string;
+  gateway?: GatewayConfig;
+  agents?: AgentsConfig;
+  wizard?: WizardConfig;
+  logging?: LoggingConfig;
+  session?: LooseObject;
+  tools?: ToolsConfig;
+  channels?: LooseObject;
+  messages?: LooseObject;
+  commands?: LooseObject;
+  hooks?: LooseObject;
+  cron?: LooseObject;
+  models?: LooseObject;
+  plugins?: LooseObject;
+  skills?: LooseObject;
+  browser?: LooseObject;
+  talk?: LooseObject;
+  ui?: LooseObject;
+  diagnostics?: LooseObject;
+  discovery?: LooseObject;
+  canvasHost?: LooseObject;
+  web?: LooseObject;
+  update?: LooseObject;
+  auth?: LooseObject;
+  env?: LooseObject;
+  bindings?: unknown[];
+  meta?: LooseObject;
+}

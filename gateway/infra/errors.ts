@@ -1,0 +1,64 @@
+/**
+ * One error type with stable codes for the whole gateway and CLI. Adapters translate foreign
+ * errors (fs, ws, JSON5) into these; every message names the next step for the user.
+ */
+export const ErrorCode = {
+  CONFIG_INVALID: 'CONFIG_INVALID',
+  CONFIG_NOT_FOUND: 'CONFIG_NOT_FOUND',
+  CONFIG_CONFLICT: 'CONFIG_CONFLICT',
+  GATEWAY_UNCONFIGURED: 'GATEWAY_UNCONFIGURED',
+  GATEWAY_INSECURE_BIND: 'GATEWAY_INSECURE_BIND',
+  GATEWAY_PORT_IN_USE: 'GATEWAY_PORT_IN_USE',
+  GATEWAY_UNREACHABLE: 'GATEWAY_UNREACHABLE',
+  LOCK_TIMEOUT: 'LOCK_TIMEOUT',
+  STATE_WRITE_FAILED: 'STATE_WRITE_FAILED',
+  INVALID_ARGUMENT: 'INVALID_ARGUMENT',
+  NOT_FOUND: 'NOT_FOUND',
+  PAIRING_NOT_FOUND: 'PAIRING_NOT_FOUND',
+  DEVICE_NOT_FOUND: 'DEVICE_NOT_FOUND',
+  REQUEST_FAILED: 'REQUEST_FAILED',
+  TIMEOUT: 'TIMEOUT',
+  INTERNAL: 'INTERNAL',
+} as const;
+
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+export interface OpenClawErrorOptions {
+  cause?: unknown;
+  details?: Record<string, unknown>;
+  /** Process exit code the CLI uses for this error (defaults to 1). */
+  exitCode?: number;
+}
+
+export class OpenClawError extends Error {
+  readonly code: ErrorCode;
+  readonly details: Record<string, unknown> | undefined;
+  readonly exitCode: number;
+
+  constructor(code: ErrorCode, message: string, options: OpenClawErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'OpenClawError';
+    this.code = code;
+    this.details = options.details;
+    this.exitCode = options.exitCode ?? 1;
+  }
+}
+
+export function isOpenClawError(value: unknown, code?: ErrorCode): value is OpenClawError {
+  return value instanceof OpenClawError && (code === undefined || value.code === code);
+}
+
+/** Narrow an unknown thrown value to a message without losing non-Error throws. */
+export function errorMessage(value: unknown): string {
+  if (value instanceof Error) return value.message;
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+/** Node system errors carry a string `code` (ENOENT, EACCES, ...). */
+export function systemErrorCode(value: unknown): string | undefined {
+  if (value && typeof value === 'object' && 'code' in value) {
+    const code = (value as { code: unknown }).code;
+    return typeof code === 'string' ? code : undefined;
+  }
+  return undefined;
+}

@@ -1,0 +1,241 @@
+/**
+ * The gateway's RPC methods. Params are validated by the protocol package's validators (named per
+ * handler) before a handler runs; scopes are checked by the connection before that.
+ */
+import JSON5 from 'json5';
+import { ErrorCode, OpenClawError } from '../infra/errors.js';
+import { REDACTED_PLACEHOLDER, redactConfigForClient, restoreRedactedSecrets } from '../config/config-redact.js';
+import { patchConfig, writeConfigRaw, type ConfigSnapshot } from '../config/config-store.js';
+import type { Env, StatePaths } from '../config/paths.js';
+import { toClientView, toPendingView, type PairingStore } from '../pairing/pairing-store.js';
+import type { MethodHandler } from '../server/gateway-server.js';
+import type { PresenceEntry } from '../server/types.js';
+import { tailLogFile } from './log-file.js';
+import { readAgentSessions } from './sessions-index.js';
+
+export interface MethodDeps {
+  paths: StatePaths;
+  env: Env;
+  serverVersion: string;
+  config(): ConfigSnapshot;
+  /** Re-read the config after a write so the running gateway applies it at once. */
+  reloadConfig(): Promise<ConfigSnapshot>;
+  pairing: PairingStore;
+  presence(): PresenceEntry[];
+  health(): Promise<Record<string, unknown>>;
+  status(): Promise<Record<string, unknown>>;
+  logFile(): string;
+  agents(): AgentSummary[];
+  /** Close live sessions of a device whose token was revoked or that was removed. */
+  disconnectDevice(deviceId: string, role?: string): void;
+}
+
+export interface AgentSummary {
+  id: string;
+  name?: string;
+  workspace?: string;
+  identity?: Record<string, string>;
+  isDefault: boolean;
+}
+
+interface Params {
+  [key: string]: unknown;
+}
+
+function asParams(value: unknown): Params {
+  return value && typeof value === 'object' ? (value as Params) : {};
+}
+
+/** Secret values present in a parsed config, for scrubbing the raw JSON5 text. */
+function collectSecretStrings(parsed: unknown, redacted: unknown, out: string[] = []): string[] {
+  if (typeof parsed === 'string') {
+    if (redacted === REDACTED_PLACEHOLDER && parsed.length > 0) out.push(parsed);
+    return out;
+  }
+  if (parsed && typeof parsed === 'object' && redacted && typeof redacted === 'object') {
+    for (const [key, value] of Object.entries(parsed)) {
+      collectSecretStrings(value, (redacted as Record<string, unknown>)[key], out);
+    }
+  }
+  return out;
+}
+
+export function redactRawConfig(raw: string, parsed: unknown): string {
+  const secrets = collectSecretStrings(parsed, redactConfigForClient(parsed));
+  let out = raw;
+  for (const secret of secrets.sort((a, b) => b.length - a.length)) out = out.split(secret).join(REDACTED_PLACEHOLDER);
+  return out;
+}
+
+function clientConfigView(snapshot: ConfigSnapshot): Record<string, unknown> {
+  return {
+    path: snapshot.path,
+    exists: snapshot.exists,
+    raw: snapshot.raw === null ? null : redactRawConfig(snapshot.raw, snapshot.parsed),
+    parsed: redactConfigForClient(snapshot.parsed),
+    valid: snapshot.valid,
+    config: redactConfigForClient(snapshot.config),
+    hash: snapshot.hash,
+    issues: snapshot.issues,
+    warnings: [],
+    legacyIssues: [],
+  };
+}
+
+function parseClientDocument(raw: string, what: string): unknown {
+  try {
+    return JSON5.parse(raw);
+  } catch (err) {
+    throw new OpenClawError(ErrorCode.CONFIG_INVALID, `${what} is not valid JSON5: ${(err as Error).message}`);
+  }
+}
+
+export function createMethodTable(deps: MethodDeps): Map<string, MethodHandler> {
+  const table = new Map<string, MethodHandler>();
+  const add = (name: string, handler: MethodHandler) => table.set(name, handler);
+
+  add('health', { handle: () => deps.health() });
+  add('status', { handle: () => deps.status() });
+  add('system-presence', { handle: () => deps.presence() });
+
+  add('config.get', {
+    validator: 'validateConfigGetParams',
+    handle: () => clientConfigView(deps.config()),
+  });
+  add('config.set', {
+    validator: 'validateConfigSetParams',
+    handle: async (raw) => {
+      const params = asParams(raw);
+      let text = String(params.raw);
+      // A UI that loaded the redacted view sends the placeholders back; keep the real secrets.
+      if (text.includes(REDACTED_PLACEHOLDER)) {
+        const doc = parseClientDocument(text, 'config');
+        text = `${JSON.stringify(restoreRedactedSecrets(doc, deps.config().parsed), null, 2)}\n`;
+      }
+      await writeConfigRaw(deps.paths, text, { baseHash: optionalString(params.baseHash), env: deps.env });
+      const next = await deps.reloadConfig();
+      return { ok: true, ...clientConfigView(next) };
+    },
+  });
+  add('config.patch', {
+    validator: 'validateConfigPatchParams',
+    handle: async (raw) => {
+      const params = asParams(raw);
+      const patch = restoreRedactedSecrets(parseClientDocument(String(params.raw), 'config patch'), deps.config().parsed);
+      await patchConfig(deps.paths, patch, { baseHash: optionalString(params.baseHash), env: deps.env });
+      const next = await deps.reloadConfig();
+      return { ok: true, ...clientConfigView(next) };
+    },
+  });
+
+  add('device.pair.list', {
+    validator: 'validateDevicePairListParams',
+    handle: async () => ({
+      pending: (await deps.pairing.listPending()).map(toPendingView),
+      paired: (await deps.pairing.listPaired()).map(toClientView),
+    }),
+  });
+  add('device.pair.approve', {
+    validator: 'validateDevicePairApproveParams',
+    handle: async (raw) => {
+      const result = await deps.pairing.approve(String(asParams(raw).requestId), { approvedVia: 'operator' });
+      return { requestId: result.request.requestId, device: result.device };
+    },
+  });
+  add('device.pair.reject', {
+    validator: 'validateDevicePairRejectParams',
+    handle: async (raw) => {
+      const result = await deps.pairing.reject(String(asParams(raw).requestId));
+      return { ...result, decision: 'rejected' };
+    },
+  });
+  add('device.pair.remove', {
+    validator: 'validateDevicePairRemoveParams',
+    handle: async (raw) => {
+      const result = await deps.pairing.remove(String(asParams(raw).deviceId));
+      deps.disconnectDevice(result.deviceId);
+      return { ...result, removed: true };
+    },
+  });
+  add('device.token.rotate', {
+    validator: 'validateDeviceTokenRotateParams',
+    handle: async (raw) => {
+      const params = asParams(raw);
+      const scopes = Array.isArray(params.scopes) ? params.scopes.map(String) : undefined;
+      const issued = await deps.pairing.rotateToken(String(params.deviceId), String(params.role), scopes);
+      deps.disconnectDevice(String(params.deviceId), String(params.role));
+      return { deviceId: String(params.deviceId), ...issued };
+    },
+  });
+  add('device.token.revoke', {
+    validator: 'validateDeviceTokenRevokeParams',
+    handle: async (raw) => {
+      const params = asParams(raw);
+      const result = await deps.pairing.revokeToken(String(params.deviceId), String(params.role));
+      deps.disconnectDevice(String(params.deviceId), String(params.role));
+      return result;
+    },
+  });
+
+  add('agents.list', {
+    validator: 'validateAgentsListParams',
+    handle: () => {
+      const agents = deps.agents();
+      const defaultId = agents.find((a) => a.isDefault)?.id ?? 'main';
+      return {
+        defaultId,
+        mainKey: 'main',
+        scope: 'per-sender',
+        agents: agents.map(({ id, name, workspace, identity }) => ({ id, name, workspace, identity })),
+      };
+    },
+  });
+  add('sessions.list', {
+    validator: 'validateSessionsListParams',
+    handle: async (raw) => {
+      const params = asParams(raw);
+      const limit = typeof params.limit === 'number' ? Math.min(Math.max(params.limit, 1), 1000) : 200;
+      const agentFilter = optionalString(params.agentId);
+      const search = optionalString(params.search)?.toLowerCase();
+      const activeMinutes = typeof params.activeMinutes === 'number' ? params.activeMinutes : undefined;
+      const now = Date.now();
+      const all = [];
+      let firstPath = '';
+      for (const agent of deps.agents()) {
+        if (agentFilter && agent.id !== agentFilter) continue;
+        const { path, rows } = await readAgentSessions(deps.paths, agent.id);
+        firstPath ||= path;
+        all.push(...rows);
+      }
+      const filtered = all
+        .filter((row) => !search || row.key.toLowerCase().includes(search) || row.label?.toLowerCase().includes(search))
+        .filter((row) => activeMinutes === undefined || (row.updatedAt !== null && now - row.updatedAt <= activeMinutes * 60_000))
+        .sort((a, b) => (b.updatedAt ?? 0) - (a.updatedAt ?? 0));
+      return {
+        ts: now,
+        path: firstPath,
+        count: filtered.length,
+        defaults: { modelProvider: null, model: null, contextTokens: null },
+        sessions: filtered.slice(0, limit),
+      };
+    },
+  });
+
+  add('logs.tail', {
+    validator: 'validateLogsTailParams',
+    handle: (raw) => {
+      const params = asParams(raw);
+      return tailLogFile(deps.logFile(), {
+        cursor: typeof params.cursor === 'number' ? params.cursor : undefined,
+        limit: typeof params.limit === 'number' ? params.limit : undefined,
+        maxBytes: typeof params.maxBytes === 'number' ? params.maxBytes : undefined,
+      });
+    },
+  });
+
+  return table;
+}
+
+function optionalString(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}

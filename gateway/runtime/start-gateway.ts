@@ -1,0 +1,323 @@
+/**
+ * Composition root of `openclaw gateway run`: load and guard the config, open the log, wire the
+ * pairing store, methods and server, hot-reload config changes, and stop gracefully.
+ */
+import { randomBytes } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadConfigSnapshot, patchConfig, type ConfigSnapshot } from '../config/config-store.js';
+import { watchConfig } from '../config/config-watcher.js';
+import type { OpenClawConfig } from '../config/config-types.js';
+import { resolveStatePaths, type Env, type StatePaths } from '../config/paths.js';
+import { DisposableStore, toDisposable } from '../infra/disposable.js';
+import { ErrorCode, OpenClawError, errorMessage } from '../infra/errors.js';
+import { createLogger, jsonLineSink, type Logger, type LogLevel } from '../infra/logger.js';
+import { DEFAULT_PENDING_TTL_MS, PairingStore, type PairingEvent } from '../pairing/pairing-store.js';
+import { GatewayServer } from '../server/gateway-server.js';
+import type { ClientSession } from '../server/types.js';
+import { createMethodTable, type AgentSummary } from './methods.js';
+import { LogFile, defaultLogFile } from './log-file.js';
+import { watchPairingFiles } from './pairing-watcher.js';
+import { bindHostFor, deriveRuntimeSettings, isLoopbackBind, type GatewayRunFlags, type ResolvedRuntime } from './runtime-settings.js';
+import { readAgentSessions } from './sessions-index.js';
+import { GATEWAY_VERSION } from './version.js';
+
+/** Exit code for an invalid config (systemd units use RestartPreventExitStatus=78). */
+export const EXIT_CONFIG_INVALID = 78;
+
+export interface StartGatewayOptions {
+  env?: Env;
+  flags?: GatewayRunFlags;
+  allowUnconfigured?: boolean;
+  logLevel?: LogLevel;
+  /** Also write records here (default: JSON lines on stderr). */
+  consoleSink?: ((line: string) => void) | null;
+  controlUiRoot?: string;
+  handshakeTimeoutMs?: number;
+  tickIntervalMs?: number;
+  logFile?: string;
+}
+
+export interface RunningGateway {
+  readonly address: AddressInfo;
+  readonly url: string;
+  readonly paths: StatePaths;
+  readonly server: GatewayServer;
+  readonly logger: Logger;
+  runtime(): ResolvedRuntime;
+  stop(reason?: string): Promise<void>;
+}
+
+function defaultControlUiRoot(): string {
+  // The bundle lives at dist/gateway/openclaw.mjs with the UI at dist/control-ui.
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  const candidates = [path.resolve(here, '../control-ui'), path.resolve(here, '../../dist/control-ui')];
+  return candidates[0]!;
+}
+
+function configuredAgents(config: OpenClawConfig): AgentSummary[] {
+  const list = config.agents?.list ?? [];
+  if (list.length === 0) return [{ id: 'main', isDefault: true, workspace: config.agents?.defaults?.workspace }];
+  const explicitDefault = list.find((a) => a.default)?.id ?? list[0]!.id;
+  return list.map((a) => ({
+    id: a.id,
+    name: a.name,
+    workspace: a.workspace ?? config.agents?.defaults?.workspace,
+    identity: a.identity as Record<string, string> | undefined,
+    isDefault: a.id === explicitDefault,
+  }));
+}
+
+function formatIssues(snapshot: ConfigSnapshot): string {
+  return snapshot.issues.map((issue) => `  - ${issue.path || '(root)'}: ${issue.message}`).join('\n');
+}
+
+export async function startGateway(options: StartGatewayOptions = {}): Promise<RunningGateway> {
+  const env = options.env ?? process.env;
+  const paths = resolveStatePaths(env);
+  let snapshot = await loadConfigSnapshot(paths, env);
+
+  if (!snapshot.valid) {
+    throw new OpenClawError(
+      ErrorCode.CONFIG_INVALID,
+      `Config ${snapshot.path} is invalid:\n${formatIssues(snapshot)}\nFix these entries (or run \`openclaw config unset <path>\`) and start again.`,
+      { exitCode: EXIT_CONFIG_INVALID, details: { issues: snapshot.issues } },
+    );
+  }
+  if (!options.allowUnconfigured) {
+    if (!snapshot.exists) {
+      throw new OpenClawError(
+        ErrorCode.GATEWAY_UNCONFIGURED,
+        'Missing config. Run `openclaw onboard --non-interactive --accept-risk --mode local` or set gateway.mode=local (or pass --allow-unconfigured).',
+        { exitCode: EXIT_CONFIG_INVALID },
+      );
+    }
+    if (snapshot.config.gateway?.mode !== 'local') {
+      throw new OpenClawError(
+        ErrorCode.GATEWAY_UNCONFIGURED,
+        `Gateway start blocked: set gateway.mode=local (current: ${snapshot.config.gateway?.mode ?? 'unset'}) or pass --allow-unconfigured.`,
+        { exitCode: EXIT_CONFIG_INVALID },
+      );
+    }
+  }
+
+  const flags = options.flags ?? {};
+  let runtime = deriveRuntimeSettings(snapshot.config, env, flags);
+  if (runtime.base.issues.length > 0) {
+    throw new OpenClawError(
+      ErrorCode.CONFIG_INVALID,
+      `Gateway settings are not usable:\n${runtime.base.issues.map((i) => `  - ${i.path}: ${i.message}`).join('\n')}`,
+      { exitCode: EXIT_CONFIG_INVALID },
+    );
+  }
+  const loopback = isLoopbackBind(runtime.settings.bind, runtime.customBindHost);
+  const auth = runtime.settings.auth;
+  const hasSecret = (auth.mode === 'token' && auth.token) || (auth.mode === 'password' && auth.password);
+  if (!loopback && !hasSecret) {
+    throw new OpenClawError(
+      ErrorCode.GATEWAY_INSECURE_BIND,
+      `Refusing to bind the gateway to ${bindHostFor(runtime.settings.bind, runtime.customBindHost)} without auth. Set OPENCLAW_GATEWAY_TOKEN (or gateway.auth.token), or use --bind loopback.`,
+      { exitCode: EXIT_CONFIG_INVALID },
+    );
+  }
+
+  const logFile = new LogFile(options.logFile ?? snapshot.config.logging?.file ?? defaultLogFile());
+  await logFile.open();
+  const consoleSink = options.consoleSink === null ? undefined : options.consoleSink ?? undefined;
+  const stderr = jsonLineSink(process.stderr);
+  const logger = createLogger({
+    level: options.logLevel ?? snapshot.config.logging?.level ?? 'info',
+    secrets: () => [runtime.settings.auth.token, runtime.settings.auth.password].filter((s): s is string => Boolean(s)),
+    sink: (record) => {
+      logFile.sink()(record);
+      if (consoleSink) consoleSink(JSON.stringify(record));
+      else if (options.consoleSink !== null) stderr(record);
+    },
+  });
+
+  if (auth.mode === 'token' && !auth.token) {
+    // Loopback only (non-loopback refused above): mint one and persist it, so the gateway is never
+    // reachable without a secret; the token itself never reaches a log.
+    const token = randomBytes(24).toString('hex');
+    try {
+      await patchConfig(paths, { gateway: { auth: { token } } }, { env });
+      snapshot = await loadConfigSnapshot(paths, env);
+      runtime = deriveRuntimeSettings(snapshot.config, env, flags);
+      logger.warn('Gateway auth token was missing. Generated a new token and saved it to config (gateway.auth.token).');
+    } catch (err) {
+      runtime.settings.auth.token = token;
+      logger.warn('Gateway auth token was missing. Generated a runtime-only token (could not save it to config).', {
+        error: errorMessage(err),
+      });
+    }
+  }
+
+  const disposables = new DisposableStore();
+  const emitted = new Set<string>();
+  let server: GatewayServer | undefined;
+  const onPairingEvent = (event: PairingEvent) => {
+    const key = `${event.event}:${event.payload.requestId}`;
+    if (emitted.has(key)) return;
+    emitted.add(key);
+    if (emitted.size > 2000) emitted.delete(emitted.values().next().value as string);
+    server?.broadcast(event.event, event.payload);
+  };
+  const pairing = new PairingStore(paths, { onEvent: onPairingEvent });
+
+  const agents = () => configuredAgents(snapshot.config);
+  let healthCache: { at: number; value: Record<string, unknown> } | undefined;
+  const health = async (): Promise<Record<string, unknown>> => {
+    if (healthCache && Date.now() - healthCache.at < 5_000) return healthCache.value;
+    const started = Date.now();
+    const list = agents();
+    const defaultAgent = list.find((a) => a.isDefault) ?? list[0]!;
+    const { path: sessionsPath, rows } = await readAgentSessions(paths, defaultAgent.id);
+    const value = {
+      ok: true as const,
+      ts: Date.now(),
+      durationMs: Date.now() - started,
+      defaultAgentId: defaultAgent.id,
+      sessions: {
+        path: sessionsPath,
+        count: rows.length,
+        recent: rows.slice(0, 5).map((r) => ({ key: r.key, updatedAt: r.updatedAt, age: r.updatedAt === null ? null : Date.now() - r.updatedAt })),
+      },
+    };
+    healthCache = { at: Date.now(), value };
+    return value;
+  };
+
+  const methods = createMethodTable({
+    paths,
+    env,
+    serverVersion: GATEWAY_VERSION,
+    config: () => snapshot,
+    reloadConfig: async () => {
+      await applySnapshot(await loadConfigSnapshot(paths, env), 'rpc');
+      return snapshot;
+    },
+    pairing,
+    presence: () => server?.presence() ?? [],
+    health,
+    status: async () => {
+      const [pending, paired] = await Promise.all([pairing.listPending(), pairing.listPaired()]);
+      return {
+        version: GATEWAY_VERSION,
+        uptimeMs: server?.uptimeMs ?? 0,
+        pid: process.pid,
+        node: process.versions.node,
+        gateway: {
+          port: runtime.settings.port,
+          bind: runtime.settings.bind,
+          authMode: runtime.settings.auth.mode,
+          listening: `${address.address}:${address.port}`,
+        },
+        connections: server?.connectionCount ?? 0,
+        presence: server?.presence().length ?? 0,
+        pairing: { pending: pending.length, paired: paired.length },
+        config: { path: snapshot.path, exists: snapshot.exists, valid: snapshot.valid, hash: snapshot.hash },
+        stateDir: paths.stateDir,
+      };
+    },
+    logFile: () => logFile.file,
+    agents,
+    disconnectDevice: (deviceId, role) => server?.disconnectDevice(deviceId, role),
+  });
+
+  server = new GatewayServer({
+    logger,
+    pairing,
+    serverVersion: GATEWAY_VERSION,
+    settings: () => runtime.settings,
+    methods,
+    controlUiRoot: () => runtime.settings.controlUi.root ?? options.controlUiRoot ?? defaultControlUiRoot(),
+    snapshot: async (session: ClientSession) => {
+      const list = agents();
+      const defaultAgentId = list.find((a) => a.isDefault)?.id ?? 'main';
+      const admin = session.scopes.includes('operator.admin');
+      return {
+        health: await health(),
+        sessionDefaults: { defaultAgentId, mainKey: 'main', mainSessionKey: `agent:${defaultAgentId}:main`, scope: 'per-sender' },
+        authMode: runtime.settings.auth.mode,
+        ...(admin ? { configPath: snapshot.path, stateDir: paths.stateDir } : {}),
+      };
+    },
+    handshakeTimeoutMs: options.handshakeTimeoutMs,
+    tickIntervalMs: options.tickIntervalMs,
+  });
+
+  async function applySnapshot(next: ConfigSnapshot, source: string): Promise<void> {
+    if (next.hash === snapshot.hash && source !== 'rpc') return;
+    if (!next.valid) {
+      logger.warn('config change ignored: the new config is invalid; the gateway keeps the previous one', {
+        issues: next.issues.map((i) => `${i.path}: ${i.message}`),
+      });
+      return;
+    }
+    const nextRuntime = deriveRuntimeSettings(next.config, env, flags);
+    if (nextRuntime.base.issues.length > 0) {
+      logger.warn('config change ignored: gateway settings are not usable', { issues: nextRuntime.base.issues });
+      return;
+    }
+    const restartNeeded =
+      nextRuntime.settings.port !== runtime.settings.port || nextRuntime.settings.bind !== runtime.settings.bind;
+    snapshot = next;
+    runtime = nextRuntime;
+    healthCache = undefined;
+    server?.settingsChanged();
+    server?.broadcast('config.changed', { hash: next.hash, source });
+    logger.info('config reloaded', { source });
+    if (restartNeeded) logger.warn('gateway.port / gateway.bind changed: restart the gateway to apply them');
+  }
+
+  const address = await server.listen(runtime.settings.port, bindHostFor(runtime.settings.bind, runtime.customBindHost));
+  const reloadMode = runtime.base.reload.mode;
+  if (reloadMode !== 'off') {
+    disposables.add(
+      watchConfig(
+        paths,
+        env,
+        (next) => {
+          void applySnapshot(next, 'file').catch((err: unknown) => logger.error('config reload failed', { error: errorMessage(err) }));
+        },
+        { debounceMs: runtime.base.reload.debounceMs },
+      ),
+    );
+  }
+  // Approvals done by another process (the CLI container, the desktop app) reach clients too.
+  disposables.add(
+    watchPairingFiles(pairing, { ...paths, pendingTtlMs: DEFAULT_PENDING_TTL_MS }, onPairingEvent),
+  );
+  disposables.add(toDisposable(() => void logFile.close()));
+
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const url = `ws://${host}:${address.port}`;
+  logger.info(`listening on ${url} (PID ${process.pid})`, { version: GATEWAY_VERSION, bind: runtime.settings.bind });
+
+  let stopping: Promise<void> | undefined;
+  return {
+    address,
+    url,
+    paths,
+    server,
+    logger,
+    runtime: () => runtime,
+    stop(reason = 'gateway stopping') {
+      stopping ??= (async () => {
+        logger.info('shutting down', { reason });
+        await server!.close(reason);
+        disposables.dispose();
+        await logFile.close();
+      })();
+      return stopping;
+    },
+  };
+}
+
+/** Used by tests and the bench to make a state dir with a ready local config. */
+export async function writeLocalConfig(paths: StatePaths, config: Record<string, unknown>): Promise<void> {
+  await fs.mkdir(paths.stateDir, { recursive: true, mode: 0o700 });
+  await fs.writeFile(paths.configPath, JSON.stringify(config, null, 2), { mode: 0o600 });
+}

@@ -1,0 +1,417 @@
+/**
+ * The gateway's network face: one HTTP server for probes and the Control UI, the WebSocket upgrade
+ * on the same port (origin gate before the 101), connection bookkeeping, broadcasts, ticks, the
+ * ping heartbeat and graceful shutdown. The app factory stays apart from `listen` so tests can run
+ * it on an ephemeral port.
+ */
+import http, { type IncomingMessage } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { WebSocketServer } from 'ws';
+import { ErrorCode, OpenClawError, errorMessage, systemErrorCode } from '../infra/errors.js';
+import type { Logger } from '../infra/logger.js';
+import type { PairingStore } from '../pairing/pairing-store.js';
+import { GatewayConnection, type ConnectionHost, type HelloAuth } from './connection.js';
+import { handleHttpRequest, SECURITY_HEADERS } from './http-routes.js';
+import { resolveClientAddress } from './net.js';
+import { checkOrigin } from './origin.js';
+import {
+  DEFAULT_HANDSHAKE_TIMEOUT_MS,
+  MAX_BUFFERED_BYTES,
+  MAX_PAYLOAD_BYTES,
+  PROTOCOL_VERSION,
+  TICK_INTERVAL_MS,
+  loadProtocolValidators,
+  type ProtocolValidators,
+} from './protocol.js';
+import { AuthRateLimiter } from './rate-limit.js';
+import { hasScope } from './scopes.js';
+import type { ClientSession, GatewayRuntimeSettings, PresenceEntry } from './types.js';
+
+export interface MethodHandler {
+  /** Name of the `@openclaw/gateway-protocol` params validator, when the method has one. */
+  validator?: keyof ProtocolValidators;
+  handle(params: unknown, session: ClientSession): Promise<unknown> | unknown;
+}
+
+export interface GatewayServerOptions {
+  logger: Logger;
+  pairing: PairingStore;
+  serverVersion: string;
+  settings: () => GatewayRuntimeSettings;
+  methods: ReadonlyMap<string, MethodHandler>;
+  /** Snapshot parts owned by the runtime (health, session defaults, paths). */
+  snapshot: (session: ClientSession) => Promise<Record<string, unknown>>;
+  controlUiRoot: () => string;
+  assistantName?: () => string;
+  handshakeTimeoutMs?: number;
+  tickIntervalMs?: number;
+}
+
+/** Events every authenticated socket gets; others need a scope. */
+const EVENT_SCOPES: Record<string, string | undefined> = {
+  'device.pair.requested': 'operator.pairing',
+  'device.pair.resolved': 'operator.pairing',
+  'config.changed': 'operator.admin',
+};
+
+export const GATEWAY_EVENTS = [
+  'connect.challenge',
+  'tick',
+  'presence',
+  'health',
+  'shutdown',
+  'device.pair.requested',
+  'device.pair.resolved',
+  'config.changed',
+];
+
+export class GatewayServer {
+  readonly http: http.Server;
+  private readonly wss: WebSocketServer;
+  private readonly connections = new Set<GatewayConnection>();
+  private readonly attached = new Set<GatewayConnection>();
+  private readonly limiter: AuthRateLimiter;
+  private readonly host: ConnectionHost;
+  private readonly startedAt = Date.now();
+  private validators: ProtocolValidators | undefined;
+  private generation = 0;
+  private lastAuthFingerprint: string;
+  private presenceVersion = 1;
+  private healthVersion = 1;
+  private tickTimer: NodeJS.Timeout | undefined;
+  private heartbeatTimer: NodeJS.Timeout | undefined;
+  private readonly inflight = new Set<Promise<unknown>>();
+  private closing = false;
+
+  constructor(private readonly options: GatewayServerOptions) {
+    const initial = options.settings();
+    this.lastAuthFingerprint = authFingerprint(initial);
+    this.limiter = new AuthRateLimiter(initial.rateLimit);
+    this.http = http.createServer({ maxHeaderSize: 16 * 1024 }, (req, res) => {
+      handleHttpRequest(req, res, {
+        ready: () => this.isReady(),
+        controlUi: () => {
+          const s = options.settings();
+          return { enabled: s.controlUi.enabled, root: options.controlUiRoot(), basePath: s.controlUi.basePath };
+        },
+        serverVersion: options.serverVersion,
+        assistantName: options.assistantName ?? (() => 'OpenClaw'),
+      }).catch((err: unknown) => {
+        options.logger.error('http handler failed', { error: errorMessage(err) });
+        if (!res.headersSent) res.writeHead(500, SECURITY_HEADERS);
+        res.end();
+      });
+    });
+    // Slowloris and header floods: keep Node's timeouts finite and headers bounded.
+    this.http.headersTimeout = 10_000;
+    this.http.requestTimeout = 30_000;
+    this.http.keepAliveTimeout = 5_000;
+    this.http.maxHeadersCount = 100;
+    this.wss = new WebSocketServer({
+      noServer: true,
+      maxPayload: MAX_PAYLOAD_BYTES,
+      perMessageDeflate: false,
+      maxFragments: 1024,
+      maxBufferedChunks: 4096,
+    } as ConstructorParameters<typeof WebSocketServer>[0]);
+    this.http.on('upgrade', (req, socket, head) => this.onUpgrade(req, socket as Socket, head));
+
+    const self = this;
+    this.host = {
+      logger: options.logger,
+      pairing: options.pairing,
+      limiter: this.limiter,
+      serverVersion: options.serverVersion,
+      handshakeTimeoutMs: options.handshakeTimeoutMs ?? envHandshakeTimeout() ?? DEFAULT_HANDSHAKE_TIMEOUT_MS,
+      settings: options.settings,
+      authGeneration: () => self.currentAuthGeneration(),
+      validators: () => self.loadValidators(),
+      features: () => ({ methods: [...options.methods.keys()], events: GATEWAY_EVENTS }),
+      buildHello: (session, auth) => self.buildHello(session, auth),
+      dispatch: (session, method, params) => self.dispatch(session, method, params),
+      attach: (connection) => self.attach(connection),
+      detach: (connection) => self.detach(connection),
+    };
+  }
+
+  /** Listen, then warm up the protocol validators in the background (liveness before readiness). */
+  async listen(port: number, hostname: string): Promise<AddressInfo> {
+    await new Promise<void>((resolve, reject) => {
+      const onError = (err: Error) => {
+        this.http.off('listening', onListening);
+        const code = systemErrorCode(err);
+        if (code === 'EADDRINUSE') {
+          reject(
+            new OpenClawError(
+              ErrorCode.GATEWAY_PORT_IN_USE,
+              `Port ${port} on ${hostname} is already in use (another gateway instance is already listening?). Stop it or pass --port.`,
+              { cause: err },
+            ),
+          );
+        } else reject(err);
+      };
+      const onListening = () => {
+        this.http.off('error', onError);
+        resolve();
+      };
+      this.http.once('error', onError);
+      this.http.once('listening', onListening);
+      this.http.listen(port, hostname);
+    });
+    void this.loadValidators().catch((err: unknown) =>
+      this.options.logger.error('protocol validators failed to load', { error: errorMessage(err) }),
+    );
+    this.tickTimer = setInterval(() => this.broadcast('tick', { ts: Date.now() }), this.options.tickIntervalMs ?? TICK_INTERVAL_MS);
+    this.tickTimer.unref();
+    this.heartbeatTimer = setInterval(() => {
+      for (const connection of this.connections) connection.heartbeat();
+    }, this.options.tickIntervalMs ?? TICK_INTERVAL_MS);
+    this.heartbeatTimer.unref();
+    return this.http.address() as AddressInfo;
+  }
+
+  isReady(): boolean {
+    return this.validators !== undefined && !this.closing;
+  }
+
+  get connectionCount(): number {
+    return this.connections.size;
+  }
+
+  get uptimeMs(): number {
+    return Date.now() - this.startedAt;
+  }
+
+  /** Settings changed (hot reload): re-key the limiter and detect a rotated shared secret. */
+  settingsChanged(): void {
+    const settings = this.options.settings();
+    this.limiter.update(settings.rateLimit);
+    const fingerprint = authFingerprint(settings);
+    if (fingerprint !== this.lastAuthFingerprint) {
+      this.lastAuthFingerprint = fingerprint;
+      this.generation += 1;
+      // Sessions that proved the old secret are closed now, not at their next frame.
+      for (const connection of this.attached) {
+        const session = connection.clientSession;
+        if (session && (session.authMethod === 'token' || session.authMethod === 'password')) {
+          connection.close(4001, 'gateway auth changed');
+        }
+      }
+    }
+  }
+
+  presence(): PresenceEntry[] {
+    const entries: PresenceEntry[] = [];
+    for (const connection of this.attached) {
+      const s = connection.clientSession;
+      if (!s || s.clientMode === 'cli' || s.clientMode === 'probe') continue;
+      entries.push({
+        ip: s.clientIp,
+        version: s.clientVersion,
+        platform: s.platform,
+        deviceFamily: s.deviceFamily,
+        mode: s.clientMode,
+        ts: Date.now(),
+        onlineSince: s.connectedAtMs,
+        deviceId: s.deviceId,
+        roles: [s.role],
+        scopes: s.scopes,
+        instanceId: s.instanceId,
+        text: s.displayName ?? s.clientId,
+      });
+    }
+    return entries;
+  }
+
+  stateVersion(): { presence: number; health: number } {
+    return { presence: this.presenceVersion, health: this.healthVersion };
+  }
+
+  /** Deliver an event to every attached session allowed to see it. */
+  broadcast(event: string, payload: unknown): void {
+    const required = EVENT_SCOPES[event];
+    for (const connection of this.attached) {
+      const session = connection.clientSession;
+      if (!session) continue;
+      if (required && !(session.role === 'operator' && hasScope(session.scopes, required))) continue;
+      connection.sendEvent(event, payload, { stateVersion: this.stateVersion() });
+    }
+  }
+
+  /** Close live sessions of a device (token revoked or rotated, device removed). */
+  disconnectDevice(deviceId: string, role?: string): void {
+    for (const connection of this.attached) {
+      const session = connection.clientSession;
+      if (session?.deviceId === deviceId && (role === undefined || session.role === role)) {
+        connection.close(1008, 'device token revoked');
+      }
+    }
+  }
+
+  healthChanged(health: unknown): void {
+    this.healthVersion += 1;
+    this.broadcast('health', health);
+  }
+
+  /** Broadcast `shutdown`, stop accepting, let in-flight requests finish, then close sockets. */
+  async close(reason = 'gateway stopping', restartExpectedMs?: number, graceMs = 3000): Promise<void> {
+    if (this.closing) return;
+    this.closing = true;
+    this.broadcast('shutdown', restartExpectedMs === undefined ? { reason } : { reason, restartExpectedMs });
+    clearInterval(this.tickTimer);
+    clearInterval(this.heartbeatTimer);
+    const stopListening = new Promise<void>((resolve) => this.http.close(() => resolve()));
+    const deadline = new Promise((resolve) => setTimeout(resolve, graceMs).unref());
+    await Promise.race([Promise.allSettled([...this.inflight]), deadline]);
+    for (const connection of this.connections) connection.close(1012, 'service restart');
+    await Promise.race([
+      new Promise((resolve) => setTimeout(resolve, 250).unref()),
+      Promise.resolve().then(() => {
+        if (this.connections.size === 0) return;
+        return new Promise<void>((resolve) => {
+          const check = setInterval(() => {
+            if (this.connections.size === 0) {
+              clearInterval(check);
+              resolve();
+            }
+          }, 10);
+          check.unref();
+        });
+      }),
+    ]);
+    for (const client of this.wss.clients) client.terminate();
+    this.wss.close();
+    this.http.closeAllConnections();
+    await Promise.race([stopListening, deadline]);
+  }
+
+  private currentAuthGeneration(): number {
+    const fingerprint = authFingerprint(this.options.settings());
+    if (fingerprint !== this.lastAuthFingerprint) this.settingsChanged();
+    return this.generation;
+  }
+
+  private async loadValidators(): Promise<ProtocolValidators> {
+    if (this.validators) return this.validators;
+    this.validators = await loadProtocolValidators();
+    return this.validators;
+  }
+
+  private onUpgrade(req: IncomingMessage, socket: Socket, head: Buffer): void {
+    socket.on('error', () => socket.destroy());
+    if (this.closing) {
+      rejectUpgrade(socket, 503, 'gateway is shutting down');
+      return;
+    }
+    const settings = this.options.settings();
+    const address = resolveClientAddress(req.socket.remoteAddress, req.headers, settings.trustedProxies, settings.allowRealIpFallback);
+    if (address.untrustedForwarding) {
+      this.options.logger.warn(
+        'Proxy headers detected from untrusted address. Connection will not be treated as local. Configure gateway.trustedProxies if this is your reverse proxy.',
+        { ip: address.socketIp },
+      );
+    }
+    const origin = req.headers.origin;
+    if (origin !== undefined) {
+      const decision = checkOrigin({
+        origin,
+        hostHeader: req.headers.host,
+        allowedOrigins: settings.allowedOrigins,
+        allowHostHeaderFallback: settings.allowHostHeaderFallback,
+        localDirect: address.localDirect,
+      });
+      if (!decision.ok) {
+        this.options.logger.warn('websocket refused: origin not allowed', { origin, ip: address.clientIp, reason: decision.reason });
+        rejectUpgrade(
+          socket,
+          403,
+          'origin not allowed (open the Control UI from the gateway host or allow it in gateway.controlUi.allowedOrigins)',
+        );
+        return;
+      }
+    }
+    this.wss.handleUpgrade(req, socket, head, (ws) => {
+      const connection = new GatewayConnection(ws, req, address, this.host);
+      this.connections.add(connection);
+      ws.once('close', () => this.connections.delete(connection));
+    });
+  }
+
+  private attach(connection: GatewayConnection): void {
+    this.attached.add(connection);
+    const session = connection.clientSession;
+    if (session && session.clientMode !== 'cli' && session.clientMode !== 'probe') {
+      this.presenceVersion += 1;
+      this.broadcast('presence', { presence: this.presence() });
+    }
+  }
+
+  private detach(connection: GatewayConnection): void {
+    this.connections.delete(connection);
+    if (!this.attached.delete(connection)) return;
+    const session = connection.clientSession;
+    if (session && session.clientMode !== 'cli' && session.clientMode !== 'probe') {
+      this.presenceVersion += 1;
+      this.broadcast('presence', { presence: this.presence() });
+    }
+  }
+
+  private async buildHello(session: ClientSession, auth: HelloAuth): Promise<Record<string, unknown>> {
+    const extra = await this.options.snapshot(session);
+    return {
+      type: 'hello-ok',
+      protocol: PROTOCOL_VERSION,
+      server: { version: this.options.serverVersion, connId: session.connId },
+      features: { methods: [...this.options.methods.keys()], events: GATEWAY_EVENTS },
+      snapshot: {
+        presence: this.presence(),
+        stateVersion: this.stateVersion(),
+        uptimeMs: this.uptimeMs,
+        ...extra,
+      },
+      auth,
+      policy: { maxPayload: MAX_PAYLOAD_BYTES, maxBufferedBytes: MAX_BUFFERED_BYTES, tickIntervalMs: this.options.tickIntervalMs ?? TICK_INTERVAL_MS },
+    };
+  }
+
+  private async dispatch(session: ClientSession, method: string, params: unknown): Promise<unknown> {
+    const handler = this.options.methods.get(method);
+    if (!handler) throw new OpenClawError(ErrorCode.NOT_FOUND, `unknown method: ${method}`);
+    if (handler.validator) {
+      const validators = await this.loadValidators();
+      const validate = validators[handler.validator] as unknown as ((value: unknown) => boolean) & { errors?: unknown };
+      if (!validate(params)) {
+        throw new OpenClawError(
+          ErrorCode.INVALID_ARGUMENT,
+          `invalid ${method} params: ${validators.formatValidationErrors(validate.errors as Parameters<ProtocolValidators['formatValidationErrors']>[0])}`,
+        );
+      }
+    }
+    const work = Promise.resolve().then(() => handler.handle(params, session));
+    this.inflight.add(work);
+    try {
+      return await work;
+    } finally {
+      this.inflight.delete(work);
+    }
+  }
+}
+
+function authFingerprint(settings: GatewayRuntimeSettings): string {
+  const { mode, token = '', password = '' } = settings.auth;
+  // Not a secret store: only compared in memory to notice rotation.
+  return `${mode}\u0000${token}\u0000${password}`;
+}
+
+function envHandshakeTimeout(): number | undefined {
+  const raw = Number(process.env.OPENCLAW_HANDSHAKE_TIMEOUT_MS);
+  return Number.isFinite(raw) && raw > 0 ? raw : undefined;
+}
+
+function rejectUpgrade(socket: Socket, status: number, message: string): void {
+  const body = JSON.stringify({ error: { type: status === 403 ? 'forbidden' : 'unavailable', message } });
+  const reason = status === 403 ? 'Forbidden' : 'Service Unavailable';
+  socket.end(
+    `HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
+}

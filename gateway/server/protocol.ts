@@ -1,0 +1,62 @@
+/**
+ * The protocol package's full validator set compiles ~800 ms of TypeBox schemas at import. The
+ * gateway answers liveness before that: validators load in the background right after `listen`,
+ * and the first handshake awaits them. Lightweight entry points (error codes, versions) stay static.
+ */
+import type * as ProtocolModule from '@openclaw/gateway-protocol';
+import { PROTOCOL_VERSION } from '@openclaw/gateway-protocol/version';
+
+export type ProtocolValidators = typeof ProtocolModule;
+
+let loading: Promise<ProtocolValidators> | undefined;
+
+export function loadProtocolValidators(): Promise<ProtocolValidators> {
+  loading ??= import('@openclaw/gateway-protocol');
+  return loading;
+}
+
+export { PROTOCOL_VERSION };
+
+export const MAX_PAYLOAD_BYTES = 25 * 1024 * 1024;
+export const MAX_BUFFERED_BYTES = 50 * 1024 * 1024;
+/** Broadcast events are dropped for a socket whose send buffer is above this (slow consumer). */
+export const DROP_EVENTS_ABOVE_BYTES = 1024 * 1024;
+export const PREAUTH_MAX_FRAME_BYTES = 64 * 1024;
+export const TICK_INTERVAL_MS = 30_000;
+export const DEFAULT_HANDSHAKE_TIMEOUT_MS = 10_000;
+
+export interface RequestFrame {
+  type: 'req';
+  id: string;
+  method: string;
+  params?: unknown;
+}
+
+export interface ErrorShape {
+  code: string;
+  message: string;
+  details?: unknown;
+  retryable?: boolean;
+  retryAfterMs?: number;
+}
+
+export type ResponseFrame =
+  | { type: 'res'; id: string; ok: true; payload?: unknown }
+  | { type: 'res'; id: string; ok: false; error: ErrorShape };
+
+export interface EventFrame {
+  type: 'event';
+  event: string;
+  payload?: unknown;
+  seq?: number;
+  stateVersion?: { presence: number; health: number };
+}
+
+/** Compact one-line summary of validator errors for an INVALID_REQUEST message. */
+export function describeValidationErrors(validators: ProtocolValidators, errors: unknown): string {
+  try {
+    return validators.formatValidationErrors(errors as Parameters<ProtocolValidators['formatValidationErrors']>[0]);
+  } catch {
+    return 'schema validation failed';
+  }
+}

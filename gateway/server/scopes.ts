@@ -1,0 +1,49 @@
+/**
+ * Which operator scope each method needs. `operator.admin` satisfies everything and
+ * `operator.write` satisfies `operator.read`; a method not listed here needs admin (default-deny).
+ */
+export const OperatorScope = {
+  READ: 'operator.read',
+  WRITE: 'operator.write',
+  ADMIN: 'operator.admin',
+  APPROVALS: 'operator.approvals',
+  PAIRING: 'operator.pairing',
+  TALK_SECRETS: 'operator.talk.secrets',
+} as const;
+
+export type OperatorScope = (typeof OperatorScope)[keyof typeof OperatorScope];
+
+const METHOD_SCOPES: Record<string, OperatorScope> = {
+  health: OperatorScope.READ,
+  status: OperatorScope.READ,
+  'system-presence': OperatorScope.READ,
+  'logs.tail': OperatorScope.READ,
+  'agents.list': OperatorScope.READ,
+  'sessions.list': OperatorScope.READ,
+  'config.get': OperatorScope.ADMIN,
+  'config.set': OperatorScope.ADMIN,
+  'config.patch': OperatorScope.ADMIN,
+  'config.apply': OperatorScope.ADMIN,
+  'config.schema': OperatorScope.ADMIN,
+  'device.pair.list': OperatorScope.PAIRING,
+  'device.pair.approve': OperatorScope.PAIRING,
+  'device.pair.reject': OperatorScope.PAIRING,
+  'device.pair.remove': OperatorScope.PAIRING,
+  'device.token.rotate': OperatorScope.PAIRING,
+  'device.token.revoke': OperatorScope.PAIRING,
+};
+
+export function requiredScopeFor(method: string): OperatorScope {
+  // Admin-only prefixes stay admin even if a future entry above tried to loosen them.
+  if (/^(config|exec\.approvals|wizard|update)\./.test(method)) return OperatorScope.ADMIN;
+  return METHOD_SCOPES[method] ?? OperatorScope.ADMIN;
+}
+
+export function hasScope(granted: readonly string[], required: string): boolean {
+  if (granted.includes(OperatorScope.ADMIN)) return true;
+  if (granted.includes(required)) return true;
+  return required === OperatorScope.READ && granted.includes(OperatorScope.WRITE);
+}
+
+/** Scopes a client may request; anything else is dropped at connect. */
+export const KNOWN_OPERATOR_SCOPES: readonly string[] = Object.values(OperatorScope);
