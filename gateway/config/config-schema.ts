@@ -84,8 +84,7 @@ export const secretRefCheck: Check<SecretRef> = (value, path, issues) => {
 };
 
 export const secretInputCheck: Check<SecretInput> = byShape<SecretInput>(
-  (v) =>
-    typeof v === 'string' ? str({ nonEmpty: true }) : isPlainObject(v) ? secretRefCheck : undefined,
+  (v) => (typeof v === 'string' ? nonEmpty : isPlainObject(v) ? secretRefCheck : undefined),
   'must be a string or a SecretRef {source: "env"|"file"|"exec", provider, id}',
 );
 

@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { GatewayClientHostDeps } from '@openclaw/gateway-client';
 import type { StatePaths } from '../config/paths.js';
-import { systemErrorCode } from '../infra/errors.js';
+import { ErrorCode, OpenClawError, systemErrorCode } from '../infra/errors.js';
 import {
   deriveDeviceId,
   generateDeviceIdentity,
@@ -189,7 +189,8 @@ export function loadOrCreateDeviceIdentity(
     if (createJsonSyncExclusive(file, identity)) return identity;
     // Another process created it between our read and our write: loop and use theirs.
   }
-  throw new Error(
+  throw new OpenClawError(
+    ErrorCode.STATE_WRITE_FAILED,
     `Could not create a device identity at ${file}; check that the directory is writable.`,
   );
 }

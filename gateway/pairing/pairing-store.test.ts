@@ -89,7 +89,10 @@ describe('pairing lifecycle', () => {
 
     clock += 1_000;
     const retry = await s.requestPairing(request(d));
-    expect(retry).toMatchObject({ created: false, request: { requestId: first.request.requestId } });
+    expect(retry).toMatchObject({
+      created: false,
+      request: { requestId: first.request.requestId },
+    });
 
     const changed = await s.requestPairing(
       request(d, { scopes: ['operator.read', 'operator.write'] }),
@@ -229,7 +232,9 @@ describe('connect evaluation', () => {
     expect(await s.evaluateConnect(claim(d))).toMatchObject({ status: 'paired' });
     // write covers read; case and padding of pinned metadata do not matter
     expect(
-      await s.evaluateConnect(claim(d, { scopes: ['operator.read', 'operator.write'], platform: ' macintel ' })),
+      await s.evaluateConnect(
+        claim(d, { scopes: ['operator.read', 'operator.write'], platform: ' macintel ' }),
+      ),
     ).toMatchObject({ status: 'paired' });
     expect(await s.evaluateConnect(claim(d, { role: 'node', scopes: [] }))).toEqual({
       status: 'needs-pairing',
@@ -335,14 +340,19 @@ describe('tokens', () => {
       ErrorCode.INVALID_ARGUMENT,
     );
     await expectCode(s.ensureDeviceToken(d.deviceId, 'node', []), ErrorCode.INVALID_ARGUMENT);
-    await expectCode(s.ensureDeviceToken(device().deviceId, 'operator', []), ErrorCode.DEVICE_NOT_FOUND);
+    await expectCode(
+      s.ensureDeviceToken(device().deviceId, 'operator', []),
+      ErrorCode.DEVICE_NOT_FOUND,
+    );
 
     clock += 5_000;
     await s.revokeToken(d.deviceId, 'operator');
     const fresh = await s.ensureDeviceToken(d.deviceId, 'operator', ['operator.read']);
     expect(fresh.token).not.toBe(approved.token.token);
     expect(fresh.issuedAtMs).toBe(clock);
-    expect(await s.verifyDeviceToken(d.deviceId, 'operator', fresh.token, [])).toEqual({ ok: true });
+    expect(await s.verifyDeviceToken(d.deviceId, 'operator', fresh.token, [])).toEqual({
+      ok: true,
+    });
   });
 
   it('rotateToken replaces the value and stays within approved scopes', async () => {
@@ -350,11 +360,17 @@ describe('tokens', () => {
     const { d, approved } = await pairedWith(s, ['operator.write']);
     clock += 10_000;
     const rotated = await s.rotateToken(d.deviceId, 'operator');
-    expect(rotated).toMatchObject({ role: 'operator', scopes: ['operator.write'], rotatedAtMs: clock });
+    expect(rotated).toMatchObject({
+      role: 'operator',
+      scopes: ['operator.write'],
+      rotatedAtMs: clock,
+    });
     expect(rotated.token).not.toBe(approved.token.token);
     const narrowed = await s.rotateToken(d.deviceId, 'operator', ['operator.read']);
     expect(narrowed.scopes).toEqual(['operator.read']);
-    expect(await s.verifyDeviceToken(d.deviceId, 'operator', narrowed.token, ['operator.write'])).toEqual({
+    expect(
+      await s.verifyDeviceToken(d.deviceId, 'operator', narrowed.token, ['operator.write']),
+    ).toEqual({
       ok: false,
       reason: 'scope-mismatch',
     });
@@ -381,8 +397,7 @@ describe('tokens', () => {
   it('records lastUsedAtMs at most once a minute', async () => {
     const s = store();
     const { d, approved } = await pairedWith(s, ['operator.read']);
-    const lastUsed = async () =>
-      (await s.getPaired(d.deviceId))?.tokens?.operator?.lastUsedAtMs;
+    const lastUsed = async () => (await s.getPaired(d.deviceId))?.tokens?.operator?.lastUsedAtMs;
     await s.verifyDeviceToken(d.deviceId, 'operator', approved.token.token, []);
     expect(await lastUsed()).toBe(T0);
     clock = T0 + 30_000;
@@ -406,7 +421,9 @@ describe('housekeeping', () => {
     const young = await s.requestPairing(request(device()));
     clock += 30_001;
     expect((await s.listPending()).map((r) => r.requestId)).toEqual([young.request.requestId]);
-    expect(Object.keys(await readJson(paths.pendingDevicesPath))).toEqual([young.request.requestId]);
+    expect(Object.keys(await readJson(paths.pendingDevicesPath))).toEqual([
+      young.request.requestId,
+    ]);
     await expectCode(s.approve(old.request.requestId), ErrorCode.PAIRING_NOT_FOUND);
     clock += 60_000;
     expect(await s.listPending()).toEqual([]);
@@ -544,7 +561,10 @@ describe('files on disk', () => {
 
     await s.touchMetadata(d.deviceId, { displayName: 'Renamed' });
     const after = await readJson(paths.pairedDevicesPath);
-    expect(after[d.deviceId]).toMatchObject({ operatorLabel: 'Kitchen iPad', displayName: 'Renamed' });
+    expect(after[d.deviceId]).toMatchObject({
+      operatorLabel: 'Kitchen iPad',
+      displayName: 'Renamed',
+    });
     expect(after.broken).toBeUndefined();
   });
 
@@ -559,7 +579,10 @@ describe('files on disk', () => {
     const s = store();
     const { request: r } = await s.requestPairing(request(device(), { displayName: '  ' }));
     await s.approve(r.requestId);
-    const defs = { 'device.pair.requested': 'DevicePairRequestedEvent', 'device.pair.resolved': 'DevicePairResolvedEvent' };
+    const defs = {
+      'device.pair.requested': 'DevicePairRequestedEvent',
+      'device.pair.resolved': 'DevicePairResolvedEvent',
+    };
     expect(events).toHaveLength(2);
     for (const e of events) {
       const def = schema.definitions[defs[e.event]]!;

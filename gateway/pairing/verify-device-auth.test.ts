@@ -110,7 +110,13 @@ describe('verifyConnectDevice', () => {
       { ...input, signatureToken: 'other-token' },
       { ...input, signatureToken: undefined },
       { ...input, device: { ...input.device, signedAt: NOW + 1 } },
-      { ...input, device: { ...input.device, signature: input.device.signature.replace(/^./, (c) => (c === 'A' ? 'B' : 'A')) } },
+      {
+        ...input,
+        device: {
+          ...input.device,
+          signature: input.device.signature.replace(/^./, (c) => (c === 'A' ? 'B' : 'A')),
+        },
+      },
     ];
     for (const candidate of tampered) expectFailure(candidate, 'signature-invalid');
   });
@@ -144,7 +150,10 @@ describe('verifyConnectDevice', () => {
   it('rejects an id that is not the hash of the key', () => {
     const { input } = clientConnect();
     const other = generateDeviceIdentity();
-    expectFailure({ ...input, device: { ...input.device, id: other.deviceId } }, 'device-id-mismatch');
+    expectFailure(
+      { ...input, device: { ...input.device, id: other.deviceId } },
+      'device-id-mismatch',
+    );
     expectFailure(
       { ...input, device: { ...input.device, id: input.device.id.toUpperCase() } },
       'device-id-mismatch',
@@ -153,7 +162,10 @@ describe('verifyConnectDevice', () => {
 
   it('rejects an undecodable public key', () => {
     const { input } = clientConnect();
-    expectFailure({ ...input, device: { ...input.device, publicKey: 'AAAA' } }, 'public-key-invalid');
+    expectFailure(
+      { ...input, device: { ...input.device, publicKey: 'AAAA' } },
+      'public-key-invalid',
+    );
   });
 
   it('checks in upstream order: identity, freshness, nonce, signature', () => {
