@@ -27,7 +27,7 @@ set -euo pipefail
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ENGINE_LOG_TAG="base-images"
-# shellcheck source=lib/engine.sh
+# shellcheck source-path=SCRIPTDIR source=lib/engine.sh
 source "$SCRIPT_DIR/lib/engine.sh"
 
 readonly SUITE="bookworm"

@@ -17,7 +17,7 @@ set -euo pipefail
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ENGINE_LOG_TAG="provision-engine"
-# shellcheck source=lib/engine.sh
+# shellcheck source-path=SCRIPTDIR source=lib/engine.sh
 source "$SCRIPT_DIR/lib/engine.sh"
 
 DOCKERD_LOG="${DOCKERD_LOG:-/var/log/dockerd.log}"

@@ -72,8 +72,8 @@ export interface DeviceTokenSummary {
   lastUsedAtMs?: number;
 }
 
-/** `tokens` is sorted by role and absent when the device holds none (as upstream lists it). */
-export type PairedDeviceView = Omit<PairedDevice, 'tokens'> & { tokens?: DeviceTokenSummary[] };
+/** `tokens` is sorted by role; empty when the device holds none. */
+export type PairedDeviceView = Omit<PairedDevice, 'tokens'> & { tokens: DeviceTokenSummary[] };
 
 export function emptyDict<T>(): Record<string, T> {
   return Object.create(null) as Record<string, T>;
@@ -260,10 +260,9 @@ export function toClientView(device: PairedDevice): PairedDeviceView {
     const value = device[field];
     if (value !== undefined) view[field] = Array.isArray(value) ? [...value] : value;
   }
-  const tokens = Object.values(device.tokens ?? {})
+  view.tokens = Object.values(device.tokens ?? {})
     .map(toTokenSummary)
     .sort((a, b) => a.role.localeCompare(b.role));
-  if (tokens.length > 0) view.tokens = tokens;
   return view as PairedDeviceView;
 }
 

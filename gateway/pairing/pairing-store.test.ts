@@ -627,7 +627,8 @@ describe('several writers', () => {
     // This process writes too, as the gateway would, while the children run.
     const local = new PairingStore(paths);
     const localDevices = Array.from({ length: 12 }, () => device());
-    const [c1, c2, c3] = await Promise.all([
+    // allSettled: even if one child fails, wait for all of them before the temp dir goes away.
+    const settled = await Promise.allSettled([
       child(),
       child(),
       child(),
@@ -638,7 +639,12 @@ describe('several writers', () => {
         }
       })(),
     ]);
-    const children = [c1!, c2!, c3!];
+    const failed = settled.filter((r) => r.status === 'rejected');
+    expect(failed).toEqual([]);
+    const children = settled.slice(0, 3).map((r) => {
+      if (r.status !== 'fulfilled' || !r.value) throw new Error('child produced no result');
+      return r.value;
+    });
     const expectedPaired = children.flatMap((c) => c.approved).sort();
     const expectedPending = [
       ...children.flatMap((c) => c.requested),

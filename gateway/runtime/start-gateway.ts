@@ -156,13 +156,14 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
 
   const disposables = new DisposableStore();
   const emitted = new Set<string>();
-  let server: GatewayServer | undefined;
+  // Assigned once the method table exists; closures below run only after that.
+  const ref: { server?: GatewayServer } = {};
   const onPairingEvent = (event: PairingEvent) => {
     const key = `${event.event}:${event.payload.requestId}`;
     if (emitted.has(key)) return;
     emitted.add(key);
     if (emitted.size > 2000) emitted.delete(emitted.values().next().value as string);
-    server?.broadcast(event.event, event.payload);
+    ref.server?.broadcast(event.event, event.payload);
   };
   const pairing = new PairingStore(paths, { onEvent: onPairingEvent });
 
@@ -199,13 +200,13 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
       return snapshot;
     },
     pairing,
-    presence: () => server?.presence() ?? [],
+    presence: () => ref.server?.presence() ?? [],
     health,
     status: async () => {
       const [pending, paired] = await Promise.all([pairing.listPending(), pairing.listPaired()]);
       return {
         version: GATEWAY_VERSION,
-        uptimeMs: server?.uptimeMs ?? 0,
+        uptimeMs: ref.server?.uptimeMs ?? 0,
         pid: process.pid,
         node: process.versions.node,
         gateway: {
@@ -214,8 +215,8 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
           authMode: runtime.settings.auth.mode,
           listening: `${address.address}:${address.port}`,
         },
-        connections: server?.connectionCount ?? 0,
-        presence: server?.presence().length ?? 0,
+        connections: ref.server?.connectionCount ?? 0,
+        presence: ref.server?.presence().length ?? 0,
         pairing: { pending: pending.length, paired: paired.length },
         config: { path: snapshot.path, exists: snapshot.exists, valid: snapshot.valid, hash: snapshot.hash },
         stateDir: paths.stateDir,
@@ -223,10 +224,10 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
     },
     logFile: () => logFile.file,
     agents,
-    disconnectDevice: (deviceId, role) => server?.disconnectDevice(deviceId, role),
+    disconnectDevice: (deviceId, role) => ref.server?.disconnectDevice(deviceId, role),
   });
 
-  server = new GatewayServer({
+  const server = new GatewayServer({
     logger,
     pairing,
     serverVersion: GATEWAY_VERSION,
@@ -266,12 +267,13 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
     snapshot = next;
     runtime = nextRuntime;
     healthCache = undefined;
-    server?.settingsChanged();
-    server?.broadcast('config.changed', { hash: next.hash, source });
+    ref.server?.settingsChanged();
+    ref.server?.broadcast('config.changed', { hash: next.hash, source });
     logger.info('config reloaded', { source });
     if (restartNeeded) logger.warn('gateway.port / gateway.bind changed: restart the gateway to apply them');
   }
 
+  ref.server = server;
   const address = await server.listen(runtime.settings.port, bindHostFor(runtime.settings.bind, runtime.customBindHost));
   const reloadMode = runtime.base.reload.mode;
   if (reloadMode !== 'off') {
@@ -307,7 +309,7 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
     stop(reason = 'gateway stopping') {
       stopping ??= (async () => {
         logger.info('shutting down', { reason });
-        await server!.close(reason);
+        await server.close(reason);
         disposables.dispose();
         await logFile.close();
       })();

@@ -116,7 +116,6 @@ export class GatewayServer {
     } as ConstructorParameters<typeof WebSocketServer>[0]);
     this.http.on('upgrade', (req, socket, head) => this.onUpgrade(req, socket as Socket, head));
 
-    const self = this;
     this.host = {
       logger: options.logger,
       pairing: options.pairing,
@@ -124,13 +123,13 @@ export class GatewayServer {
       serverVersion: options.serverVersion,
       handshakeTimeoutMs: options.handshakeTimeoutMs ?? envHandshakeTimeout() ?? DEFAULT_HANDSHAKE_TIMEOUT_MS,
       settings: options.settings,
-      authGeneration: () => self.currentAuthGeneration(),
-      validators: () => self.loadValidators(),
+      authGeneration: () => this.currentAuthGeneration(),
+      validators: () => this.loadValidators(),
       features: () => ({ methods: [...options.methods.keys()], events: GATEWAY_EVENTS }),
-      buildHello: (session, auth) => self.buildHello(session, auth),
-      dispatch: (session, method, params) => self.dispatch(session, method, params),
-      attach: (connection) => self.attach(connection),
-      detach: (connection) => self.detach(connection),
+      buildHello: (session, auth) => this.buildHello(session, auth),
+      dispatch: (session, method, params) => this.dispatch(session, method, params),
+      attach: (connection) => this.attach(connection),
+      detach: (connection) => this.detach(connection),
     };
   }
 

@@ -242,7 +242,7 @@ describe('rate limiting', () => {
     const locked = await RawClient.open(gw.url, { Origin: origin });
     const res = await locked.connect();
     expect(res.error?.details?.code).toBe('AUTH_RATE_LIMITED');
-    expect(res.error?.retryAfterMs).toBeGreaterThan(0);
+    expect((res.error as { retryAfterMs?: number }).retryAfterMs).toBeGreaterThan(0);
 
     const cli = await RawClient.open(gw.url);
     const ok = await cli.connect();

@@ -75,7 +75,7 @@ function formatList(data: { pending: PendingPairingRequest[]; paired: PairedDevi
   lines.push(`Paired (${data.paired.length})`);
   for (const d of data.paired) {
     const who = [d.displayName ?? d.clientId ?? 'unknown client', d.platform].filter(Boolean).join(' · ');
-    const roles = d.tokens.map((t) => `${t.role}${t.revokedAtMs ? ' (revoked)' : ''}`).join(', ');
+    const roles = (d.tokens ?? []).map((t) => `${t.role}${t.revokedAtMs ? ' (revoked)' : ''}`).join(', ');
     lines.push(`  ${d.deviceId.slice(0, 16)}…  ${who}  ${roles || 'no tokens'}`);
   }
   return lines.join('\n');
