@@ -371,6 +371,9 @@ const rootCheck: Check<OpenClawConfig> = obj({
   env: looseObj,
   bindings: looseArray(),
   meta: looseObj,
+  secrets: looseObj,
+  approvals: looseObj,
+  memory: looseObj,
 });
 
 /** Validate a parsed (and env-substituted) config document, listing every problem. */

@@ -15,7 +15,7 @@ import type { RawData, WebSocket } from 'ws';
 import { errorMessage, isOpenClawError } from '../infra/errors.js';
 import type { Logger } from '../infra/logger.js';
 import type { PairingStore } from '../pairing/pairing-store.js';
-import { verifyConnectDevice, deviceAuthDetailCode } from '../pairing/verify-device-auth.js';
+import { deviceAuthErrorDetails, verifyConnectDevice } from '../pairing/verify-device-auth.js';
 import { authorizeSharedSecret, buildAuthFailure, truncateCloseReason, type AuthFailureReason } from './auth.js';
 import type { ClientAddressInfo } from './net.js';
 import {
@@ -327,7 +327,7 @@ export class GatewayConnection {
           {
             code: ErrorCodes.INVALID_REQUEST,
             message: result.message,
-            details: { code: deviceAuthDetailCode(result.reason), reason: result.reason },
+            details: deviceAuthErrorDetails(result.reason),
           },
           1008,
           result.message,
