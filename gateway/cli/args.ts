@@ -8,7 +8,11 @@ export function parseCommandArgs<T extends OptionSpec>(argv: string[], options: 
   try {
     return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
   } catch (err) {
-    throw new OpenClawError(ErrorCode.INVALID_ARGUMENT, `${(err as Error).message}\nUsage: ${usage}`, { exitCode: 2 });
+    throw new OpenClawError(
+      ErrorCode.INVALID_ARGUMENT,
+      `${(err as Error).message}\nUsage: ${usage}`,
+      { exitCode: 2 },
+    );
   }
 }
 
@@ -16,9 +20,13 @@ export function parsePort(value: string | undefined, flag: string): number | und
   if (value === undefined) return undefined;
   const port = /^\d+$/.test(value) ? Number(value) : NaN;
   if (!Number.isInteger(port) || port < 1 || port > 65535) {
-    throw new OpenClawError(ErrorCode.INVALID_ARGUMENT, `${flag} must be a port number between 1 and 65535 (got "${value}")`, {
-      exitCode: 2,
-    });
+    throw new OpenClawError(
+      ErrorCode.INVALID_ARGUMENT,
+      `${flag} must be a port number between 1 and 65535 (got "${value}")`,
+      {
+        exitCode: 2,
+      },
+    );
   }
   return port;
 }
@@ -27,19 +35,31 @@ export function parseDurationMs(value: string | undefined, flag: string, fallbac
   if (value === undefined) return fallback;
   const match = /^(\d+)(ms|s)?$/.exec(value.trim());
   if (!match) {
-    throw new OpenClawError(ErrorCode.INVALID_ARGUMENT, `${flag} takes milliseconds (e.g. 5000 or 5s), got "${value}"`, {
-      exitCode: 2,
-    });
+    throw new OpenClawError(
+      ErrorCode.INVALID_ARGUMENT,
+      `${flag} takes milliseconds (e.g. 5000 or 5s), got "${value}"`,
+      {
+        exitCode: 2,
+      },
+    );
   }
   return match[2] === 's' ? Number(match[1]) * 1000 : Number(match[1]);
 }
 
-export function oneOf<T extends string>(value: string | undefined, allowed: readonly T[], flag: string): T | undefined {
+export function oneOf<T extends string>(
+  value: string | undefined,
+  allowed: readonly T[],
+  flag: string,
+): T | undefined {
   if (value === undefined) return undefined;
   if ((allowed as readonly string[]).includes(value)) return value as T;
-  throw new OpenClawError(ErrorCode.INVALID_ARGUMENT, `${flag} must be one of ${allowed.join(', ')} (got "${value}")`, {
-    exitCode: 2,
-  });
+  throw new OpenClawError(
+    ErrorCode.INVALID_ARGUMENT,
+    `${flag} must be one of ${allowed.join(', ')} (got "${value}")`,
+    {
+      exitCode: 2,
+    },
+  );
 }
 
 /** What commands print: human text by default, one JSON document with --json. */
@@ -49,7 +69,10 @@ export interface Output {
   result(value: unknown, human: () => string): void;
 }
 
-export function createOutput(json: boolean, write: (text: string) => void = (t) => process.stdout.write(t)): Output {
+export function createOutput(
+  json: boolean,
+  write: (text: string) => void = (t) => process.stdout.write(t),
+): Output {
   return {
     json,
     print: (text) => write(`${text}\n`),

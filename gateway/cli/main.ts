@@ -42,7 +42,9 @@ export async function runCli(argv: string[], env: Env = process.env): Promise<nu
       // `openclaw gateway` alone is an alias of `gateway run`, as upstream.
       const runArgs = sub === undefined || sub.startsWith('-') ? rest : sub === 'run' ? args : null;
       if (!runArgs) {
-        process.stderr.write(`openclaw: unknown gateway command "${sub}" (try: openclaw gateway run)\n`);
+        process.stderr.write(
+          `openclaw: unknown gateway command "${sub}" (try: openclaw gateway run)\n`,
+        );
         return 2;
       }
       const { gatewayRun } = await import('./commands/gateway-run.js');
@@ -69,7 +71,10 @@ export async function runCli(argv: string[], env: Env = process.env): Promise<nu
 /** One line on stderr (the first line of the message; details follow only for usage errors). */
 export function reportError(err: unknown): number {
   if (isOpenClawError(err)) {
-    const text = err.exitCode === 2 || err.code === 'CONFIG_INVALID' ? err.message : err.message.split('\n')[0]!;
+    const text =
+      err.exitCode === 2 || err.code === 'CONFIG_INVALID'
+        ? err.message
+        : err.message.split('\n')[0]!;
     process.stderr.write(`openclaw: ${text}\n`);
     return err.exitCode;
   }
@@ -77,13 +82,15 @@ export function reportError(err: unknown): number {
   return 1;
 }
 
-const invokedDirectly = process.argv[1] !== undefined && /(openclaw(\.mjs)?|main\.(ts|js|mjs))$/.test(process.argv[1]);
+const invokedDirectly =
+  process.argv[1] !== undefined && /(openclaw(\.mjs)?|main\.(ts|js|mjs))$/.test(process.argv[1]);
 if (invokedDirectly) {
   runCli(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;
       // Commands that end their work but leave a timer (client backoff) must not hang the shell.
-      if (!process.argv.slice(2).join(' ').startsWith('gateway')) setTimeout(() => process.exit(code), 50).unref();
+      if (!process.argv.slice(2).join(' ').startsWith('gateway'))
+        setTimeout(() => process.exit(code), 50).unref();
     },
     (err: unknown) => {
       process.exitCode = reportError(err);

@@ -3,7 +3,10 @@
  * fallback), its own device identity from the state dir, and the reference client
  * `@openclaw/gateway-client` for the handshake.
  */
-import { ConnectErrorDetailCodes, readConnectErrorDetailCode } from '@openclaw/gateway-protocol/connect-error-details';
+import {
+  ConnectErrorDetailCodes,
+  readConnectErrorDetailCode,
+} from '@openclaw/gateway-protocol/connect-error-details';
 import { loadConfigSnapshot } from '../config/config-store.js';
 import { resolveGatewaySettings } from '../config/gateway-settings.js';
 import { resolveSecretInput } from '../config/env-subst.js';
@@ -28,24 +31,52 @@ export interface ResolvedTarget {
   port: number;
 }
 
-export const CLI_SCOPES = ['operator.admin', 'operator.read', 'operator.write', 'operator.approvals', 'operator.pairing'];
+/** Flags every command that talks to a gateway accepts. */
+export const REMOTE_OPTIONS = {
+  url: { type: 'string' },
+  token: { type: 'string' },
+  password: { type: 'string' },
+  timeout: { type: 'string' },
+  json: { type: 'boolean' },
+} as const;
 
-export async function resolveTarget(paths: StatePaths, env: Env, opts: RemoteOptions): Promise<ResolvedTarget> {
+export const CLI_SCOPES = [
+  'operator.admin',
+  'operator.read',
+  'operator.write',
+  'operator.approvals',
+  'operator.pairing',
+];
+
+export async function resolveTarget(
+  paths: StatePaths,
+  env: Env,
+  opts: RemoteOptions,
+): Promise<ResolvedTarget> {
   const snapshot = await loadConfigSnapshot(paths, env);
   const settings = resolveGatewaySettings(snapshot.config, env);
   if (opts.url) {
-    return { url: opts.url, token: opts.token, password: opts.password, explicitUrl: true, port: settings.port };
+    return {
+      url: opts.url,
+      token: opts.token,
+      password: opts.password,
+      explicitUrl: true,
+      port: settings.port,
+    };
   }
   const remote = snapshot.config.gateway?.remote;
   const useRemote = snapshot.config.gateway?.mode === 'remote' && typeof remote?.url === 'string';
   // Inside the container the CLI shares the gateway's network namespace: 127.0.0.1 is the gateway,
   // never the container's LAN address (which would make it a remote, unpaired client).
-  const url = env.OPENCLAW_GATEWAY_URL?.trim() || (useRemote ? String(remote!.url) : `ws://127.0.0.1:${settings.port}`);
+  const url =
+    env.OPENCLAW_GATEWAY_URL?.trim() ||
+    (useRemote ? String(remote!.url) : `ws://127.0.0.1:${settings.port}`);
   const token =
     opts.token ??
     settings.auth.token ??
     (useRemote || !settings.auth.token ? resolveSecretInput(remote?.token, env) : undefined);
-  const password = opts.password ?? settings.auth.password ?? resolveSecretInput(remote?.password, env);
+  const password =
+    opts.password ?? settings.auth.password ?? resolveSecretInput(remote?.password, env);
   return { url, token, password, explicitUrl: false, port: settings.port };
 }
 
@@ -75,13 +106,23 @@ export class GatewayConnectError extends OpenClawError {
   }
 }
 
-export async function connectGateway(paths: StatePaths, target: ResolvedTarget, timeoutMs = 10_000): Promise<GatewaySession> {
+export async function connectGateway(
+  paths: StatePaths,
+  target: ResolvedTarget,
+  timeoutMs = 10_000,
+): Promise<GatewaySession> {
   const { GatewayClient } = await import('@openclaw/gateway-client');
   const deps = createGatewayClientHostDeps(paths);
   return new Promise<GatewaySession>((resolve, reject) => {
     let settled = false;
     const timer = setTimeout(() => {
-      fail(new GatewayConnectError(`gateway at ${target.url} did not answer within ${timeoutMs} ms (is it running? try \`openclaw status\`)`, null, undefined));
+      fail(
+        new GatewayConnectError(
+          `gateway at ${target.url} did not answer within ${timeoutMs} ms (is it running? try \`openclaw status\`)`,
+          null,
+          undefined,
+        ),
+      );
     }, timeoutMs);
     const client = new GatewayClient({
       url: target.url,
@@ -108,10 +149,24 @@ export async function connectGateway(paths: StatePaths, target: ResolvedTarget, 
       },
       onConnectError: (err) => {
         const details = (err as { details?: unknown }).details;
-        fail(new GatewayConnectError(describeConnectError(err, target), readConnectErrorDetailCode(details), details, err));
+        fail(
+          new GatewayConnectError(
+            describeConnectError(err, target),
+            readConnectErrorDetailCode(details),
+            details,
+            err,
+          ),
+        );
       },
       onClose: (code, reason) => {
-        if (!settled && code === 1008) fail(new GatewayConnectError(`gateway closed the connection (${code}): ${reason}`, null, undefined));
+        if (!settled && code === 1008)
+          fail(
+            new GatewayConnectError(
+              `gateway closed the connection (${code}): ${reason}`,
+              null,
+              undefined,
+            ),
+          );
       },
     });
     function fail(error: GatewayConnectError) {

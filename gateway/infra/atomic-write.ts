@@ -27,7 +27,8 @@ async function renameWithRetry(from: string, to: string): Promise<void> {
       return;
     } catch (err) {
       const code = systemErrorCode(err);
-      if (process.platform !== 'win32' || !code || !RENAME_RETRY_CODES.has(code) || attempt >= 12) throw err;
+      if (process.platform !== 'win32' || !code || !RENAME_RETRY_CODES.has(code) || attempt >= 12)
+        throw err;
       await new Promise((resolve) => setTimeout(resolve, delay));
       delay = Math.min(delay * 2, 1000);
     }
@@ -64,7 +65,10 @@ export async function writeFileAtomic(
     }
   }
 
-  const temp = path.join(dir, `.${path.basename(target)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+  const temp = path.join(
+    dir,
+    `.${path.basename(target)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`,
+  );
   let handle: fs.FileHandle | undefined;
   try {
     handle = await fs.open(temp, 'wx', mode);
@@ -86,8 +90,12 @@ export async function writeFileAtomic(
         : code === 'ENOSPC'
           ? ' The disk is full; free some space and retry.'
           : '';
-    throw new OpenClawError(ErrorCode.STATE_WRITE_FAILED, `Could not write ${target}: ${code ?? String(err)}.${hint}`, {
-      cause: err,
-    });
+    throw new OpenClawError(
+      ErrorCode.STATE_WRITE_FAILED,
+      `Could not write ${target}: ${code ?? String(err)}.${hint}`,
+      {
+        cause: err,
+      },
+    );
   }
 }

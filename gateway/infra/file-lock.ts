@@ -39,7 +39,9 @@ function pidAlive(pid: number): boolean {
   }
 }
 
-async function readOwner(lockPath: string): Promise<{ owner: LockOwner | undefined; mtimeMs: number } | undefined> {
+async function readOwner(
+  lockPath: string,
+): Promise<{ owner: LockOwner | undefined; mtimeMs: number } | undefined> {
   try {
     const [raw, stat] = await Promise.all([fs.readFile(lockPath, 'utf8'), fs.stat(lockPath)]);
     let owner: LockOwner | undefined;
@@ -55,9 +57,17 @@ async function readOwner(lockPath: string): Promise<{ owner: LockOwner | undefin
   }
 }
 
-function isStale(info: { owner: LockOwner | undefined; mtimeMs: number }, staleMs: number): boolean {
+function isStale(
+  info: { owner: LockOwner | undefined; mtimeMs: number },
+  staleMs: number,
+): boolean {
   const age = Date.now() - info.mtimeMs;
-  if (info.owner && info.owner.host === os.hostname() && info.owner.pid !== process.pid && !pidAlive(info.owner.pid)) {
+  if (
+    info.owner &&
+    info.owner.host === os.hostname() &&
+    info.owner.pid !== process.pid &&
+    !pidAlive(info.owner.pid)
+  ) {
     return true;
   }
   return age > staleMs;
@@ -66,7 +76,12 @@ function isStale(info: { owner: LockOwner | undefined; mtimeMs: number }, staleM
 async function acquire(target: string, options: Required<FileLockOptions>): Promise<LockOwner> {
   const lockPath = lockPathFor(target);
   await fs.mkdir(path.dirname(lockPath), { recursive: true, mode: 0o700 });
-  const owner: LockOwner = { pid: process.pid, host: os.hostname(), nonce: randomBytes(8).toString('hex'), createdAt: Date.now() };
+  const owner: LockOwner = {
+    pid: process.pid,
+    host: os.hostname(),
+    nonce: randomBytes(8).toString('hex'),
+    createdAt: Date.now(),
+  };
   const deadline = Date.now() + options.timeoutMs;
   let delay = 5;
   for (;;) {
@@ -114,18 +129,24 @@ async function release(target: string, owner: LockOwner): Promise<void> {
 }
 
 /** Run `fn` while holding the lock for `target` (in-process queue + cross-process lock file). */
-export async function withFileLock<T>(target: string, fn: () => Promise<T>, options: FileLockOptions = {}): Promise<T> {
+export async function withFileLock<T>(
+  target: string,
+  fn: () => Promise<T>,
+  options: FileLockOptions = {},
+): Promise<T> {
   const resolved = path.resolve(target);
   const opts = { timeoutMs: options.timeoutMs ?? 10_000, staleMs: options.staleMs ?? 10_000 };
   const previous = queues.get(resolved) ?? Promise.resolve();
-  const run = previous.catch(() => {}).then(async () => {
-    const owner = await acquire(resolved, opts);
-    try {
-      return await fn();
-    } finally {
-      await release(resolved, owner);
-    }
-  });
+  const run = previous
+    .catch(() => {})
+    .then(async () => {
+      const owner = await acquire(resolved, opts);
+      try {
+        return await fn();
+      } finally {
+        await release(resolved, owner);
+      }
+    });
   const tail = run.catch(() => {});
   queues.set(resolved, tail);
   void tail.then(() => {

@@ -34,7 +34,11 @@ export async function writeJsonFile(file: string, value: unknown): Promise<void>
 export async function updateJsonFile<T, R = void>(
   file: string,
   fallback: T,
-  updater: (current: T) => Promise<{ value: T; result: R; changed?: boolean }> | { value: T; result: R; changed?: boolean },
+  updater: (
+    current: T,
+  ) =>
+    | Promise<{ value: T; result: R; changed?: boolean }>
+    | { value: T; result: R; changed?: boolean },
 ): Promise<R> {
   return withFileLock(file, async () => {
     const current = await readJsonFile<T>(file, fallback);

@@ -25,7 +25,8 @@ export interface Logger {
 
 export const REDACTED = '[redacted]';
 
-const SECRET_KEY = /(token|password|secret|apikey|api_key|authorization|privatekey|private_key|cookie|signature)/i;
+const SECRET_KEY =
+  /(token|password|secret|apikey|api_key|authorization|privatekey|private_key|cookie|signature)/i;
 
 const SECRET_PATTERNS: RegExp[] = [
   /(#token=)[^&\s"']+/gi,
@@ -40,7 +41,9 @@ export function redactText(text: string, extraSecrets: readonly string[] = []): 
   let out = text;
   for (const pattern of SECRET_PATTERNS) {
     out = out.replace(pattern, (_match, prefix: string, suffix?: string) =>
-      typeof suffix === 'string' && suffix.startsWith('-----END') ? `${prefix}${REDACTED}${suffix}` : `${prefix}${REDACTED}`,
+      typeof suffix === 'string' && suffix.startsWith('-----END')
+        ? `${prefix}${REDACTED}${suffix}`
+        : `${prefix}${REDACTED}`,
     );
   }
   for (const secret of extraSecrets) {
@@ -50,15 +53,23 @@ export function redactText(text: string, extraSecrets: readonly string[] = []): 
 }
 
 /** Deep-copy a value with secret-keyed fields replaced and strings scrubbed. */
-export function redactValue(value: unknown, extraSecrets: readonly string[] = [], depth = 0): unknown {
+export function redactValue(
+  value: unknown,
+  extraSecrets: readonly string[] = [],
+  depth = 0,
+): unknown {
   if (depth > 8) return '[depth]';
   if (typeof value === 'string') return redactText(value, extraSecrets);
   if (Array.isArray(value)) return value.map((v) => redactValue(v, extraSecrets, depth + 1));
-  if (value instanceof Error) return { name: value.name, message: redactText(value.message, extraSecrets) };
+  if (value instanceof Error)
+    return { name: value.name, message: redactText(value.message, extraSecrets) };
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};
     for (const [key, v] of Object.entries(value)) {
-      out[key] = SECRET_KEY.test(key) && v !== undefined && v !== null && v !== '' ? REDACTED : redactValue(v, extraSecrets, depth + 1);
+      out[key] =
+        SECRET_KEY.test(key) && v !== undefined && v !== null && v !== ''
+          ? REDACTED
+          : redactValue(v, extraSecrets, depth + 1);
     }
     return out;
   }

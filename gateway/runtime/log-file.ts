@@ -18,7 +18,10 @@ export class LogFile {
   private stream: WriteStream | undefined;
   private written = 0;
 
-  constructor(readonly file: string, private readonly maxBytes = MAX_LOG_BYTES) {}
+  constructor(
+    readonly file: string,
+    private readonly maxBytes = MAX_LOG_BYTES,
+  ) {}
 
   async open(): Promise<void> {
     await fs.mkdir(path.dirname(this.file), { recursive: true, mode: 0o700 });
@@ -104,7 +107,9 @@ export async function tailLogFile(file: string, options: TailOptions = {}): Prom
     // Only complete lines: a line still being written is returned on the next call.
     const lastNewline = text.lastIndexOf('\n');
     const complete = lastNewline === -1 ? '' : text.slice(0, lastNewline);
-    const consumed = size - (text.length - (lastNewline + 1) > 0 ? Buffer.byteLength(text.slice(lastNewline + 1)) : 0);
+    const consumed =
+      size -
+      (text.length - (lastNewline + 1) > 0 ? Buffer.byteLength(text.slice(lastNewline + 1)) : 0);
     let lines = complete === '' ? [] : complete.split('\n');
     if (lines.length > limit) {
       lines = lines.slice(-limit);

@@ -4,7 +4,11 @@
  */
 import JSON5 from 'json5';
 import { ErrorCode, OpenClawError } from '../infra/errors.js';
-import { REDACTED_PLACEHOLDER, redactConfigForClient, restoreRedactedSecrets } from '../config/config-redact.js';
+import {
+  REDACTED_PLACEHOLDER,
+  redactConfigForClient,
+  restoreRedactedSecrets,
+} from '../config/config-redact.js';
 import { patchConfig, writeConfigRaw, type ConfigSnapshot } from '../config/config-store.js';
 import type { Env, StatePaths } from '../config/paths.js';
 import { toClientView, toPendingView, type PairingStore } from '../pairing/pairing-store.js';
@@ -63,7 +67,8 @@ function collectSecretStrings(parsed: unknown, redacted: unknown, out: string[] 
 export function redactRawConfig(raw: string, parsed: unknown): string {
   const secrets = collectSecretStrings(parsed, redactConfigForClient(parsed));
   let out = raw;
-  for (const secret of secrets.sort((a, b) => b.length - a.length)) out = out.split(secret).join(REDACTED_PLACEHOLDER);
+  for (const secret of secrets.sort((a, b) => b.length - a.length))
+    out = out.split(secret).join(REDACTED_PLACEHOLDER);
   return out;
 }
 
@@ -86,7 +91,10 @@ function parseClientDocument(raw: string, what: string): unknown {
   try {
     return JSON5.parse(raw);
   } catch (err) {
-    throw new OpenClawError(ErrorCode.CONFIG_INVALID, `${what} is not valid JSON5: ${(err as Error).message}`);
+    throw new OpenClawError(
+      ErrorCode.CONFIG_INVALID,
+      `${what} is not valid JSON5: ${(err as Error).message}`,
+    );
   }
 }
 
@@ -112,7 +120,10 @@ export function createMethodTable(deps: MethodDeps): Map<string, MethodHandler> 
         const doc = parseClientDocument(text, 'config');
         text = `${JSON.stringify(restoreRedactedSecrets(doc, deps.config().parsed), null, 2)}\n`;
       }
-      await writeConfigRaw(deps.paths, text, { baseHash: optionalString(params.baseHash), env: deps.env });
+      await writeConfigRaw(deps.paths, text, {
+        baseHash: optionalString(params.baseHash),
+        env: deps.env,
+      });
       const next = await deps.reloadConfig();
       return { ok: true, ...clientConfigView(next) };
     },
@@ -121,8 +132,14 @@ export function createMethodTable(deps: MethodDeps): Map<string, MethodHandler> 
     validator: 'validateConfigPatchParams',
     handle: async (raw) => {
       const params = asParams(raw);
-      const patch = restoreRedactedSecrets(parseClientDocument(String(params.raw), 'config patch'), deps.config().parsed);
-      await patchConfig(deps.paths, patch, { baseHash: optionalString(params.baseHash), env: deps.env });
+      const patch = restoreRedactedSecrets(
+        parseClientDocument(String(params.raw), 'config patch'),
+        deps.config().parsed,
+      );
+      await patchConfig(deps.paths, patch, {
+        baseHash: optionalString(params.baseHash),
+        env: deps.env,
+      });
       const next = await deps.reloadConfig();
       return { ok: true, ...clientConfigView(next) };
     },
@@ -138,7 +155,9 @@ export function createMethodTable(deps: MethodDeps): Map<string, MethodHandler> 
   add('device.pair.approve', {
     validator: 'validateDevicePairApproveParams',
     handle: async (raw) => {
-      const result = await deps.pairing.approve(String(asParams(raw).requestId), { approvedVia: 'operator' });
+      const result = await deps.pairing.approve(String(asParams(raw).requestId), {
+        approvedVia: 'operator',
+      });
       return { requestId: result.request.requestId, device: result.device };
     },
   });
@@ -162,7 +181,11 @@ export function createMethodTable(deps: MethodDeps): Map<string, MethodHandler> 
     handle: async (raw) => {
       const params = asParams(raw);
       const scopes = Array.isArray(params.scopes) ? params.scopes.map(String) : undefined;
-      const issued = await deps.pairing.rotateToken(String(params.deviceId), String(params.role), scopes);
+      const issued = await deps.pairing.rotateToken(
+        String(params.deviceId),
+        String(params.role),
+        scopes,
+      );
       deps.disconnectDevice(String(params.deviceId), String(params.role));
       return { deviceId: String(params.deviceId), ...issued };
     },
@@ -186,7 +209,12 @@ export function createMethodTable(deps: MethodDeps): Map<string, MethodHandler> 
         defaultId,
         mainKey: 'main',
         scope: 'per-sender',
-        agents: agents.map(({ id, name, workspace, identity }) => ({ id, name, workspace, identity })),
+        agents: agents.map(({ id, name, workspace, identity }) => ({
+          id,
+          name,
+          workspace,
+          identity,
+        })),
       };
     },
   });
@@ -194,10 +222,12 @@ export function createMethodTable(deps: MethodDeps): Map<string, MethodHandler> 
     validator: 'validateSessionsListParams',
     handle: async (raw) => {
       const params = asParams(raw);
-      const limit = typeof params.limit === 'number' ? Math.min(Math.max(params.limit, 1), 1000) : 200;
+      const limit =
+        typeof params.limit === 'number' ? Math.min(Math.max(params.limit, 1), 1000) : 200;
       const agentFilter = optionalString(params.agentId);
       const search = optionalString(params.search)?.toLowerCase();
-      const activeMinutes = typeof params.activeMinutes === 'number' ? params.activeMinutes : undefined;
+      const activeMinutes =
+        typeof params.activeMinutes === 'number' ? params.activeMinutes : undefined;
       const now = Date.now();
       const all = [];
       let firstPath = '';
@@ -208,8 +238,17 @@ export function createMethodTable(deps: MethodDeps): Map<string, MethodHandler> 
         all.push(...rows);
       }
       const filtered = all
-        .filter((row) => !search || row.key.toLowerCase().includes(search) || row.label?.toLowerCase().includes(search))
-        .filter((row) => activeMinutes === undefined || (row.updatedAt !== null && now - row.updatedAt <= activeMinutes * 60_000))
+        .filter(
+          (row) =>
+            !search ||
+            row.key.toLowerCase().includes(search) ||
+            row.label?.toLowerCase().includes(search),
+        )
+        .filter(
+          (row) =>
+            activeMinutes === undefined ||
+            (row.updatedAt !== null && now - row.updatedAt <= activeMinutes * 60_000),
+        )
         .sort((a, b) => (b.updatedAt ?? 0) - (a.updatedAt ?? 0));
       return {
         ts: now,

@@ -5,7 +5,11 @@
  */
 import { promises as fs } from 'node:fs';
 import { toDisposable, type Disposable } from '../infra/disposable.js';
-import type { PairingEvent, PairingStore, PendingPairingRequest } from '../pairing/pairing-store.js';
+import type {
+  PairingEvent,
+  PairingStore,
+  PendingPairingRequest,
+} from '../pairing/pairing-store.js';
 
 export interface PairingWatchTarget {
   pendingDevicesPath: string;
@@ -36,7 +40,8 @@ export function watchPairingFiles(
       const pending = await store.listPending();
       const next = new Map(pending.map((p) => [p.requestId, p]));
       if (primed) {
-        for (const [id, request] of next) if (!known.has(id)) emit({ event: 'device.pair.requested', payload: request });
+        for (const [id, request] of next)
+          if (!known.has(id)) emit({ event: 'device.pair.requested', payload: request });
         const paired = new Map((await store.listPaired()).map((d) => [d.deviceId, d]));
         for (const [id, request] of known) {
           if (next.has(id)) continue;
@@ -48,7 +53,12 @@ export function watchPairingFiles(
           if (expired) continue;
           emit({
             event: 'device.pair.resolved',
-            payload: { requestId: id, deviceId: request.deviceId, decision: approved ? 'approved' : 'rejected', ts: Date.now() },
+            payload: {
+              requestId: id,
+              deviceId: request.deviceId,
+              decision: approved ? 'approved' : 'rejected',
+              ts: Date.now(),
+            },
           });
         }
       }

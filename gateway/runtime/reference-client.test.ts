@@ -40,7 +40,8 @@ function connect(options: Partial<GatewayClientOptions>): Promise<Connected> {
       hostDeps: { logDebug: () => {}, logError: () => {} },
       onEvent: (evt) => events.push({ event: evt.event, payload: evt.payload }),
       ...options,
-      onHelloOk: (hello) => resolve({ client, hello: hello as unknown as Record<string, unknown>, events }),
+      onHelloOk: (hello) =>
+        resolve({ client, hello: hello as unknown as Record<string, unknown>, events }),
       onConnectError: (err) => {
         reject(err);
         client.stop();
@@ -52,7 +53,12 @@ function connect(options: Partial<GatewayClientOptions>): Promise<Connected> {
 
 function cli(args: string[]) {
   return run(process.execPath, ['--import', 'tsx', CLI, ...args], {
-    env: { ...process.env, ...gw.env, OPENCLAW_GATEWAY_PORT: String(gw.port), OPENCLAW_GATEWAY_TOKEN: TEST_TOKEN },
+    env: {
+      ...process.env,
+      ...gw.env,
+      OPENCLAW_GATEWAY_PORT: String(gw.port),
+      OPENCLAW_GATEWAY_TOKEN: TEST_TOKEN,
+    },
     timeout: 20_000,
   });
 }
@@ -60,7 +66,10 @@ function cli(args: string[]) {
 async function browserDevice(name: string) {
   const dir = path.join(gw.dir, `client-${name}`);
   const paths = resolveStatePaths({ OPENCLAW_STATE_DIR: dir });
-  return { paths, deps: { ...createGatewayClientHostDeps(paths), logDebug: () => {}, logError: () => {} } };
+  return {
+    paths,
+    deps: { ...createGatewayClientHostDeps(paths), logDebug: () => {}, logError: () => {} },
+  };
 }
 
 describe('reference client', () => {
@@ -92,23 +101,33 @@ describe('reference client', () => {
     };
 
     // An operator watching pairing events (the desktop app does this).
-    const watcher = await connect({ token: TEST_TOKEN, scopes: ['operator.pairing', 'operator.read'] });
+    const watcher = await connect({
+      token: TEST_TOKEN,
+      scopes: ['operator.pairing', 'operator.read'],
+    });
 
-    const first = await connect({ ...base, token: TEST_TOKEN }).catch((err: { details?: Record<string, unknown> }) => err);
+    const first = await connect({ ...base, token: TEST_TOKEN }).catch(
+      (err: { details?: Record<string, unknown> }) => err,
+    );
     const details = (first as { details?: Record<string, unknown> }).details;
     expect(details?.code).toBe('PAIRING_REQUIRED');
     const requestId = String(details?.requestId);
     expect(requestId).toMatch(/[0-9a-f-]{36}/);
 
-    await expect.poll(() => watcher.events.some((e) => e.event === 'device.pair.requested')).toBe(true);
+    await expect
+      .poll(() => watcher.events.some((e) => e.event === 'device.pair.requested'))
+      .toBe(true);
 
     const listed = await cli(['devices', 'list', '--json']);
-    const pending = (JSON.parse(listed.stdout) as { pending: Array<{ requestId: string }> }).pending;
+    const pending = (JSON.parse(listed.stdout) as { pending: Array<{ requestId: string }> })
+      .pending;
     expect(pending.map((p) => p.requestId)).toContain(requestId);
 
     const approved = await cli(['devices', 'approve', requestId]);
     expect(approved.stdout).toContain('Approved');
-    await expect.poll(() => watcher.events.some((e) => e.event === 'device.pair.resolved')).toBe(true);
+    await expect
+      .poll(() => watcher.events.some((e) => e.event === 'device.pair.resolved'))
+      .toBe(true);
 
     // Reconnect with the shared token: paired now, a device token is issued and stored.
     const second = await connect({ ...base, token: TEST_TOKEN });
@@ -122,7 +141,9 @@ describe('reference client', () => {
     expect(health.ok).toBe(true);
     await third.client.stopAndWait();
 
-    const paired = JSON.parse((await cli(['devices', 'list', '--json'])).stdout) as { paired: Array<{ deviceId: string; clientId?: string }> };
+    const paired = JSON.parse((await cli(['devices', 'list', '--json'])).stdout) as {
+      paired: Array<{ deviceId: string; clientId?: string }>;
+    };
     const deviceId = paired.paired.find((d) => d.clientId === 'gateway-client')!.deviceId;
     await cli(['devices', 'revoke', '--device', deviceId, '--role', 'operator']);
 
@@ -136,11 +157,17 @@ describe('reference client', () => {
 describe('config over RPC', () => {
   it('redacts secrets, enforces baseHash, and keeps secrets on a redacted round trip', async () => {
     const { client } = await connect({ token: TEST_TOKEN, scopes: ['operator.admin'] });
-    const view = await client.request<{ raw: string; hash: string; config: { gateway: { auth: { token: string } } } }>('config.get', {});
+    const view = await client.request<{
+      raw: string;
+      hash: string;
+      config: { gateway: { auth: { token: string } } };
+    }>('config.get', {});
     expect(view.config.gateway.auth.token).toBe('__OPENCLAW_REDACTED__');
     expect(view.raw).not.toContain(TEST_TOKEN);
 
-    await expect(client.request('config.patch', { raw: '{ logging: { level: "debug" } }', baseHash: 'stale' })).rejects.toMatchObject({
+    await expect(
+      client.request('config.patch', { raw: '{ logging: { level: "debug" } }', baseHash: 'stale' }),
+    ).rejects.toMatchObject({
       details: expect.objectContaining({ code: 'CONFIG_CONFLICT' }),
     });
 
@@ -149,13 +176,17 @@ describe('config over RPC', () => {
     expect(onDisk).toContain(TEST_TOKEN);
 
     const invalid = client.request('config.patch', { raw: '{ gateway: { bind: "0.0.0.0" } }' });
-    await expect(invalid).rejects.toMatchObject({ details: expect.objectContaining({ code: 'CONFIG_INVALID' }) });
+    await expect(invalid).rejects.toMatchObject({
+      details: expect.objectContaining({ code: 'CONFIG_INVALID' }),
+    });
     await client.stopAndWait();
   });
 
   it('tails the gateway log without the token', async () => {
     const { client } = await connect({ token: TEST_TOKEN, scopes: ['operator.read'] });
-    const tail = await client.request<{ lines: string[]; cursor: number }>('logs.tail', { limit: 200 });
+    const tail = await client.request<{ lines: string[]; cursor: number }>('logs.tail', {
+      limit: 200,
+    });
     expect(tail.lines.length).toBeGreaterThan(0);
     expect(tail.lines.join('\n')).not.toContain(TEST_TOKEN);
     await client.stopAndWait();

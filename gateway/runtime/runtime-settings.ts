@@ -24,18 +24,28 @@ export interface ResolvedRuntime {
   customBindHost: string | undefined;
 }
 
-export function deriveRuntimeSettings(config: OpenClawConfig, env: Env, flags: GatewayRunFlags = {}): ResolvedRuntime {
+export function deriveRuntimeSettings(
+  config: OpenClawConfig,
+  env: Env,
+  flags: GatewayRunFlags = {},
+): ResolvedRuntime {
   const base = resolveGatewaySettings(config, env);
   const port = flags.port ?? base.port;
   const token = flags.token ?? base.auth.token;
   const password = flags.password ?? base.auth.password;
   let mode: AuthMode = flags.auth ?? base.auth.mode;
   // A --password without --auth on a token-inferred config means password auth.
-  if (!flags.auth && base.auth.modeSource === 'inferred' && flags.password && !flags.token) mode = 'password';
+  if (!flags.auth && base.auth.modeSource === 'inferred' && flags.password && !flags.token)
+    mode = 'password';
   const origins =
     base.controlUi.allowedOriginsSource === 'config'
       ? base.controlUi.allowedOrigins
-      : [...new Set([...defaultAllowedOrigins(port), ...base.controlUi.allowedOrigins.filter((o) => o.endsWith(`:${port}`))])];
+      : [
+          ...new Set([
+            ...defaultAllowedOrigins(port),
+            ...base.controlUi.allowedOrigins.filter((o) => o.endsWith(`:${port}`)),
+          ]),
+        ];
   return {
     base,
     customBindHost: base.customBindHost,

@@ -24,7 +24,8 @@ export interface SessionRow {
 
 function kindOf(key: string, chatType: unknown): SessionRow['kind'] {
   if (key === 'global') return 'global';
-  if (chatType === 'group' || chatType === 'room' || /:(group|channel|room):/.test(key)) return 'group';
+  if (chatType === 'group' || chatType === 'room' || /:(group|channel|room):/.test(key))
+    return 'group';
   if (key.startsWith('agent:')) return 'direct';
   return 'unknown';
 }
@@ -37,7 +38,10 @@ function num(value: unknown): number | undefined {
   return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
 }
 
-export async function readAgentSessions(paths: StatePaths, agentId: string): Promise<{ path: string; rows: SessionRow[] }> {
+export async function readAgentSessions(
+  paths: StatePaths,
+  agentId: string,
+): Promise<{ path: string; rows: SessionRow[] }> {
   const file = path.join(agentSessionsDir(paths, agentId), 'sessions.json');
   const raw = await readJsonFile<Record<string, unknown>>(file, {});
   const rows: SessionRow[] = [];

@@ -3,7 +3,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { resolveStatePaths } from '../config/paths.js';
-import { RawClient, startTestGateway, TEST_TOKEN, type TestGateway } from '../testing/test-gateway.js';
+import {
+  RawClient,
+  startTestGateway,
+  TEST_TOKEN,
+  type TestGateway,
+} from '../testing/test-gateway.js';
 import { startGateway, writeLocalConfig } from './start-gateway.js';
 
 const running: TestGateway[] = [];
@@ -27,8 +32,16 @@ async function tempState(config?: Record<string, unknown>) {
 describe('start guards', () => {
   it('refuses to start without a config unless --allow-unconfigured', async () => {
     const { env, dir } = await tempState();
-    await expect(startGateway({ env, consoleSink: null, flags: { port: 0 } })).rejects.toThrow(/Missing config/);
-    const gw = await startGateway({ env, consoleSink: null, allowUnconfigured: true, flags: { port: 0 }, logFile: path.join(dir, 'g.log') });
+    await expect(startGateway({ env, consoleSink: null, flags: { port: 0 } })).rejects.toThrow(
+      /Missing config/,
+    );
+    const gw = await startGateway({
+      env,
+      consoleSink: null,
+      allowUnconfigured: true,
+      flags: { port: 0 },
+      logFile: path.join(dir, 'g.log'),
+    });
     // Loopback without a token: one is minted and persisted, never left open.
     const saved = await fs.readFile(path.join(dir, 'openclaw.json'), 'utf8');
     expect(saved).toMatch(/"token": "[0-9a-f]{48}"/);
@@ -44,14 +57,20 @@ describe('start guards', () => {
 
   it('refuses a non-loopback bind without a secret', async () => {
     const { env } = await tempState({ gateway: { mode: 'local', auth: { mode: 'none' } } });
-    await expect(startGateway({ env, consoleSink: null, flags: { port: 0, bind: 'lan' } })).rejects.toMatchObject({
+    await expect(
+      startGateway({ env, consoleSink: null, flags: { port: 0, bind: 'lan' } }),
+    ).rejects.toMatchObject({
       code: 'GATEWAY_INSECURE_BIND',
     });
   });
 
   it('lists every config problem with its path and exits with 78', async () => {
-    const { env } = await tempState({ gateway: { mode: 'local', port: 'x', bind: '0.0.0.0', bogus: true } });
-    const err = await startGateway({ env, consoleSink: null, flags: { port: 0 } }).catch((e: unknown) => e);
+    const { env } = await tempState({
+      gateway: { mode: 'local', port: 'x', bind: '0.0.0.0', bogus: true },
+    });
+    const err = await startGateway({ env, consoleSink: null, flags: { port: 0 } }).catch(
+      (e: unknown) => e,
+    );
     expect(err).toMatchObject({ code: 'CONFIG_INVALID', exitCode: 78 });
     const message = (err as Error).message;
     expect(message).toContain('gateway.port');
@@ -87,7 +106,9 @@ describe('http', () => {
     const js = await fetch(`${base}/assets/app.js`);
     expect(js.headers.get('content-type')).toContain('javascript');
     expect((await fetch(`${base}/assets/missing.js`)).status).toBe(404);
-    expect(await (await fetch(`${base}/%2e%2e/%2e%2e/etc/passwd`)).text()).toContain('<title>ui</title>');
+    expect(await (await fetch(`${base}/%2e%2e/%2e%2e/etc/passwd`)).text()).toContain(
+      '<title>ui</title>',
+    );
     await fs.rm(root, { recursive: true, force: true });
   });
 });
@@ -108,7 +129,9 @@ describe('lifecycle', () => {
     const gw = await start();
     const client = await RawClient.open(gw.url);
     await client.connect();
-    const raw = JSON.parse(await fs.readFile(gw.paths.configPath, 'utf8')) as { gateway: { auth: { token: string } } };
+    const raw = JSON.parse(await fs.readFile(gw.paths.configPath, 'utf8')) as {
+      gateway: { auth: { token: string } };
+    };
     raw.gateway.auth.token = 'rotated-token-abcdefghijkl';
     await fs.writeFile(gw.paths.configPath, JSON.stringify(raw));
     const closed = await client.closed;
@@ -122,9 +145,13 @@ describe('lifecycle', () => {
   }, 15_000);
 
   it('supports password auth', async () => {
-    const gw = await start({ gateway: { auth: { mode: 'password', password: 'correct horse battery' } } });
+    const gw = await start({
+      gateway: { auth: { mode: 'password', password: 'correct horse battery' } },
+    });
     const bad = await RawClient.open(gw.url);
-    expect((await bad.connect({ auth: { password: 'nope' } })).error?.details?.code).toBe('AUTH_PASSWORD_MISMATCH');
+    expect((await bad.connect({ auth: { password: 'nope' } })).error?.details?.code).toBe(
+      'AUTH_PASSWORD_MISMATCH',
+    );
     const good = await RawClient.open(gw.url);
     expect((await good.connect({ auth: { password: 'correct horse battery' } })).ok).toBe(true);
     good.close();

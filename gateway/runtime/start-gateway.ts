@@ -14,13 +14,23 @@ import { resolveStatePaths, type Env, type StatePaths } from '../config/paths.js
 import { DisposableStore, toDisposable } from '../infra/disposable.js';
 import { ErrorCode, OpenClawError, errorMessage } from '../infra/errors.js';
 import { createLogger, jsonLineSink, type Logger, type LogLevel } from '../infra/logger.js';
-import { DEFAULT_PENDING_TTL_MS, PairingStore, type PairingEvent } from '../pairing/pairing-store.js';
+import {
+  DEFAULT_PENDING_TTL_MS,
+  PairingStore,
+  type PairingEvent,
+} from '../pairing/pairing-store.js';
 import { GatewayServer } from '../server/gateway-server.js';
 import type { ClientSession } from '../server/types.js';
 import { createMethodTable, type AgentSummary } from './methods.js';
 import { LogFile, defaultLogFile } from './log-file.js';
 import { watchPairingFiles } from './pairing-watcher.js';
-import { bindHostFor, deriveRuntimeSettings, isLoopbackBind, type GatewayRunFlags, type ResolvedRuntime } from './runtime-settings.js';
+import {
+  bindHostFor,
+  deriveRuntimeSettings,
+  isLoopbackBind,
+  type GatewayRunFlags,
+  type ResolvedRuntime,
+} from './runtime-settings.js';
 import { readAgentSessions } from './sessions-index.js';
 import { GATEWAY_VERSION } from './version.js';
 
@@ -53,13 +63,17 @@ export interface RunningGateway {
 function defaultControlUiRoot(): string {
   // The bundle lives at dist/gateway/openclaw.mjs with the UI at dist/control-ui.
   const here = path.dirname(fileURLToPath(import.meta.url));
-  const candidates = [path.resolve(here, '../control-ui'), path.resolve(here, '../../dist/control-ui')];
+  const candidates = [
+    path.resolve(here, '../control-ui'),
+    path.resolve(here, '../../dist/control-ui'),
+  ];
   return candidates[0]!;
 }
 
 function configuredAgents(config: OpenClawConfig): AgentSummary[] {
   const list = config.agents?.list ?? [];
-  if (list.length === 0) return [{ id: 'main', isDefault: true, workspace: config.agents?.defaults?.workspace }];
+  if (list.length === 0)
+    return [{ id: 'main', isDefault: true, workspace: config.agents?.defaults?.workspace }];
   const explicitDefault = list.find((a) => a.default)?.id ?? list[0]!.id;
   return list.map((a) => ({
     id: a.id,
@@ -71,7 +85,9 @@ function configuredAgents(config: OpenClawConfig): AgentSummary[] {
 }
 
 function formatIssues(snapshot: ConfigSnapshot): string {
-  return snapshot.issues.map((issue) => `  - ${issue.path || '(root)'}: ${issue.message}`).join('\n');
+  return snapshot.issues
+    .map((issue) => `  - ${issue.path || '(root)'}: ${issue.message}`)
+    .join('\n');
 }
 
 export async function startGateway(options: StartGatewayOptions = {}): Promise<RunningGateway> {
@@ -114,7 +130,8 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
   }
   const loopback = isLoopbackBind(runtime.settings.bind, runtime.customBindHost);
   const auth = runtime.settings.auth;
-  const hasSecret = (auth.mode === 'token' && auth.token) || (auth.mode === 'password' && auth.password);
+  const hasSecret =
+    (auth.mode === 'token' && auth.token) || (auth.mode === 'password' && auth.password);
   if (!loopback && !hasSecret) {
     throw new OpenClawError(
       ErrorCode.GATEWAY_INSECURE_BIND,
@@ -125,11 +142,14 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
 
   const logFile = new LogFile(options.logFile ?? snapshot.config.logging?.file ?? defaultLogFile());
   await logFile.open();
-  const consoleSink = options.consoleSink === null ? undefined : options.consoleSink ?? undefined;
+  const consoleSink = options.consoleSink === null ? undefined : (options.consoleSink ?? undefined);
   const stderr = jsonLineSink(process.stderr);
   const logger = createLogger({
     level: options.logLevel ?? snapshot.config.logging?.level ?? 'info',
-    secrets: () => [runtime.settings.auth.token, runtime.settings.auth.password].filter((s): s is string => Boolean(s)),
+    secrets: () =>
+      [runtime.settings.auth.token, runtime.settings.auth.password].filter((s): s is string =>
+        Boolean(s),
+      ),
     sink: (record) => {
       logFile.sink()(record);
       if (consoleSink) consoleSink(JSON.stringify(record));
@@ -145,12 +165,17 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
       await patchConfig(paths, { gateway: { auth: { token } } }, { env });
       snapshot = await loadConfigSnapshot(paths, env);
       runtime = deriveRuntimeSettings(snapshot.config, env, flags);
-      logger.warn('Gateway auth token was missing. Generated a new token and saved it to config (gateway.auth.token).');
+      logger.warn(
+        'Gateway auth token was missing. Generated a new token and saved it to config (gateway.auth.token).',
+      );
     } catch (err) {
       runtime.settings.auth.token = token;
-      logger.warn('Gateway auth token was missing. Generated a runtime-only token (could not save it to config).', {
-        error: errorMessage(err),
-      });
+      logger.warn(
+        'Gateway auth token was missing. Generated a runtime-only token (could not save it to config).',
+        {
+          error: errorMessage(err),
+        },
+      );
     }
   }
 
@@ -183,7 +208,13 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
       sessions: {
         path: sessionsPath,
         count: rows.length,
-        recent: rows.slice(0, 5).map((r) => ({ key: r.key, updatedAt: r.updatedAt, age: r.updatedAt === null ? null : Date.now() - r.updatedAt })),
+        recent: rows
+          .slice(0, 5)
+          .map((r) => ({
+            key: r.key,
+            updatedAt: r.updatedAt,
+            age: r.updatedAt === null ? null : Date.now() - r.updatedAt,
+          })),
       },
     };
     healthCache = { at: Date.now(), value };
@@ -218,7 +249,12 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
         connections: ref.server?.connectionCount ?? 0,
         presence: ref.server?.presence().length ?? 0,
         pairing: { pending: pending.length, paired: paired.length },
-        config: { path: snapshot.path, exists: snapshot.exists, valid: snapshot.valid, hash: snapshot.hash },
+        config: {
+          path: snapshot.path,
+          exists: snapshot.exists,
+          valid: snapshot.valid,
+          hash: snapshot.hash,
+        },
         stateDir: paths.stateDir,
       };
     },
@@ -233,14 +269,20 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
     serverVersion: GATEWAY_VERSION,
     settings: () => runtime.settings,
     methods,
-    controlUiRoot: () => runtime.settings.controlUi.root ?? options.controlUiRoot ?? defaultControlUiRoot(),
+    controlUiRoot: () =>
+      runtime.settings.controlUi.root ?? options.controlUiRoot ?? defaultControlUiRoot(),
     snapshot: async (session: ClientSession) => {
       const list = agents();
       const defaultAgentId = list.find((a) => a.isDefault)?.id ?? 'main';
       const admin = session.scopes.includes('operator.admin');
       return {
         health: await health(),
-        sessionDefaults: { defaultAgentId, mainKey: 'main', mainSessionKey: `agent:${defaultAgentId}:main`, scope: 'per-sender' },
+        sessionDefaults: {
+          defaultAgentId,
+          mainKey: 'main',
+          mainSessionKey: `agent:${defaultAgentId}:main`,
+          scope: 'per-sender',
+        },
         authMode: runtime.settings.auth.mode,
         ...(admin ? { configPath: snapshot.path, stateDir: paths.stateDir } : {}),
       };
@@ -252,29 +294,39 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
   async function applySnapshot(next: ConfigSnapshot, source: string): Promise<void> {
     if (next.hash === snapshot.hash && source !== 'rpc') return;
     if (!next.valid) {
-      logger.warn('config change ignored: the new config is invalid; the gateway keeps the previous one', {
-        issues: next.issues.map((i) => `${i.path}: ${i.message}`),
-      });
+      logger.warn(
+        'config change ignored: the new config is invalid; the gateway keeps the previous one',
+        {
+          issues: next.issues.map((i) => `${i.path}: ${i.message}`),
+        },
+      );
       return;
     }
     const nextRuntime = deriveRuntimeSettings(next.config, env, flags);
     if (nextRuntime.base.issues.length > 0) {
-      logger.warn('config change ignored: gateway settings are not usable', { issues: nextRuntime.base.issues });
+      logger.warn('config change ignored: gateway settings are not usable', {
+        issues: nextRuntime.base.issues,
+      });
       return;
     }
     const restartNeeded =
-      nextRuntime.settings.port !== runtime.settings.port || nextRuntime.settings.bind !== runtime.settings.bind;
+      nextRuntime.settings.port !== runtime.settings.port ||
+      nextRuntime.settings.bind !== runtime.settings.bind;
     snapshot = next;
     runtime = nextRuntime;
     healthCache = undefined;
     ref.server?.settingsChanged();
     ref.server?.broadcast('config.changed', { hash: next.hash, source });
     logger.info('config reloaded', { source });
-    if (restartNeeded) logger.warn('gateway.port / gateway.bind changed: restart the gateway to apply them');
+    if (restartNeeded)
+      logger.warn('gateway.port / gateway.bind changed: restart the gateway to apply them');
   }
 
   ref.server = server;
-  const address = await server.listen(runtime.settings.port, bindHostFor(runtime.settings.bind, runtime.customBindHost));
+  const address = await server.listen(
+    runtime.settings.port,
+    bindHostFor(runtime.settings.bind, runtime.customBindHost),
+  );
   const reloadMode = runtime.base.reload.mode;
   if (reloadMode !== 'off') {
     disposables.add(
@@ -282,7 +334,9 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
         paths,
         env,
         (next) => {
-          void applySnapshot(next, 'file').catch((err: unknown) => logger.error('config reload failed', { error: errorMessage(err) }));
+          void applySnapshot(next, 'file').catch((err: unknown) =>
+            logger.error('config reload failed', { error: errorMessage(err) }),
+          );
         },
         { debounceMs: runtime.base.reload.debounceMs },
       ),
@@ -296,7 +350,10 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
 
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `ws://${host}:${address.port}`;
-  logger.info(`listening on ${url} (PID ${process.pid})`, { version: GATEWAY_VERSION, bind: runtime.settings.bind });
+  logger.info(`listening on ${url} (PID ${process.pid})`, {
+    version: GATEWAY_VERSION,
+    bind: runtime.settings.bind,
+  });
 
   let stopping: Promise<void> | undefined;
   return {
@@ -319,7 +376,10 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
 }
 
 /** Used by tests and the bench to make a state dir with a ready local config. */
-export async function writeLocalConfig(paths: StatePaths, config: Record<string, unknown>): Promise<void> {
+export async function writeLocalConfig(
+  paths: StatePaths,
+  config: Record<string, unknown>,
+): Promise<void> {
   await fs.mkdir(paths.stateDir, { recursive: true, mode: 0o700 });
   await fs.writeFile(paths.configPath, JSON.stringify(config, null, 2), { mode: 0o600 });
 }

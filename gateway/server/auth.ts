@@ -33,8 +33,7 @@ export type AuthFailureReason =
   | 'unsupported_mode';
 
 export type SharedSecretResult =
-  | { ok: true; method: 'none' | 'token' | 'password' }
-  | { ok: false; reason: AuthFailureReason };
+  { ok: true; method: 'none' | 'token' | 'password' } | { ok: false; reason: AuthFailureReason };
 
 /** Compare secrets in constant time regardless of length (both sides are hashed first). */
 export function safeEqualSecret(provided: string, expected: string): boolean {
@@ -48,7 +47,10 @@ function nonEmpty(value: string | undefined): string | undefined {
   return trimmed ? trimmed : undefined;
 }
 
-export function authorizeSharedSecret(settings: AuthSettings, auth: ConnectAuthInput | undefined): SharedSecretResult {
+export function authorizeSharedSecret(
+  settings: AuthSettings,
+  auth: ConnectAuthInput | undefined,
+): SharedSecretResult {
   switch (settings.mode) {
     case 'none':
       return { ok: true, method: 'none' };
@@ -57,7 +59,9 @@ export function authorizeSharedSecret(settings: AuthSettings, auth: ConnectAuthI
       if (!expected) return { ok: false, reason: 'token_missing_config' };
       const provided = nonEmpty(auth?.token);
       if (!provided) return { ok: false, reason: 'token_missing' };
-      return safeEqualSecret(provided, expected) ? { ok: true, method: 'token' } : { ok: false, reason: 'token_mismatch' };
+      return safeEqualSecret(provided, expected)
+        ? { ok: true, method: 'token' }
+        : { ok: false, reason: 'token_mismatch' };
     }
     case 'password': {
       const expected = nonEmpty(settings.password);
@@ -134,14 +138,19 @@ export function buildAuthFailure(
   reason: AuthFailureReason,
   ctx: { isCli: boolean; hasDevice: boolean; sentDeviceToken: boolean; retryAfterMs?: number },
 ): ProtocolErrorShape {
-  const canRetryWithDeviceToken = reason === 'token_mismatch' && ctx.hasDevice && !ctx.sentDeviceToken;
+  const canRetryWithDeviceToken =
+    reason === 'token_mismatch' && ctx.hasDevice && !ctx.sentDeviceToken;
   const details: Record<string, unknown> = {
     authReason: reason,
     code: DETAIL_CODE[reason],
     canRetryWithDeviceToken,
     recommendedNextStep: canRetryWithDeviceToken ? 'retry_with_device_token' : NEXT_STEP[reason],
   };
-  const shape: ProtocolErrorShape = { code: ErrorCodes.INVALID_REQUEST, message: hintFor(reason, ctx.isCli), details };
+  const shape: ProtocolErrorShape = {
+    code: ErrorCodes.INVALID_REQUEST,
+    message: hintFor(reason, ctx.isCli),
+    details,
+  };
   if (reason === 'rate_limited' && ctx.retryAfterMs !== undefined) {
     shape.retryable = true;
     shape.retryAfterMs = Math.max(0, Math.ceil(ctx.retryAfterMs));

@@ -16,7 +16,12 @@ import { errorMessage, isOpenClawError } from '../infra/errors.js';
 import type { Logger } from '../infra/logger.js';
 import type { PairingStore } from '../pairing/pairing-store.js';
 import { deviceAuthErrorDetails, verifyConnectDevice } from '../pairing/verify-device-auth.js';
-import { authorizeSharedSecret, buildAuthFailure, truncateCloseReason, type AuthFailureReason } from './auth.js';
+import {
+  authorizeSharedSecret,
+  buildAuthFailure,
+  truncateCloseReason,
+  type AuthFailureReason,
+} from './auth.js';
 import type { ClientAddressInfo } from './net.js';
 import {
   DROP_EVENTS_ABOVE_BYTES,
@@ -61,9 +66,7 @@ export interface HelloAuth {
 
 /** A method failure that becomes a protocol error response (never a crash). */
 export class MethodError extends Error {
-  constructor(
-    readonly shape: ErrorShape,
-  ) {
+  constructor(readonly shape: ErrorShape) {
     super(shape.message);
   }
 }
@@ -115,10 +118,19 @@ export class GatewayConnection {
       this.alive = true;
     });
     ws.on('close', () => this.onClose());
-    ws.on('error', (err) => host.logger.debug('websocket error', { connId: this.connId, error: err.message }));
-    this.handshakeTimer = setTimeout(() => this.close(1000, 'handshake timeout'), host.handshakeTimeoutMs);
+    ws.on('error', (err) =>
+      host.logger.debug('websocket error', { connId: this.connId, error: err.message }),
+    );
+    this.handshakeTimer = setTimeout(
+      () => this.close(1000, 'handshake timeout'),
+      host.handshakeTimeoutMs,
+    );
     this.handshakeTimer.unref();
-    this.sendFrame({ type: 'event', event: 'connect.challenge', payload: { nonce: this.nonce, ts: this.challengeTs } });
+    this.sendFrame({
+      type: 'event',
+      event: 'connect.challenge',
+      payload: { nonce: this.nonce, ts: this.challengeTs },
+    });
   }
 
   get clientSession(): ClientSession | undefined {
@@ -181,7 +193,10 @@ export class GatewayConnection {
     this.ws.send(JSON.stringify(frame));
   }
 
-  private respond(id: string, result: { ok: true; payload?: unknown } | { ok: false; error: ErrorShape }): void {
+  private respond(
+    id: string,
+    result: { ok: true; payload?: unknown } | { ok: false; error: ErrorShape },
+  ): void {
     if (this.ws.bufferedAmount > MAX_BUFFERED_BYTES) {
       this.close(1008, 'slow consumer');
       return;
@@ -207,13 +222,17 @@ export class GatewayConnection {
       }
       if (this.handshaking) {
         // A client may pipeline requests behind `connect`; keep a few, refuse a flood.
-        if (this.queued.length >= MAX_QUEUED_PREAUTH_FRAMES) this.close(1008, 'too many frames before hello');
+        if (this.queued.length >= MAX_QUEUED_PREAUTH_FRAMES)
+          this.close(1008, 'too many frames before hello');
         else this.queued.push(data);
         return;
       }
       this.handshaking = true;
       void this.handleHandshake(data, isBinary).catch((err: unknown) => {
-        this.host.logger.error('handshake failed', { connId: this.connId, error: errorMessage(err) });
+        this.host.logger.error('handshake failed', {
+          connId: this.connId,
+          error: errorMessage(err),
+        });
         this.close(1011, 'internal error');
       });
       return;
@@ -223,7 +242,12 @@ export class GatewayConnection {
     });
   }
 
-  private failHandshake(id: string | undefined, error: ErrorShape, closeCode: number, closeReason: string): void {
+  private failHandshake(
+    id: string | undefined,
+    error: ErrorShape,
+    closeCode: number,
+    closeReason: string,
+  ): void {
     if (id) this.respond(id, { ok: false, error });
     this.close(closeCode, closeReason);
   }
@@ -266,7 +290,8 @@ export class GatewayConnection {
     const settings = this.host.settings();
     const originHeader = this.origin;
     const isBrowser = originHeader !== undefined;
-    const isControlUi = CONTROL_UI_CLIENT_IDS.has(params.client.id) || params.client.mode === 'webchat';
+    const isControlUi =
+      CONTROL_UI_CLIENT_IDS.has(params.client.id) || params.client.mode === 'webchat';
     const isCli = params.client.mode === 'cli' || params.client.id === 'cli';
 
     if (params.minProtocol > PROTOCOL_VERSION || params.maxProtocol < PROTOCOL_VERSION) {
@@ -275,7 +300,10 @@ export class GatewayConnection {
         {
           code: ErrorCodes.INVALID_REQUEST,
           message: `protocol mismatch: this gateway speaks protocol ${PROTOCOL_VERSION} (client offered ${params.minProtocol}-${params.maxProtocol}); update the client`,
-          details: { code: ConnectErrorDetailCodes.PROTOCOL_MISMATCH, expectedProtocol: PROTOCOL_VERSION },
+          details: {
+            code: ConnectErrorDetailCodes.PROTOCOL_MISMATCH,
+            expectedProtocol: PROTOCOL_VERSION,
+          },
         },
         1002,
         'protocol mismatch',
@@ -285,14 +313,23 @@ export class GatewayConnection {
 
     const role = params.role ?? 'operator';
     if (role !== 'operator' && role !== 'node') {
-      this.failHandshake(id, { code: ErrorCodes.INVALID_REQUEST, message: 'invalid role' }, 1008, 'invalid role');
+      this.failHandshake(
+        id,
+        { code: ErrorCodes.INVALID_REQUEST, message: 'invalid role' },
+        1008,
+        'invalid role',
+      );
       return false;
     }
-    const requestedScopes = [...new Set((params.scopes ?? []).filter((s) => KNOWN_OPERATOR_SCOPES.includes(s)))];
+    const requestedScopes = [
+      ...new Set((params.scopes ?? []).filter((s) => KNOWN_OPERATOR_SCOPES.includes(s))),
+    ];
 
     // Browser origins are never loopback-exempt and are bucketed per origin (a page cannot
     // brute-force the token from the user's own machine).
-    const limiterKey = isBrowser ? `origin:${originHeader}|${this.address.clientIp}` : `ip:${this.address.clientIp}`;
+    const limiterKey = isBrowser
+      ? `origin:${originHeader}|${this.address.clientIp}`
+      : `ip:${this.address.clientIp}`;
     const exempt = !isBrowser && this.address.localDirect && settings.rateLimit.exemptLoopback;
     if (!exempt) {
       const gate = this.host.limiter.check(limiterKey);
@@ -311,7 +348,8 @@ export class GatewayConnection {
     // Device proof first: a device token only means something for a verified device id.
     let verifiedDevice: { deviceId: string; publicKey: string } | undefined;
     if (params.device) {
-      const signatureToken = params.auth?.token ?? params.auth?.deviceToken ?? params.auth?.bootstrapToken;
+      const signatureToken =
+        params.auth?.token ?? params.auth?.deviceToken ?? params.auth?.bootstrapToken;
       const result = verifyConnectDevice({
         device: params.device,
         expectedNonce: this.nonce,
@@ -347,7 +385,12 @@ export class GatewayConnection {
       let failure: AuthFailureReason = shared.reason;
       let deviceOk = false;
       if (verifiedDevice && candidate) {
-        const check = await this.host.pairing.verifyDeviceToken(verifiedDevice.deviceId, role, candidate, requestedScopes);
+        const check = await this.host.pairing.verifyDeviceToken(
+          verifiedDevice.deviceId,
+          role,
+          candidate,
+          requestedScopes,
+        );
         if (check.ok) {
           deviceOk = true;
           tokenScopes = requestedScopes;
@@ -382,7 +425,11 @@ export class GatewayConnection {
         const message = 'device identity required';
         this.failHandshake(
           id,
-          { code: ErrorCodes.NOT_PAIRED, message, details: { code: ConnectErrorDetailCodes.DEVICE_IDENTITY_REQUIRED } },
+          {
+            code: ErrorCodes.NOT_PAIRED,
+            message,
+            details: { code: ConnectErrorDetailCodes.DEVICE_IDENTITY_REQUIRED },
+          },
           1008,
           message,
         );
@@ -392,7 +439,8 @@ export class GatewayConnection {
         const breakGlass = settings.controlUi.dangerouslyDisableDeviceAuth;
         const insecureLocal = settings.controlUi.allowInsecureAuth && this.address.localDirect;
         if (!breakGlass && !insecureLocal) {
-          const message = 'control ui requires device identity (use HTTPS or localhost secure context)';
+          const message =
+            'control ui requires device identity (use HTTPS or localhost secure context)';
           this.failHandshake(
             id,
             {
@@ -410,7 +458,9 @@ export class GatewayConnection {
         // Self-declared scopes are only honoured on the trusted local backend/CLI path; anyone
         // else without a device gets none (scopes come from a server-side grant, not the client).
         const trustedLocal =
-          this.address.localDirect && !isBrowser && (params.client.mode === 'backend' || params.client.mode === 'cli');
+          this.address.localDirect &&
+          !isBrowser &&
+          (params.client.mode === 'backend' || params.client.mode === 'cli');
         grantedScopes = trustedLocal ? requestedScopes : [];
       }
       helloAuth = { role, scopes: grantedScopes };
@@ -446,7 +496,10 @@ export class GatewayConnection {
         });
         if (silentEligible) {
           await this.host.pairing.approve(request.requestId, { approvedVia: 'silent' });
-          this.host.logger.info('device paired silently (local direct connection)', { deviceId, clientId: params.client.id });
+          this.host.logger.info('device paired silently (local direct connection)', {
+            deviceId,
+            clientId: params.client.id,
+          });
         } else {
           const requestId = request.requestId;
           const remediationHint = `Approve it in OpenClaw Desktop, or run: openclaw devices approve ${requestId}`;
@@ -458,10 +511,19 @@ export class GatewayConnection {
             requestedRole: role,
             requestedScopes,
           });
-          this.host.logger.info('pairing required', { deviceId, requestId, reason: evaluation.reason, ip: this.address.clientIp });
+          this.host.logger.info('pairing required', {
+            deviceId,
+            requestId,
+            reason: evaluation.reason,
+            ip: this.address.clientIp,
+          });
           this.failHandshake(
             id,
-            { code: ErrorCodes.NOT_PAIRED, message: `${buildPairingConnectErrorMessage(evaluation.reason)} (${remediationHint})`, details },
+            {
+              code: ErrorCodes.NOT_PAIRED,
+              message: `${buildPairingConnectErrorMessage(evaluation.reason)} (${remediationHint})`,
+              details,
+            },
             1008,
             buildPairingConnectCloseReason({ reason: evaluation.reason, requestId }),
           );
@@ -476,7 +538,12 @@ export class GatewayConnection {
       });
       grantedScopes = tokenScopes ?? requestedScopes;
       const issued = await this.host.pairing.ensureDeviceToken(deviceId, role, grantedScopes);
-      helloAuth = { role, scopes: grantedScopes, deviceToken: issued.token, issuedAtMs: issued.issuedAtMs };
+      helloAuth = {
+        role,
+        scopes: grantedScopes,
+        deviceToken: issued.token,
+        issuedAtMs: issued.issuedAtMs,
+      };
     }
 
     if (this.closed) return false;
@@ -521,23 +588,38 @@ export class GatewayConnection {
     try {
       parsed = JSON.parse(rawText(data));
     } catch {
-      this.respond('invalid', { ok: false, error: { code: ErrorCodes.INVALID_REQUEST, message: 'invalid JSON frame' } });
+      this.respond('invalid', {
+        ok: false,
+        error: { code: ErrorCodes.INVALID_REQUEST, message: 'invalid JSON frame' },
+      });
       return;
     }
     if (!validators.validateRequestFrame(parsed)) {
-      const id = typeof (parsed as { id?: unknown })?.id === 'string' ? (parsed as { id: string }).id : 'invalid';
+      const id =
+        typeof (parsed as { id?: unknown })?.id === 'string'
+          ? (parsed as { id: string }).id
+          : 'invalid';
       const message = `invalid request frame: ${describeValidationErrors(validators, validators.validateRequestFrame.errors)}`;
-      this.respond(id || 'invalid', { ok: false, error: { code: ErrorCodes.INVALID_REQUEST, message } });
+      this.respond(id || 'invalid', {
+        ok: false,
+        error: { code: ErrorCodes.INVALID_REQUEST, message },
+      });
       return;
     }
     const frame = parsed as RequestFrame;
     // The shared secret changed since this client proved it: it no longer holds a valid secret.
-    if ((session.authMethod === 'token' || session.authMethod === 'password') && session.authGeneration !== this.host.authGeneration()) {
+    if (
+      (session.authMethod === 'token' || session.authMethod === 'password') &&
+      session.authGeneration !== this.host.authGeneration()
+    ) {
       this.close(4001, 'gateway auth changed');
       return;
     }
     if (frame.method === 'connect') {
-      this.respond(frame.id, { ok: false, error: { code: ErrorCodes.INVALID_REQUEST, message: 'already connected' } });
+      this.respond(frame.id, {
+        ok: false,
+        error: { code: ErrorCodes.INVALID_REQUEST, message: 'already connected' },
+      });
       return;
     }
     const required = requiredScopeFor(frame.method);
@@ -559,7 +641,8 @@ export class GatewayConnection {
           details: { code: 'MISSING_SCOPE', missingScope: required, requiredScopes: [required] },
         },
       });
-      if (this.unauthorizedCalls >= UNAUTHORIZED_CALL_LIMIT) this.close(1008, 'repeated unauthorized calls');
+      if (this.unauthorizedCalls >= UNAUTHORIZED_CALL_LIMIT)
+        this.close(1008, 'repeated unauthorized calls');
       return;
     }
     try {
@@ -568,7 +651,10 @@ export class GatewayConnection {
     } catch (err) {
       this.respond(frame.id, { ok: false, error: toErrorShape(err) });
       if (!(err instanceof MethodError) && !isOpenClawError(err)) {
-        this.host.logger.error('method crashed', { method: frame.method, error: errorMessage(err) });
+        this.host.logger.error('method crashed', {
+          method: frame.method,
+          error: errorMessage(err),
+        });
       }
     }
   }

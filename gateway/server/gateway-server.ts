@@ -92,7 +92,11 @@ export class GatewayServer {
         ready: () => this.isReady(),
         controlUi: () => {
           const s = options.settings();
-          return { enabled: s.controlUi.enabled, root: options.controlUiRoot(), basePath: s.controlUi.basePath };
+          return {
+            enabled: s.controlUi.enabled,
+            root: options.controlUiRoot(),
+            basePath: s.controlUi.basePath,
+          };
         },
         serverVersion: options.serverVersion,
         assistantName: options.assistantName ?? (() => 'OpenClaw'),
@@ -121,7 +125,8 @@ export class GatewayServer {
       pairing: options.pairing,
       limiter: this.limiter,
       serverVersion: options.serverVersion,
-      handshakeTimeoutMs: options.handshakeTimeoutMs ?? envHandshakeTimeout() ?? DEFAULT_HANDSHAKE_TIMEOUT_MS,
+      handshakeTimeoutMs:
+        options.handshakeTimeoutMs ?? envHandshakeTimeout() ?? DEFAULT_HANDSHAKE_TIMEOUT_MS,
       settings: options.settings,
       authGeneration: () => this.currentAuthGeneration(),
       validators: () => this.loadValidators(),
@@ -160,7 +165,10 @@ export class GatewayServer {
     void this.loadValidators().catch((err: unknown) =>
       this.options.logger.error('protocol validators failed to load', { error: errorMessage(err) }),
     );
-    this.tickTimer = setInterval(() => this.broadcast('tick', { ts: Date.now() }), this.options.tickIntervalMs ?? TICK_INTERVAL_MS);
+    this.tickTimer = setInterval(
+      () => this.broadcast('tick', { ts: Date.now() }),
+      this.options.tickIntervalMs ?? TICK_INTERVAL_MS,
+    );
     this.tickTimer.unref();
     this.heartbeatTimer = setInterval(() => {
       for (const connection of this.connections) connection.heartbeat();
@@ -232,7 +240,8 @@ export class GatewayServer {
     for (const connection of this.attached) {
       const session = connection.clientSession;
       if (!session) continue;
-      if (required && !(session.role === 'operator' && hasScope(session.scopes, required))) continue;
+      if (required && !(session.role === 'operator' && hasScope(session.scopes, required)))
+        continue;
       connection.sendEvent(event, payload, { stateVersion: this.stateVersion() });
     }
   }
@@ -253,10 +262,17 @@ export class GatewayServer {
   }
 
   /** Broadcast `shutdown`, stop accepting, let in-flight requests finish, then close sockets. */
-  async close(reason = 'gateway stopping', restartExpectedMs?: number, graceMs = 3000): Promise<void> {
+  async close(
+    reason = 'gateway stopping',
+    restartExpectedMs?: number,
+    graceMs = 3000,
+  ): Promise<void> {
     if (this.closing) return;
     this.closing = true;
-    this.broadcast('shutdown', restartExpectedMs === undefined ? { reason } : { reason, restartExpectedMs });
+    this.broadcast(
+      'shutdown',
+      restartExpectedMs === undefined ? { reason } : { reason, restartExpectedMs },
+    );
     clearInterval(this.tickTimer);
     clearInterval(this.heartbeatTimer);
     const stopListening = new Promise<void>((resolve) => this.http.close(() => resolve()));
@@ -303,7 +319,12 @@ export class GatewayServer {
       return;
     }
     const settings = this.options.settings();
-    const address = resolveClientAddress(req.socket.remoteAddress, req.headers, settings.trustedProxies, settings.allowRealIpFallback);
+    const address = resolveClientAddress(
+      req.socket.remoteAddress,
+      req.headers,
+      settings.trustedProxies,
+      settings.allowRealIpFallback,
+    );
     if (address.untrustedForwarding) {
       this.options.logger.warn(
         'Proxy headers detected from untrusted address. Connection will not be treated as local. Configure gateway.trustedProxies if this is your reverse proxy.',
@@ -320,7 +341,11 @@ export class GatewayServer {
         localDirect: address.localDirect,
       });
       if (!decision.ok) {
-        this.options.logger.warn('websocket refused: origin not allowed', { origin, ip: address.clientIp, reason: decision.reason });
+        this.options.logger.warn('websocket refused: origin not allowed', {
+          origin,
+          ip: address.clientIp,
+          reason: decision.reason,
+        });
         rejectUpgrade(
           socket,
           403,
@@ -355,7 +380,10 @@ export class GatewayServer {
     }
   }
 
-  private async buildHello(session: ClientSession, auth: HelloAuth): Promise<Record<string, unknown>> {
+  private async buildHello(
+    session: ClientSession,
+    auth: HelloAuth,
+  ): Promise<Record<string, unknown>> {
     const extra = await this.options.snapshot(session);
     return {
       type: 'hello-ok',
@@ -369,16 +397,26 @@ export class GatewayServer {
         ...extra,
       },
       auth,
-      policy: { maxPayload: MAX_PAYLOAD_BYTES, maxBufferedBytes: MAX_BUFFERED_BYTES, tickIntervalMs: this.options.tickIntervalMs ?? TICK_INTERVAL_MS },
+      policy: {
+        maxPayload: MAX_PAYLOAD_BYTES,
+        maxBufferedBytes: MAX_BUFFERED_BYTES,
+        tickIntervalMs: this.options.tickIntervalMs ?? TICK_INTERVAL_MS,
+      },
     };
   }
 
-  private async dispatch(session: ClientSession, method: string, params: unknown): Promise<unknown> {
+  private async dispatch(
+    session: ClientSession,
+    method: string,
+    params: unknown,
+  ): Promise<unknown> {
     const handler = this.options.methods.get(method);
     if (!handler) throw new OpenClawError(ErrorCode.NOT_FOUND, `unknown method: ${method}`);
     if (handler.validator) {
       const validators = await this.loadValidators();
-      const validate = validators[handler.validator] as unknown as ((value: unknown) => boolean) & { errors?: unknown };
+      const validate = validators[handler.validator] as unknown as ((value: unknown) => boolean) & {
+        errors?: unknown;
+      };
       if (!validate(params)) {
         throw new OpenClawError(
           ErrorCode.INVALID_ARGUMENT,
@@ -408,7 +446,9 @@ function envHandshakeTimeout(): number | undefined {
 }
 
 function rejectUpgrade(socket: Socket, status: number, message: string): void {
-  const body = JSON.stringify({ error: { type: status === 403 ? 'forbidden' : 'unavailable', message } });
+  const body = JSON.stringify({
+    error: { type: status === 403 ? 'forbidden' : 'unavailable', message },
+  });
   const reason = status === 403 ? 'Forbidden' : 'Service Unavailable';
   socket.end(
     `HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,

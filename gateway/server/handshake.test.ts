@@ -2,8 +2,18 @@ import { randomUUID } from 'node:crypto';
 import { HelloOkSchema } from '@openclaw/gateway-protocol/schema';
 import { Value } from 'typebox/value';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateDeviceIdentity, publicKeyRawBase64UrlFromPem, signDevicePayload, buildDeviceAuthPayload } from '../pairing/device-crypto.js';
-import { RawClient, startTestGateway, TEST_TOKEN, type TestGateway } from '../testing/test-gateway.js';
+import {
+  generateDeviceIdentity,
+  publicKeyRawBase64UrlFromPem,
+  signDevicePayload,
+  buildDeviceAuthPayload,
+} from '../pairing/device-crypto.js';
+import {
+  RawClient,
+  startTestGateway,
+  TEST_TOKEN,
+  type TestGateway,
+} from '../testing/test-gateway.js';
 
 let gw: TestGateway;
 
@@ -95,7 +105,9 @@ describe('handshake', () => {
 
   it('rejects invalid connect params with the schema problem', async () => {
     const client = await RawClient.open(gw.url);
-    const res = await client.connect({ client: { id: 'not-a-client', version: '1', platform: 'x', mode: 'backend' } });
+    const res = await client.connect({
+      client: { id: 'not-a-client', version: '1', platform: 'x', mode: 'backend' },
+    });
     expect(res.ok).toBe(false);
     expect(res.error?.message).toContain('invalid connect params');
   });
@@ -109,7 +121,10 @@ describe('requests after hello', () => {
     expect(unknown.error?.message).toBe('unknown method: nope.method');
     const forbidden = await client.request('f', 'config.get');
     expect(forbidden.error?.code).toBe('FORBIDDEN');
-    expect(forbidden.error?.details).toMatchObject({ code: 'MISSING_SCOPE', missingScope: 'operator.admin' });
+    expect(forbidden.error?.details).toMatchObject({
+      code: 'MISSING_SCOPE',
+      missingScope: 'operator.admin',
+    });
     const ok = await client.request('s', 'status');
     expect(ok.ok).toBe(true);
     client.close();
@@ -148,7 +163,9 @@ describe('requests after hello', () => {
 
 describe('browser origins', () => {
   it('refuses a foreign origin with 403 before the upgrade (no challenge is ever sent)', async () => {
-    await expect(RawClient.open(gw.url, { Origin: 'http://evil.test' })).rejects.toThrow('HTTP 403');
+    await expect(RawClient.open(gw.url, { Origin: 'http://evil.test' })).rejects.toThrow(
+      'HTTP 403',
+    );
     await expect(RawClient.open(gw.url, { Origin: 'null' })).rejects.toThrow('HTTP 403');
   });
 
@@ -168,7 +185,10 @@ describe('browser origins', () => {
 });
 
 describe('device identity', () => {
-  async function signedConnect(client: RawClient, mutate: (p: Record<string, unknown>) => void = () => {}) {
+  async function signedConnect(
+    client: RawClient,
+    mutate: (p: Record<string, unknown>) => void = () => {},
+  ) {
     const { nonce, ts } = await client.challenge();
     const identity = generateDeviceIdentity();
     const scopes = ['operator.read'];
@@ -215,10 +235,22 @@ describe('device identity', () => {
 
   it('refuses a tampered signature, a stale nonce and a mismatched id', async () => {
     const cases: Array<[(p: Record<string, unknown>) => void, string]> = [
-      [(p) => ((p.device as Record<string, unknown>).signature = 'A'.repeat(86)), 'DEVICE_AUTH_SIGNATURE_INVALID'],
-      [(p) => ((p.device as Record<string, unknown>).nonce = randomUUID()), 'DEVICE_AUTH_NONCE_MISMATCH'],
-      [(p) => ((p.device as Record<string, unknown>).id = 'f'.repeat(64)), 'DEVICE_AUTH_DEVICE_ID_MISMATCH'],
-      [(p) => ((p.device as Record<string, unknown>).signedAt = Date.now() - 10 * 60_000), 'DEVICE_AUTH_SIGNATURE_EXPIRED'],
+      [
+        (p) => ((p.device as Record<string, unknown>).signature = 'A'.repeat(86)),
+        'DEVICE_AUTH_SIGNATURE_INVALID',
+      ],
+      [
+        (p) => ((p.device as Record<string, unknown>).nonce = randomUUID()),
+        'DEVICE_AUTH_NONCE_MISMATCH',
+      ],
+      [
+        (p) => ((p.device as Record<string, unknown>).id = 'f'.repeat(64)),
+        'DEVICE_AUTH_DEVICE_ID_MISMATCH',
+      ],
+      [
+        (p) => ((p.device as Record<string, unknown>).signedAt = Date.now() - 10 * 60_000),
+        'DEVICE_AUTH_SIGNATURE_EXPIRED',
+      ],
     ];
     for (const [mutate, code] of cases) {
       const client = await RawClient.open(gw.url);

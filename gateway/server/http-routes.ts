@@ -42,8 +42,19 @@ export interface HttpRouteContext {
   assistantName(): string;
 }
 
-function send(res: ServerResponse, status: number, body: string, type: string, extra: Record<string, string> = {}): void {
-  res.writeHead(status, { ...SECURITY_HEADERS, 'Content-Type': type, 'Cache-Control': 'no-store', ...extra });
+function send(
+  res: ServerResponse,
+  status: number,
+  body: string,
+  type: string,
+  extra: Record<string, string> = {},
+): void {
+  res.writeHead(status, {
+    ...SECURITY_HEADERS,
+    'Content-Type': type,
+    'Cache-Control': 'no-store',
+    ...extra,
+  });
   res.end(res.req.method === 'HEAD' ? undefined : body);
 }
 
@@ -59,7 +70,11 @@ const UI_MISSING_PAGE = `<!doctype html><html lang="en"><head><meta charset="utf
 <code>gateway.controlUi.root</code> at a folder that contains <code>index.html</code>.</p>
 </body></html>`;
 
-export async function handleHttpRequest(req: IncomingMessage, res: ServerResponse, ctx: HttpRouteContext): Promise<void> {
+export async function handleHttpRequest(
+  req: IncomingMessage,
+  res: ServerResponse,
+  ctx: HttpRouteContext,
+): Promise<void> {
   const method = req.method ?? 'GET';
   let pathname: string;
   try {
@@ -86,11 +101,20 @@ export async function handleHttpRequest(req: IncomingMessage, res: ServerRespons
   const ui = ctx.controlUi();
   const base = ui.basePath.replace(/\/+$/, '');
   if (pathname === `${base}/control-ui-config.json`) {
-    sendJson(res, 200, { basePath: base, assistantName: ctx.assistantName(), serverVersion: ctx.serverVersion });
+    sendJson(res, 200, {
+      basePath: base,
+      assistantName: ctx.assistantName(),
+      serverVersion: ctx.serverVersion,
+    });
     return;
   }
   if (!ui.enabled) {
-    sendJson(res, 404, { error: { type: 'not_found', message: 'the Control UI is disabled (gateway.controlUi.enabled)' } });
+    sendJson(res, 404, {
+      error: {
+        type: 'not_found',
+        message: 'the Control UI is disabled (gateway.controlUi.enabled)',
+      },
+    });
     return;
   }
   if (base && !(pathname === base || pathname.startsWith(`${base}/`))) {
@@ -137,5 +161,7 @@ async function serveStatic(res: ServerResponse, root: string, relative: string):
     res.end();
     return;
   }
-  createReadStream(file).on('error', () => res.destroy()).pipe(res);
+  createReadStream(file)
+    .on('error', () => res.destroy())
+    .pipe(res);
 }

@@ -38,7 +38,13 @@ export function isLocalHostname(hostname: string): boolean {
   return h === 'localhost' || isLoopbackIp(h);
 }
 
-const FORWARDING_HEADERS = ['forwarded', 'x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto', 'x-real-ip'];
+const FORWARDING_HEADERS = [
+  'forwarded',
+  'x-forwarded-for',
+  'x-forwarded-host',
+  'x-forwarded-proto',
+  'x-real-ip',
+];
 
 export function hasForwardingHeaders(headers: IncomingHttpHeaders): boolean {
   return FORWARDING_HEADERS.some((name) => headers[name] !== undefined);

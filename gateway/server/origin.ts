@@ -14,7 +14,13 @@ export function normalizeOrigin(origin: string): string | undefined {
     return undefined;
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return undefined;
-  if (url.username || url.password || (url.pathname !== '/' && url.pathname !== '') || url.search || url.hash) {
+  if (
+    url.username ||
+    url.password ||
+    (url.pathname !== '/' && url.pathname !== '') ||
+    url.search ||
+    url.hash
+  ) {
     return undefined;
   }
   return `${url.protocol}//${url.host}`.toLowerCase();
@@ -38,10 +44,13 @@ export type OriginDecision = { ok: true } | { ok: false; reason: string };
 export function checkOrigin(input: OriginCheckInput): OriginDecision {
   const normalized = normalizeOrigin(input.origin);
   if (!normalized) return { ok: false, reason: 'malformed origin' };
-  const allowed = new Set(input.allowedOrigins.map((o) => (o === '*' ? '*' : normalizeOrigin(o))).filter(Boolean));
+  const allowed = new Set(
+    input.allowedOrigins.map((o) => (o === '*' ? '*' : normalizeOrigin(o))).filter(Boolean),
+  );
   // A literal "null" origin (sandboxed iframe, data: URL) is only accepted when listed explicitly;
   // "*" deliberately does not cover it.
-  if (normalized === 'null') return allowed.has('null') ? { ok: true } : { ok: false, reason: 'null origin' };
+  if (normalized === 'null')
+    return allowed.has('null') ? { ok: true } : { ok: false, reason: 'null origin' };
   if (allowed.has('*') || allowed.has(normalized)) return { ok: true };
   const originHost = hostnameOf(new URL(normalized).host);
   if (input.localDirect && isLocalHostname(originHost)) return { ok: true };

@@ -55,7 +55,9 @@ export interface EventFrame {
 /** Compact one-line summary of validator errors for an INVALID_REQUEST message. */
 export function describeValidationErrors(validators: ProtocolValidators, errors: unknown): string {
   try {
-    return validators.formatValidationErrors(errors as Parameters<ProtocolValidators['formatValidationErrors']>[0]);
+    return validators.formatValidationErrors(
+      errors as Parameters<ProtocolValidators['formatValidationErrors']>[0],
+    );
   } catch {
     return 'schema validation failed';
   }

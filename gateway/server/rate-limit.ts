@@ -61,7 +61,8 @@ export class AuthRateLimiter {
 
   private evict(now: number): void {
     for (const [key, bucket] of this.buckets) {
-      const fresh = bucket.lockedUntil > now || bucket.failures.some((t) => now - t < this.settings.windowMs);
+      const fresh =
+        bucket.lockedUntil > now || bucket.failures.some((t) => now - t < this.settings.windowMs);
       if (!fresh) this.buckets.delete(key);
     }
     // Still full: drop the oldest entries (Map iterates in insertion order). Keys still locked out

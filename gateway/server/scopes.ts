@@ -1,3 +1,5 @@
+import { scopesCover } from '../pairing/scopes.js';
+
 /**
  * Which operator scope each method needs. `operator.admin` satisfies everything and
  * `operator.write` satisfies `operator.read`; a method not listed here needs admin (default-deny).
@@ -39,10 +41,9 @@ export function requiredScopeFor(method: string): OperatorScope {
   return METHOD_SCOPES[method] ?? OperatorScope.ADMIN;
 }
 
+/** One coverage rule for the whole gateway: the pairing module's (admin ⊇ all, write ⊇ read). */
 export function hasScope(granted: readonly string[], required: string): boolean {
-  if (granted.includes(OperatorScope.ADMIN)) return true;
-  if (granted.includes(required)) return true;
-  return required === OperatorScope.READ && granted.includes(OperatorScope.WRITE);
+  return scopesCover(granted, [required]);
 }
 
 /** Scopes a client may request; anything else is dropped at connect. */

@@ -7,7 +7,12 @@ import os from 'node:os';
 import path from 'node:path';
 import WebSocket from 'ws';
 import { resolveStatePaths, type StatePaths } from '../config/paths.js';
-import { startGateway, writeLocalConfig, type RunningGateway, type StartGatewayOptions } from '../runtime/start-gateway.js';
+import {
+  startGateway,
+  writeLocalConfig,
+  type RunningGateway,
+  type StartGatewayOptions,
+} from '../runtime/start-gateway.js';
 
 export const TEST_TOKEN = 'test-token-0123456789abcdef';
 
@@ -26,7 +31,10 @@ export async function startTestGateway(
   options: Omit<StartGatewayOptions, 'env'> & { env?: Record<string, string> } = {},
 ): Promise<TestGateway> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'openclaw-gw-test-'));
-  const env: Record<string, string> = { OPENCLAW_STATE_DIR: path.join(dir, 'state'), ...options.env };
+  const env: Record<string, string> = {
+    OPENCLAW_STATE_DIR: path.join(dir, 'state'),
+    ...options.env,
+  };
   const paths = resolveStatePaths(env);
   const gatewayConfig = (config.gateway ?? {}) as Record<string, unknown>;
   await writeLocalConfig(paths, {
@@ -81,7 +89,9 @@ export class RawClient {
       this.frames.push(frame);
       this.waiters = this.waiters.filter((w) => !w(frame));
     });
-    this.closed = new Promise((resolve) => ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+    this.closed = new Promise((resolve) =>
+      ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() })),
+    );
   }
 
   static async open(url: string, headers: Record<string, string> = {}): Promise<RawClient> {

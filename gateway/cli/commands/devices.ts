@@ -5,10 +5,21 @@
  */
 import type { Env, StatePaths } from '../../config/paths.js';
 import { ErrorCode, OpenClawError } from '../../infra/errors.js';
-import { describeScope, PairingStore, toClientView, toPendingView } from '../../pairing/pairing-store.js';
+import {
+  describeScope,
+  PairingStore,
+  toClientView,
+  toPendingView,
+} from '../../pairing/pairing-store.js';
 import type { PairedDeviceView, PendingPairingRequest } from '../../pairing/pairing-store.js';
 import { createOutput, parseCommandArgs, parseDurationMs, type Output } from '../args.js';
-import { GatewayConnectError, resolveTarget, connectGateway, type GatewaySession } from '../remote.js';
+import {
+  GatewayConnectError,
+  REMOTE_OPTIONS,
+  resolveTarget,
+  connectGateway,
+  type GatewaySession,
+} from '../remote.js';
 
 const USAGE = `openclaw devices <command>
   list [--json]                       pending requests and paired devices
@@ -21,22 +32,31 @@ const USAGE = `openclaw devices <command>
 common: --url ws://… --token T --password P --timeout ms --json`;
 
 type Backend =
-  | { kind: 'rpc'; session: GatewaySession }
-  | { kind: 'files'; store: PairingStore; reason: string };
+  { kind: 'rpc'; session: GatewaySession } | { kind: 'files'; store: PairingStore; reason: string };
 
-async function openBackend(paths: StatePaths, env: Env, values: Record<string, unknown>): Promise<Backend> {
+async function openBackend(
+  paths: StatePaths,
+  env: Env,
+  values: Record<string, unknown>,
+): Promise<Backend> {
   const target = await resolveTarget(paths, env, {
     url: values.url as string | undefined,
     token: values.token as string | undefined,
     password: values.password as string | undefined,
   });
   try {
-    const session = await connectGateway(paths, target, parseDurationMs(values.timeout as string | undefined, '--timeout', 10_000));
+    const session = await connectGateway(
+      paths,
+      target,
+      parseDurationMs(values.timeout as string | undefined, '--timeout', 10_000),
+    );
     return { kind: 'rpc', session };
   } catch (err) {
     // A remote gateway (--url) has its own files; only a local one shares ours.
     if (target.explicitUrl || !(err instanceof GatewayConnectError)) throw err;
-    const reason = err.pairingRequired ? 'this CLI is not paired with the gateway yet' : 'the gateway is not reachable';
+    const reason = err.pairingRequired
+      ? 'this CLI is not paired with the gateway yet'
+      : 'the gateway is not reachable';
     return { kind: 'files', store: new PairingStore(paths), reason };
   }
 }
@@ -46,10 +66,13 @@ async function closeBackend(backend: Backend): Promise<void> {
 }
 
 function note(out: Output, backend: Backend): void {
-  if (backend.kind === 'files' && !out.json) out.print(`(${backend.reason}: using the pairing files in the state dir directly)`);
+  if (backend.kind === 'files' && !out.json)
+    out.print(`(${backend.reason}: using the pairing files in the state dir directly)`);
 }
 
-async function listAll(backend: Backend): Promise<{ pending: PendingPairingRequest[]; paired: PairedDeviceView[] }> {
+async function listAll(
+  backend: Backend,
+): Promise<{ pending: PendingPairingRequest[]; paired: PairedDeviceView[] }> {
   if (backend.kind === 'rpc') return backend.session.request('device.pair.list', {});
   return {
     pending: (await backend.store.listPending()).map(toPendingView),
@@ -62,20 +85,31 @@ function age(ms: number): string {
   return s < 90 ? `${s}s ago` : `${Math.round(s / 60)}m ago`;
 }
 
-function formatList(data: { pending: PendingPairingRequest[]; paired: PairedDeviceView[] }): string {
+function formatList(data: {
+  pending: PendingPairingRequest[];
+  paired: PairedDeviceView[];
+}): string {
   const lines: string[] = [];
   lines.push(`Pending (${data.pending.length})`);
   for (const p of data.pending) {
-    const who = [p.displayName ?? p.clientId ?? 'unknown client', p.platform, p.remoteIp].filter(Boolean).join(' · ');
-    lines.push(`  ${p.requestId}  ${who}  role ${p.role ?? 'operator'}${p.isRepair ? ' (repair)' : ''}  ${age(Date.now() - p.ts)}`);
+    const who = [p.displayName ?? p.clientId ?? 'unknown client', p.platform, p.remoteIp]
+      .filter(Boolean)
+      .join(' · ');
+    lines.push(
+      `  ${p.requestId}  ${who}  role ${p.role ?? 'operator'}${p.isRepair ? ' (repair)' : ''}  ${age(Date.now() - p.ts)}`,
+    );
     const scopes = p.scopes ?? [];
     if (scopes.length) lines.push(`      wants: ${scopes.map(describeScope).join('; ')}`);
   }
   if (data.pending.length) lines.push(`  approve with: openclaw devices approve <requestId>`);
   lines.push(`Paired (${data.paired.length})`);
   for (const d of data.paired) {
-    const who = [d.displayName ?? d.clientId ?? 'unknown client', d.platform].filter(Boolean).join(' · ');
-    const roles = (d.tokens ?? []).map((t) => `${t.role}${t.revokedAtMs ? ' (revoked)' : ''}`).join(', ');
+    const who = [d.displayName ?? d.clientId ?? 'unknown client', d.platform]
+      .filter(Boolean)
+      .join(' · ');
+    const roles = (d.tokens ?? [])
+      .map((t) => `${t.role}${t.revokedAtMs ? ' (revoked)' : ''}`)
+      .join(', ');
     lines.push(`  ${d.deviceId.slice(0, 16)}…  ${who}  ${roles || 'no tokens'}`);
   }
   return lines.join('\n');
@@ -86,11 +120,7 @@ export async function devices(argv: string[], env: Env, paths: StatePaths): Prom
   const { values, positionals } = parseCommandArgs(
     rest,
     {
-      url: { type: 'string' },
-      token: { type: 'string' },
-      password: { type: 'string' },
-      timeout: { type: 'string' },
-      json: { type: 'boolean' },
+      ...REMOTE_OPTIONS,
       latest: { type: 'boolean' },
       device: { type: 'string' },
       role: { type: 'string' },
@@ -102,7 +132,11 @@ export async function devices(argv: string[], env: Env, paths: StatePaths): Prom
   );
   const out = createOutput(values.json === true);
   if (!sub || !['list', 'approve', 'reject', 'remove', 'rotate', 'revoke', 'clear'].includes(sub)) {
-    throw new OpenClawError(ErrorCode.INVALID_ARGUMENT, `unknown devices command "${sub ?? ''}"\n${USAGE}`, { exitCode: 2 });
+    throw new OpenClawError(
+      ErrorCode.INVALID_ARGUMENT,
+      `unknown devices command "${sub ?? ''}"\n${USAGE}`,
+      { exitCode: 2 },
+    );
   }
 
   // Validate arguments before touching the gateway.
@@ -122,13 +156,23 @@ export async function devices(argv: string[], env: Env, paths: StatePaths): Prom
     }
   }
   if ((sub === 'reject' || sub === 'remove') && !requestIdArg) {
-    throw new OpenClawError(ErrorCode.INVALID_ARGUMENT, `devices ${sub} needs an id\n${USAGE}`, { exitCode: 2 });
+    throw new OpenClawError(ErrorCode.INVALID_ARGUMENT, `devices ${sub} needs an id\n${USAGE}`, {
+      exitCode: 2,
+    });
   }
   if ((sub === 'rotate' || sub === 'revoke') && (!values.device || !values.role)) {
-    throw new OpenClawError(ErrorCode.INVALID_ARGUMENT, `devices ${sub} needs --device <id> and --role <role>\n${USAGE}`, { exitCode: 2 });
+    throw new OpenClawError(
+      ErrorCode.INVALID_ARGUMENT,
+      `devices ${sub} needs --device <id> and --role <role>\n${USAGE}`,
+      { exitCode: 2 },
+    );
   }
   if (sub === 'clear' && !values.yes) {
-    throw new OpenClawError(ErrorCode.INVALID_ARGUMENT, 'devices clear removes devices for good; pass --yes to confirm', { exitCode: 2 });
+    throw new OpenClawError(
+      ErrorCode.INVALID_ARGUMENT,
+      'devices clear removes devices for good; pass --yes to confirm',
+      { exitCode: 2 },
+    );
   }
 
   const backend = await openBackend(paths, env, values);
@@ -153,9 +197,18 @@ export async function devices(argv: string[], env: Env, paths: StatePaths): Prom
         }
         const result =
           backend.kind === 'rpc'
-            ? await backend.session.request<{ requestId: string; device: PairedDeviceView }>('device.pair.approve', { requestId })
-            : await backend.store.approve(requestId, { approvedVia: 'cli' }).then((r) => ({ requestId, device: r.device }));
-        out.result(result, () => `Approved ${result.device.displayName ?? result.device.clientId ?? 'device'} (${result.device.deviceId.slice(0, 16)}…). It can reconnect now.`);
+            ? await backend.session.request<{ requestId: string; device: PairedDeviceView }>(
+                'device.pair.approve',
+                { requestId },
+              )
+            : await backend.store
+                .approve(requestId, { approvedVia: 'cli' })
+                .then((r) => ({ requestId, device: r.device }));
+        out.result(
+          result,
+          () =>
+            `Approved ${result.device.displayName ?? result.device.clientId ?? 'device'} (${result.device.deviceId.slice(0, 16)}…). It can reconnect now.`,
+        );
         return 0;
       }
       case 'reject': {
@@ -175,18 +228,31 @@ export async function devices(argv: string[], env: Env, paths: StatePaths): Prom
         return 0;
       }
       case 'rotate': {
-        const params = { deviceId: values.device!, role: values.role!, ...(values.scope ? { scopes: values.scope } : {}) };
+        const params = {
+          deviceId: values.device!,
+          role: values.role!,
+          ...(values.scope ? { scopes: values.scope } : {}),
+        };
         const result =
           backend.kind === 'rpc'
             ? await backend.session.request<Record<string, unknown>>('device.token.rotate', params)
-            : { deviceId: params.deviceId, ...(await backend.store.rotateToken(params.deviceId, params.role, params.scopes)) };
-        out.result(result, () => `New ${params.role} token for ${params.deviceId}:\n${String(result.token)}`);
+            : {
+                deviceId: params.deviceId,
+                ...(await backend.store.rotateToken(params.deviceId, params.role, params.scopes)),
+              };
+        out.result(
+          result,
+          () => `New ${params.role} token for ${params.deviceId}:\n${String(result.token)}`,
+        );
         return 0;
       }
       case 'revoke': {
         const result =
           backend.kind === 'rpc'
-            ? await backend.session.request('device.token.revoke', { deviceId: values.device, role: values.role })
+            ? await backend.session.request('device.token.revoke', {
+                deviceId: values.device,
+                role: values.role,
+              })
             : await backend.store.revokeToken(values.device!, values.role!);
         out.result(result, () => `Revoked the ${values.role} token of ${values.device}.`);
         return 0;
@@ -194,7 +260,11 @@ export async function devices(argv: string[], env: Env, paths: StatePaths): Prom
       case 'clear': {
         const store = backend.kind === 'files' ? backend.store : new PairingStore(paths);
         const result = await store.clear({ pending: values.pending === true });
-        out.result(result, () => (values.pending ? 'Cleared pending requests.' : 'Cleared paired devices and pending requests.'));
+        out.result(result, () =>
+          values.pending
+            ? 'Cleared pending requests.'
+            : 'Cleared paired devices and pending requests.',
+        );
         return 0;
       }
     }

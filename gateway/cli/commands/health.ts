@@ -1,27 +1,34 @@
 /** `openclaw health` and `openclaw status`: ask the running gateway over the protocol. */
 import type { Env, StatePaths } from '../../config/paths.js';
 import { createOutput, parseCommandArgs, parseDurationMs } from '../args.js';
-import { resolveTarget, withGateway } from '../remote.js';
+import { REMOTE_OPTIONS, resolveTarget, withGateway } from '../remote.js';
 
-const REMOTE_OPTIONS = {
-  url: { type: 'string' },
-  token: { type: 'string' },
-  password: { type: 'string' },
-  timeout: { type: 'string' },
-  json: { type: 'boolean' },
+const HEALTH_OPTIONS = {
+  ...REMOTE_OPTIONS,
   verbose: { type: 'boolean' },
   debug: { type: 'boolean' },
 } as const;
 
 export async function health(argv: string[], env: Env, paths: StatePaths): Promise<number> {
-  const { values } = parseCommandArgs(argv, REMOTE_OPTIONS, 'openclaw health [--json] [--timeout ms] [--url ws://…] [--token T]');
+  const { values } = parseCommandArgs(
+    argv,
+    HEALTH_OPTIONS,
+    'openclaw health [--json] [--timeout ms] [--url ws://…] [--token T]',
+  );
   const out = createOutput(values.json === true);
   const timeoutMs = parseDurationMs(values.timeout, '--timeout', 10_000);
   const started = Date.now();
-  const result = await withGateway(paths, env, { ...values, timeoutMs }, async (session, target) => {
-    const payload = await session.request<Record<string, unknown>>('health', { probe: values.verbose || values.debug });
-    return { target, payload };
-  });
+  const result = await withGateway(
+    paths,
+    env,
+    { ...values, timeoutMs },
+    async (session, target) => {
+      const payload = await session.request<Record<string, unknown>>('health', {
+        probe: values.verbose || values.debug,
+      });
+      return { target, payload };
+    },
+  );
   const payload = result.payload;
   const ok = payload.ok === true;
   out.result({ ...payload, url: result.target.url, latencyMs: Date.now() - started }, () => {
@@ -36,7 +43,11 @@ export async function health(argv: string[], env: Env, paths: StatePaths): Promi
 }
 
 export async function status(argv: string[], env: Env, paths: StatePaths): Promise<number> {
-  const { values } = parseCommandArgs(argv, REMOTE_OPTIONS, 'openclaw status [--json] [--url ws://…] [--token T]');
+  const { values } = parseCommandArgs(
+    argv,
+    HEALTH_OPTIONS,
+    'openclaw status [--json] [--url ws://…] [--token T]',
+  );
   const out = createOutput(values.json === true);
   const timeoutMs = parseDurationMs(values.timeout, '--timeout', 10_000);
   try {
@@ -58,8 +69,19 @@ export async function status(argv: string[], env: Env, paths: StatePaths): Promi
     return 0;
   } catch (err) {
     const target = await resolveTarget(paths, env, values).catch(() => undefined);
-    out.result({ reachable: false, url: target?.url, error: (err as Error).message, configPath: paths.configPath }, () =>
-      [`Gateway: not reachable at ${target?.url ?? '(unknown)'}`, `  ${(err as Error).message}`, `Config: ${paths.configPath}`].join('\n'),
+    out.result(
+      {
+        reachable: false,
+        url: target?.url,
+        error: (err as Error).message,
+        configPath: paths.configPath,
+      },
+      () =>
+        [
+          `Gateway: not reachable at ${target?.url ?? '(unknown)'}`,
+          `  ${(err as Error).message}`,
+          `Config: ${paths.configPath}`,
+        ].join('\n'),
     );
     return 1;
   }

@@ -53,12 +53,20 @@ export async function onboard(argv: string[], env: Env, paths: StatePaths): Prom
   const mode = oneOf(values.mode ?? 'local', ['local'] as const, '--mode');
   const auth = oneOf(values['gateway-auth'] ?? 'token', ['token'] as const, '--gateway-auth');
   if (values['gateway-token'] && values['gateway-token-ref-env']) {
-    throw new OpenClawError(ErrorCode.INVALID_ARGUMENT, 'pass either --gateway-token or --gateway-token-ref-env, not both', { exitCode: 2 });
+    throw new OpenClawError(
+      ErrorCode.INVALID_ARGUMENT,
+      'pass either --gateway-token or --gateway-token-ref-env, not both',
+      { exitCode: 2 },
+    );
   }
   const result = await applyLocalOnboarding(paths, {
     env,
     port: parsePort(values['gateway-port'], '--gateway-port'),
-    bind: oneOf(values['gateway-bind'], ['loopback', 'lan', 'auto', 'custom'] as const, '--gateway-bind'),
+    bind: oneOf(
+      values['gateway-bind'],
+      ['loopback', 'lan', 'auto', 'custom'] as const,
+      '--gateway-bind',
+    ),
     gatewayToken: values['gateway-token'],
     gatewayTokenRefEnv: values['gateway-token-ref-env'],
     workspace: values.workspace,
@@ -68,7 +76,8 @@ export async function onboard(argv: string[], env: Env, paths: StatePaths): Prom
   });
   out.result({ ok: true, mode, auth, configPath: paths.configPath, ...result }, () => {
     const lines = [`Onboarded (mode ${mode}) — config: ${paths.configPath}`];
-    for (const change of result.changes) lines.push(`  ${change.kind === 'config' ? '~' : '+'} ${change.description}`);
+    for (const change of result.changes)
+      lines.push(`  ${change.kind === 'config' ? '~' : '+'} ${change.description}`);
     if (result.changes.length === 0) lines.push('  nothing to change');
     lines.push('Next: openclaw gateway run   (then: openclaw dashboard --no-open)');
     return lines.join('\n');
