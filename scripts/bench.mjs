@@ -5,7 +5,7 @@
  * `bench-results/<section>.json`. A missed target is reported, not fatal: exit 0 unless
  * `--strict` (a section that errors exits 1 either way).
  *
- *   node scripts/bench.mjs [--only gateway] [--strict] [--quick] [--out <dir>]
+ *   node scripts/bench.mjs [--only gateway] [--strict] [--quick] [--out <dir>] [--bundle <file>]
  *
  * Adding a section: one entry in SECTIONS whose `run` resolves to a SectionResult
  * (see scripts/bench/report.mjs); it is loaded only when selected.
@@ -16,7 +16,7 @@ import { DEFAULT_OUT_DIR, GATEWAY_BUNDLE, ROOT, buildStale } from './build.mjs';
 import { misses, renderTable, writeSectionResult } from './bench/report.mjs';
 
 /** @typedef {import('./bench/report.mjs').SectionResult} SectionResult */
-/** @typedef {{ quick: boolean, log: (line: string) => void }} BenchContext */
+/** @typedef {{ quick: boolean, bundle?: string, log: (line: string) => void }} BenchContext */
 
 /**
  * @type {Record<string, { describe: string, run: (ctx: BenchContext) => Promise<SectionResult> }>}
@@ -25,16 +25,24 @@ export const SECTIONS = {
   gateway: {
     describe: 'cold start, idle RSS, client round trips, RSS with 500 connections (built bundle)',
     run: async (ctx) => {
-      await buildStale({ only: ['gateway'] });
+      // --bundle compares another build (an experiment, an older dist) as is: no rebuild.
+      if (!ctx.bundle) await buildStale({ only: ['gateway'] });
       const { runGatewayBench } = await import('./bench/gateway.mjs');
-      return runGatewayBench({ bundle: path.join(DEFAULT_OUT_DIR, GATEWAY_BUNDLE), quick: ctx.quick, log: ctx.log });
+      const bundle = ctx.bundle ?? path.join(DEFAULT_OUT_DIR, GATEWAY_BUNDLE);
+      return runGatewayBench({ bundle, quick: ctx.quick, log: ctx.log });
     },
   },
 };
 
 /** @param {string[]} argv */
 function parseArgs(argv) {
-  const options = { only: Object.keys(SECTIONS), strict: false, quick: false, out: path.join(ROOT, 'bench-results') };
+  /** @type {{ only: string[], strict: boolean, quick: boolean, out: string, bundle?: string }} */
+  const options = {
+    only: Object.keys(SECTIONS),
+    strict: false,
+    quick: false,
+    out: path.join(ROOT, 'bench-results'),
+  };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = () => {
@@ -45,18 +53,25 @@ function parseArgs(argv) {
     if (arg === '--only') {
       options.only = value().split(',');
       for (const name of options.only) {
-        if (!(name in SECTIONS)) throw new Error(`--only: unknown section "${name}" (${Object.keys(SECTIONS).join(', ')})`);
+        if (!(name in SECTIONS))
+          throw new Error(
+            `--only: unknown section "${name}" (${Object.keys(SECTIONS).join(', ')})`,
+          );
       }
     } else if (arg === '--strict') options.strict = true;
     else if (arg === '--quick') options.quick = true;
     else if (arg === '--out') options.out = path.resolve(value());
+    else if (arg === '--bundle') options.bundle = path.resolve(value());
     else if (arg === '--help' || arg === '-h') {
       const list = Object.entries(SECTIONS)
         .map(([name, s]) => `  ${name.padEnd(10)} ${s.describe}`)
         .join('\n');
       process.stdout.write(
-        `usage: node scripts/bench.mjs [--only <section,...>] [--strict] [--quick] [--out <dir>]\n\nsections:\n${list}\n\n` +
-          '--strict   exit 1 when a target is missed\n--quick    fewer iterations (smoke run; numbers are not comparable)\n',
+        `usage: node scripts/bench.mjs [--only <section,...>] [--strict] [--quick] [--out <dir>] [--bundle <openclaw.mjs>]\n\nsections:\n${list}\n\n` +
+          '--strict   exit 1 when a target is missed\n' +
+          '--quick    fewer iterations (smoke run; numbers are not comparable)\n' +
+          '--out      where the JSON goes (default bench-results/)\n' +
+          '--bundle   bench this gateway bundle as is instead of (re)building dist/\n',
       );
       process.exit(0);
     } else throw new Error(`unknown argument "${arg}" (try --help)`);
@@ -76,21 +91,40 @@ export async function main(argv) {
     /** @type {SectionResult} */
     let result;
     try {
-      result = await section.run({ quick: options.quick, log });
+      result = await section.run({ quick: options.quick, bundle: options.bundle, log });
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
-      result = { section: name, startedAt: new Date().toISOString(), durationMs: 0, environment: {}, metrics: [], data: {}, error: message };
+      result = {
+        section: name,
+        startedAt: new Date().toISOString(),
+        durationMs: 0,
+        environment: {},
+        metrics: [],
+        data: {},
+        error: message,
+      };
     }
     const file = await writeSectionResult(options.out, result);
-    log(`${name}: ${(result.durationMs / 1000).toFixed(1)} s, wrote ${path.relative(process.cwd(), file) || file}`);
-    if (result.error) log(`${name}: ERROR ${result.error}`);
+    log(
+      `${name}: ${(result.durationMs / 1000).toFixed(1)} s, wrote ${path.relative(process.cwd(), file) || file}`,
+    );
+    if (result.error) {
+      const details = Array.isArray(result.data.errors)
+        ? result.data.errors.join('\n')
+        : result.error;
+      log(`${name}: ERROR ${details}`);
+    }
     results.push(result);
   }
   process.stdout.write(`\n${renderTable(results)}\n`);
-  if (options.quick) process.stdout.write('(--quick: fewer iterations, numbers are indicative only)\n');
+  if (options.quick)
+    process.stdout.write('(--quick: fewer iterations, numbers are indicative only)\n');
   const missed = misses(results);
   const errored = results.some((r) => r.error);
-  if (missed.length > 0) process.stdout.write(`\n${missed.length} target(s) missed or failed:\n  ${missed.join('\n  ')}\n`);
+  if (missed.length > 0)
+    process.stdout.write(
+      `\n${missed.length} target(s) missed or failed:\n  ${missed.join('\n  ')}\n`,
+    );
   return errored || (options.strict && missed.length > 0) ? 1 : 0;
 }
 

@@ -144,19 +144,39 @@ export class GatewayConnection {
 
   /** Broadcast delivery: dropped (never queued without bound) when the client is not reading. */
   sendEvent(event: string, payload: unknown, extra: Partial<EventFrame> = {}): boolean {
+    return this.sendSerializedEvent(
+      JSON.stringify(event),
+      payload === undefined ? undefined : JSON.stringify(payload),
+      extra.stateVersion ? JSON.stringify(extra.stateVersion) : undefined,
+    );
+  }
+
+  /**
+   * Same as sendEvent with the parts already JSON-encoded: a broadcast serialises its payload once
+   * and only the per-socket `seq` differs between recipients.
+   */
+  sendSerializedEvent(
+    eventJson: string,
+    payloadJson: string | undefined,
+    stateVersionJson?: string,
+  ): boolean {
     if (!this.session || this.closed) return false;
     if (this.ws.bufferedAmount > MAX_BUFFERED_BYTES) {
       this.close(1008, 'slow consumer');
       return false;
     }
+    this.seq += 1;
     if (this.ws.bufferedAmount > DROP_EVENTS_ABOVE_BYTES) {
       // The seq still advances, so the client sees a gap and refetches state.
-      this.seq += 1;
       this.droppedEvents += 1;
       return false;
     }
-    this.seq += 1;
-    this.sendFrame({ type: 'event', event, payload, seq: this.seq, ...extra });
+    if (this.ws.readyState !== this.ws.OPEN) return false;
+    const payloadPart = payloadJson === undefined ? '' : `,"payload":${payloadJson}`;
+    const statePart = stateVersionJson === undefined ? '' : `,"stateVersion":${stateVersionJson}`;
+    this.ws.send(
+      `{"type":"event","event":${eventJson}${payloadPart},"seq":${this.seq}${statePart}}`,
+    );
     return true;
   }
 

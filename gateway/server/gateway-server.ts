@@ -54,6 +54,8 @@ const EVENT_SCOPES: Record<string, string | undefined> = {
   'config.changed': 'operator.admin',
 };
 
+const PRESENCE_COALESCE_MS = 250;
+
 export const GATEWAY_EVENTS = [
   'connect.challenge',
   'tick',
@@ -80,6 +82,7 @@ export class GatewayServer {
   private healthVersion = 1;
   private tickTimer: NodeJS.Timeout | undefined;
   private heartbeatTimer: NodeJS.Timeout | undefined;
+  private presenceTimer: NodeJS.Timeout | undefined;
   private readonly inflight = new Set<Promise<unknown>>();
   private closing = false;
 
@@ -237,12 +240,16 @@ export class GatewayServer {
   /** Deliver an event to every attached session allowed to see it. */
   broadcast(event: string, payload: unknown): void {
     const required = EVENT_SCOPES[event];
+    const eventJson = JSON.stringify(event);
+    const payloadJson = payload === undefined ? undefined : JSON.stringify(payload);
+    const stateJson = JSON.stringify(this.stateVersion());
     for (const connection of this.attached) {
       const session = connection.clientSession;
       if (!session) continue;
-      if (required && !(session.role === 'operator' && hasScope(session.scopes, required)))
+      if (required && !(session.role === 'operator' && hasScope(session.scopes, required))) {
         continue;
-      connection.sendEvent(event, payload, { stateVersion: this.stateVersion() });
+      }
+      connection.sendSerializedEvent(eventJson, payloadJson, stateJson);
     }
   }
 
@@ -275,6 +282,7 @@ export class GatewayServer {
     );
     clearInterval(this.tickTimer);
     clearInterval(this.heartbeatTimer);
+    clearTimeout(this.presenceTimer);
     const stopListening = new Promise<void>((resolve) => this.http.close(() => resolve()));
     const deadline = new Promise((resolve) => setTimeout(resolve, graceMs).unref());
     await Promise.race([Promise.allSettled([...this.inflight]), deadline]);
@@ -363,21 +371,28 @@ export class GatewayServer {
 
   private attach(connection: GatewayConnection): void {
     this.attached.add(connection);
-    const session = connection.clientSession;
-    if (session && session.clientMode !== 'cli' && session.clientMode !== 'probe') {
-      this.presenceVersion += 1;
-      this.broadcast('presence', { presence: this.presence() });
-    }
+    this.presenceChanged(connection.clientSession);
   }
 
   private detach(connection: GatewayConnection): void {
     this.connections.delete(connection);
     if (!this.attached.delete(connection)) return;
-    const session = connection.clientSession;
-    if (session && session.clientMode !== 'cli' && session.clientMode !== 'probe') {
-      this.presenceVersion += 1;
+    this.presenceChanged(connection.clientSession);
+  }
+
+  /**
+   * Presence changes are coalesced: a burst of N connects sends one update per window instead of
+   * N broadcasts of an N-entry list (quadratic traffic when many clients connect at once).
+   */
+  private presenceChanged(session: ClientSession | undefined): void {
+    if (!session || session.clientMode === 'cli' || session.clientMode === 'probe') return;
+    this.presenceVersion += 1;
+    if (this.presenceTimer || this.closing) return;
+    this.presenceTimer = setTimeout(() => {
+      this.presenceTimer = undefined;
       this.broadcast('presence', { presence: this.presence() });
-    }
+    }, PRESENCE_COALESCE_MS);
+    this.presenceTimer.unref();
   }
 
   private async buildHello(

@@ -38,11 +38,19 @@ export async function makeStateDir() {
     gateway: { mode: 'local', auth: { mode: 'token', token } },
     logging: { file: path.join(dir, 'logs', 'openclaw.log') },
   };
-  await fs.writeFile(path.join(dir, 'openclaw.json'), `${JSON.stringify(config, null, 2)}\n`, { mode: 0o600 });
+  await fs.writeFile(path.join(dir, 'openclaw.json'), `${JSON.stringify(config, null, 2)}\n`, {
+    mode: 0o600,
+  });
   /** @type {NodeJS.ProcessEnv} */
   const env = { ...process.env, OPENCLAW_STATE_DIR: dir };
   // A token or config path inherited from the shell would override the bench's own.
-  for (const key of ['OPENCLAW_GATEWAY_TOKEN', 'OPENCLAW_GATEWAY_PASSWORD', 'OPENCLAW_CONFIG_PATH', 'OPENCLAW_GATEWAY_PORT']) delete env[key];
+  for (const key of [
+    'OPENCLAW_GATEWAY_TOKEN',
+    'OPENCLAW_GATEWAY_PASSWORD',
+    'OPENCLAW_CONFIG_PATH',
+    'OPENCLAW_GATEWAY_PORT',
+  ])
+    delete env[key];
   return { dir, token, env, dispose: () => fs.rm(dir, { recursive: true, force: true }) };
 }
 
@@ -55,11 +63,14 @@ export async function makeStateDir() {
  */
 export function httpStatus(port, pathname, timeoutMs = 1000) {
   return new Promise((resolve) => {
-    const req = http.get({ host: '127.0.0.1', port, path: pathname, agent: false, timeout: timeoutMs }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode));
-      res.on('error', () => resolve(undefined));
-    });
+    const req = http.get(
+      { host: '127.0.0.1', port, path: pathname, agent: false, timeout: timeoutMs },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode));
+        res.on('error', () => resolve(undefined));
+      },
+    );
     req.on('timeout', () => req.destroy());
     req.on('error', () => resolve(undefined));
   });
@@ -97,13 +108,27 @@ export async function waitFor200(port, pathname, options) {
 /**
  * Spawns `node <bundle> gateway run --port <port> --bind loopback` directly (no shell, no npm:
  * the pid is the gateway's own, for RSS). `spawnedAt` is taken right before spawn().
- * @param {{ bundle: string, port: number, env: NodeJS.ProcessEnv, args?: string[] }} options
+ * `nodeArgs` go to node itself (`--cpu-prof` to see where a start-up goes).
+ * @param {{ bundle: string, port: number, env: NodeJS.ProcessEnv, args?: string[], nodeArgs?: string[] }} options
  * @returns {GatewayProcess}
  */
 export function spawnGateway(options) {
-  const args = [options.bundle, 'gateway', 'run', '--port', String(options.port), '--bind', 'loopback', ...(options.args ?? [])];
+  const args = [
+    ...(options.nodeArgs ?? []),
+    options.bundle,
+    'gateway',
+    'run',
+    '--port',
+    String(options.port),
+    '--bind',
+    'loopback',
+    ...(options.args ?? []),
+  ];
   const spawnedAt = performance.now();
-  const child = spawn(process.execPath, args, { env: options.env, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, args, {
+    env: options.env,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let tail = '';
   // Drained always (a full pipe would stall the gateway's logger); the tail explains failures.
   child.stderr?.setEncoding('utf8');
@@ -183,7 +208,11 @@ export async function startReadyGateway(options) {
   const port = await freePort();
   const gateway = spawnGateway({ bundle: options.bundle, port, env: options.env });
   try {
-    await waitFor200(port, '/readyz', { timeoutMs: options.timeoutMs ?? 15_000, intervalMs: 10, exited: gateway.exited });
+    await waitFor200(port, '/readyz', {
+      timeoutMs: options.timeoutMs ?? 15_000,
+      intervalMs: 10,
+      exited: gateway.exited,
+    });
   } catch (err) {
     await stopGateway(gateway);
     throw withTail(err, gateway);

@@ -27,7 +27,7 @@ import path from 'node:path';
  *   metrics: Metric[],
  *   data: Record<string, unknown>,
  *   error?: string,
- * }} SectionResult
+ * }} SectionResult  `error`: one line per failed part (details, such as a child's stderr, go in `data`).
  */
 
 /**
@@ -102,7 +102,15 @@ export function renderTable(results) {
   /** @type {string[][]} */
   const rows = [['section', 'metric', 'value', 'target', 'result']];
   for (const r of results) {
-    if (r.error) rows.push([r.section, 'ERROR', r.error.split('\n')[0] ?? '', '', 'ERROR']);
+    for (const line of r.error?.split('\n') ?? []) {
+      rows.push([
+        r.section,
+        `ERROR ${line.length > 100 ? `${line.slice(0, 97)}...` : line}`,
+        '',
+        '',
+        'ERROR',
+      ]);
+    }
     for (const m of r.metrics) {
       rows.push([
         r.section,
@@ -113,7 +121,8 @@ export function renderTable(results) {
       ]);
     }
   }
-  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((row) => (row[i] ?? '').length))) ?? [];
+  const widths =
+    rows[0]?.map((_, i) => Math.max(...rows.map((row) => (row[i] ?? '').length))) ?? [];
   const line = (/** @type {string[]} */ row) =>
     row
       .map((cell, i) => (i === 2 ? cell.padStart(widths[i] ?? 0) : cell.padEnd(widths[i] ?? 0)))

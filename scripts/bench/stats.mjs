@@ -21,7 +21,7 @@ export function median(samples) {
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 === 1
     ? /** @type {number} */ (sorted[mid])
-    : (/** @type {number} */ (sorted[mid - 1]) + /** @type {number} */ (sorted[mid])) / 2;
+    : /** @type {number} */ (sorted[mid - 1] + /** @type {number} */ (sorted[mid])) / 2;
 }
 
 /**
@@ -31,7 +31,8 @@ export function median(samples) {
  */
 export function summarize(samples) {
   const round = (/** @type {number} */ v) => Math.round(v * 1000) / 1000;
-  const mean = samples.length === 0 ? Number.NaN : samples.reduce((a, b) => a + b, 0) / samples.length;
+  const mean =
+    samples.length === 0 ? Number.NaN : samples.reduce((a, b) => a + b, 0) / samples.length;
   return {
     n: samples.length,
     min: round(Math.min(...samples)),
