@@ -1,0 +1,249 @@
+/**
+ * Image builds through the Engine API with live progress. Uses the classic builder (API build
+ * version 1): it is what every engine this app meets can run without a BuildKit session, so
+ * Dockerfiles built here must not use `RUN --mount`. Progress arrives as JSON lines
+ * ({"stream": "Step 3/9 : RUN …"}, {"aux": {"ID": …}}, {"error": …}); they become typed events.
+ */
+import type Dockerode from 'dockerode';
+import { ErrorCode, OpenClawError } from '../../gateway/infra/errors.js';
+import { cancelledError, onAbort } from './abort.js';
+import { packBuildContext } from './build-context.js';
+import { translateDockerError } from './docker-client.js';
+import { imageInfo } from './images.js';
+import { LineSplitter } from './line-splitter.js';
+
+export type BuildProgressEvent =
+  | { kind: 'step'; index: number; total: number; text: string }
+  | { kind: 'log'; text: string }
+  | { kind: 'error'; text: string };
+
+export interface BuildImageOptions {
+  contextDir: string;
+  /** Path of the Dockerfile relative to contextDir (default "Dockerfile"). */
+  dockerfile?: string;
+  /** "name:tag" given to the result. */
+  tag: string;
+  buildArgs?: Record<string, string>;
+  labels?: Record<string, string>;
+  /** "host" lets RUN steps reach a package mirror on engines whose bridge has no route out. */
+  networkMode?: string;
+  noCache?: boolean;
+  /** Try to pull a newer FROM image first (off by default: air-gapped engines have local bases). */
+  pull?: boolean;
+  target?: string;
+  signal?: AbortSignal;
+  onProgress?: (event: BuildProgressEvent) => void;
+}
+
+export interface BuildImageResult {
+  /** Full image id ("sha256:…"). */
+  imageId: string;
+  tag: string;
+  /** Number of Dockerfile steps the builder reported. */
+  steps: number;
+}
+
+/** One decoded message of the /build JSON stream. */
+export interface BuildMessage {
+  stream?: string;
+  status?: string;
+  id?: string;
+  progress?: string;
+  error?: string;
+  errorDetail?: { message?: string; code?: number };
+  aux?: { ID?: string };
+}
+
+const STEP_LINE = /^Step (\d+)\/(\d+) : (.*)$/;
+
+/** Parses "Step 3/9 : RUN …" (classic builder) into a step event; anything else is a log line. */
+export function classifyBuildLine(line: string): BuildProgressEvent {
+  const match = STEP_LINE.exec(line);
+  if (match) return { kind: 'step', index: Number(match[1]), total: Number(match[2]), text: match[3] ?? '' };
+  return { kind: 'log', text: line };
+}
+
+/** Validates one JSON line of the stream; junk (or a truncated line) becomes a log line. */
+export function parseBuildMessage(line: string): BuildMessage {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(line);
+  } catch {
+    return { stream: `${line}\n` };
+  }
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return {};
+  const record = parsed as Record<string, unknown>;
+  const message: BuildMessage = {};
+  if (typeof record.stream === 'string') message.stream = record.stream;
+  if (typeof record.status === 'string') message.status = record.status;
+  if (typeof record.id === 'string') message.id = record.id;
+  if (typeof record.progress === 'string') message.progress = record.progress;
+  if (typeof record.error === 'string') message.error = record.error;
+  const detail = record.errorDetail;
+  if (detail && typeof detail === 'object') {
+    const { message: text, code } = detail as Record<string, unknown>;
+    message.errorDetail = { message: typeof text === 'string' ? text : undefined, code: typeof code === 'number' ? code : undefined };
+  }
+  const aux = record.aux;
+  if (aux && typeof aux === 'object' && typeof (aux as Record<string, unknown>).ID === 'string') {
+    message.aux = { ID: (aux as { ID: string }).ID };
+  }
+  return message;
+}
+
+const TAIL_LINES = 15;
+
+/**
+ * Tracks one build's stream: turns messages into events and remembers what a failure message
+ * needs (the step that was running and the last output lines).
+ */
+export class BuildProgressTracker {
+  currentStep: { index: number; total: number; text: string } | undefined;
+  steps = 0;
+  imageId: string | undefined;
+  error: string | undefined;
+  readonly tail: string[] = [];
+  private readonly lines: LineSplitter;
+
+  constructor(private readonly emit: (event: BuildProgressEvent) => void) {
+    this.lines = new LineSplitter((line) => this.onStreamLine(line));
+  }
+
+  handle(message: BuildMessage): void {
+    if (message.stream !== undefined) this.lines.push(message.stream);
+    // Pull progress (a missing FROM image): report status changes, not every progress-bar redraw.
+    if (message.status !== undefined && message.progress === undefined) {
+      this.log(message.id ? `${message.id}: ${message.status}` : message.status);
+    }
+    if (message.aux?.ID) this.imageId = message.aux.ID;
+    const errorText = message.errorDetail?.message ?? message.error;
+    if (errorText !== undefined) {
+      this.lines.flush();
+      this.error = errorText.trim();
+      this.emit({ kind: 'error', text: this.error });
+    }
+  }
+
+  finish(): void {
+    this.lines.flush();
+  }
+
+  private onStreamLine(raw: string): void {
+    const line = raw.trimEnd();
+    if (!line.trim()) return;
+    const event = classifyBuildLine(line);
+    if (event.kind === 'step') {
+      this.currentStep = { index: event.index, total: event.total, text: event.text };
+      this.steps = Math.max(this.steps, event.total);
+      this.pushTail(line);
+      this.emit(event);
+      return;
+    }
+    const built = /^Successfully built ([0-9a-f]+)$/.exec(line.trim());
+    if (built && !this.imageId) this.imageId = built[1];
+    this.log(line);
+  }
+
+  private log(text: string): void {
+    this.pushTail(text);
+    this.emit({ kind: 'log', text });
+  }
+
+  private pushTail(text: string): void {
+    this.tail.push(text);
+    if (this.tail.length > TAIL_LINES) this.tail.shift();
+  }
+}
+
+function buildFailed(tracker: BuildProgressTracker, tag: string, cause?: unknown): OpenClawError {
+  const step = tracker.currentStep;
+  const where = step ? ` at step ${step.index}/${step.total} (${step.text})` : '';
+  const tail = tracker.tail.slice(-10).join('\n');
+  return new OpenClawError(
+    ErrorCode.IMAGE_BUILD_FAILED,
+    `Building ${tag} failed${where}: ${tracker.error ?? 'the build stream ended without a result'}.\n` +
+      (tail ? `Last output:\n${tail}\n` : '') +
+      'Fix that step (for extra apt packages: check the package names) and build again.',
+    { cause, details: { tag, step, error: tracker.error, tail: tracker.tail.slice() } },
+  );
+}
+
+/** Builds `contextDir` into `tag`, reporting progress; CANCELLED on abort, IMAGE_BUILD_FAILED on a failing step. */
+export async function buildImage(docker: Dockerode, options: BuildImageOptions): Promise<BuildImageResult> {
+  const { signal, tag } = options;
+  if (signal?.aborted) throw cancelledError('The image build');
+  const emit = (event: BuildProgressEvent): void => options.onProgress?.(event);
+  const tracker = new BuildProgressTracker(emit);
+  const context = packBuildContext(options.contextDir, { dockerfile: options.dockerfile ?? 'Dockerfile' });
+
+  let response: NodeJS.ReadableStream;
+  try {
+    response = await docker.buildImage(context, {
+      t: tag,
+      dockerfile: (options.dockerfile ?? 'Dockerfile').split('\\').join('/'),
+      buildargs: options.buildArgs,
+      labels: options.labels,
+      networkmode: options.networkMode,
+      nocache: options.noCache,
+      pull: options.pull,
+      target: options.target,
+      rm: true,
+      // Remove intermediate containers even when a step fails, so failed builds leave no litter.
+      forcerm: true,
+      version: '1',
+      abortSignal: signal,
+    });
+  } catch (err) {
+    destroy(context);
+    if (signal?.aborted) throw cancelledError('The image build');
+    const translated = translateDockerError(err, { docker });
+    if (translated.code !== ErrorCode.REQUEST_FAILED) throw translated;
+    tracker.error = translated.message;
+    throw buildFailed(tracker, tag, err);
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    const json = new LineSplitter((line) => {
+      if (line.trim()) tracker.handle(parseBuildMessage(line));
+    });
+    let done = false;
+    const settle = (fn: () => void): void => {
+      if (done) return;
+      done = true;
+      removeAbort();
+      fn();
+    };
+    // Closing the response ends the HTTP request; the engine then cancels the build and its
+    // RUN container. Rejecting at once keeps "Cancel" instant for the user.
+    const removeAbort = onAbort(signal, () => {
+      destroy(response);
+      destroy(context);
+      settle(() => reject(cancelledError('The image build')));
+    });
+    response.setEncoding('utf8');
+    response.on('data', (chunk: string) => json.push(chunk));
+    response.on('error', (err: unknown) => settle(() => reject(signal?.aborted ? cancelledError('The image build') : translateDockerError(err, { docker }))));
+    response.on('end', () => {
+      json.flush();
+      tracker.finish();
+      settle(() => resolve());
+    });
+  });
+
+  if (tracker.error !== undefined) throw buildFailed(tracker, tag);
+  // The tag is the source of truth for the id (older engines send no aux message).
+  let imageId: string;
+  try {
+    imageId = (await imageInfo(docker, tag, { signal })).id;
+  } catch (err) {
+    if (signal?.aborted) throw cancelledError('The image build');
+    if (err instanceof OpenClawError && err.code === ErrorCode.IMAGE_NOT_FOUND) throw buildFailed(tracker, tag, err);
+    throw err;
+  }
+  return { imageId, tag, steps: tracker.steps };
+}
+
+function destroy(stream: NodeJS.ReadableStream): void {
+  const destroyable = stream as NodeJS.ReadableStream & { destroy?: (error?: Error) => void };
+  destroyable.destroy?.();
+}

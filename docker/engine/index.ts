@@ -1,0 +1,58 @@
+/**
+ * Public surface of the engine library: what docker/setup, electron/host and scripts import.
+ * Internal helpers (line splitting, tar packing, demuxing) stay reachable by path for tests.
+ */
+export { cancelledError, isAbortError } from './abort.js';
+export {
+  describeEndpoint,
+  dockerHostOf,
+  engineEnv,
+  parseDockerHost,
+  resolveEngineEndpoint,
+  type EndpointSource,
+  type EngineEndpoint,
+  type ResolveEndpointOptions,
+  type TlsMaterial,
+} from './engine-endpoint.js';
+export {
+  createDockerClient,
+  endpointOf,
+  pingEngine,
+  translateDockerError,
+  type CreateDockerClientOptions,
+  type DockerErrorContext,
+  type PingResult,
+} from './docker-client.js';
+export {
+  ComposeProject,
+  detectCompose,
+  parseComposeVersion,
+  type ComposeCommand,
+  type ComposeKind,
+  type ComposeProjectOptions,
+  type DetectComposeOptions,
+  type DownOptions,
+  type ExecOptions,
+  type PsOptions,
+  type RunOptions,
+  type StopOptions,
+  type UpOptions,
+} from './compose-cli.js';
+export { parseComposePsJson, type ComposePsEntry, type ContainerHealth, type ContainerState } from './compose-ps.js';
+export type { LineHandler, OutputStream, ProcessResult } from './process-runner.js';
+export { buildImage, type BuildImageOptions, type BuildImageResult, type BuildProgressEvent } from './image-build.js';
+export { imageExists, imageInfo, removeImage, tagImage, type ImageInfo, type RemoveImageOptions } from './images.js';
+export {
+  COMPOSE_ONEOFF_LABEL,
+  COMPOSE_PROJECT_LABEL,
+  COMPOSE_SERVICE_LABEL,
+  findStackContainers,
+  waitForHealthy,
+  type ContainerStateSnapshot,
+  type StackContainer,
+  type WaitForHealthyOptions,
+  type WaitForHealthyResult,
+} from './containers.js';
+export { followContainerLogs, readContainerLogs, type FollowLogsOptions, type LogQuery, type ReadLogsOptions } from './container-logs.js';
+export type { LogLine, LogStream } from './log-demux.js';
+export { waitForHttp, type WaitForHttpOptions } from './wait-for-http.js';

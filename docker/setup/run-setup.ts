@@ -1,0 +1,287 @@
+/**
+ * The Docker setup flow of OpenClaw's guide, as a library: validate inputs, write `.env` and the
+ * generated extra compose file, build (or reuse) the image, fix config-dir ownership for uid 1000,
+ * onboard through the image, start the stack and wait until it is healthy. `./docker-setup.sh`
+ * calls it now; the desktop app calls the same code later. Re-running is idempotent: the token is
+ * reused, paired devices stay paired, only what changed is rebuilt or recreated.
+ */
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import type Dockerode from 'dockerode';
+import { ErrorCode, OpenClawError, errorMessage } from '../../gateway/infra/errors.js';
+import { stageBuildContext } from '../build-context.js';
+import {
+  buildImage,
+  ComposeProject,
+  createDockerClient,
+  detectCompose,
+  findStackContainers,
+  imageInfo,
+  pingEngine,
+  waitForHealthy,
+  waitForHttp,
+  type BuildProgressEvent,
+  type ComposeCommand,
+} from '../engine/index.js';
+import { stackEnvValues, upsertEnvFile } from '../stack/env-file.js';
+import { writeExtraCompose } from '../stack/extra-compose.js';
+import { formatSetupInputProblems, parseSetupInputs, type SetupInputs } from '../stack/inputs.js';
+import { composeFiles, seedHostDirs, stackFiles } from '../stack/stack-dir.js';
+import { resolveSetupToken, type SetupTokenSource } from '../stack/token.js';
+
+export const GATEWAY_SERVICE = 'openclaw-gateway';
+export const CLI_SERVICE = 'openclaw-cli';
+export const PROJECT_NAME = 'openclaw';
+export const CONTAINER_PORT = 18789;
+const APT_LABEL = 'org.openclaw.desktop.apt-packages';
+const BUNDLE_LABEL = 'org.openclaw.desktop.bundle';
+
+export type SetupPhase =
+  | 'validate'
+  | 'engine'
+  | 'files'
+  | 'image'
+  | 'permissions'
+  | 'onboard'
+  | 'start'
+  | 'health'
+  | 'done';
+
+export type SetupEvent =
+  | { kind: 'phase'; phase: SetupPhase; message: string }
+  | { kind: 'build'; event: BuildProgressEvent }
+  | { kind: 'log'; text: string }
+  | { kind: 'warning'; text: string };
+
+export interface SetupOptions {
+  /** The compose project folder: holds docker-compose.yml; `.env` and the extra file go here. */
+  stackDir: string;
+  /** Setup inputs (OPENCLAW_* variables) — usually process.env. */
+  env: Readonly<Record<string, string | undefined>>;
+  /** dist/gateway of this checkout (the image is built from it unless OPENCLAW_IMAGE is given). */
+  bundleDir: string;
+  controlUiDir?: string | null;
+  /** `docker build --network host` (reaches the package mirror on engines without bridge egress). */
+  buildNetworkHost?: boolean;
+  healthTimeoutMs?: number;
+  signal?: AbortSignal;
+  onEvent?: (event: SetupEvent) => void;
+  docker?: Dockerode;
+  compose?: ComposeCommand;
+}
+
+export interface SetupResult {
+  inputs: SetupInputs;
+  token: string;
+  tokenSource: SetupTokenSource;
+  dashboardUrl: string;
+  imageId: string;
+  imageRebuilt: boolean;
+  extraComposeAction: string;
+  composeFiles: string[];
+  composeKind: 'v1' | 'v2';
+}
+
+/** Everything but the image and the engine: used to refuse bad input before anything is written. */
+export function validateSetupInputs(env: SetupOptions['env']): SetupInputs {
+  const parsed = parseSetupInputs(env);
+  if (!parsed.ok) {
+    throw new OpenClawError(ErrorCode.INVALID_ARGUMENT, `Setup inputs are invalid; nothing was changed.\n${formatSetupInputProblems(parsed.errors)}`, {
+      exitCode: 2,
+      details: { problems: parsed.errors },
+    });
+  }
+  return parsed.value;
+}
+
+async function bundleStamp(bundleDir: string): Promise<string> {
+  const stat = await fs.stat(path.join(bundleDir, 'openclaw.mjs')).catch(() => undefined);
+  if (!stat) {
+    throw new OpenClawError(
+      ErrorCode.BUNDLE_MISSING,
+      `The gateway bundle is missing (${path.join(bundleDir, 'openclaw.mjs')}). Run \`npm run build\` first, or set OPENCLAW_IMAGE to an existing image.`,
+    );
+  }
+  return `${Math.round(stat.mtimeMs)}-${stat.size}`;
+}
+
+export function dashboardUrl(port: number, token: string): string {
+  return `http://127.0.0.1:${port}/#token=${encodeURIComponent(token)}`;
+}
+
+export async function runSetup(options: SetupOptions): Promise<SetupResult> {
+  const emit = options.onEvent ?? (() => {});
+  const phase = (p: SetupPhase, message: string) => emit({ kind: 'phase', phase: p, message });
+  const signal = options.signal;
+
+  phase('validate', 'Checking the setup inputs');
+  const inputs = validateSetupInputs(options.env);
+
+  phase('engine', 'Connecting to the Docker engine');
+  const docker = options.docker ?? createDockerClient({ env: options.env as NodeJS.ProcessEnv });
+  await pingEngine(docker, signal);
+  const compose = options.compose ?? (await detectCompose({ env: options.env as NodeJS.ProcessEnv }));
+
+  phase('files', 'Writing .env and the compose files');
+  const files = stackFiles(options.stackDir);
+  const token = await resolveSetupToken({
+    env: options.env,
+    configPath: path.join(inputs.configDir, 'openclaw.json'),
+    envFilePath: files.envFile,
+  });
+  await seedHostDirs(inputs);
+  await upsertEnvFile(files.envFile, stackEnvValues(inputs, token.token));
+  const extra = await writeExtraCompose(options.stackDir, inputs);
+  const fileList = await composeFiles(options.stackDir);
+  const project = new ComposeProject({
+    compose,
+    projectDir: options.stackDir,
+    files: fileList,
+    projectName: PROJECT_NAME,
+    docker,
+    // Compose reads the token from .env; pass it in the environment too so `run -e` never
+    // puts it on a command line.
+    env: { ...process.env, ...options.env, OPENCLAW_GATEWAY_TOKEN: token.token } as NodeJS.ProcessEnv,
+    onLine: (line) => emit({ kind: 'log', text: line }),
+  });
+
+  phase('image', inputs.aptPackages.length ? `Building the image with ${inputs.aptPackages.join(', ')}` : 'Building the image');
+  const image = await ensureImage(docker, inputs, options, emit);
+
+  phase('permissions', 'Making the config folder writable for the container user (uid 1000)');
+  await fixConfigOwnership(docker, inputs, image.imageId, signal);
+
+  phase('start', 'Starting the gateway');
+  await project.up({ services: [GATEWAY_SERVICE], detach: true, noBuild: true, removeOrphans: true, signal });
+
+  phase('onboard', 'Writing the gateway config through the image (openclaw onboard)');
+  const origins = [`http://127.0.0.1:${inputs.gatewayPort}`, `http://localhost:${inputs.gatewayPort}`];
+  await project.run(
+    CLI_SERVICE,
+    [
+      'onboard',
+      '--non-interactive',
+      '--accept-risk',
+      '--mode',
+      'local',
+      '--gateway-port',
+      String(CONTAINER_PORT),
+      '--gateway-bind',
+      inputs.gatewayBind,
+      '--gateway-token-ref-env',
+      'OPENCLAW_GATEWAY_TOKEN',
+      '--skip-channels',
+      '--skip-health',
+      ...origins.flatMap((o) => ['--allowed-origin', o]),
+    ],
+    { rm: true, signal, passEnv: ['OPENCLAW_GATEWAY_TOKEN'] },
+  );
+
+  phase('health', 'Waiting for the gateway to become healthy');
+  const [gateway] = (await findStackContainers(docker, PROJECT_NAME, { signal })).filter(
+    (c) => c.service === GATEWAY_SERVICE && !c.oneOff,
+  );
+  if (!gateway) {
+    throw new OpenClawError(ErrorCode.CONTAINER_NOT_FOUND, 'The gateway container did not start; see `docker compose logs openclaw-gateway`.');
+  }
+  await waitForHealthy(docker, gateway.id, { timeoutMs: options.healthTimeoutMs ?? 120_000, signal });
+  await waitForHttp(`http://127.0.0.1:${inputs.gatewayPort}/healthz`, { timeoutMs: 30_000, signal });
+
+  phase('done', 'The gateway is running');
+  return {
+    inputs,
+    token: token.token,
+    tokenSource: token.source,
+    dashboardUrl: dashboardUrl(inputs.gatewayPort, token.token),
+    imageId: image.imageId,
+    imageRebuilt: image.rebuilt,
+    extraComposeAction: extra.action,
+    composeFiles: fileList,
+    composeKind: compose.kind,
+  };
+}
+
+async function ensureImage(
+  docker: Dockerode,
+  inputs: SetupInputs,
+  options: SetupOptions,
+  emit: (event: SetupEvent) => void,
+): Promise<{ imageId: string; rebuilt: boolean }> {
+  const explicitImage = options.env.OPENCLAW_IMAGE?.trim();
+  const existing = await imageInfo(docker, inputs.image).catch(() => undefined);
+  if (explicitImage && explicitImage !== 'openclaw:local') {
+    if (existing) return { imageId: existing.id, rebuilt: false };
+    // No registry may be reachable: say exactly how to get the image there.
+    throw new OpenClawError(
+      ErrorCode.IMAGE_NOT_FOUND,
+      `Image ${explicitImage} is not on this engine. Load it first (\`docker load -i <file>\` or \`docker pull ${explicitImage}\`), or unset OPENCLAW_IMAGE to build openclaw:local.`,
+    );
+  }
+  const stamp = await bundleStamp(options.bundleDir);
+  const apt = inputs.aptPackages.join(' ');
+  if (existing && existing.labels[APT_LABEL] === apt && existing.labels[BUNDLE_LABEL] === stamp) {
+    emit({ kind: 'log', text: `Image ${inputs.image} is up to date` });
+    return { imageId: existing.id, rebuilt: false };
+  }
+  const staged = await stageBuildContext({ bundleDir: options.bundleDir, controlUiDir: options.controlUiDir });
+  try {
+    const buildArgs: Record<string, string> = { OPENCLAW_DOCKER_APT_PACKAGES: apt };
+    if (inputs.nodeImage) buildArgs.NODE_IMAGE = inputs.nodeImage;
+    const result = await buildImage(docker, {
+      contextDir: staged.dir,
+      dockerfile: staged.dockerfile,
+      tag: inputs.image,
+      buildArgs,
+      labels: { [APT_LABEL]: apt, [BUNDLE_LABEL]: stamp },
+      networkMode: options.buildNetworkHost === false ? undefined : 'host',
+      signal: options.signal,
+      onProgress: (event) => emit({ kind: 'build', event }),
+    });
+    return { imageId: result.imageId, rebuilt: true };
+  } finally {
+    await staged.dispose();
+  }
+}
+
+/**
+ * The container runs as uid 1000; a config folder created by another user is not writable for it
+ * (the classic EACCES on /home/node/.openclaw). A short root one-shot, with no network and only
+ * the config folder mounted, fixes ownership — never the workspace or the extra mounts.
+ */
+async function fixConfigOwnership(docker: Dockerode, inputs: SetupInputs, imageId: string, signal?: AbortSignal): Promise<void> {
+  if (process.platform !== 'linux') return; // Docker Desktop maps ownership itself
+  const stat = await fs.stat(inputs.configDir);
+  if (stat.uid === 1000) return;
+  const script =
+    'find /cfg -xdev \\( -path /cfg/workspace -prune \\) -o -exec chown 1000:1000 {} + && chown 1000:1000 /cfg';
+  const container = await docker.createContainer({
+    Image: imageId,
+    User: '0',
+    Entrypoint: ['sh', '-c'],
+    Cmd: [script],
+    Labels: { 'org.openclaw.desktop.oneshot': 'chown' },
+    NetworkDisabled: true,
+    HostConfig: {
+      AutoRemove: false,
+      NetworkMode: 'none',
+      CapDrop: ['ALL'],
+      CapAdd: ['CHOWN', 'FOWNER', 'DAC_OVERRIDE'],
+      Binds: [`${inputs.configDir}:/cfg`],
+    },
+  });
+  try {
+    await container.start();
+    const result = (await container.wait({ abortSignal: signal })) as { StatusCode: number };
+    if (result.StatusCode !== 0) {
+      throw new OpenClawError(
+        ErrorCode.STATE_WRITE_FAILED,
+        `Could not make ${inputs.configDir} writable for uid 1000 (exit ${result.StatusCode}). Run: sudo chown -R 1000:1000 "${inputs.configDir}"`,
+      );
+    }
+  } catch (err) {
+    if (err instanceof OpenClawError) throw err;
+    throw new OpenClawError(ErrorCode.STATE_WRITE_FAILED, `Could not fix ownership of ${inputs.configDir}: ${errorMessage(err)}`, { cause: err });
+  } finally {
+    await container.remove({ force: true }).catch(() => {});
+  }
+}

@@ -1,0 +1,146 @@
+/**
+ * The terminal front end of the setup flow (`./docker-setup.sh`). Inputs are the same OPENCLAW_*
+ * variables as OpenClaw's script. Non-interactive when stdin is not a terminal or with
+ * --non-interactive; otherwise it shows the plan and asks once before changing anything.
+ */
+import path from 'node:path';
+import { createInterface } from 'node:readline/promises';
+import { fileURLToPath } from 'node:url';
+import { isOpenClawError, errorMessage } from '../../gateway/infra/errors.js';
+import { redactText } from '../../gateway/infra/logger.js';
+import { runSetup, validateSetupInputs, type SetupEvent } from './run-setup.js';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const REPO_ROOT = path.resolve(HERE, '../..');
+
+const HELP = `Usage: ./docker-setup.sh [--non-interactive] [--stack-dir DIR]
+
+Builds the gateway image, writes .env (and docker-compose.extra.yml when extras are set),
+onboards the gateway config and starts the stack on 127.0.0.1. Re-running is safe.
+
+Inputs (environment variables):
+  OPENCLAW_CONFIG_DIR           host folder for ~/.openclaw            (default ~/.openclaw)
+  OPENCLAW_WORKSPACE_DIR        host folder for the agent workspace     (default <config>/workspace)
+  OPENCLAW_GATEWAY_PORT         port published on 127.0.0.1             (default 18789)
+  OPENCLAW_GATEWAY_BIND         lan | loopback (inside the container)   (default lan)
+  OPENCLAW_GATEWAY_TOKEN        gateway token (default: reuse, else generate)
+  OPENCLAW_IMAGE                use this image instead of building openclaw:local
+  OPENCLAW_EXTRA_MOUNTS         source:target[:ro],… extra bind mounts
+  OPENCLAW_HOME_VOLUME          named volume (or absolute host path) for /home/node
+  OPENCLAW_DOCKER_APT_PACKAGES  Debian packages baked into the image, space separated
+  OPENCLAW_NODE_IMAGE           base image for air-gapped builds (see scripts/make-base-images.sh)`;
+
+function describe(event: SetupEvent, verbose: boolean): string | undefined {
+  switch (event.kind) {
+    case 'phase':
+      return `==> ${event.message}`;
+    case 'build':
+      if (event.event.kind === 'step') return `    [${event.event.index}/${event.event.total}] ${event.event.text}`;
+      if (event.event.kind === 'error') return `    ! ${event.event.text}`;
+      return verbose ? `    ${event.event.text}` : undefined;
+    case 'warning':
+      return `    warning: ${event.text}`;
+    case 'log':
+      return verbose ? `    ${event.text}` : undefined;
+  }
+}
+
+export async function main(argv: string[]): Promise<number> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(`${HELP}\n`);
+    return 0;
+  }
+  const stackIndex = argv.indexOf('--stack-dir');
+  const stackDir = path.resolve(stackIndex >= 0 && argv[stackIndex + 1] ? argv[stackIndex + 1]! : REPO_ROOT);
+  const verbose = argv.includes('--verbose');
+  const interactive = process.stdin.isTTY === true && !argv.includes('--non-interactive') && process.env.CI !== 'true';
+  const env = { ...process.env };
+
+  // Refuse bad input before touching anything (and before asking anything).
+  const inputs = validateSetupInputs(env);
+  if (!env.OPENCLAW_NODE_IMAGE && !env.OPENCLAW_IMAGE) {
+    env.OPENCLAW_NODE_IMAGE = await pickLocalNodeBase();
+  }
+  if (interactive) {
+    process.stdout.write(
+      [
+        'OpenClaw Docker setup',
+        `  config dir     ${inputs.configDir}`,
+        `  workspace      ${inputs.workspaceDir}`,
+        `  port           127.0.0.1:${inputs.gatewayPort}`,
+        `  image          ${inputs.image}${inputs.aptPackages.length ? ` (+ ${inputs.aptPackages.join(' ')})` : ''}`,
+        `  extra mounts   ${inputs.extraMounts.length ? inputs.extraMounts.map((m) => `${m.source} → ${m.target}${m.readOnly ? ' (ro)' : ''}`).join(', ') : 'none'}`,
+        `  home volume    ${inputs.homeVolume ? (inputs.homeVolume.kind === 'volume' ? inputs.homeVolume.name : inputs.homeVolume.source) : 'none'}`,
+        '',
+      ].join('\n'),
+    );
+    const rl = createInterface({ input: process.stdin, output: process.stdout });
+    const answer = (await rl.question('Continue? [Y/n] ')).trim().toLowerCase();
+    rl.close();
+    if (answer && answer !== 'y' && answer !== 'yes') {
+      process.stdout.write('Nothing changed.\n');
+      return 1;
+    }
+  }
+
+  const controller = new AbortController();
+  process.once('SIGINT', () => controller.abort());
+  const result = await runSetup({
+    stackDir,
+    env,
+    bundleDir: path.join(REPO_ROOT, 'dist/gateway'),
+    signal: controller.signal,
+    onEvent: (event) => {
+      const line = describe(event, verbose);
+      if (line) process.stdout.write(`${redactText(line)}\n`);
+    },
+  });
+
+  const compose = result.composeKind === 'v2' ? 'docker compose' : 'docker-compose';
+  const files = result.composeFiles.map((f) => `-f ${path.basename(f)}`).join(' ');
+  process.stdout.write(
+    [
+      '',
+      `Gateway running on http://127.0.0.1:${result.inputs.gatewayPort}/ (token ${result.tokenSource === 'generated' ? 'generated and saved in .env' : `reused from ${result.tokenSource}`}).`,
+      '',
+      'Control UI (token included — keep it private):',
+      `  ${result.dashboardUrl}`,
+      '',
+      'Next steps:',
+      `  health:        ${compose} exec openclaw-gateway node /app/gateway/openclaw.mjs health --token "$OPENCLAW_GATEWAY_TOKEN"`,
+      `  devices:       ${compose} run --rm openclaw-cli devices list   (approve: devices approve <requestId>)`,
+      `  model access:  ${compose} run --rm openclaw-cli config set agents.defaults.model.primary <provider/model>`,
+      `  channels:      ${compose} run --rm openclaw-cli channels add --channel telegram --token <bot-token>`,
+      `  compose files: ${compose} ${files} ps`,
+      '',
+    ].join('\n'),
+  );
+  return 0;
+}
+
+/** No registry: prefer the locally made base when the stock one is not on this engine. */
+async function pickLocalNodeBase(): Promise<string | undefined> {
+  const { createDockerClient, imageExists } = await import('../engine/index.js');
+  const docker = createDockerClient({ env: process.env });
+  try {
+    if (await imageExists(docker, 'node:22-bookworm-slim')) return undefined;
+    if (await imageExists(docker, 'openclaw-base/node:22-bookworm-slim')) return 'openclaw-base/node:22-bookworm-slim';
+  } catch {
+    // the engine check in runSetup reports a missing engine properly
+  }
+  return undefined;
+}
+
+const invoked = process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1]);
+if (invoked) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err: unknown) => {
+      const message = isOpenClawError(err) ? err.message : errorMessage(err);
+      process.stderr.write(`docker-setup: ${redactText(message)}\n`);
+      process.exitCode = isOpenClawError(err) ? err.exitCode : 1;
+    },
+  );
+}
