@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isOpenClawError } from '../gateway/infra/errors.js';
-import { GATEWAY_DOCKERFILE_PATH, stageBuildContext } from './build-context.js';
+import { GATEWAY_DOCKERFILE_PATH, gatewayBuildArgs, stageBuildContext } from './build-context.js';
 
 let root: string;
 let bundleDir: string;
@@ -136,6 +136,24 @@ describe('stageBuildContext', () => {
       await expect(fs.access(out)).rejects.toThrow();
     },
   );
+});
+
+describe('gatewayBuildArgs', () => {
+  it('maps the inputs onto the ARGs the Dockerfile declares', () => {
+    const text = readFileSync(GATEWAY_DOCKERFILE_PATH, 'utf8');
+    const args = gatewayBuildArgs({
+      nodeImage: 'openclaw-base/node:22-bookworm-slim',
+      aptPackages: ['git', 'jq'],
+      version: '0.1.0',
+    });
+    expect(args).toEqual({
+      NODE_IMAGE: 'openclaw-base/node:22-bookworm-slim',
+      OPENCLAW_DOCKER_APT_PACKAGES: 'git jq',
+      OPENCLAW_VERSION: '0.1.0',
+    });
+    for (const key of Object.keys(args)) expect(text).toMatch(new RegExp(`^ARG ${key}=`, 'm'));
+    expect(gatewayBuildArgs({})).toEqual({ OPENCLAW_DOCKER_APT_PACKAGES: '' });
+  });
 });
 
 describe('gateway.Dockerfile', () => {

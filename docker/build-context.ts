@@ -139,6 +139,25 @@ async function prepareOutDir(outDir: string | undefined): Promise<string> {
   return dir;
 }
 
+export interface GatewayBuildArgsOptions {
+  /** Base image (OPENCLAW_NODE_IMAGE); omitted = the Dockerfile's default. */
+  nodeImage?: string;
+  /** Validated Debian package names (SetupInputs.aptPackages). */
+  aptPackages?: readonly string[];
+  /** Image label org.openclaw.desktop.version (the app/package version). */
+  version?: string;
+}
+
+/** The `--build-arg`s of the gateway image, keyed as the Dockerfile declares them. */
+export function gatewayBuildArgs(options: GatewayBuildArgsOptions): Record<string, string> {
+  const args: Record<string, string> = {
+    OPENCLAW_DOCKER_APT_PACKAGES: (options.aptPackages ?? []).join(' '),
+  };
+  if (options.nodeImage) args.NODE_IMAGE = options.nodeImage;
+  if (options.version) args.OPENCLAW_VERSION = options.version;
+  return args;
+}
+
 export async function stageBuildContext(
   options: StageBuildContextOptions,
 ): Promise<StagedBuildContext> {

@@ -4,7 +4,11 @@ import os from 'node:os';
 import path from 'node:path';
 import tar from 'tar-fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { contextRelativeDockerfile, dockerignoreMatcher, packBuildContext } from './build-context.js';
+import {
+  contextRelativeDockerfile,
+  dockerignoreMatcher,
+  packBuildContext,
+} from './build-context.js';
 
 let root = '';
 
@@ -46,14 +50,19 @@ async function unpack(stream: NodeJS.ReadableStream): Promise<string[]> {
 describe('packBuildContext', () => {
   it('honours .dockerignore at every depth but always sends the Dockerfile and .dockerignore', async () => {
     await write('Dockerfile', 'FROM scratch\n');
-    await write('.dockerignore', '# secrets stay home\n.env\n**/.env\nnode_modules\n**/*.map\nDockerfile\n.dockerignore\n');
+    await write(
+      '.dockerignore',
+      '# secrets stay home\n.env\n**/.env\nnode_modules\n**/*.map\nDockerfile\n.dockerignore\n',
+    );
     await write('.env', 'OPENCLAW_GATEWAY_TOKEN=secret');
     await write('app/.env', 'nested secret');
     await write('app/main.js');
     await write('app/main.js.map');
     await write('node_modules/x/index.js');
     await write('entrypoint.sh', '#!/bin/sh\n', 0o755);
-    const files = await unpack(packBuildContext(path.join(root, 'ctx'), { dockerfile: 'Dockerfile' }));
+    const files = await unpack(
+      packBuildContext(path.join(root, 'ctx'), { dockerfile: 'Dockerfile' }),
+    );
     expect(files).toEqual(['.dockerignore', 'Dockerfile', 'app/main.js', 'entrypoint.sh']);
     const mode = (await fs.stat(path.join(root, 'out', 'entrypoint.sh'))).mode & 0o777;
     expect(mode & 0o100).toBe(0o100);
@@ -64,14 +73,19 @@ describe('packBuildContext', () => {
     await write('.dockerignore', 'assets\n!assets/keep.txt\n');
     await write('assets/keep.txt');
     await write('assets/drop.txt');
-    const files = await unpack(packBuildContext(path.join(root, 'ctx'), { dockerfile: 'docker/Dockerfile' }));
+    const files = await unpack(
+      packBuildContext(path.join(root, 'ctx'), { dockerfile: 'docker/Dockerfile' }),
+    );
     expect(files).toEqual(['.dockerignore', 'assets/keep.txt', 'docker/Dockerfile']);
   });
 
   it('marks every entry 0755 when packing on Windows, as the docker CLI does', async () => {
     await write('Dockerfile', 'FROM scratch\n', 0o644);
     const modes: number[] = [];
-    const stream = packBuildContext(path.join(root, 'ctx'), { dockerfile: 'Dockerfile', platform: 'win32' });
+    const stream = packBuildContext(path.join(root, 'ctx'), {
+      dockerfile: 'Dockerfile',
+      platform: 'win32',
+    });
     const out = path.join(root, 'out');
     await new Promise<void>((resolve, reject) => {
       const extract = tar.extract(out, {
@@ -89,11 +103,19 @@ describe('packBuildContext', () => {
   });
 
   it('rejects a missing context, a missing Dockerfile and one outside the context', async () => {
-    expect(() => packBuildContext(path.join(root, 'nope'), { dockerfile: 'Dockerfile' })).toThrow(/does not exist/);
+    expect(() => packBuildContext(path.join(root, 'nope'), { dockerfile: 'Dockerfile' })).toThrow(
+      /does not exist/,
+    );
     await write('readme.txt');
-    expect(() => packBuildContext(path.join(root, 'ctx'), { dockerfile: 'Dockerfile' })).toThrow(/missing/);
-    expect(() => contextRelativeDockerfile(path.join(root, 'ctx'), '../Dockerfile')).toThrow(/inside the build context/);
-    expect(contextRelativeDockerfile(path.join(root, 'ctx'), path.join(root, 'ctx', 'a', 'Dockerfile'))).toBe('a/Dockerfile');
+    expect(() => packBuildContext(path.join(root, 'ctx'), { dockerfile: 'Dockerfile' })).toThrow(
+      /missing/,
+    );
+    expect(() => contextRelativeDockerfile(path.join(root, 'ctx'), '../Dockerfile')).toThrow(
+      /inside the build context/,
+    );
+    expect(
+      contextRelativeDockerfile(path.join(root, 'ctx'), path.join(root, 'ctx', 'a', 'Dockerfile')),
+    ).toBe('a/Dockerfile');
   });
 });
 

@@ -22,13 +22,19 @@ export function contextRelativeDockerfile(contextDir: string, dockerfile: string
   const absolute = path.resolve(contextDir, dockerfile);
   const relative = path.relative(path.resolve(contextDir), absolute);
   if (!relative || relative.startsWith('..') || path.isAbsolute(relative)) {
-    throw new OpenClawError(ErrorCode.INVALID_ARGUMENT, `The Dockerfile ${dockerfile} must be inside the build context ${contextDir}.`);
+    throw new OpenClawError(
+      ErrorCode.INVALID_ARGUMENT,
+      `The Dockerfile ${dockerfile} must be inside the build context ${contextDir}.`,
+    );
   }
   return relative.split(path.sep).join('/');
 }
 
 /** A predicate "is this context-relative POSIX path excluded", from the .dockerignore text. */
-export function dockerignoreMatcher(ignoreText: string | undefined, alwaysInclude: readonly string[]): (relPath: string) => boolean {
+export function dockerignoreMatcher(
+  ignoreText: string | undefined,
+  alwaysInclude: readonly string[],
+): (relPath: string) => boolean {
   if (!ignoreText) return () => false;
   const rules = ignoreText
     .split(/\r?\n/)
@@ -45,18 +51,31 @@ export function dockerignoreMatcher(ignoreText: string | undefined, alwaysInclud
  * not leak into images); on Windows every entry gets 0755, as the docker CLI does, because NTFS has no
  * executable bit and scripts would otherwise lose it.
  */
-export function packBuildContext(contextDir: string, options: PackContextOptions): NodeJS.ReadableStream {
+export function packBuildContext(
+  contextDir: string,
+  options: PackContextOptions,
+): NodeJS.ReadableStream {
   const root = path.resolve(contextDir);
   let stat: fs.Stats;
   try {
     stat = fs.statSync(root);
   } catch {
-    throw new OpenClawError(ErrorCode.INVALID_ARGUMENT, `The build context ${root} does not exist.`);
+    throw new OpenClawError(
+      ErrorCode.INVALID_ARGUMENT,
+      `The build context ${root} does not exist.`,
+    );
   }
-  if (!stat.isDirectory()) throw new OpenClawError(ErrorCode.INVALID_ARGUMENT, `The build context ${root} is not a directory.`);
+  if (!stat.isDirectory())
+    throw new OpenClawError(
+      ErrorCode.INVALID_ARGUMENT,
+      `The build context ${root} is not a directory.`,
+    );
   const dockerfile = contextRelativeDockerfile(root, options.dockerfile);
   if (!fs.existsSync(path.join(root, dockerfile))) {
-    throw new OpenClawError(ErrorCode.INVALID_ARGUMENT, `The Dockerfile ${dockerfile} is missing from the build context ${root}.`);
+    throw new OpenClawError(
+      ErrorCode.INVALID_ARGUMENT,
+      `The Dockerfile ${dockerfile} is missing from the build context ${root}.`,
+    );
   }
 
   let ignoreText: string | undefined;
@@ -67,7 +86,9 @@ export function packBuildContext(contextDir: string, options: PackContextOptions
   }
   const isIgnored = dockerignoreMatcher(ignoreText, [dockerfile, '.dockerignore']);
   // With "!" exceptions an excluded directory may still hold included files, so it must be walked.
-  const hasExceptions = (ignoreText ?? '').split(/\r?\n/).some((line) => line.trim().startsWith('!'));
+  const hasExceptions = (ignoreText ?? '')
+    .split(/\r?\n/)
+    .some((line) => line.trim().startsWith('!'));
   const windows = (options.platform ?? process.platform) === 'win32';
 
   return tar.pack(root, {

@@ -6,7 +6,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isOpenClawError } from '../../gateway/infra/errors.js';
-import { ComposeProject, detectCompose, parseComposeVersion, type ComposeCommand } from './compose-cli.js';
+import {
+  ComposeProject,
+  detectCompose,
+  parseComposeVersion,
+  type ComposeCommand,
+} from './compose-cli.js';
 
 const posix = process.platform !== 'win32';
 let root = '';
@@ -31,9 +36,17 @@ async function binDir(name: string, scripts: Record<string, string>): Promise<st
 
 describe('parseComposeVersion', () => {
   it('reads v1 and v2 banners', () => {
-    expect(parseComposeVersion('docker-compose version 1.29.2, build unknown\ndocker-py version: 5.0.3')).toEqual({ kind: 'v1', version: '1.29.2' });
-    expect(parseComposeVersion('Docker Compose version v2.29.7')).toEqual({ kind: 'v2', version: '2.29.7' });
-    expect(parseComposeVersion('Docker Compose version 2.40.0-desktop.1')).toEqual({ kind: 'v2', version: '2.40.0-desktop.1' });
+    expect(
+      parseComposeVersion('docker-compose version 1.29.2, build unknown\ndocker-py version: 5.0.3'),
+    ).toEqual({ kind: 'v1', version: '1.29.2' });
+    expect(parseComposeVersion('Docker Compose version v2.29.7')).toEqual({
+      kind: 'v2',
+      version: '2.29.7',
+    });
+    expect(parseComposeVersion('Docker Compose version 2.40.0-desktop.1')).toEqual({
+      kind: 'v2',
+      version: '2.40.0-desktop.1',
+    });
     expect(parseComposeVersion("docker: 'compose' is not a docker command.")).toBeUndefined();
   });
 });
@@ -41,10 +54,15 @@ describe('parseComposeVersion', () => {
 describe.skipIf(!posix)('detectCompose', () => {
   it('prefers the v2 plugin', async () => {
     const dir = await binDir('plugin', {
-      docker: 'if [ "$1" = compose ] && [ "$2" = version ]; then echo "Docker Compose version v2.29.7"; exit 0; fi; exit 1',
+      docker:
+        'if [ "$1" = compose ] && [ "$2" = version ]; then echo "Docker Compose version v2.29.7"; exit 0; fi; exit 1',
       'docker-compose': 'echo "docker-compose version 1.29.2, build unknown"',
     });
-    expect(await detectCompose({ env: { PATH: dir } })).toEqual({ kind: 'v2', command: ['docker', 'compose'], version: '2.29.7' });
+    expect(await detectCompose({ env: { PATH: dir } })).toEqual({
+      kind: 'v2',
+      command: ['docker', 'compose'],
+      version: '2.29.7',
+    });
   });
 
   it('falls back to standalone docker-compose, v1 or v2', async () => {
@@ -52,9 +70,19 @@ describe.skipIf(!posix)('detectCompose', () => {
       docker: 'echo "docker: unknown command: docker compose" >&2; exit 1',
       'docker-compose': 'echo "docker-compose version 1.29.2, build unknown"',
     });
-    expect(await detectCompose({ env: { PATH: v1 } })).toEqual({ kind: 'v1', command: ['docker-compose'], version: '1.29.2' });
-    const v2 = await binDir('v2-standalone', { 'docker-compose': 'echo "Docker Compose version v2.20.2"' });
-    expect(await detectCompose({ env: { PATH: v2 } })).toEqual({ kind: 'v2', command: ['docker-compose'], version: '2.20.2' });
+    expect(await detectCompose({ env: { PATH: v1 } })).toEqual({
+      kind: 'v1',
+      command: ['docker-compose'],
+      version: '1.29.2',
+    });
+    const v2 = await binDir('v2-standalone', {
+      'docker-compose': 'echo "Docker Compose version v2.20.2"',
+    });
+    expect(await detectCompose({ env: { PATH: v2 } })).toEqual({
+      kind: 'v2',
+      command: ['docker-compose'],
+      version: '2.20.2',
+    });
   });
 
   it('throws COMPOSE_MISSING with install steps for both kinds, and for a too-old v1', async () => {
@@ -64,7 +92,9 @@ describe.skipIf(!posix)('detectCompose', () => {
     expect((missing as Error).message).toMatch(/docker-compose-plugin/);
     expect((missing as Error).message).toMatch(/apt-get install docker-compose/);
 
-    const old = await binDir('old', { 'docker-compose': 'echo "docker-compose version 1.25.0, build 0a186604"' });
+    const old = await binDir('old', {
+      'docker-compose': 'echo "docker-compose version 1.25.0, build 0a186604"',
+    });
     const tooOld = await detectCompose({ env: { PATH: old } }).catch((err: unknown) => err);
     expect(isOpenClawError(tooOld, 'COMPOSE_MISSING')).toBe(true);
     expect((tooOld as Error).message).toContain('1.25.0');
@@ -142,7 +172,16 @@ describe.skipIf(!posix)('ComposeProject (fake compose v2)', () => {
 
   it('parses v2 ps JSON, keeping only live containers unless all is asked', async () => {
     const p = project();
-    expect(await p.ps()).toEqual([{ id: '0123456789ab', name: 'p-gw-1', service: 'gw', state: 'running', health: 'healthy', exitCode: 0 }]);
+    expect(await p.ps()).toEqual([
+      {
+        id: '0123456789ab',
+        name: 'p-gw-1',
+        service: 'gw',
+        state: 'running',
+        health: 'healthy',
+        exitCode: 0,
+      },
+    ]);
     expect((await p.ps({ all: true })).map((e) => e.service)).toEqual(['gw', 'old']);
     const argv = await calls();
     expect(argv[0]?.slice(-3)).toEqual(['ps', '--format', 'json']);
@@ -151,14 +190,18 @@ describe.skipIf(!posix)('ComposeProject (fake compose v2)', () => {
 
   it('runs one-offs with -T and returns the command exit code instead of throwing', async () => {
     const lines: string[] = [];
-    const result = await project({ OC_TEST_SECRET: 's3cret-value' }).run('gw', ['devices', 'list'], {
-      noDeps: true,
-      user: 'root',
-      entrypoint: 'node',
-      env: { LANG: 'C.UTF-8' },
-      passEnv: ['OC_TEST_SECRET'],
-      onLine: (line) => lines.push(line),
-    });
+    const result = await project({ OC_TEST_SECRET: 's3cret-value' }).run(
+      'gw',
+      ['devices', 'list'],
+      {
+        noDeps: true,
+        user: 'root',
+        entrypoint: 'node',
+        env: { LANG: 'C.UTF-8' },
+        passEnv: ['OC_TEST_SECRET'],
+        onLine: (line) => lines.push(line),
+      },
+    );
     expect(result.code).toBe(3);
     expect(result.stdout).toContain('one-off says hi');
     // The secret reached the (fake) compose through its environment, not its argv.
@@ -170,10 +213,8 @@ describe.skipIf(!posix)('ComposeProject (fake compose v2)', () => {
       '--rm',
       '-T',
       '--no-deps',
-      '--user',
-      'root',
-      '--entrypoint',
-      'node',
+      '--user=root',
+      '--entrypoint=node',
       '-e',
       'LANG=C.UTF-8',
       '-e',
@@ -204,24 +245,44 @@ describe.skipIf(!posix)('ComposeProject (fake compose v2)', () => {
     await p.stop({ services: ['gw'], timeoutSeconds: 0 });
     await p.restart({ services: ['gw'] });
     await p.exec('gw', ['node', '-v'], { user: 'node', workdir: '/app' });
-    const tails = (await calls()).map((argv) => argv.slice(argv.indexOf(path.join(projectDir, 'docker-compose.extra.yml')) + 1));
+    const tails = (await calls()).map((argv) =>
+      argv.slice(argv.indexOf(path.join(projectDir, 'docker-compose.extra.yml')) + 1),
+    );
     expect(tails).toEqual([
       ['config', '--services'],
       ['down', '--remove-orphans', '-t', '5'],
       ['stop', '-t', '0', 'gw'],
       ['restart', 'gw'],
-      ['exec', '-T', '--user', 'node', '-w', '/app', 'gw', 'node', '-v'],
+      ['exec', '-T', '--user=node', '--workdir=/app', 'gw', 'node', '-v'],
     ]);
   });
 
   it('rejects bad project names and environment names before running anything', async () => {
-    expect(() => new ComposeProject({ compose, projectDir, files: ['a.yml'], projectName: 'Open Claw' })).toThrow(/project name/);
-    expect(() => new ComposeProject({ compose, projectDir, files: [], projectName: 'x' })).toThrow(/compose file/);
-    await expect(project().run('gw', [], { env: { 'BAD NAME': 'x' } })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    expect(
+      () => new ComposeProject({ compose, projectDir, files: ['a.yml'], projectName: 'Open Claw' }),
+    ).toThrow(/project name/);
+    expect(() => new ComposeProject({ compose, projectDir, files: [], projectName: 'x' })).toThrow(
+      /compose file/,
+    );
+    await expect(project().run('--privileged', [])).rejects.toMatchObject({
+      code: 'INVALID_ARGUMENT',
+    });
+    await expect(project().up({ services: ['-d'] })).rejects.toMatchObject({
+      code: 'INVALID_ARGUMENT',
+    });
+    await expect(project().run('gw', [], { env: { 'BAD NAME': 'x' } })).rejects.toMatchObject({
+      code: 'INVALID_ARGUMENT',
+    });
   });
 
   it('reports COMPOSE_MISSING when the binary has vanished', async () => {
-    const gone = new ComposeProject({ compose, projectDir, files: ['a.yml'], projectName: 'x', env: { PATH: path.join(root, 'no-such-dir') } });
+    const gone = new ComposeProject({
+      compose,
+      projectDir,
+      files: ['a.yml'],
+      projectName: 'x',
+      env: { PATH: path.join(root, 'no-such-dir') },
+    });
     await expect(gone.up()).rejects.toMatchObject({ code: 'COMPOSE_MISSING' });
   });
 });

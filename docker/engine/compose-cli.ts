@@ -9,67 +9,17 @@ import type Dockerode from 'dockerode';
 import { ErrorCode, OpenClawError, systemErrorCode } from '../../gateway/infra/errors.js';
 import { createDockerClient, translateDockerError } from './docker-client.js';
 import { parseComposePsJson, psEntryFromInspect, type ComposePsEntry } from './compose-ps.js';
+import { INSTALL_HINT, type ComposeCommand } from './compose-detect.js';
 import { runProcess, type LineHandler, type ProcessResult } from './process-runner.js';
 
-export type ComposeKind = 'v1' | 'v2';
-
-export interface ComposeCommand {
-  kind: ComposeKind;
-  /** argv prefix: ['docker', 'compose'] or ['docker-compose']. */
-  command: readonly string[];
-  version: string;
-}
-
-export interface DetectComposeOptions {
-  env?: NodeJS.ProcessEnv;
-  signal?: AbortSignal;
-}
-
-const INSTALL_HINT =
-  'Install Docker Compose v2: it comes with Docker Desktop; on Linux install the `docker-compose-plugin` package (see https://docs.docker.com/compose/install/linux/). ' +
-  'The legacy standalone `docker-compose` 1.27 or newer also works (`sudo apt-get install docker-compose`).';
-
-/** Reads "Docker Compose version v2.29.1" / "docker-compose version 1.29.2, build …". */
-export function parseComposeVersion(output: string): { kind: ComposeKind; version: string } | undefined {
-  const match = /compose version:?\s+v?(\d+)\.(\d+)\.(\d+)([^\s,]*)/i.exec(output);
-  if (!match) return undefined;
-  const [, major, minor, patch, suffix] = match;
-  return { kind: Number(major) >= 2 ? 'v2' : 'v1', version: `${major}.${minor}.${patch}${suffix ?? ''}` };
-}
-
-async function tryVersion(argv: readonly string[], options: DetectComposeOptions): Promise<ComposeCommand | undefined> {
-  const [bin, ...rest] = argv;
-  if (!bin) return undefined;
-  let result: ProcessResult;
-  try {
-    result = await runProcess(bin, [...rest, 'version'], { env: options.env, signal: options.signal });
-  } catch (err) {
-    if (systemErrorCode(err) === 'ENOENT' || systemErrorCode(err) === 'EACCES') return undefined;
-    throw err;
-  }
-  if (result.code !== 0) return undefined;
-  const parsed = parseComposeVersion(`${result.stdout}\n${result.stderr}`);
-  return parsed ? { kind: parsed.kind, command: argv, version: parsed.version } : undefined;
-}
-
-/** Finds compose, preferring the v2 plugin; throws COMPOSE_MISSING with install steps. */
-export async function detectCompose(options: DetectComposeOptions = {}): Promise<ComposeCommand> {
-  const plugin = await tryVersion(['docker', 'compose'], options);
-  if (plugin) return plugin;
-  const standalone = await tryVersion(['docker-compose'], options);
-  if (standalone) {
-    const [major, minor] = standalone.version.split('.').map(Number);
-    if (standalone.kind === 'v1' && ((major ?? 0) < 1 || (major === 1 && (minor ?? 0) < 27))) {
-      throw new OpenClawError(
-        ErrorCode.COMPOSE_MISSING,
-        `docker-compose ${standalone.version} is too old to read the OpenClaw compose file (needs 1.27+). ${INSTALL_HINT}`,
-        { details: { found: standalone.version } },
-      );
-    }
-    return standalone;
-  }
-  throw new OpenClawError(ErrorCode.COMPOSE_MISSING, `Docker Compose was not found. ${INSTALL_HINT}`);
-}
+// Detection lives in its own file; re-exported so compose users need one import.
+export {
+  detectCompose,
+  parseComposeVersion,
+  type ComposeCommand,
+  type ComposeKind,
+  type DetectComposeOptions,
+} from './compose-detect.js';
 
 export interface ComposeProjectOptions {
   compose: ComposeCommand;
@@ -146,6 +96,7 @@ export interface PsOptions extends CallOptions {
 }
 
 const PROJECT_NAME = /^[a-z0-9][a-z0-9_-]*$/;
+const SERVICE_NAME = /^[a-zA-Z0-9][a-zA-Z0-9._-]*$/;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const LIVE_STATES = new Set(['running', 'restarting', 'paused']);
 
@@ -158,14 +109,37 @@ function lastLines(text: string, count: number): string {
     .join('\n');
 }
 
-function envArgs(env: Record<string, string> | undefined, passEnv: readonly string[] | undefined): string[] {
+/** Compose service names; anything else (a leading "-" especially) would be read as a flag. */
+function checkService(name: string): string {
+  if (!SERVICE_NAME.test(name)) {
+    throw new OpenClawError(ErrorCode.INVALID_ARGUMENT, `Invalid compose service name "${name}".`);
+  }
+  return name;
+}
+
+function checkServices(names: readonly string[] | undefined): string[] {
+  return (names ?? []).map(checkService);
+}
+
+function envArgs(
+  env: Record<string, string> | undefined,
+  passEnv: readonly string[] | undefined,
+): string[] {
   const args: string[] = [];
   for (const [name, value] of Object.entries(env ?? {})) {
-    if (!ENV_NAME.test(name)) throw new OpenClawError(ErrorCode.INVALID_ARGUMENT, `Invalid environment variable name "${name}".`);
+    if (!ENV_NAME.test(name))
+      throw new OpenClawError(
+        ErrorCode.INVALID_ARGUMENT,
+        `Invalid environment variable name "${name}".`,
+      );
     args.push('-e', `${name}=${value}`);
   }
   for (const name of passEnv ?? []) {
-    if (!ENV_NAME.test(name)) throw new OpenClawError(ErrorCode.INVALID_ARGUMENT, `Invalid environment variable name "${name}".`);
+    if (!ENV_NAME.test(name))
+      throw new OpenClawError(
+        ErrorCode.INVALID_ARGUMENT,
+        `Invalid environment variable name "${name}".`,
+      );
     args.push('-e', name);
   }
   return args;
@@ -187,7 +161,11 @@ export class ComposeProject {
         `Invalid compose project name "${options.projectName}": use lowercase letters, digits, "-" and "_", starting with a letter or digit.`,
       );
     }
-    if (options.files.length === 0) throw new OpenClawError(ErrorCode.INVALID_ARGUMENT, 'A compose project needs at least one compose file.');
+    if (options.files.length === 0)
+      throw new OpenClawError(
+        ErrorCode.INVALID_ARGUMENT,
+        'A compose project needs at least one compose file.',
+      );
     this.compose = options.compose;
     this.projectDir = path.resolve(options.projectDir);
     this.files = options.files.map((file) => path.resolve(this.projectDir, file));
@@ -211,7 +189,10 @@ export class ComposeProject {
   }
 
   /** Runs a subcommand and returns its result whatever the exit code. */
-  async runSubcommand(subcommand: readonly string[], options: CallOptions & { interactive?: boolean } = {}): Promise<ProcessResult> {
+  async runSubcommand(
+    subcommand: readonly string[],
+    options: CallOptions & { interactive?: boolean } = {},
+  ): Promise<ProcessResult> {
     const [bin, ...args] = this.argv(subcommand);
     const onLine = this.onLine || options.onLine ? this.fanOut(options.onLine) : undefined;
     try {
@@ -224,7 +205,11 @@ export class ComposeProject {
       });
     } catch (err) {
       if (systemErrorCode(err) === 'ENOENT') {
-        throw new OpenClawError(ErrorCode.COMPOSE_MISSING, `\`${this.compose.command.join(' ')}\` is no longer available. ${INSTALL_HINT}`, { cause: err });
+        throw new OpenClawError(
+          ErrorCode.COMPOSE_MISSING,
+          `\`${this.compose.command.join(' ')}\` is no longer available. ${INSTALL_HINT}`,
+          { cause: err },
+        );
       }
       throw err;
     }
@@ -238,14 +223,17 @@ export class ComposeProject {
   }
 
   /** Runs a subcommand that must succeed: non-zero exit → COMPOSE_FAILED with compose's last words. */
-  private async check(subcommand: readonly string[], options: CallOptions = {}): Promise<ProcessResult> {
+  private async check(
+    subcommand: readonly string[],
+    options: CallOptions = {},
+  ): Promise<ProcessResult> {
     const result = await this.runSubcommand(subcommand, options);
     if (result.code !== 0) {
       const tail = lastLines(result.stderr, 12) || lastLines(result.stdout, 12);
       const name = `${this.compose.command.join(' ')} ${subcommand[0] ?? ''}`.trim();
       throw new OpenClawError(
         ErrorCode.COMPOSE_FAILED,
-        `\`${name}\` failed (exit ${result.code})${tail ? `:\n${tail}` : '.'}\nFix the problem above and retry; the same command works from a terminal in ${this.projectDir}.`,
+        `\`${name}\` failed (exit ${result.code})${tail ? `:\n${tail}` : '.'}\nFix the problem above and retry (the same command can be run from a terminal in ${this.projectDir}).`,
         { details: { subcommand: subcommand[0], code: result.code, stderrTail: tail } },
       );
     }
@@ -259,58 +247,70 @@ export class ComposeProject {
     if (options.noDeps) args.push('--no-deps');
     if (options.removeOrphans) args.push('--remove-orphans');
     if (options.noBuild) args.push('--no-build');
-    await this.check([...args, ...(options.services ?? [])], options);
+    await this.check([...args, ...checkServices(options.services)], options);
   }
 
   async down(options: DownOptions = {}): Promise<void> {
     const args = ['down'];
     if (options.volumes) args.push('--volumes');
     if (options.removeOrphans) args.push('--remove-orphans');
-    if (options.timeoutSeconds !== undefined) args.push('-t', String(Math.max(0, Math.round(options.timeoutSeconds))));
+    if (options.timeoutSeconds !== undefined)
+      args.push('-t', String(Math.max(0, Math.round(options.timeoutSeconds))));
     await this.check(args, options);
   }
 
   async stop(options: StopOptions = {}): Promise<void> {
     const args = ['stop'];
-    if (options.timeoutSeconds !== undefined) args.push('-t', String(Math.max(0, Math.round(options.timeoutSeconds))));
-    await this.check([...args, ...(options.services ?? [])], options);
+    if (options.timeoutSeconds !== undefined)
+      args.push('-t', String(Math.max(0, Math.round(options.timeoutSeconds))));
+    await this.check([...args, ...checkServices(options.services)], options);
   }
 
   async restart(options: StopOptions = {}): Promise<void> {
     const args = ['restart'];
-    if (options.timeoutSeconds !== undefined) args.push('-t', String(Math.max(0, Math.round(options.timeoutSeconds))));
-    await this.check([...args, ...(options.services ?? [])], options);
+    if (options.timeoutSeconds !== undefined)
+      args.push('-t', String(Math.max(0, Math.round(options.timeoutSeconds))));
+    await this.check([...args, ...checkServices(options.services)], options);
   }
 
   /**
    * `compose run` a one-off command. Resolves with the command's exit code and output (a
    * non-zero code is the command's answer, not a failure of this call).
    */
-  async run(service: string, args: readonly string[] = [], options: RunOptions = {}): Promise<ProcessResult> {
+  async run(
+    service: string,
+    args: readonly string[] = [],
+    options: RunOptions = {},
+  ): Promise<ProcessResult> {
     const sub = ['run'];
     if (options.rm ?? true) sub.push('--rm');
     // Without a terminal both v1 and v2 need -T, or they try to allocate a TTY and fail.
     if (!options.interactive) sub.push('-T');
     if (options.noDeps) sub.push('--no-deps');
-    if (options.user) sub.push('--user', options.user);
-    if (options.entrypoint !== undefined) sub.push('--entrypoint', options.entrypoint);
-    if (options.workdir) sub.push('-w', options.workdir);
-    sub.push(...envArgs(options.env, options.passEnv), service, ...args);
+    // "--flag=value": a value that starts with "-" can never be read as another flag.
+    if (options.user) sub.push(`--user=${options.user}`);
+    if (options.entrypoint !== undefined) sub.push(`--entrypoint=${options.entrypoint}`);
+    if (options.workdir) sub.push(`--workdir=${options.workdir}`);
+    sub.push(...envArgs(options.env, options.passEnv), checkService(service), ...args);
     return this.runSubcommand(sub, options);
   }
 
   /** `compose exec -T` in a running service container; resolves with the command's result. */
-  async exec(service: string, args: readonly string[], options: ExecOptions = {}): Promise<ProcessResult> {
+  async exec(
+    service: string,
+    args: readonly string[],
+    options: ExecOptions = {},
+  ): Promise<ProcessResult> {
     const sub = ['exec', '-T'];
-    if (options.user) sub.push('--user', options.user);
-    if (options.workdir) sub.push('-w', options.workdir);
-    sub.push(...envArgs(options.env, options.passEnv), service, ...args);
+    if (options.user) sub.push(`--user=${options.user}`);
+    if (options.workdir) sub.push(`--workdir=${options.workdir}`);
+    sub.push(...envArgs(options.env, options.passEnv), checkService(service), ...args);
     return this.runSubcommand(sub, options);
   }
 
   /** The project's containers in one shape for v1 and v2 (running only, unless `all`). */
   async ps(options: PsOptions = {}): Promise<ComposePsEntry[]> {
-    const services = options.services ?? [];
+    const services = checkServices(options.services);
     let entries: ComposePsEntry[];
     if (this.compose.kind === 'v2') {
       const args = ['ps', '--format', 'json'];
@@ -332,7 +332,10 @@ export class ComposeProject {
     return options.all ? entries : entries.filter((entry) => LIVE_STATES.has(entry.state));
   }
 
-  private async inspectAll(ids: readonly string[], signal: AbortSignal | undefined): Promise<ComposePsEntry[]> {
+  private async inspectAll(
+    ids: readonly string[],
+    signal: AbortSignal | undefined,
+  ): Promise<ComposePsEntry[]> {
     this.docker ??= createDockerClient({ env: this.env });
     const docker = this.docker;
     const results = await Promise.all(

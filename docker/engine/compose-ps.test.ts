@@ -2,7 +2,12 @@
 // outputs in the shapes the releases print: a JSON array before v2.21, JSON lines since.
 import { describe, expect, it } from 'vitest';
 import { isOpenClawError } from '../../gateway/infra/errors.js';
-import { normaliseHealth, normaliseState, parseComposePsJson, psEntryFromInspect } from './compose-ps.js';
+import {
+  normaliseHealth,
+  normaliseState,
+  parseComposePsJson,
+  psEntryFromInspect,
+} from './compose-ps.js';
 
 // v2.17-style: one JSON array, State is the engine state, Health empty without a healthcheck.
 const V2_ARRAY = JSON.stringify([
@@ -39,7 +44,8 @@ const V2_LINES = [
     Health: 'healthy',
     ID: '0123456789ab',
     Image: 'openclaw:local',
-    Labels: 'com.docker.compose.project=openclaw,com.docker.compose.service=openclaw-gateway,com.docker.compose.oneoff=False',
+    Labels:
+      'com.docker.compose.project=openclaw,com.docker.compose.service=openclaw-gateway,com.docker.compose.oneoff=False',
     LocalVolumes: '0',
     Name: 'openclaw-openclaw-gateway-1',
     Names: 'openclaw-openclaw-gateway-1',
@@ -75,14 +81,35 @@ describe('parseComposePsJson', () => {
         health: 'starting',
         exitCode: 0,
       },
-      { id: 'ffeeddccbbaa99887766554433221100ffeeddccbbaa99887766554433221100', name: 'openclaw-openclaw-cli-run-0f3a', service: 'openclaw-cli', state: 'exited', health: 'none', exitCode: 3 },
+      {
+        id: 'ffeeddccbbaa99887766554433221100ffeeddccbbaa99887766554433221100',
+        name: 'openclaw-openclaw-cli-run-0f3a',
+        service: 'openclaw-cli',
+        state: 'exited',
+        health: 'none',
+        exitCode: 3,
+      },
     ]);
   });
 
   it('reads 2.21+ JSON lines, taking the service from Labels when Service is absent', () => {
     expect(parseComposePsJson(`${V2_LINES}\n`)).toEqual([
-      { id: '0123456789ab', name: 'openclaw-openclaw-gateway-1', service: 'openclaw-gateway', state: 'running', health: 'healthy', exitCode: 0 },
-      { id: 'ba9876543210', name: 'openclaw-openclaw-sandboxd-1', service: 'openclaw-sandboxd', state: 'restarting', health: 'none', exitCode: 0 },
+      {
+        id: '0123456789ab',
+        name: 'openclaw-openclaw-gateway-1',
+        service: 'openclaw-gateway',
+        state: 'running',
+        health: 'healthy',
+        exitCode: 0,
+      },
+      {
+        id: 'ba9876543210',
+        name: 'openclaw-openclaw-sandboxd-1',
+        service: 'openclaw-sandboxd',
+        state: 'restarting',
+        health: 'none',
+        exitCode: 0,
+      },
     ]);
   });
 
@@ -93,7 +120,13 @@ describe('parseComposePsJson', () => {
   });
 
   it('fails with COMPOSE_FAILED on output it cannot read', () => {
-    for (const bad of ['Error: no such project', '{"ID": 1}\n{', '{"Foo": "bar"}', '"text"', '[1]']) {
+    for (const bad of [
+      'Error: no such project',
+      '{"ID": 1}\n{',
+      '{"Foo": "bar"}',
+      '"text"',
+      '[1]',
+    ]) {
       let caught: unknown;
       try {
         parseComposePsJson(bad);
@@ -120,6 +153,8 @@ describe('normalisation', () => {
     expect(normaliseHealth('', 'Up 5 seconds (health: starting)')).toBe('starting');
     expect(normaliseHealth('', 'Up 5 seconds (unhealthy)')).toBe('unhealthy');
     expect(normaliseHealth('', 'Up 5 seconds')).toBe('none');
+    // "Restarting" contains "starting" but is no health report.
+    expect(normaliseHealth('', 'Restarting (1) 3 seconds ago')).toBe('none');
   });
 
   it('builds entries from inspect data (the v1 path)', () => {
@@ -130,8 +165,22 @@ describe('normalisation', () => {
         Config: { Labels: { 'com.docker.compose.service': 'openclaw-gateway' } },
         State: { Status: 'running', ExitCode: 0, Health: { Status: 'healthy' } },
       }),
-    ).toEqual({ id: 'f'.repeat(64), name: 'openclaw_openclaw-gateway_1', service: 'openclaw-gateway', state: 'running', health: 'healthy', exitCode: 0 });
-    expect(psEntryFromInspect({ Id: 'x', Name: '/y', Config: null, State: { Status: 'exited', ExitCode: 1, Health: null } })).toMatchObject({
+    ).toEqual({
+      id: 'f'.repeat(64),
+      name: 'openclaw_openclaw-gateway_1',
+      service: 'openclaw-gateway',
+      state: 'running',
+      health: 'healthy',
+      exitCode: 0,
+    });
+    expect(
+      psEntryFromInspect({
+        Id: 'x',
+        Name: '/y',
+        Config: null,
+        State: { Status: 'exited', ExitCode: 1, Health: null },
+      }),
+    ).toMatchObject({
       service: '',
       state: 'exited',
       health: 'none',

@@ -6,7 +6,8 @@
  */
 import { ErrorCode, OpenClawError } from '../../gateway/infra/errors.js';
 
-export type ContainerState = 'created' | 'running' | 'restarting' | 'paused' | 'removing' | 'exited' | 'dead' | 'unknown';
+export type ContainerState =
+  'created' | 'running' | 'restarting' | 'paused' | 'removing' | 'exited' | 'dead' | 'unknown';
 export type ContainerHealth = 'healthy' | 'unhealthy' | 'starting' | 'none';
 
 export interface ComposePsEntry {
@@ -20,7 +21,15 @@ export interface ComposePsEntry {
   exitCode: number | undefined;
 }
 
-const STATES: readonly ContainerState[] = ['created', 'running', 'restarting', 'paused', 'removing', 'exited', 'dead'];
+const STATES: readonly ContainerState[] = [
+  'created',
+  'running',
+  'restarting',
+  'paused',
+  'removing',
+  'exited',
+  'dead',
+];
 
 /** Maps engine states ("running") and human statuses ("Up 3 minutes (healthy)", "Exit 1") alike. */
 export function normaliseState(value: unknown): ContainerState {
@@ -73,14 +82,21 @@ function labelValue(labels: unknown, key: string): string | undefined {
 
 function fromV2Record(value: unknown): ComposePsEntry {
   if (!value || typeof value !== 'object' || Array.isArray(value)) {
-    throw new OpenClawError(ErrorCode.COMPOSE_FAILED, 'Unexpected `compose ps` output: an entry is not an object. Update Docker Compose.');
+    throw new OpenClawError(
+      ErrorCode.COMPOSE_FAILED,
+      'Unexpected `compose ps` output: an entry is not an object. Update Docker Compose.',
+    );
   }
   const record = value as Record<string, unknown>;
   const id = str(record, 'ID') ?? '';
   const name = (str(record, 'Name') ?? str(record, 'Names') ?? '').replace(/^\//, '');
-  const service = str(record, 'Service') ?? labelValue(record.Labels, 'com.docker.compose.service') ?? '';
+  const service =
+    str(record, 'Service') ?? labelValue(record.Labels, 'com.docker.compose.service') ?? '';
   if (!id && !name) {
-    throw new OpenClawError(ErrorCode.COMPOSE_FAILED, 'Unexpected `compose ps` output: an entry has neither ID nor Name. Update Docker Compose.');
+    throw new OpenClawError(
+      ErrorCode.COMPOSE_FAILED,
+      'Unexpected `compose ps` output: an entry has neither ID nor Name. Update Docker Compose.',
+    );
   }
   const exit = record.ExitCode;
   return {
@@ -113,7 +129,11 @@ export function parseComposePsJson(output: string): ComposePsEntry[] {
   };
   if (text.startsWith('[')) {
     const parsed = parseOne(text);
-    if (!Array.isArray(parsed)) throw new OpenClawError(ErrorCode.COMPOSE_FAILED, 'Unexpected `compose ps` output: not a list.');
+    if (!Array.isArray(parsed))
+      throw new OpenClawError(
+        ErrorCode.COMPOSE_FAILED,
+        'Unexpected `compose ps` output: not a list.',
+      );
     return parsed.map(fromV2Record);
   }
   return text

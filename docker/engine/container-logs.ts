@@ -46,11 +46,20 @@ async function isTty(docker: Dockerode, id: string, signal?: AbortSignal): Promi
 }
 
 /** The last lines of a container's output (stdout and stderr, demultiplexed). */
-export async function readContainerLogs(docker: Dockerode, id: string, options: ReadLogsOptions = {}): Promise<LogLine[]> {
+export async function readContainerLogs(
+  docker: Dockerode,
+  id: string,
+  options: ReadLogsOptions = {},
+): Promise<LogLine[]> {
   try {
     const tty = await isTty(docker, id, options.signal);
-    const buffer = await docker.getContainer(id).logs({ ...query(options), follow: false, abortSignal: options.signal });
-    return decodeLogs(Buffer.isBuffer(buffer) ? buffer : Buffer.from(String(buffer)), { tty, timestamps: options.timestamps ?? true });
+    const buffer = await docker
+      .getContainer(id)
+      .logs({ ...query(options), follow: false, abortSignal: options.signal });
+    return decodeLogs(Buffer.isBuffer(buffer) ? buffer : Buffer.from(String(buffer)), {
+      tty,
+      timestamps: options.timestamps ?? true,
+    });
   } catch (err) {
     if (options.signal?.aborted) throw cancelledError('Reading logs');
     throw translateDockerError(err, { docker, kind: 'container', ref: id });
@@ -58,7 +67,11 @@ export async function readContainerLogs(docker: Dockerode, id: string, options: 
 }
 
 /** Streams lines as the container writes them until dispose() (or the container is removed). */
-export function followContainerLogs(docker: Dockerode, id: string, options: FollowLogsOptions): Disposable {
+export function followContainerLogs(
+  docker: Dockerode,
+  id: string,
+  options: FollowLogsOptions,
+): Disposable {
   const controller = new AbortController();
   let ended = false;
   const end = (error?: OpenClawError): void => {
@@ -69,7 +82,9 @@ export function followContainerLogs(docker: Dockerode, id: string, options: Foll
 
   void (async () => {
     const tty = await isTty(docker, id, controller.signal);
-    const stream = await docker.getContainer(id).logs({ ...query(options), follow: true, abortSignal: controller.signal });
+    const stream = await docker
+      .getContainer(id)
+      .logs({ ...query(options), follow: true, abortSignal: controller.signal });
     const decoder = new LogDecoder({ tty, timestamps: options.timestamps ?? true }, (line) => {
       if (!controller.signal.aborted) options.onLine(line);
     });
@@ -83,7 +98,12 @@ export function followContainerLogs(docker: Dockerode, id: string, options: Foll
     });
   })().then(
     () => end(),
-    (err: unknown) => end(controller.signal.aborted ? undefined : translateDockerError(err, { docker, kind: 'container', ref: id })),
+    (err: unknown) =>
+      end(
+        controller.signal.aborted
+          ? undefined
+          : translateDockerError(err, { docker, kind: 'container', ref: id }),
+      ),
   );
 
   return toDisposable(() => {

@@ -6,7 +6,12 @@
 import type Dockerode from 'dockerode';
 import { ErrorCode, OpenClawError } from '../../gateway/infra/errors.js';
 import { cancelledError, onAbort } from './abort.js';
-import { normaliseHealth, normaliseState, type ContainerHealth, type ContainerState } from './compose-ps.js';
+import {
+  normaliseHealth,
+  normaliseState,
+  type ContainerHealth,
+  type ContainerState,
+} from './compose-ps.js';
 import { readContainerLogs } from './container-logs.js';
 import { translateDockerError } from './docker-client.js';
 
@@ -104,7 +109,8 @@ function snapshotOf(info: Dockerode.ContainerInspectInfo): InspectSnapshot {
     restartCount: typeof info.RestartCount === 'number' ? info.RestartCount : 0,
     exitCode: typeof exit === 'number' ? exit : undefined,
     restartPolicy: info.HostConfig?.RestartPolicy?.Name ?? '',
-    lastProbeOutput: probes.length > 0 ? String(probes[probes.length - 1]?.Output ?? '').trim() : undefined,
+    lastProbeOutput:
+      probes.length > 0 ? String(probes[probes.length - 1]?.Output ?? '').trim() : undefined,
   };
 }
 
@@ -130,7 +136,11 @@ async function logTail(docker: Dockerode, id: string): Promise<string> {
  * with CONTAINER_EXITED (stopped for good, or restarted more than maxRestarts times),
  * CONTAINER_UNHEALTHY, HEALTH_TIMEOUT, CONTAINER_NOT_FOUND or CANCELLED.
  */
-export async function waitForHealthy(docker: Dockerode, containerId: string, options: WaitForHealthyOptions = {}): Promise<WaitForHealthyResult> {
+export async function waitForHealthy(
+  docker: Dockerode,
+  containerId: string,
+  options: WaitForHealthyOptions = {},
+): Promise<WaitForHealthyResult> {
   const timeoutMs = options.timeoutMs ?? 120_000;
   const maxRestarts = options.maxRestarts ?? 2;
   const pollMs = options.pollMs ?? 1_000;
@@ -148,9 +158,21 @@ export async function waitForHealthy(docker: Dockerode, containerId: string, opt
   const fail = async (code: ErrorCode, headline: string, snap: InspectSnapshot): Promise<never> => {
     const logs = await logTail(docker, containerId);
     const probe = snap.lastProbeOutput ? `\nLast health check output: ${snap.lastProbeOutput}` : '';
-    throw new OpenClawError(code, `${headline}${probe}${logs ? `\nLast log lines:\n${logs}` : ''}`, {
-      details: { containerId, name: snap.name, state: snap.state, health: snap.health, restartCount: snap.restartCount, exitCode: snap.exitCode, logs },
-    });
+    throw new OpenClawError(
+      code,
+      `${headline}${probe}${logs ? `\nLast log lines:\n${logs}` : ''}`,
+      {
+        details: {
+          containerId,
+          name: snap.name,
+          state: snap.state,
+          health: snap.health,
+          restartCount: snap.restartCount,
+          exitCode: snap.exitCode,
+          logs,
+        },
+      },
+    );
   };
 
   try {
@@ -160,7 +182,9 @@ export async function waitForHealthy(docker: Dockerode, containerId: string, opt
       if (stop.signal.aborted) throw cancelledError('Waiting for the container');
       let snap: InspectSnapshot;
       try {
-        snap = snapshotOf(await docker.getContainer(containerId).inspect({ abortSignal: stop.signal }));
+        snap = snapshotOf(
+          await docker.getContainer(containerId).inspect({ abortSignal: stop.signal }),
+        );
       } catch (err) {
         if (stop.signal.aborted) throw cancelledError('Waiting for the container');
         throw translateDockerError(err, { docker, kind: 'container', ref: containerId });
@@ -169,23 +193,46 @@ export async function waitForHealthy(docker: Dockerode, containerId: string, opt
       const key = `${snap.state}/${snap.health}/${snap.restartCount}`;
       if (key !== last) {
         last = key;
-        options.onState?.({ state: snap.state, health: snap.health, restartCount: snap.restartCount, exitCode: snap.exitCode });
+        options.onState?.({
+          state: snap.state,
+          health: snap.health,
+          restartCount: snap.restartCount,
+          exitCode: snap.exitCode,
+        });
       }
       const label = snap.name || containerId.slice(0, 12);
 
-      if (snap.state === 'running' && snap.health === 'healthy') return { health: 'healthy', snapshot: publicSnapshot(snap) };
-      if (snap.state === 'running' && !snap.hasHealthcheck) return { health: 'none', snapshot: publicSnapshot(snap) };
+      if (snap.state === 'running' && snap.health === 'healthy')
+        return { health: 'healthy', snapshot: publicSnapshot(snap) };
+      if (snap.state === 'running' && !snap.hasHealthcheck)
+        return { health: 'none', snapshot: publicSnapshot(snap) };
       if (staysDown(snap)) {
-        return await fail(ErrorCode.CONTAINER_EXITED, `Container ${label} stopped (exit code ${snap.exitCode ?? 'unknown'}) instead of becoming healthy. See its logs below, fix the cause and start it again.`, snap);
+        return await fail(
+          ErrorCode.CONTAINER_EXITED,
+          `Container ${label} stopped (exit code ${snap.exitCode ?? 'unknown'}) instead of becoming healthy. See its logs below, fix the cause and start it again.`,
+          snap,
+        );
       }
       if (snap.restartCount - firstRestartCount >= maxRestarts) {
-        return await fail(ErrorCode.CONTAINER_EXITED, `Container ${label} keeps restarting (${snap.restartCount} restarts, last exit code ${snap.exitCode ?? 'unknown'}). See its logs below and fix the cause.`, snap);
+        return await fail(
+          ErrorCode.CONTAINER_EXITED,
+          `Container ${label} keeps restarting (${snap.restartCount} restarts, last exit code ${snap.exitCode ?? 'unknown'}). See its logs below and fix the cause.`,
+          snap,
+        );
       }
       if (snap.state === 'running' && snap.health === 'unhealthy') {
-        return await fail(ErrorCode.CONTAINER_UNHEALTHY, `Container ${label} is running but its health check fails. See the output below.`, snap);
+        return await fail(
+          ErrorCode.CONTAINER_UNHEALTHY,
+          `Container ${label} is running but its health check fails. See the output below.`,
+          snap,
+        );
       }
       if (Date.now() >= deadline) {
-        return await fail(ErrorCode.HEALTH_TIMEOUT, `Container ${label} did not become healthy within ${Math.round(timeoutMs / 1000)} s (state ${snap.state}, health ${snap.health}). It may still be starting on a slow machine: check its logs and retry.`, snap);
+        return await fail(
+          ErrorCode.HEALTH_TIMEOUT,
+          `Container ${label} did not become healthy within ${Math.round(timeoutMs / 1000)} s (state ${snap.state}, health ${snap.health}). It may still be starting on a slow machine: check its logs and retry.`,
+          snap,
+        );
       }
       await new Promise<void>((resolve) => {
         const timer = setTimeout(done, Math.min(pollMs, Math.max(0, deadline - Date.now())));
@@ -206,13 +253,26 @@ export async function waitForHealthy(docker: Dockerode, containerId: string, opt
 }
 
 function publicSnapshot(snap: InspectSnapshot): ContainerStateSnapshot {
-  return { state: snap.state, health: snap.health, restartCount: snap.restartCount, exitCode: snap.exitCode };
+  return {
+    state: snap.state,
+    health: snap.health,
+    restartCount: snap.restartCount,
+    exitCode: snap.exitCode,
+  };
 }
 
 /** Best effort: without events the poll still finds every change, one interval later. */
-async function subscribeEvents(docker: Dockerode, id: string, signal: AbortSignal, onEvent: () => void): Promise<void> {
+async function subscribeEvents(
+  docker: Dockerode,
+  id: string,
+  signal: AbortSignal,
+  onEvent: () => void,
+): Promise<void> {
   try {
-    const stream = await docker.getEvents({ filters: { container: [id], type: ['container'] }, abortSignal: signal });
+    const stream = await docker.getEvents({
+      filters: { container: [id], type: ['container'] },
+      abortSignal: signal,
+    });
     stream.on('data', () => onEvent());
     stream.on('error', () => {});
     if (signal.aborted) (stream as NodeJS.ReadableStream & { destroy?: () => void }).destroy?.();

@@ -6,7 +6,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OpenClawError, isOpenClawError } from '../../gateway/infra/errors.js';
-import { createDockerClient, dockerodeOptions, endpointOf, pingEngine, translateDockerError } from './docker-client.js';
+import {
+  createDockerClient,
+  dockerodeOptions,
+  endpointOf,
+  pingEngine,
+  translateDockerError,
+} from './docker-client.js';
 
 const posix = process.platform !== 'win32';
 let dir = '';
@@ -26,7 +32,8 @@ beforeAll(async () => {
     if (url.endsWith('/_ping')) {
       res.writeHead(200, { 'content-type': 'text/plain' });
       res.end('OK');
-    } else if (url.endsWith('/version')) json(200, { Version: '99.1.0', ApiVersion: '1.99', Os: 'linux', Arch: 'amd64' });
+    } else if (url.endsWith('/version'))
+      json(200, { Version: '99.1.0', ApiVersion: '1.99', Os: 'linux', Arch: 'amd64' });
     else if (url.includes('/containers/')) json(404, { message: 'No such container: ghost' });
     else if (url.includes('/images/')) json(404, { message: 'No such image: ghost:latest' });
     else json(500, { message: 'boom' });
@@ -43,12 +50,20 @@ describe.skipIf(!posix)('createDockerClient + pingEngine (fake engine on a unix 
   it('pings through DOCKER_HOST and reports the version', async () => {
     const docker = createDockerClient({ env: { DOCKER_HOST: `unix://${socketPath}` } });
     expect(endpointOf(docker)).toEqual({ kind: 'unix', socketPath, source: 'DOCKER_HOST' });
-    expect(await pingEngine(docker)).toEqual({ ok: true, version: '99.1.0', apiVersion: '1.99', os: 'linux', arch: 'amd64' });
+    expect(await pingEngine(docker)).toEqual({
+      ok: true,
+      version: '99.1.0',
+      apiVersion: '1.99',
+      os: 'linux',
+      arch: 'amd64',
+    });
   });
 
   it('returns DOCKER_UNAVAILABLE naming the socket when nothing listens', async () => {
     const missing = path.join(dir, 'nothing.sock');
-    const result = await pingEngine(createDockerClient({ env: { DOCKER_HOST: `unix://${missing}` } }));
+    const result = await pingEngine(
+      createDockerClient({ env: { DOCKER_HOST: `unix://${missing}` } }),
+    );
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.error.code).toBe('DOCKER_UNAVAILABLE');
@@ -58,7 +73,9 @@ describe.skipIf(!posix)('createDockerClient + pingEngine (fake engine on a unix 
 
   it('rejects with CANCELLED when the caller aborts', async () => {
     const docker = createDockerClient({ env: { DOCKER_HOST: `unix://${socketPath}` } });
-    await expect(pingEngine(docker, AbortSignal.abort())).rejects.toMatchObject({ code: 'CANCELLED' });
+    await expect(pingEngine(docker, AbortSignal.abort())).rejects.toMatchObject({
+      code: 'CANCELLED',
+    });
   });
 
   it('translates real 404s into CONTAINER_NOT_FOUND / IMAGE_NOT_FOUND', async () => {
@@ -87,23 +104,41 @@ describe('dockerodeOptions', () => {
   });
 
   it('uses https with an agent for TLS endpoints and ssh with the agent socket', () => {
-    expect(dockerodeOptions({ kind: 'tcp', host: 'h', port: 2376, tls: { verify: false }, source: 'DOCKER_HOST' })).toMatchObject({
+    expect(
+      dockerodeOptions({
+        kind: 'tcp',
+        host: 'h',
+        port: 2376,
+        tls: { verify: false },
+        source: 'DOCKER_HOST',
+      }),
+    ).toMatchObject({
       host: 'h',
       port: 2376,
       protocol: 'https',
     });
     expect(
-      dockerodeOptions({ kind: 'ssh', host: 'h', port: 22, username: 'ops', source: 'DOCKER_HOST' }, { SSH_AUTH_SOCK: '/agent.sock' }),
+      dockerodeOptions(
+        { kind: 'ssh', host: 'h', port: 22, username: 'ops', source: 'DOCKER_HOST' },
+        { SSH_AUTH_SOCK: '/agent.sock' },
+      ),
     ).toMatchObject({ protocol: 'ssh', username: 'ops', sshOptions: { agent: '/agent.sock' } });
   });
 });
 
 function sysError(code: string, address?: string): Error {
-  return Object.assign(new Error(`connect ${code} ${address ?? ''}`), { code, syscall: 'connect', address });
+  return Object.assign(new Error(`connect ${code} ${address ?? ''}`), {
+    code,
+    syscall: 'connect',
+    address,
+  });
 }
 
 function httpError(statusCode: number, message: string): Error {
-  return Object.assign(new Error(`(HTTP code ${statusCode}) - ${message}`), { statusCode, json: { message } });
+  return Object.assign(new Error(`(HTTP code ${statusCode}) - ${message}`), {
+    statusCode,
+    json: { message },
+  });
 }
 
 describe('translateDockerError', () => {
@@ -123,8 +158,12 @@ describe('translateDockerError', () => {
   });
 
   it('maps 404 by the caller context when the message is generic', () => {
-    expect(translateDockerError(httpError(404, 'page not found'), { kind: 'container', ref: 'x' }).code).toBe('CONTAINER_NOT_FOUND');
-    expect(translateDockerError(httpError(404, 'page not found'), { kind: 'image' }).code).toBe('IMAGE_NOT_FOUND');
+    expect(
+      translateDockerError(httpError(404, 'page not found'), { kind: 'container', ref: 'x' }).code,
+    ).toBe('CONTAINER_NOT_FOUND');
+    expect(translateDockerError(httpError(404, 'page not found'), { kind: 'image' }).code).toBe(
+      'IMAGE_NOT_FOUND',
+    );
     expect(translateDockerError(httpError(404, 'page not found')).code).toBe('NOT_FOUND');
   });
 

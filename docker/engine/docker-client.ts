@@ -5,7 +5,12 @@
  */
 import https from 'node:https';
 import Dockerode from 'dockerode';
-import { ErrorCode, OpenClawError, errorMessage, systemErrorCode } from '../../gateway/infra/errors.js';
+import {
+  ErrorCode,
+  OpenClawError,
+  errorMessage,
+  systemErrorCode,
+} from '../../gateway/infra/errors.js';
 import { cancelledError, isAbortError } from './abort.js';
 import {
   describeEndpoint,
@@ -20,7 +25,10 @@ export interface CreateDockerClientOptions extends ResolveEndpointOptions {
 }
 
 /** dockerode options for an endpoint, with every connection key set so the env cannot leak in. */
-export function dockerodeOptions(endpoint: EngineEndpoint, env: NodeJS.ProcessEnv = process.env): Dockerode.DockerOptions {
+export function dockerodeOptions(
+  endpoint: EngineEndpoint,
+  env: NodeJS.ProcessEnv = process.env,
+): Dockerode.DockerOptions {
   // docker-modem merges its own reading of process.env.DOCKER_HOST under our options; naming
   // every connection key (even as undefined) keeps that reading from overriding the endpoint.
   const base: Dockerode.DockerOptions = {
@@ -38,11 +46,21 @@ export function dockerodeOptions(endpoint: EngineEndpoint, env: NodeJS.ProcessEn
     case 'npipe':
       return { ...base, socketPath: endpoint.pipePath };
     case 'tcp': {
-      if (!endpoint.tls) return { ...base, host: endpoint.host, port: endpoint.port, protocol: 'http' };
+      if (!endpoint.tls)
+        return { ...base, host: endpoint.host, port: endpoint.port, protocol: 'http' };
       const { ca, cert, key, verify } = endpoint.tls;
       // An explicit agent is the only way to express "TLS without verification" (DOCKER_TLS).
       const agent = new https.Agent({ ca, cert, key, rejectUnauthorized: verify, keepAlive: true });
-      return { ...base, host: endpoint.host, port: endpoint.port, protocol: 'https', ca, cert, key, agent } as Dockerode.DockerOptions;
+      return {
+        ...base,
+        host: endpoint.host,
+        port: endpoint.port,
+        protocol: 'https',
+        ca,
+        cert,
+        key,
+        agent,
+      } as Dockerode.DockerOptions;
     }
     case 'ssh':
       return {
@@ -153,15 +171,28 @@ function where(docker: Dockerode | undefined): string {
 /** The engine's own message from an HTTP error (`{"message": "..."}` body), else the modem's. */
 function engineMessage(err: ModemError): string {
   const json = err.json;
-  if (json && typeof json === 'object' && 'message' in json && typeof json.message === 'string') return json.message;
+  if (json && typeof json === 'object' && 'message' in json && typeof json.message === 'string')
+    return json.message;
   if (typeof json === 'string' && json.trim()) return json.trim();
   return typeof err.message === 'string' ? err.message : 'unknown error';
 }
 
-const UNREACHABLE_CODES = new Set(['ENOENT', 'ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', 'ETIMEDOUT', 'EAI_AGAIN']);
+const UNREACHABLE_CODES = new Set([
+  'ENOENT',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'ETIMEDOUT',
+  'EAI_AGAIN',
+]);
 
 /** Maps anything dockerode throws to an OpenClawError with a stable code and a next step. */
-export function translateDockerError(err: unknown, context: DockerErrorContext = {}): OpenClawError {
+export function translateDockerError(
+  err: unknown,
+  context: DockerErrorContext = {},
+): OpenClawError {
   if (err instanceof OpenClawError) return err;
   if (isAbortError(err)) return cancelledError();
   const modem = (err && typeof err === 'object' ? err : {}) as ModemError;
@@ -190,7 +221,11 @@ export function translateDockerError(err: unknown, context: DockerErrorContext =
       const lower = message.toLowerCase();
       const kind =
         context.kind ??
-        (lower.includes('no such image') || lower.includes('pull access denied') ? 'image' : lower.includes('no such container') ? 'container' : undefined);
+        (lower.includes('no such image') || lower.includes('pull access denied')
+          ? 'image'
+          : lower.includes('no such container')
+            ? 'container'
+            : undefined);
       const ref = context.ref ? ` "${context.ref}"` : '';
       if (kind === 'image') {
         return new OpenClawError(
@@ -206,10 +241,14 @@ export function translateDockerError(err: unknown, context: DockerErrorContext =
           { cause: err, details: { ref: context.ref, status } },
         );
       }
-      return new OpenClawError(ErrorCode.NOT_FOUND, `Docker ${context.kind ?? 'object'}${ref} not found: ${message}`, {
-        cause: err,
-        details: { ref: context.ref, status },
-      });
+      return new OpenClawError(
+        ErrorCode.NOT_FOUND,
+        `Docker ${context.kind ?? 'object'}${ref} not found: ${message}`,
+        {
+          cause: err,
+          details: { ref: context.ref, status },
+        },
+      );
     }
     return new OpenClawError(
       ErrorCode.REQUEST_FAILED,
@@ -217,5 +256,9 @@ export function translateDockerError(err: unknown, context: DockerErrorContext =
       { cause: err, details: { ref: context.ref, status } },
     );
   }
-  return new OpenClawError(ErrorCode.REQUEST_FAILED, `Docker request failed: ${errorMessage(err)}`, { cause: err });
+  return new OpenClawError(
+    ErrorCode.REQUEST_FAILED,
+    `Docker request failed: ${errorMessage(err)}`,
+    { cause: err },
+  );
 }

@@ -1,7 +1,12 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { isOpenClawError } from '../../gateway/infra/errors.js';
-import { dockerHostOf, engineEnv, parseDockerHost, resolveEngineEndpoint } from './engine-endpoint.js';
+import {
+  dockerHostOf,
+  engineEnv,
+  parseDockerHost,
+  resolveEngineEndpoint,
+} from './engine-endpoint.js';
 
 const HOME = '/home/ada';
 
@@ -16,11 +21,30 @@ describe('parseDockerHost', () => {
       socketPath: '/run/user/1000/docker.sock',
       source: 'DOCKER_HOST',
     });
-    expect(parseDockerHost('npipe:////./pipe/docker_engine', 'DOCKER_HOST')).toMatchObject({ kind: 'npipe', pipePath: '//./pipe/docker_engine' });
-    expect(parseDockerHost('npipe://', 'DOCKER_HOST')).toMatchObject({ kind: 'npipe', pipePath: '//./pipe/docker_engine' });
-    expect(parseDockerHost('tcp://10.0.0.5:2375', 'DOCKER_HOST')).toMatchObject({ kind: 'tcp', host: '10.0.0.5', port: 2375, tls: undefined });
-    expect(parseDockerHost('10.0.0.5:2375', 'DOCKER_HOST')).toMatchObject({ kind: 'tcp', host: '10.0.0.5', port: 2375 });
-    expect(parseDockerHost('tcp://[::1]:2375', 'DOCKER_HOST')).toMatchObject({ kind: 'tcp', host: '::1', port: 2375 });
+    expect(parseDockerHost('npipe:////./pipe/docker_engine', 'DOCKER_HOST')).toMatchObject({
+      kind: 'npipe',
+      pipePath: '//./pipe/docker_engine',
+    });
+    expect(parseDockerHost('npipe://', 'DOCKER_HOST')).toMatchObject({
+      kind: 'npipe',
+      pipePath: '//./pipe/docker_engine',
+    });
+    expect(parseDockerHost('tcp://10.0.0.5:2375', 'DOCKER_HOST')).toMatchObject({
+      kind: 'tcp',
+      host: '10.0.0.5',
+      port: 2375,
+      tls: undefined,
+    });
+    expect(parseDockerHost('10.0.0.5:2375', 'DOCKER_HOST')).toMatchObject({
+      kind: 'tcp',
+      host: '10.0.0.5',
+      port: 2375,
+    });
+    expect(parseDockerHost('tcp://[::1]:2375', 'DOCKER_HOST')).toMatchObject({
+      kind: 'tcp',
+      host: '::1',
+      port: 2375,
+    });
     expect(parseDockerHost('ssh://ops@build.example:2222', 'DOCKER_HOST')).toMatchObject({
       kind: 'ssh',
       host: 'build.example',
@@ -31,7 +55,10 @@ describe('parseDockerHost', () => {
 
   it('defaults the tcp port to 2376 with TLS and 2375 without', () => {
     expect(parseDockerHost('tcp://h', 'DOCKER_HOST')).toMatchObject({ port: 2375 });
-    expect(parseDockerHost('tcp://h', 'DOCKER_HOST', () => ({ verify: true }))).toMatchObject({ port: 2376, tls: { verify: true } });
+    expect(parseDockerHost('tcp://h', 'DOCKER_HOST', () => ({ verify: true }))).toMatchObject({
+      port: 2376,
+      tls: { verify: true },
+    });
   });
 
   it('rejects unusable values with DOCKER_UNAVAILABLE naming the variable', () => {
@@ -51,10 +78,18 @@ describe('parseDockerHost', () => {
 describe('resolveEngineEndpoint', () => {
   it('prefers DOCKER_HOST, reading TLS files from DOCKER_CERT_PATH', () => {
     const endpoint = resolveEngineEndpoint({
-      env: { DOCKER_HOST: 'tcp://docker.lan:2376', DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: '/certs' },
+      env: {
+        DOCKER_HOST: 'tcp://docker.lan:2376',
+        DOCKER_TLS_VERIFY: '1',
+        DOCKER_CERT_PATH: '/certs',
+      },
       homedir: HOME,
       exists: () => true,
-      readFile: files({ '/certs/ca.pem': 'CA', '/certs/cert.pem': 'CERT', '/certs/key.pem': 'KEY' }),
+      readFile: files({
+        '/certs/ca.pem': 'CA',
+        '/certs/cert.pem': 'CERT',
+        '/certs/key.pem': 'KEY',
+      }),
     });
     expect(endpoint).toEqual({
       kind: 'tcp',
@@ -76,11 +111,17 @@ describe('resolveEngineEndpoint', () => {
         [`${HOME}/.docker/config.json`]: JSON.stringify({ currentContext: 'desktop-linux' }),
         [`${HOME}/.docker/contexts/meta/${id}/meta.json`]: JSON.stringify({
           Name: 'desktop-linux',
-          Endpoints: { docker: { Host: `unix://${HOME}/.docker/run/docker.sock`, SkipTLSVerify: false } },
+          Endpoints: {
+            docker: { Host: `unix://${HOME}/.docker/run/docker.sock`, SkipTLSVerify: false },
+          },
         }),
       }),
     });
-    expect(endpoint).toEqual({ kind: 'unix', socketPath: `${HOME}/.docker/run/docker.sock`, source: 'context' });
+    expect(endpoint).toEqual({
+      kind: 'unix',
+      socketPath: `${HOME}/.docker/run/docker.sock`,
+      source: 'context',
+    });
     expect(engineEnv(endpoint)).toEqual({});
   });
 
@@ -90,7 +131,9 @@ describe('resolveEngineEndpoint', () => {
       resolveEngineEndpoint({
         env: { DOCKER_CONTEXT: 'gone' },
         homedir: HOME,
-        readFile: files({ [`${HOME}/.docker/config.json`]: JSON.stringify({ currentContext: 'default' }) }),
+        readFile: files({
+          [`${HOME}/.docker/config.json`]: JSON.stringify({ currentContext: 'default' }),
+        }),
       });
     } catch (err) {
       caught = err;
@@ -108,12 +151,23 @@ describe('resolveEngineEndpoint', () => {
         exists: (p) => p === '/var/run/docker.sock',
         readFile: files({ [`${HOME}/.docker/config.json`]: config }),
       });
-      expect(endpoint).toEqual({ kind: 'unix', socketPath: '/var/run/docker.sock', source: 'default' });
+      expect(endpoint).toEqual({
+        kind: 'unix',
+        socketPath: '/var/run/docker.sock',
+        source: 'default',
+      });
     }
   });
 
   it('uses the named pipe on Windows', () => {
-    expect(resolveEngineEndpoint({ env: {}, platform: 'win32', homedir: 'C:\\Users\\ada', readFile: () => undefined })).toEqual({
+    expect(
+      resolveEngineEndpoint({
+        env: {},
+        platform: 'win32',
+        homedir: 'C:\\Users\\ada',
+        readFile: () => undefined,
+      }),
+    ).toEqual({
       kind: 'npipe',
       pipePath: '//./pipe/docker_engine',
       source: 'default',
@@ -128,13 +182,25 @@ describe('resolveEngineEndpoint', () => {
       exists: (p) => p === '/run/user/1000/docker.sock',
       readFile: () => undefined,
     });
-    expect(endpoint).toEqual({ kind: 'unix', socketPath: '/run/user/1000/docker.sock', source: 'probe' });
+    expect(endpoint).toEqual({
+      kind: 'unix',
+      socketPath: '/run/user/1000/docker.sock',
+      source: 'probe',
+    });
     // The compose CLI would not find a probed socket on its own.
     expect(engineEnv(endpoint)).toEqual({ DOCKER_HOST: 'unix:///run/user/1000/docker.sock' });
   });
 
   it('falls back to the system socket when nothing exists (so the ping says "not running")', () => {
-    expect(resolveEngineEndpoint({ env: {}, platform: 'linux', homedir: HOME, exists: () => false, readFile: () => undefined })).toEqual({
+    expect(
+      resolveEngineEndpoint({
+        env: {},
+        platform: 'linux',
+        homedir: HOME,
+        exists: () => false,
+        readFile: () => undefined,
+      }),
+    ).toEqual({
       kind: 'unix',
       socketPath: '/var/run/docker.sock',
       source: 'default',
@@ -144,7 +210,13 @@ describe('resolveEngineEndpoint', () => {
 
 describe('dockerHostOf', () => {
   it('round-trips through parseDockerHost', () => {
-    for (const host of ['unix:///var/run/docker.sock', 'npipe:////./pipe/docker_engine', 'tcp://10.1.2.3:2375', 'tcp://[::1]:2375', 'ssh://ops@h:22']) {
+    for (const host of [
+      'unix:///var/run/docker.sock',
+      'npipe:////./pipe/docker_engine',
+      'tcp://10.1.2.3:2375',
+      'tcp://[::1]:2375',
+      'ssh://ops@h:22',
+    ]) {
       expect(dockerHostOf(parseDockerHost(host, 'DOCKER_HOST'))).toBe(host);
     }
   });

@@ -25,8 +25,20 @@ export interface TlsMaterial {
 export type EngineEndpoint =
   | { kind: 'unix'; socketPath: string; source: EndpointSource }
   | { kind: 'npipe'; pipePath: string; source: EndpointSource }
-  | { kind: 'tcp'; host: string; port: number; tls: TlsMaterial | undefined; source: EndpointSource }
-  | { kind: 'ssh'; host: string; port: number; username: string | undefined; source: EndpointSource };
+  | {
+      kind: 'tcp';
+      host: string;
+      port: number;
+      tls: TlsMaterial | undefined;
+      source: EndpointSource;
+    }
+  | {
+      kind: 'ssh';
+      host: string;
+      port: number;
+      username: string | undefined;
+      source: EndpointSource;
+    };
 
 export interface ResolveEndpointOptions {
   env?: NodeJS.ProcessEnv;
@@ -186,8 +198,15 @@ function contextEndpoint(
 }
 
 /** Sockets other engines use when DOCKER_HOST and contexts say nothing, in preference order. */
-export function probeSocketCandidates(env: NodeJS.ProcessEnv, platform: NodeJS.Platform, homedir: string): string[] {
-  const candidates = [DEFAULT_UNIX_SOCKET, path.posix.join(homedir, '.docker', 'run', 'docker.sock')];
+export function probeSocketCandidates(
+  env: NodeJS.ProcessEnv,
+  platform: NodeJS.Platform,
+  homedir: string,
+): string[] {
+  const candidates = [
+    DEFAULT_UNIX_SOCKET,
+    path.posix.join(homedir, '.docker', 'run', 'docker.sock'),
+  ];
   if (platform === 'linux') {
     if (env.XDG_RUNTIME_DIR) candidates.push(path.posix.join(env.XDG_RUNTIME_DIR, 'docker.sock'));
     candidates.push(path.posix.join(homedir, '.docker', 'desktop', 'docker.sock'));
@@ -214,7 +233,8 @@ export function resolveEngineEndpoint(options: ResolveEndpointOptions = {}): Eng
   if (fromContext) return fromContext;
   if (platform === 'win32') return { kind: 'npipe', pipePath: WINDOWS_PIPE, source: 'default' };
 
-  if (exists(DEFAULT_UNIX_SOCKET)) return { kind: 'unix', socketPath: DEFAULT_UNIX_SOCKET, source: 'default' };
+  if (exists(DEFAULT_UNIX_SOCKET))
+    return { kind: 'unix', socketPath: DEFAULT_UNIX_SOCKET, source: 'default' };
   for (const candidate of probeSocketCandidates(env, platform, homedir).slice(1)) {
     if (exists(candidate)) return { kind: 'unix', socketPath: candidate, source: 'probe' };
   }

@@ -1,7 +1,12 @@
 // The build progress parser, fed a classic-builder /build stream as the engine sends it: JSON
 // objects split at arbitrary chunk boundaries, "Step" lines split from their newline.
 import { describe, expect, it } from 'vitest';
-import { BuildProgressTracker, classifyBuildLine, parseBuildMessage, type BuildProgressEvent } from './image-build.js';
+import {
+  BuildProgressTracker,
+  classifyBuildLine,
+  parseBuildMessage,
+  type BuildProgressEvent,
+} from './image-build.js';
 import { LineSplitter } from './line-splitter.js';
 
 const STREAM = [
@@ -16,14 +21,22 @@ const STREAM = [
   { stream: '\n' },
   { stream: 'E: Unable to locate package no-such-package\n' },
   {
-    errorDetail: { code: 100, message: "The command '/bin/sh -c apt-get install -y no-such-package' returned a non-zero code: 100" },
-    error: "The command '/bin/sh -c apt-get install -y no-such-package' returned a non-zero code: 100",
+    errorDetail: {
+      code: 100,
+      message:
+        "The command '/bin/sh -c apt-get install -y no-such-package' returned a non-zero code: 100",
+    },
+    error:
+      "The command '/bin/sh -c apt-get install -y no-such-package' returned a non-zero code: 100",
   },
 ]
   .map((m) => `${JSON.stringify(m)}\r\n`)
   .join('');
 
-function feed(text: string, chunkSize: number): { events: BuildProgressEvent[]; tracker: BuildProgressTracker } {
+function feed(
+  text: string,
+  chunkSize: number,
+): { events: BuildProgressEvent[]; tracker: BuildProgressTracker } {
   const events: BuildProgressEvent[] = [];
   const tracker = new BuildProgressTracker((e) => events.push(e));
   const json = new LineSplitter((line) => {
@@ -37,8 +50,16 @@ function feed(text: string, chunkSize: number): { events: BuildProgressEvent[]; 
 
 describe('build progress', () => {
   it('classifies classic-builder step lines', () => {
-    expect(classifyBuildLine('Step 3/9 : RUN apt-get update')).toEqual({ kind: 'step', index: 3, total: 9, text: 'RUN apt-get update' });
-    expect(classifyBuildLine(' ---> Running in abc')).toEqual({ kind: 'log', text: ' ---> Running in abc' });
+    expect(classifyBuildLine('Step 3/9 : RUN apt-get update')).toEqual({
+      kind: 'step',
+      index: 3,
+      total: 9,
+      text: 'RUN apt-get update',
+    });
+    expect(classifyBuildLine(' ---> Running in abc')).toEqual({
+      kind: 'log',
+      text: ' ---> Running in abc',
+    });
   });
 
   it('turns a stream split at any boundary into the same events and remembers the failing step', () => {
@@ -51,9 +72,19 @@ describe('build progress', () => {
       { kind: 'step', index: 2, total: 3, text: 'ARG GREETING' },
       { kind: 'step', index: 3, total: 3, text: 'RUN apt-get install -y no-such-package' },
     ]);
-    expect(events).toContainEqual({ kind: 'log', text: 'E: Unable to locate package no-such-package' });
-    expect(events.at(-1)).toEqual({ kind: 'error', text: expect.stringContaining('returned a non-zero code: 100') });
-    expect(tracker.currentStep).toEqual({ index: 3, total: 3, text: 'RUN apt-get install -y no-such-package' });
+    expect(events).toContainEqual({
+      kind: 'log',
+      text: 'E: Unable to locate package no-such-package',
+    });
+    expect(events.at(-1)).toEqual({
+      kind: 'error',
+      text: expect.stringContaining('returned a non-zero code: 100'),
+    });
+    expect(tracker.currentStep).toEqual({
+      index: 3,
+      total: 3,
+      text: 'RUN apt-get install -y no-such-package',
+    });
     expect(tracker.tail).toContain('E: Unable to locate package no-such-package');
     expect(tracker.steps).toBe(3);
   });
@@ -62,7 +93,12 @@ describe('build progress', () => {
     const { tracker, events } = feed(
       [
         { status: 'Pulling from library/debian', id: 'bookworm-slim' },
-        { status: 'Downloading', progressDetail: { current: 1, total: 2 }, progress: '[=>   ]', id: 'abc' },
+        {
+          status: 'Downloading',
+          progressDetail: { current: 1, total: 2 },
+          progress: '[=>   ]',
+          id: 'abc',
+        },
         { aux: { ID: 'sha256:1234' } },
         { stream: 'Successfully built 1234\n' },
       ]

@@ -59,7 +59,8 @@ const STEP_LINE = /^Step (\d+)\/(\d+) : (.*)$/;
 /** Parses "Step 3/9 : RUN …" (classic builder) into a step event; anything else is a log line. */
 export function classifyBuildLine(line: string): BuildProgressEvent {
   const match = STEP_LINE.exec(line);
-  if (match) return { kind: 'step', index: Number(match[1]), total: Number(match[2]), text: match[3] ?? '' };
+  if (match)
+    return { kind: 'step', index: Number(match[1]), total: Number(match[2]), text: match[3] ?? '' };
   return { kind: 'log', text: line };
 }
 
@@ -82,7 +83,10 @@ export function parseBuildMessage(line: string): BuildMessage {
   const detail = record.errorDetail;
   if (detail && typeof detail === 'object') {
     const { message: text, code } = detail as Record<string, unknown>;
-    message.errorDetail = { message: typeof text === 'string' ? text : undefined, code: typeof code === 'number' ? code : undefined };
+    message.errorDetail = {
+      message: typeof text === 'string' ? text : undefined,
+      code: typeof code === 'number' ? code : undefined,
+    };
   }
   const aux = record.aux;
   if (aux && typeof aux === 'object' && typeof (aux as Record<string, unknown>).ID === 'string') {
@@ -169,12 +173,17 @@ function buildFailed(tracker: BuildProgressTracker, tag: string, cause?: unknown
 }
 
 /** Builds `contextDir` into `tag`, reporting progress; CANCELLED on abort, IMAGE_BUILD_FAILED on a failing step. */
-export async function buildImage(docker: Dockerode, options: BuildImageOptions): Promise<BuildImageResult> {
+export async function buildImage(
+  docker: Dockerode,
+  options: BuildImageOptions,
+): Promise<BuildImageResult> {
   const { signal, tag } = options;
   if (signal?.aborted) throw cancelledError('The image build');
   const emit = (event: BuildProgressEvent): void => options.onProgress?.(event);
   const tracker = new BuildProgressTracker(emit);
-  const context = packBuildContext(options.contextDir, { dockerfile: options.dockerfile ?? 'Dockerfile' });
+  const context = packBuildContext(options.contextDir, {
+    dockerfile: options.dockerfile ?? 'Dockerfile',
+  });
 
   let response: NodeJS.ReadableStream;
   try {
@@ -222,7 +231,15 @@ export async function buildImage(docker: Dockerode, options: BuildImageOptions):
     });
     response.setEncoding('utf8');
     response.on('data', (chunk: string) => json.push(chunk));
-    response.on('error', (err: unknown) => settle(() => reject(signal?.aborted ? cancelledError('The image build') : translateDockerError(err, { docker }))));
+    response.on('error', (err: unknown) =>
+      settle(() =>
+        reject(
+          signal?.aborted
+            ? cancelledError('The image build')
+            : translateDockerError(err, { docker }),
+        ),
+      ),
+    );
     response.on('end', () => {
       json.flush();
       tracker.finish();
@@ -237,7 +254,8 @@ export async function buildImage(docker: Dockerode, options: BuildImageOptions):
     imageId = (await imageInfo(docker, tag, { signal })).id;
   } catch (err) {
     if (signal?.aborted) throw cancelledError('The image build');
-    if (err instanceof OpenClawError && err.code === ErrorCode.IMAGE_NOT_FOUND) throw buildFailed(tracker, tag, err);
+    if (err instanceof OpenClawError && err.code === ErrorCode.IMAGE_NOT_FOUND)
+      throw buildFailed(tracker, tag, err);
     throw err;
   }
   return { imageId, tag, steps: tracker.steps };

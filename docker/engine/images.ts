@@ -22,7 +22,9 @@ interface SignalOption {
 }
 
 /** Image.inspect takes an abortSignal at runtime; @types/dockerode omits it. */
-type AbortableImage = { inspect(opts: { abortSignal?: AbortSignal }): Promise<Dockerode.ImageInspectInfo> };
+type AbortableImage = {
+  inspect(opts: { abortSignal?: AbortSignal }): Promise<Dockerode.ImageInspectInfo>;
+};
 
 function stringRecord(value: unknown): Record<string, string> {
   const out: Record<string, string> = {};
@@ -32,12 +34,20 @@ function stringRecord(value: unknown): Record<string, string> {
   return out;
 }
 
-export async function imageInfo(docker: Dockerode, ref: string, options: SignalOption = {}): Promise<ImageInfo> {
+export async function imageInfo(
+  docker: Dockerode,
+  ref: string,
+  options: SignalOption = {},
+): Promise<ImageInfo> {
   try {
-    const info = await (docker.getImage(ref) as unknown as AbortableImage).inspect({ abortSignal: options.signal });
+    const info = await (docker.getImage(ref) as unknown as AbortableImage).inspect({
+      abortSignal: options.signal,
+    });
     return {
       id: info.Id,
-      repoTags: Array.isArray(info.RepoTags) ? info.RepoTags.filter((t): t is string => typeof t === 'string') : [],
+      repoTags: Array.isArray(info.RepoTags)
+        ? info.RepoTags.filter((t): t is string => typeof t === 'string')
+        : [],
       size: typeof info.Size === 'number' ? info.Size : 0,
       created: typeof info.Created === 'string' ? info.Created : '',
       labels: stringRecord(info.Config?.Labels),
@@ -47,7 +57,11 @@ export async function imageInfo(docker: Dockerode, ref: string, options: SignalO
   }
 }
 
-export async function imageExists(docker: Dockerode, ref: string, options: SignalOption = {}): Promise<boolean> {
+export async function imageExists(
+  docker: Dockerode,
+  ref: string,
+  options: SignalOption = {},
+): Promise<boolean> {
   try {
     await imageInfo(docker, ref, options);
     return true;
@@ -60,9 +74,14 @@ export async function imageExists(docker: Dockerode, ref: string, options: Signa
 /** Splits "repo[:tag]" where the repo may contain a registry port ("host:5000/x:1"). */
 export function splitImageRef(ref: string): { repo: string; tag: string } {
   const at = ref.indexOf('@');
-  if (at >= 0) throw new OpenClawError(ErrorCode.INVALID_ARGUMENT, `Cannot tag to a digest reference "${ref}".`);
+  if (at >= 0)
+    throw new OpenClawError(
+      ErrorCode.INVALID_ARGUMENT,
+      `Cannot tag to a digest reference "${ref}".`,
+    );
   const colon = ref.lastIndexOf(':');
-  if (colon > ref.lastIndexOf('/') && colon > 0) return { repo: ref.slice(0, colon), tag: ref.slice(colon + 1) };
+  if (colon > ref.lastIndexOf('/') && colon > 0)
+    return { repo: ref.slice(0, colon), tag: ref.slice(colon + 1) };
   return { repo: ref, tag: 'latest' };
 }
 
@@ -84,9 +103,15 @@ export interface RemoveImageOptions {
 }
 
 /** Removes an image (or one of its tags); resolves false when it was already gone. */
-export async function removeImage(docker: Dockerode, ref: string, options: RemoveImageOptions = {}): Promise<boolean> {
+export async function removeImage(
+  docker: Dockerode,
+  ref: string,
+  options: RemoveImageOptions = {},
+): Promise<boolean> {
   try {
-    await docker.getImage(ref).remove({ force: options.force ?? false, noprune: options.noPrune ?? false });
+    await docker
+      .getImage(ref)
+      .remove({ force: options.force ?? false, noprune: options.noPrune ?? false });
     return true;
   } catch (err) {
     const translated = translateDockerError(err, { docker, kind: 'image', ref });

@@ -24,13 +24,15 @@ export {
   type PingResult,
 } from './docker-client.js';
 export {
-  ComposeProject,
   detectCompose,
   parseComposeVersion,
   type ComposeCommand,
   type ComposeKind,
-  type ComposeProjectOptions,
   type DetectComposeOptions,
+} from './compose-detect.js';
+export {
+  ComposeProject,
+  type ComposeProjectOptions,
   type DownOptions,
   type ExecOptions,
   type PsOptions,
@@ -38,10 +40,27 @@ export {
   type StopOptions,
   type UpOptions,
 } from './compose-cli.js';
-export { parseComposePsJson, type ComposePsEntry, type ContainerHealth, type ContainerState } from './compose-ps.js';
+export {
+  parseComposePsJson,
+  type ComposePsEntry,
+  type ContainerHealth,
+  type ContainerState,
+} from './compose-ps.js';
 export type { LineHandler, OutputStream, ProcessResult } from './process-runner.js';
-export { buildImage, type BuildImageOptions, type BuildImageResult, type BuildProgressEvent } from './image-build.js';
-export { imageExists, imageInfo, removeImage, tagImage, type ImageInfo, type RemoveImageOptions } from './images.js';
+export {
+  buildImage,
+  type BuildImageOptions,
+  type BuildImageResult,
+  type BuildProgressEvent,
+} from './image-build.js';
+export {
+  imageExists,
+  imageInfo,
+  removeImage,
+  tagImage,
+  type ImageInfo,
+  type RemoveImageOptions,
+} from './images.js';
 export {
   COMPOSE_ONEOFF_LABEL,
   COMPOSE_PROJECT_LABEL,
@@ -53,6 +72,12 @@ export {
   type WaitForHealthyOptions,
   type WaitForHealthyResult,
 } from './containers.js';
-export { followContainerLogs, readContainerLogs, type FollowLogsOptions, type LogQuery, type ReadLogsOptions } from './container-logs.js';
+export {
+  followContainerLogs,
+  readContainerLogs,
+  type FollowLogsOptions,
+  type LogQuery,
+  type ReadLogsOptions,
+} from './container-logs.js';
 export type { LogLine, LogStream } from './log-demux.js';
 export { waitForHttp, type WaitForHttpOptions } from './wait-for-http.js';

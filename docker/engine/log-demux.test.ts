@@ -36,10 +36,15 @@ describe('LogDecoder', () => {
   });
 
   it('reads TTY output raw and splits engine timestamps off', () => {
-    const lines = decodeLogs(Buffer.from('2026-05-01T10:00:00.123456789Z listening on 18789\r\n2026-05-01T10:00:01Z ready\n'), {
-      tty: true,
-      timestamps: true,
-    });
+    const lines = decodeLogs(
+      Buffer.from(
+        '2026-05-01T10:00:00.123456789Z listening on 18789\r\n2026-05-01T10:00:01Z ready\n',
+      ),
+      {
+        tty: true,
+        timestamps: true,
+      },
+    );
     expect(lines).toEqual([
       { stream: 'stdout', timestamp: '2026-05-01T10:00:00.123456789Z', text: 'listening on 18789' },
       { stream: 'stdout', timestamp: '2026-05-01T10:00:01Z', text: 'ready' },
@@ -48,6 +53,9 @@ describe('LogDecoder', () => {
 
   it('keeps a line without timestamp intact', () => {
     expect(splitTimestamp('no time here')).toEqual({ timestamp: undefined, text: 'no time here' });
-    expect(splitTimestamp('2026-05-01T10:00:00+02:00 x')).toEqual({ timestamp: '2026-05-01T10:00:00+02:00', text: 'x' });
+    expect(splitTimestamp('2026-05-01T10:00:00+02:00 x')).toEqual({
+      timestamp: '2026-05-01T10:00:00+02:00',
+      text: 'x',
+    });
   });
 });

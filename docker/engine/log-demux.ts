@@ -33,7 +33,9 @@ class StreamLines {
 
   constructor(stream: LogStream, timestamps: boolean, emit: (line: LogLine) => void) {
     this.splitter = new LineSplitter((raw) => {
-      const { timestamp, text } = timestamps ? splitTimestamp(raw) : { timestamp: undefined, text: raw };
+      const { timestamp, text } = timestamps
+        ? splitTimestamp(raw)
+        : { timestamp: undefined, text: raw };
       emit({ stream, timestamp, text });
     });
   }

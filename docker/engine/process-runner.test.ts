@@ -25,7 +25,8 @@ describe('LineSplitter', () => {
   it('joins lines across chunks, including a \\r\\n split between chunks', () => {
     const lines: string[] = [];
     const splitter = new LineSplitter((line) => lines.push(line));
-    for (const chunk of ['one\r', '\ntw', 'o\nthree\rfour', '\r', '\n', 'tail']) splitter.push(chunk);
+    for (const chunk of ['one\r', '\ntw', 'o\nthree\rfour', '\r', '\n', 'tail'])
+      splitter.push(chunk);
     splitter.flush();
     expect(lines).toEqual(['one', 'two', 'three', 'four', 'tail']);
   });
@@ -33,22 +34,32 @@ describe('LineSplitter', () => {
 
 describe('stripAnsi', () => {
   it('removes colour and cursor sequences', () => {
-    expect(stripAnsi('\u001b[32mCreating\u001b[0m x \u001b[2K\u001b[1A done')).toBe('Creating x  done');
+    expect(stripAnsi('\u001b[32mCreating\u001b[0m x \u001b[2K\u001b[1A done')).toBe(
+      'Creating x  done',
+    );
   });
 });
 
 describe('runProcess', () => {
   it('passes arguments verbatim (no shell) and captures output and exit code', async () => {
     const hostile = '$(echo pwned); echo also-pwned `id` "quoted" \'single\'';
-    const result = await runProcess(node, ['-e', 'console.log(process.argv[1]); console.error("warn"); process.exit(7)', hostile]);
+    const result = await runProcess(node, [
+      '-e',
+      'console.log(process.argv[1]); console.error("warn"); process.exit(7)',
+      hostile,
+    ]);
     expect(result).toEqual({ code: 7, stdout: `${hostile}\n`, stderr: 'warn\n' });
   });
 
   it('streams lines with their stream name, flushing a last line without newline', async () => {
     const seen: Array<[string, OutputStream]> = [];
-    await runProcess(node, ['-e', 'process.stdout.write("a\\nb"); process.stderr.write("\\u001b[31me1\\u001b[0m\\n")'], {
-      onLine: (line, stream) => seen.push([line, stream]),
-    });
+    await runProcess(
+      node,
+      ['-e', 'process.stdout.write("a\\nb"); process.stderr.write("\\u001b[31me1\\u001b[0m\\n")'],
+      {
+        onLine: (line, stream) => seen.push([line, stream]),
+      },
+    );
     expect(seen).toEqual(
       expect.arrayContaining([
         ['a', 'stdout'],
@@ -60,16 +71,33 @@ describe('runProcess', () => {
   });
 
   it('closes stdin so a prompting command sees end-of-file instead of hanging', async () => {
-    const result = await runProcess(node, ['-e', 'process.stdin.on("data", () => {}).on("end", () => console.log("eof"))']);
+    const result = await runProcess(node, [
+      '-e',
+      'process.stdin.on("data", () => {}).on("end", () => console.log("eof"))',
+    ]);
     expect(result.stdout.trim()).toBe('eof');
   });
 
+  it('inherits the terminal in interactive mode (nothing captured, exit code still reported)', async () => {
+    const lines: string[] = [];
+    const result = await runProcess(node, ['-e', 'process.exit(5)'], {
+      interactive: true,
+      onLine: (line) => lines.push(line),
+    });
+    expect(result).toEqual({ code: 5, stdout: '', stderr: '' });
+    expect(lines).toEqual([]);
+  });
+
   it('rejects with the spawn error when the binary is missing', async () => {
-    await expect(runProcess('openclaw-no-such-binary-4711', [])).rejects.toMatchObject({ code: 'ENOENT' });
+    await expect(runProcess('openclaw-no-such-binary-4711', [])).rejects.toMatchObject({
+      code: 'ENOENT',
+    });
   });
 
   it('rejects with CANCELLED at once when the signal is already aborted', async () => {
-    await expect(runProcess(node, ['-e', ''], { signal: AbortSignal.abort() })).rejects.toMatchObject({ code: 'CANCELLED' });
+    await expect(
+      runProcess(node, ['-e', ''], { signal: AbortSignal.abort() }),
+    ).rejects.toMatchObject({ code: 'CANCELLED' });
   });
 
   it.skipIf(!posix)('kills the whole process tree on abort', async () => {

@@ -46,7 +46,8 @@ class CappedBuffer {
   private text = '';
   append(chunk: string): void {
     this.text += chunk;
-    if (this.text.length > MAX_CAPTURE_CHARS) this.text = this.text.slice(this.text.length - MAX_CAPTURE_CHARS);
+    if (this.text.length > MAX_CAPTURE_CHARS)
+      this.text = this.text.slice(this.text.length - MAX_CAPTURE_CHARS);
   }
   toString(): string {
     return this.text;
@@ -59,7 +60,10 @@ function killTree(child: ChildProcess, signal: NodeJS.Signals): void {
   try {
     if (process.platform === 'win32') {
       // No process groups on Windows; taskkill /T walks the tree.
-      spawn('taskkill', ['/pid', String(child.pid), '/T', '/F'], { stdio: 'ignore', windowsHide: true }).on('error', () => {});
+      spawn('taskkill', ['/pid', String(child.pid), '/T', '/F'], {
+        stdio: 'ignore',
+        windowsHide: true,
+      }).on('error', () => {});
     } else {
       // The child leads its own process group (detached), so -pid reaches its descendants.
       process.kill(-child.pid, signal);
@@ -78,7 +82,11 @@ function killTree(child: ChildProcess, signal: NodeJS.Signals): void {
  * not an error (callers decide). Rejects with the spawn error (e.g. ENOENT) when the binary is
  * missing, and with CANCELLED once the signal fires and the tree has exited.
  */
-export function runProcess(command: string, args: readonly string[], options: RunProcessOptions = {}): Promise<ProcessResult> {
+export function runProcess(
+  command: string,
+  args: readonly string[],
+  options: RunProcessOptions = {},
+): Promise<ProcessResult> {
   const { signal, onLine, interactive = false, killGraceMs = 5_000 } = options;
   if (signal?.aborted) return Promise.reject(cancelledError());
 
@@ -96,7 +104,11 @@ export function runProcess(command: string, args: readonly string[], options: Ru
     const stdout = new CappedBuffer();
     const stderr = new CappedBuffer();
     const splitters: LineSplitter[] = [];
-    const attach = (stream: NodeJS.ReadableStream | null, name: OutputStream, sink: CappedBuffer): void => {
+    const attach = (
+      stream: NodeJS.ReadableStream | null,
+      name: OutputStream,
+      sink: CappedBuffer,
+    ): void => {
       if (!stream) return;
       stream.setEncoding('utf8');
       const splitter = new LineSplitter((line) => onLine?.(stripAnsi(line), name));
@@ -138,13 +150,22 @@ export function runProcess(command: string, args: readonly string[], options: Ru
         }
         // Killed by a signal from outside: report the shell convention 128 + n.
         const exitCode = code ?? (exitSignal ? 128 + signalNumber(exitSignal) : 1);
-        resolve({ code: exitCode, stdout: stripAnsi(stdout.toString()), stderr: stripAnsi(stderr.toString()) });
+        resolve({
+          code: exitCode,
+          stdout: stripAnsi(stdout.toString()),
+          stderr: stripAnsi(stderr.toString()),
+        });
       });
     });
   });
 }
 
 function signalNumber(name: NodeJS.Signals): number {
-  const numbers: Partial<Record<NodeJS.Signals, number>> = { SIGHUP: 1, SIGINT: 2, SIGKILL: 9, SIGTERM: 15 };
+  const numbers: Partial<Record<NodeJS.Signals, number>> = {
+    SIGHUP: 1,
+    SIGINT: 2,
+    SIGKILL: 9,
+    SIGTERM: 15,
+  };
   return numbers[name] ?? 0;
 }

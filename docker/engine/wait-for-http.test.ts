@@ -26,13 +26,18 @@ describe('waitForHttp', () => {
       hits += 1;
       res.writeHead(hits < 3 ? 503 : 200).end(req.url === '/healthz' ? '{"ok":true}' : '');
     });
-    expect(await waitForHttp(`${base}/healthz`, { intervalMs: 20, timeoutMs: 5_000 })).toEqual({ status: 200 });
+    expect(await waitForHttp(`${base}/healthz`, { intervalMs: 20, timeoutMs: 5_000 })).toEqual({
+      status: 200,
+    });
     expect(hits).toBe(3);
   });
 
   it('times out with HEALTH_TIMEOUT naming the last failure but not the query string', async () => {
     const base = await serve((_req, res) => res.writeHead(503).end());
-    const err = await waitForHttp(`${base}/healthz?token=abcdef123456`, { intervalMs: 20, timeoutMs: 300 }).catch((e: unknown) => e);
+    const err = await waitForHttp(`${base}/healthz?token=abcdef123456`, {
+      intervalMs: 20,
+      timeoutMs: 300,
+    }).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'HEALTH_TIMEOUT' });
     expect((err as Error).message).toContain('HTTP 503');
     expect((err as Error).message).not.toContain('abcdef123456');
@@ -42,19 +47,29 @@ describe('waitForHttp', () => {
     const base = await serve((_req, res) => res.end());
     const port = new URL(base).port;
     servers[0]?.close();
-    const refused = await waitForHttp(`http://127.0.0.1:${port}/healthz`, { intervalMs: 20, timeoutMs: 200 }).catch((e: unknown) => e);
+    const refused = await waitForHttp(`http://127.0.0.1:${port}/healthz`, {
+      intervalMs: 20,
+      timeoutMs: 200,
+    }).catch((e: unknown) => e);
     expect((refused as Error).message).toContain('ECONNREFUSED');
 
     const controller = new AbortController();
     const started = Date.now();
     setTimeout(() => controller.abort(), 50);
-    await expect(waitForHttp(`http://127.0.0.1:${port}/healthz`, { signal: controller.signal, timeoutMs: 10_000 })).rejects.toMatchObject({
+    await expect(
+      waitForHttp(`http://127.0.0.1:${port}/healthz`, {
+        signal: controller.signal,
+        timeoutMs: 10_000,
+      }),
+    ).rejects.toMatchObject({
       code: 'CANCELLED',
     });
     expect(Date.now() - started).toBeLessThan(2_000);
   });
 
   it('refuses non-http URLs', async () => {
-    await expect(waitForHttp('file:///etc/passwd')).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    await expect(waitForHttp('file:///etc/passwd')).rejects.toMatchObject({
+      code: 'INVALID_ARGUMENT',
+    });
   });
 });

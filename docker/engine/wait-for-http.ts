@@ -17,7 +17,10 @@ export interface WaitForHttpOptions {
 }
 
 /** Resolves with the first 2xx status; HEALTH_TIMEOUT names the last failure seen. */
-export async function waitForHttp(url: string, options: WaitForHttpOptions = {}): Promise<{ status: number }> {
+export async function waitForHttp(
+  url: string,
+  options: WaitForHttpOptions = {},
+): Promise<{ status: number }> {
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -25,7 +28,10 @@ export async function waitForHttp(url: string, options: WaitForHttpOptions = {})
     throw new OpenClawError(ErrorCode.INVALID_ARGUMENT, `Not a URL: ${url}`);
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-    throw new OpenClawError(ErrorCode.INVALID_ARGUMENT, `Only http(s) URLs can be checked, not ${parsed.protocol}`);
+    throw new OpenClawError(
+      ErrorCode.INVALID_ARGUMENT,
+      `Only http(s) URLs can be checked, not ${parsed.protocol}`,
+    );
   }
   const timeoutMs = options.timeoutMs ?? 60_000;
   const deadline = Date.now() + timeoutMs;
@@ -50,10 +56,16 @@ export async function waitForHttp(url: string, options: WaitForHttpOptions = {})
     } catch (err) {
       if (signal?.aborted) throw cancelledError('Waiting for the gateway');
       const cause = (err as { cause?: unknown }).cause;
-      const code = cause && typeof cause === 'object' && 'code' in cause ? String((cause as { code: unknown }).code) : undefined;
+      const code =
+        cause && typeof cause === 'object' && 'code' in cause
+          ? String((cause as { code: unknown }).code)
+          : undefined;
       // An attempt cut short by the overall deadline says nothing new; keep the earlier reason.
       const cutShort = attempt.aborted && budget < requestTimeoutMs && lastFailure !== undefined;
-      if (!cutShort) lastFailure = attempt.aborted ? 'no answer (request timed out)' : (code ?? errorMessage(err));
+      if (!cutShort)
+        lastFailure = attempt.aborted
+          ? 'no answer (request timed out)'
+          : (code ?? errorMessage(err));
     }
     if (Date.now() >= deadline) {
       throw new OpenClawError(

@@ -5,6 +5,7 @@
  * calls it now; the desktop app calls the same code later. Re-running is idempotent: the token is
  * reused, paired devices stay paired, only what changed is rebuilt or recreated.
  */
+import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type Dockerode from 'dockerode';
@@ -68,6 +69,8 @@ export interface SetupOptions {
   onEvent?: (event: SetupEvent) => void;
   docker?: Dockerode;
   compose?: ComposeCommand;
+  /** Compose project name (default "openclaw"; tests use their own so a real stack is never touched). */
+  projectName?: string;
 }
 
 export interface SetupResult {
@@ -80,29 +83,52 @@ export interface SetupResult {
   extraComposeAction: string;
   composeFiles: string[];
   composeKind: 'v1' | 'v2';
+  projectName: string;
 }
 
 /** Everything but the image and the engine: used to refuse bad input before anything is written. */
 export function validateSetupInputs(env: SetupOptions['env']): SetupInputs {
   const parsed = parseSetupInputs(env);
   if (!parsed.ok) {
-    throw new OpenClawError(ErrorCode.INVALID_ARGUMENT, `Setup inputs are invalid; nothing was changed.\n${formatSetupInputProblems(parsed.errors)}`, {
-      exitCode: 2,
-      details: { problems: parsed.errors },
-    });
+    throw new OpenClawError(
+      ErrorCode.INVALID_ARGUMENT,
+      `Setup inputs are invalid; nothing was changed.\n${formatSetupInputProblems(parsed.errors)}`,
+      {
+        exitCode: 2,
+        details: { problems: parsed.errors },
+      },
+    );
   }
   return parsed.value;
 }
 
+/** Content hash of the bundle (not mtimes: a rebuild with identical output keeps the image). */
 async function bundleStamp(bundleDir: string): Promise<string> {
-  const stat = await fs.stat(path.join(bundleDir, 'openclaw.mjs')).catch(() => undefined);
-  if (!stat) {
+  const entry = path.join(bundleDir, 'openclaw.mjs');
+  if (!(await fs.stat(entry).catch(() => undefined))) {
     throw new OpenClawError(
       ErrorCode.BUNDLE_MISSING,
-      `The gateway bundle is missing (${path.join(bundleDir, 'openclaw.mjs')}). Run \`npm run build\` first, or set OPENCLAW_IMAGE to an existing image.`,
+      `The gateway bundle is missing (${entry}). Run \`npm run build\` first, or set OPENCLAW_IMAGE to an existing image.`,
     );
   }
-  return `${Math.round(stat.mtimeMs)}-${stat.size}`;
+  const hash = createHash('sha256');
+  const walk = async (dir: string): Promise<void> => {
+    const entries = (await fs.readdir(dir, { withFileTypes: true })).sort((a, b) =>
+      a.name.localeCompare(b.name),
+    );
+    for (const item of entries) {
+      const full = path.join(dir, item.name);
+      if (item.isDirectory()) await walk(full);
+      else if (item.isFile() && !item.name.endsWith('.map')) {
+        hash
+          .update(path.relative(bundleDir, full))
+          .update('\0')
+          .update(await fs.readFile(full));
+      }
+    }
+  };
+  await walk(bundleDir);
+  return hash.digest('hex').slice(0, 16);
 }
 
 export function dashboardUrl(port: number, token: string): string {
@@ -120,7 +146,8 @@ export async function runSetup(options: SetupOptions): Promise<SetupResult> {
   phase('engine', 'Connecting to the Docker engine');
   const docker = options.docker ?? createDockerClient({ env: options.env as NodeJS.ProcessEnv });
   await pingEngine(docker, signal);
-  const compose = options.compose ?? (await detectCompose({ env: options.env as NodeJS.ProcessEnv }));
+  const compose =
+    options.compose ?? (await detectCompose({ env: options.env as NodeJS.ProcessEnv }));
 
   phase('files', 'Writing .env and the compose files');
   const files = stackFiles(options.stackDir);
@@ -130,32 +157,54 @@ export async function runSetup(options: SetupOptions): Promise<SetupResult> {
     envFilePath: files.envFile,
   });
   await seedHostDirs(inputs);
-  await upsertEnvFile(files.envFile, stackEnvValues(inputs, token.token));
+  const projectName = options.projectName ?? PROJECT_NAME;
+  await upsertEnvFile(files.envFile, {
+    ...stackEnvValues(inputs, token.token),
+    COMPOSE_PROJECT_NAME: projectName,
+  });
   const extra = await writeExtraCompose(options.stackDir, inputs);
   const fileList = await composeFiles(options.stackDir);
   const project = new ComposeProject({
     compose,
     projectDir: options.stackDir,
     files: fileList,
-    projectName: PROJECT_NAME,
+    projectName,
     docker,
     // Compose reads the token from .env; pass it in the environment too so `run -e` never
     // puts it on a command line.
-    env: { ...process.env, ...options.env, OPENCLAW_GATEWAY_TOKEN: token.token } as NodeJS.ProcessEnv,
+    env: {
+      ...process.env,
+      ...options.env,
+      OPENCLAW_GATEWAY_TOKEN: token.token,
+    } as NodeJS.ProcessEnv,
     onLine: (line) => emit({ kind: 'log', text: line }),
   });
 
-  phase('image', inputs.aptPackages.length ? `Building the image with ${inputs.aptPackages.join(', ')}` : 'Building the image');
+  phase(
+    'image',
+    inputs.aptPackages.length
+      ? `Building the image with ${inputs.aptPackages.join(', ')}`
+      : 'Building the image',
+  );
   const image = await ensureImage(docker, inputs, options, emit);
 
   phase('permissions', 'Making the config folder writable for the container user (uid 1000)');
   await fixConfigOwnership(docker, inputs, image.imageId, signal);
 
   phase('start', 'Starting the gateway');
-  await project.up({ services: [GATEWAY_SERVICE], detach: true, noBuild: true, removeOrphans: true, signal });
+  await project.up({
+    services: [GATEWAY_SERVICE],
+    detach: true,
+    noBuild: true,
+    removeOrphans: true,
+    signal,
+  });
 
   phase('onboard', 'Writing the gateway config through the image (openclaw onboard)');
-  const origins = [`http://127.0.0.1:${inputs.gatewayPort}`, `http://localhost:${inputs.gatewayPort}`];
+  const origins = [
+    `http://127.0.0.1:${inputs.gatewayPort}`,
+    `http://localhost:${inputs.gatewayPort}`,
+  ];
   await project.run(
     CLI_SERVICE,
     [
@@ -178,14 +227,23 @@ export async function runSetup(options: SetupOptions): Promise<SetupResult> {
   );
 
   phase('health', 'Waiting for the gateway to become healthy');
-  const [gateway] = (await findStackContainers(docker, PROJECT_NAME, { signal })).filter(
+  const [gateway] = (await findStackContainers(docker, projectName, { signal })).filter(
     (c) => c.service === GATEWAY_SERVICE && !c.oneOff,
   );
   if (!gateway) {
-    throw new OpenClawError(ErrorCode.CONTAINER_NOT_FOUND, 'The gateway container did not start; see `docker compose logs openclaw-gateway`.');
+    throw new OpenClawError(
+      ErrorCode.CONTAINER_NOT_FOUND,
+      'The gateway container did not start; see `docker compose logs openclaw-gateway`.',
+    );
   }
-  await waitForHealthy(docker, gateway.id, { timeoutMs: options.healthTimeoutMs ?? 120_000, signal });
-  await waitForHttp(`http://127.0.0.1:${inputs.gatewayPort}/healthz`, { timeoutMs: 30_000, signal });
+  await waitForHealthy(docker, gateway.id, {
+    timeoutMs: options.healthTimeoutMs ?? 120_000,
+    signal,
+  });
+  await waitForHttp(`http://127.0.0.1:${inputs.gatewayPort}/healthz`, {
+    timeoutMs: 30_000,
+    signal,
+  });
 
   phase('done', 'The gateway is running');
   return {
@@ -198,6 +256,7 @@ export async function runSetup(options: SetupOptions): Promise<SetupResult> {
     extraComposeAction: extra.action,
     composeFiles: fileList,
     composeKind: compose.kind,
+    projectName,
   };
 }
 
@@ -223,7 +282,10 @@ async function ensureImage(
     emit({ kind: 'log', text: `Image ${inputs.image} is up to date` });
     return { imageId: existing.id, rebuilt: false };
   }
-  const staged = await stageBuildContext({ bundleDir: options.bundleDir, controlUiDir: options.controlUiDir });
+  const staged = await stageBuildContext({
+    bundleDir: options.bundleDir,
+    controlUiDir: options.controlUiDir,
+  });
   try {
     const buildArgs: Record<string, string> = { OPENCLAW_DOCKER_APT_PACKAGES: apt };
     if (inputs.nodeImage) buildArgs.NODE_IMAGE = inputs.nodeImage;
@@ -248,7 +310,12 @@ async function ensureImage(
  * (the classic EACCES on /home/node/.openclaw). A short root one-shot, with no network and only
  * the config folder mounted, fixes ownership — never the workspace or the extra mounts.
  */
-async function fixConfigOwnership(docker: Dockerode, inputs: SetupInputs, imageId: string, signal?: AbortSignal): Promise<void> {
+async function fixConfigOwnership(
+  docker: Dockerode,
+  inputs: SetupInputs,
+  imageId: string,
+  signal?: AbortSignal,
+): Promise<void> {
   if (process.platform !== 'linux') return; // Docker Desktop maps ownership itself
   const stat = await fs.stat(inputs.configDir);
   if (stat.uid === 1000) return;
@@ -280,7 +347,11 @@ async function fixConfigOwnership(docker: Dockerode, inputs: SetupInputs, imageI
     }
   } catch (err) {
     if (err instanceof OpenClawError) throw err;
-    throw new OpenClawError(ErrorCode.STATE_WRITE_FAILED, `Could not fix ownership of ${inputs.configDir}: ${errorMessage(err)}`, { cause: err });
+    throw new OpenClawError(
+      ErrorCode.STATE_WRITE_FAILED,
+      `Could not fix ownership of ${inputs.configDir}: ${errorMessage(err)}`,
+      { cause: err },
+    );
   } finally {
     await container.remove({ force: true }).catch(() => {});
   }

@@ -35,7 +35,8 @@ function describe(event: SetupEvent, verbose: boolean): string | undefined {
     case 'phase':
       return `==> ${event.message}`;
     case 'build':
-      if (event.event.kind === 'step') return `    [${event.event.index}/${event.event.total}] ${event.event.text}`;
+      if (event.event.kind === 'step')
+        return `    [${event.event.index}/${event.event.total}] ${event.event.text}`;
       if (event.event.kind === 'error') return `    ! ${event.event.text}`;
       return verbose ? `    ${event.event.text}` : undefined;
     case 'warning':
@@ -51,9 +52,14 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const stackIndex = argv.indexOf('--stack-dir');
-  const stackDir = path.resolve(stackIndex >= 0 && argv[stackIndex + 1] ? argv[stackIndex + 1]! : REPO_ROOT);
+  const stackDir = path.resolve(
+    stackIndex >= 0 && argv[stackIndex + 1] ? argv[stackIndex + 1]! : REPO_ROOT,
+  );
   const verbose = argv.includes('--verbose');
-  const interactive = process.stdin.isTTY === true && !argv.includes('--non-interactive') && process.env.CI !== 'true';
+  const interactive =
+    process.stdin.isTTY === true &&
+    !argv.includes('--non-interactive') &&
+    process.env.CI !== 'true';
   const env = { ...process.env };
 
   // Refuse bad input before touching anything (and before asking anything).
@@ -124,7 +130,8 @@ async function pickLocalNodeBase(): Promise<string | undefined> {
   const docker = createDockerClient({ env: process.env });
   try {
     if (await imageExists(docker, 'node:22-bookworm-slim')) return undefined;
-    if (await imageExists(docker, 'openclaw-base/node:22-bookworm-slim')) return 'openclaw-base/node:22-bookworm-slim';
+    if (await imageExists(docker, 'openclaw-base/node:22-bookworm-slim'))
+      return 'openclaw-base/node:22-bookworm-slim';
   } catch {
     // the engine check in runSetup reports a missing engine properly
   }

@@ -3,7 +3,7 @@
  * pairing store, methods and server, hot-reload config changes, and stop gracefully.
  */
 import { randomBytes } from 'node:crypto';
-import { promises as fs } from 'node:fs';
+import { existsSync, promises as fs } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -60,14 +60,19 @@ export interface RunningGateway {
   stop(reason?: string): Promise<void>;
 }
 
-function defaultControlUiRoot(): string {
-  // The bundle lives at dist/gateway/openclaw.mjs with the UI at dist/control-ui.
+function defaultControlUiRoot(env: Env): string {
+  // dist/gateway/openclaw.mjs (entry) or dist/gateway/chunks/*.mjs (this code, code-split) with the
+  // UI at dist/control-ui; /app/gateway + /app/control-ui in the image; the source tree in dev.
   const here = path.dirname(fileURLToPath(import.meta.url));
+  const entryDir = process.argv[1] ? path.dirname(path.resolve(process.argv[1])) : here;
   const candidates = [
+    env.OPENCLAW_CONTROL_UI_ROOT,
+    path.resolve(entryDir, '../control-ui'),
     path.resolve(here, '../control-ui'),
+    path.resolve(here, '../../control-ui'),
     path.resolve(here, '../../dist/control-ui'),
-  ];
-  return candidates[0]!;
+  ].filter((c): c is string => Boolean(c));
+  return candidates.find((c) => existsSync(path.join(c, 'index.html'))) ?? candidates[0]!;
 }
 
 function configuredAgents(config: OpenClawConfig): AgentSummary[] {
@@ -179,6 +184,7 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
     }
   }
 
+  const uiRoot = defaultControlUiRoot(env);
   const disposables = new DisposableStore();
   const emitted = new Set<string>();
   // Assigned once the method table exists; closures below run only after that.
@@ -208,13 +214,11 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
       sessions: {
         path: sessionsPath,
         count: rows.length,
-        recent: rows
-          .slice(0, 5)
-          .map((r) => ({
-            key: r.key,
-            updatedAt: r.updatedAt,
-            age: r.updatedAt === null ? null : Date.now() - r.updatedAt,
-          })),
+        recent: rows.slice(0, 5).map((r) => ({
+          key: r.key,
+          updatedAt: r.updatedAt,
+          age: r.updatedAt === null ? null : Date.now() - r.updatedAt,
+        })),
       },
     };
     healthCache = { at: Date.now(), value };
@@ -269,8 +273,7 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
     serverVersion: GATEWAY_VERSION,
     settings: () => runtime.settings,
     methods,
-    controlUiRoot: () =>
-      runtime.settings.controlUi.root ?? options.controlUiRoot ?? defaultControlUiRoot(),
+    controlUiRoot: () => runtime.settings.controlUi.root ?? options.controlUiRoot ?? uiRoot,
     snapshot: async (session: ClientSession) => {
       const list = agents();
       const defaultAgentId = list.find((a) => a.isDefault)?.id ?? 'main';
