@@ -36,16 +36,34 @@ export default tseslint.config(
     ),
   },
   {
+    // The app brain without Electron. Besides docker/ and the contract it may use the gateway's
+    // pure libraries (infra, config, pairing: identity, pairing files) — never its server/runtime.
     files: ['electron/host/**/*.ts'],
     rules: forbid(
-      ['electron', 'electron/*', '**/renderer/**', '**/electron/main/**', '**/electron/preload/**'],
-      'electron/host is the app brain without Electron: use docker/ and contracts, never the electron package.',
+      [
+        'electron',
+        'electron/*',
+        '**/renderer/**',
+        '**/electron/main/**',
+        '**/electron/preload/**',
+        '**/gateway/server/**',
+        '**/gateway/runtime/**',
+        '**/gateway/cli/**',
+      ],
+      'electron/host is the app brain without Electron: use docker/, electron/contract and gateway/{infra,config,pairing}.',
+    ),
+  },
+  {
+    files: ['electron/contract/**/*.ts'],
+    rules: forbid(
+      ['electron', 'electron/*', 'node:*', '**/docker/**', '**/gateway/**', '**/electron/host/**', '**/electron/main/**', '**/renderer/**'],
+      'electron/contract is types and schemas shared by host, main, preload and renderer: no runtime dependencies.',
     ),
   },
   {
     files: ['electron/preload/**/*.ts'],
     rules: forbid(
-      ['**/docker/**', '**/gateway/**', '**/renderer/**', '**/electron/main/**'],
+      ['**/docker/**', '**/gateway/**', '**/renderer/**', '**/electron/main/**', '**/electron/host/**'],
       'preload exposes the typed host API only: contract types, no logic.',
     ),
   },
@@ -55,5 +73,10 @@ export default tseslint.config(
       ['**/docker/**', '**/gateway/**', '**/electron/main/**', '**/electron/host/**', 'electron', 'node:*'],
       'renderer may import contract types and @openclaw/gateway-client/browser only.',
     ),
+  },
+  {
+    // Tests are harnesses: they may start a real gateway or engine from any part.
+    files: ['**/*.test.ts', '**/testing/**/*.ts'],
+    rules: { 'no-restricted-imports': 'off' },
   },
 );

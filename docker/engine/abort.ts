@@ -9,10 +9,6 @@ export function cancelledError(what = 'Operation'): OpenClawError {
   return new OpenClawError(ErrorCode.CANCELLED, `${what} was cancelled.`);
 }
 
-export function throwIfAborted(signal: AbortSignal | undefined, what?: string): void {
-  if (signal?.aborted) throw cancelledError(what);
-}
-
 /** True for the shapes an aborted fetch / http request / dockerode call rejects with. */
 export function isAbortError(value: unknown): boolean {
   if (!value || typeof value !== 'object') return false;

@@ -157,6 +157,17 @@ describe('translateDockerError', () => {
     expect(err.message).toContain('do not chmod');
   });
 
+  it('does not blame the socket for file-system errors (e.g. an unreadable build context file)', () => {
+    const fsError = Object.assign(new Error("EACCES: permission denied, open '/ctx/key.pem'"), {
+      code: 'EACCES',
+      syscall: 'open',
+      path: '/ctx/key.pem',
+    });
+    const err = translateDockerError(fsError);
+    expect(err.code).toBe('REQUEST_FAILED');
+    expect(err.message).toContain('/ctx/key.pem');
+  });
+
   it('maps 404 by the caller context when the message is generic', () => {
     expect(
       translateDockerError(httpError(404, 'page not found'), { kind: 'container', ref: 'x' }).code,

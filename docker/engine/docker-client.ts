@@ -158,6 +158,7 @@ export interface DockerErrorContext {
 
 interface ModemError {
   statusCode?: unknown;
+  syscall?: unknown;
   json?: unknown;
   message?: unknown;
   address?: unknown;
@@ -176,6 +177,8 @@ function engineMessage(err: ModemError): string {
   if (typeof json === 'string' && json.trim()) return json.trim();
   return typeof err.message === 'string' ? err.message : 'unknown error';
 }
+
+const SOCKET_SYSCALLS = new Set(['connect', 'getaddrinfo', 'read', 'write']);
 
 const UNREACHABLE_CODES = new Set([
   'ENOENT',
@@ -196,7 +199,11 @@ export function translateDockerError(
   if (err instanceof OpenClawError) return err;
   if (isAbortError(err)) return cancelledError();
   const modem = (err && typeof err === 'object' ? err : {}) as ModemError;
-  const sysCode = systemErrorCode(err);
+  // Only socket-level failures say something about the engine; an EACCES from reading a build
+  // context file (syscall "open", "lstat", ...) must not send the user to the docker group.
+  const syscall = typeof modem.syscall === 'string' ? modem.syscall : undefined;
+  const sysCode =
+    syscall === undefined || SOCKET_SYSCALLS.has(syscall) ? systemErrorCode(err) : undefined;
   const socket = typeof modem.address === 'string' ? modem.address : where(context.docker);
 
   if (sysCode === 'EACCES' || sysCode === 'EPERM') {

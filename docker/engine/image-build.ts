@@ -7,7 +7,7 @@
 import type Dockerode from 'dockerode';
 import { ErrorCode, OpenClawError } from '../../gateway/infra/errors.js';
 import { cancelledError, onAbort } from './abort.js';
-import { packBuildContext } from './build-context.js';
+import { contextRelativeDockerfile, packBuildContext } from './build-context.js';
 import { translateDockerError } from './docker-client.js';
 import { imageInfo } from './images.js';
 import { LineSplitter } from './line-splitter.js';
@@ -181,15 +181,24 @@ export async function buildImage(
   if (signal?.aborted) throw cancelledError('The image build');
   const emit = (event: BuildProgressEvent): void => options.onProgress?.(event);
   const tracker = new BuildProgressTracker(emit);
-  const context = packBuildContext(options.contextDir, {
-    dockerfile: options.dockerfile ?? 'Dockerfile',
-  });
+  // Engine unreachable / permission problems keep their codes; anything else is a failed build.
+  const streamError = (err: unknown): OpenClawError => {
+    const translated = translateDockerError(err, { docker });
+    if (translated.code !== ErrorCode.REQUEST_FAILED) return translated;
+    tracker.error = translated.message;
+    return buildFailed(tracker, tag, err);
+  };
+  const dockerfile = contextRelativeDockerfile(
+    options.contextDir,
+    options.dockerfile ?? 'Dockerfile',
+  );
+  const context = packBuildContext(options.contextDir, { dockerfile });
 
   let response: NodeJS.ReadableStream;
   try {
     response = await docker.buildImage(context, {
       t: tag,
-      dockerfile: (options.dockerfile ?? 'Dockerfile').split('\\').join('/'),
+      dockerfile,
       buildargs: options.buildArgs,
       labels: options.labels,
       networkmode: options.networkMode,
@@ -205,10 +214,7 @@ export async function buildImage(
   } catch (err) {
     destroy(context);
     if (signal?.aborted) throw cancelledError('The image build');
-    const translated = translateDockerError(err, { docker });
-    if (translated.code !== ErrorCode.REQUEST_FAILED) throw translated;
-    tracker.error = translated.message;
-    throw buildFailed(tracker, tag, err);
+    throw streamError(err);
   }
 
   await new Promise<void>((resolve, reject) => {
@@ -232,13 +238,7 @@ export async function buildImage(
     response.setEncoding('utf8');
     response.on('data', (chunk: string) => json.push(chunk));
     response.on('error', (err: unknown) =>
-      settle(() =>
-        reject(
-          signal?.aborted
-            ? cancelledError('The image build')
-            : translateDockerError(err, { docker }),
-        ),
-      ),
+      settle(() => reject(signal?.aborted ? cancelledError('The image build') : streamError(err))),
     );
     response.on('end', () => {
       json.flush();

@@ -46,7 +46,13 @@ export {
   type ContainerHealth,
   type ContainerState,
 } from './compose-ps.js';
-export type { LineHandler, OutputStream, ProcessResult } from './process-runner.js';
+export {
+  runProcess,
+  type LineHandler,
+  type OutputStream,
+  type ProcessResult,
+  type RunProcessOptions,
+} from './process-runner.js';
 export {
   buildImage,
   type BuildImageOptions,

@@ -145,7 +145,8 @@ export async function runSetup(options: SetupOptions): Promise<SetupResult> {
 
   phase('engine', 'Connecting to the Docker engine');
   const docker = options.docker ?? createDockerClient({ env: options.env as NodeJS.ProcessEnv });
-  await pingEngine(docker, signal);
+  const ping = await pingEngine(docker, signal);
+  if (!ping.ok) throw ping.error;
   const compose =
     options.compose ?? (await detectCompose({ env: options.env as NodeJS.ProcessEnv }));
 

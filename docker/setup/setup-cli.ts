@@ -6,17 +6,24 @@
 import path from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { fileURLToPath } from 'node:url';
-import { isOpenClawError, errorMessage } from '../../gateway/infra/errors.js';
+import {
+  ErrorCode,
+  OpenClawError,
+  isOpenClawError,
+  errorMessage,
+} from '../../gateway/infra/errors.js';
 import { redactText } from '../../gateway/infra/logger.js';
 import { runSetup, validateSetupInputs, type SetupEvent } from './run-setup.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const REPO_ROOT = path.resolve(HERE, '../..');
 
-const HELP = `Usage: ./docker-setup.sh [--non-interactive] [--stack-dir DIR]
+const HELP = `Usage: ./docker-setup.sh [--non-interactive] [--stack-dir DIR] [--project-name NAME]
 
 Builds the gateway image, writes .env (and docker-compose.extra.yml when extras are set),
 onboards the gateway config and starts the stack on 127.0.0.1. Re-running is safe.
+--project-name sets the compose project (default "openclaw"; saved as COMPOSE_PROJECT_NAME in
+.env), so a second stack — a test, a trial — never touches the default one.
 
 Inputs (environment variables):
   OPENCLAW_CONFIG_DIR           host folder for ~/.openclaw            (default ~/.openclaw)
@@ -46,15 +53,50 @@ function describe(event: SetupEvent, verbose: boolean): string | undefined {
   }
 }
 
+const PROJECT_NAME_PATTERN = /^[a-z0-9][a-z0-9_-]*$/;
+
+/**
+ * The value of `--flag VALUE` (or `--flag=VALUE`); the last one wins, because ./docker-setup.sh
+ * puts its own `--stack-dir` before the user's arguments.
+ */
+function flagValue(argv: readonly string[], flag: string): string | undefined {
+  let value: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === flag) {
+      const next = argv[i + 1];
+      if (next === undefined || next.startsWith('--')) {
+        throw new OpenClawError(ErrorCode.INVALID_ARGUMENT, `${flag} needs a value.`, {
+          exitCode: 2,
+        });
+      }
+      value = next;
+      i++;
+    } else if (arg.startsWith(`${flag}=`)) value = arg.slice(flag.length + 1);
+  }
+  return value;
+}
+
+/** `--project-name NAME`: checked here so a bad name is refused before anything is written. */
+export function parseProjectName(argv: readonly string[]): string | undefined {
+  const name = flagValue(argv, '--project-name');
+  if (name !== undefined && !PROJECT_NAME_PATTERN.test(name)) {
+    throw new OpenClawError(
+      ErrorCode.INVALID_ARGUMENT,
+      `--project-name ${JSON.stringify(name)} is not a valid compose project name: use lowercase letters, digits, "-" and "_", starting with a letter or digit. Nothing was changed.`,
+      { exitCode: 2 },
+    );
+  }
+  return name;
+}
+
 export async function main(argv: string[]): Promise<number> {
   if (argv.includes('--help') || argv.includes('-h')) {
     process.stdout.write(`${HELP}\n`);
     return 0;
   }
-  const stackIndex = argv.indexOf('--stack-dir');
-  const stackDir = path.resolve(
-    stackIndex >= 0 && argv[stackIndex + 1] ? argv[stackIndex + 1]! : REPO_ROOT,
-  );
+  const stackDir = path.resolve(flagValue(argv, '--stack-dir') ?? REPO_ROOT);
+  const projectName = parseProjectName(argv);
   const verbose = argv.includes('--verbose');
   const interactive =
     process.stdin.isTTY === true &&
@@ -74,6 +116,7 @@ export async function main(argv: string[]): Promise<number> {
         `  config dir     ${inputs.configDir}`,
         `  workspace      ${inputs.workspaceDir}`,
         `  port           127.0.0.1:${inputs.gatewayPort}`,
+        `  project        ${projectName ?? 'openclaw'}`,
         `  image          ${inputs.image}${inputs.aptPackages.length ? ` (+ ${inputs.aptPackages.join(' ')})` : ''}`,
         `  extra mounts   ${inputs.extraMounts.length ? inputs.extraMounts.map((m) => `${m.source} → ${m.target}${m.readOnly ? ' (ro)' : ''}`).join(', ') : 'none'}`,
         `  home volume    ${inputs.homeVolume ? (inputs.homeVolume.kind === 'volume' ? inputs.homeVolume.name : inputs.homeVolume.source) : 'none'}`,
@@ -95,6 +138,7 @@ export async function main(argv: string[]): Promise<number> {
     stackDir,
     env,
     bundleDir: path.join(REPO_ROOT, 'dist/gateway'),
+    projectName,
     signal: controller.signal,
     onEvent: (event) => {
       const line = describe(event, verbose);
