@@ -2,9 +2,11 @@
  * Shared-secret authentication (token / password / none) and the structured failure details the
  * reference clients branch on (`details.code`, `recommendedNextStep`, `canRetryWithDeviceToken`).
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { ConnectErrorDetailCodes } from '@openclaw/gateway-protocol/connect-error-details';
 import { ErrorCodes } from '@openclaw/gateway-protocol/gateway-error-details';
+import { safeEqualSecret } from '../infra/secret-compare.js';
+
+export { safeEqualSecret };
 
 export type AuthMode = 'none' | 'token' | 'password' | 'trusted-proxy';
 
@@ -34,13 +36,6 @@ export type AuthFailureReason =
 
 export type SharedSecretResult =
   { ok: true; method: 'none' | 'token' | 'password' } | { ok: false; reason: AuthFailureReason };
-
-/** Compare secrets in constant time regardless of length (both sides are hashed first). */
-export function safeEqualSecret(provided: string, expected: string): boolean {
-  const a = createHash('sha256').update(provided, 'utf8').digest();
-  const b = createHash('sha256').update(expected, 'utf8').digest();
-  return timingSafeEqual(a, b) && provided.length === expected.length;
-}
 
 function nonEmpty(value: string | undefined): string | undefined {
   const trimmed = value?.trim();

@@ -36,7 +36,8 @@ die() {
 }
 
 # The dashboard URL and the health output carry the (throwaway) token: never echo it.
-redact() { sed -E 's/(#token=)[^[:space:]]+/\1<redacted>/g; s/(--token )[^[:space:]]+/\1<redacted>/g'; }
+# (A literal `--token "$OPENCLAW_GATEWAY_TOKEN"` hint stays readable.)
+redact() { sed -E 's/(#token=)[^[:space:]]+/\1<redacted>/g; s/(--token )[^[:space:]"$<][^[:space:]]*/\1<redacted>/g'; }
 
 for tool in node docker curl timeout; do
   command -v "$tool" >/dev/null 2>&1 || die "$tool is not installed"

@@ -1,0 +1,220 @@
+/**
+ * The host API: every call and event between the app's brain (electron/host) and its UI, defined
+ * once. Each entry is a TypeBox schema, so the same definition gives the TypeScript types (for the
+ * renderer and preload) and the runtime validation the host applies to every incoming argument
+ * (IPC and the headless WebSocket alike). Two transports, one contract.
+ */
+import { Type, type Static, type TSchema } from 'typebox';
+
+const Empty = Type.Object({}, { additionalProperties: false });
+const Ok = Type.Object({ ok: Type.Literal(true) });
+
+export const StatusPhaseSchema = Type.Union([
+  Type.Literal('engine-missing'),
+  Type.Literal('engine-stopped'),
+  Type.Literal('not-set-up'),
+  Type.Literal('stopped'),
+  Type.Literal('starting'),
+  Type.Literal('unhealthy'),
+  Type.Literal('failed'),
+  Type.Literal('running'),
+  Type.Literal('pairing-pending'),
+]);
+export type StatusPhase = Static<typeof StatusPhaseSchema>;
+
+export const GatewayStatusSchema = Type.Object({
+  phase: StatusPhaseSchema,
+  summary: Type.String(),
+  detail: Type.Optional(Type.String()),
+  canStart: Type.Boolean(),
+  canStop: Type.Boolean(),
+  canRestart: Type.Boolean(),
+  canRebuild: Type.Boolean(),
+  uptimeMs: Type.Optional(Type.Number()),
+  pendingApprovals: Type.Number(),
+  port: Type.Number(),
+  operator: Type.String(),
+  operation: Type.Optional(Type.Object({ kind: Type.String(), startedAt: Type.Number() })),
+});
+export type GatewayStatus = Static<typeof GatewayStatusSchema>;
+
+const ScopeViewSchema = Type.Object({ scope: Type.String(), label: Type.String(), description: Type.String() });
+
+export const PairingRequestViewSchema = Type.Object({
+  requestId: Type.String(),
+  deviceId: Type.String(),
+  displayName: Type.Optional(Type.String()),
+  platform: Type.Optional(Type.String()),
+  clientId: Type.Optional(Type.String()),
+  clientMode: Type.Optional(Type.String()),
+  remoteIp: Type.Optional(Type.String()),
+  role: Type.String(),
+  scopes: Type.Array(ScopeViewSchema),
+  isRepair: Type.Boolean(),
+  ts: Type.Number(),
+});
+export type PairingRequestView = Static<typeof PairingRequestViewSchema>;
+
+export const PairedDeviceViewSchema = Type.Object({
+  deviceId: Type.String(),
+  displayName: Type.Optional(Type.String()),
+  platform: Type.Optional(Type.String()),
+  clientId: Type.Optional(Type.String()),
+  roles: Type.Array(Type.String()),
+  scopes: Type.Array(ScopeViewSchema),
+  createdAtMs: Type.Optional(Type.Number()),
+  lastUsedAtMs: Type.Optional(Type.Number()),
+  isThisApp: Type.Boolean(),
+});
+export type PairedDeviceView = Static<typeof PairedDeviceViewSchema>;
+
+export const ExtraMountSchema = Type.Object({
+  source: Type.String({ minLength: 1, maxLength: 4096 }),
+  target: Type.String({ minLength: 1, maxLength: 4096 }),
+  readOnly: Type.Boolean(),
+});
+export type ExtraMount = Static<typeof ExtraMountSchema>;
+
+export const HomeVolumeSchema = Type.Union([
+  Type.Null(),
+  Type.Object({ kind: Type.Literal('volume'), name: Type.String({ minLength: 1, maxLength: 128 }) }),
+  Type.Object({ kind: Type.Literal('bind'), source: Type.String({ minLength: 1, maxLength: 4096 }) }),
+]);
+export type HomeVolume = Static<typeof HomeVolumeSchema>;
+
+/** What the setup wizard and the settings pages edit. */
+export const StackSettingsSchema = Type.Object({
+  configDir: Type.String({ minLength: 1, maxLength: 4096 }),
+  workspaceDir: Type.String({ minLength: 1, maxLength: 4096 }),
+  gatewayPort: Type.Integer({ minimum: 1, maximum: 65535 }),
+  exposeOnLan: Type.Boolean(),
+  extraMounts: Type.Array(ExtraMountSchema, { maxItems: 32 }),
+  aptPackages: Type.Array(Type.String({ minLength: 1, maxLength: 128 }), { maxItems: 50 }),
+  homeVolume: HomeVolumeSchema,
+});
+export type StackSettings = Static<typeof StackSettingsSchema>;
+
+export const ApplyPlanSchema = Type.Object({
+  action: Type.Union([Type.Literal('none'), Type.Literal('recreate'), Type.Literal('rebuild')]),
+  reasons: Type.Array(Type.String()),
+});
+export type ApplyPlan = Static<typeof ApplyPlanSchema>;
+
+export const AppSettingsSchema = Type.Object({
+  startAtLogin: Type.Boolean(),
+  startInBackground: Type.Boolean(),
+  closeToTray: Type.Boolean(),
+  stopGatewayOnQuit: Type.Boolean(),
+});
+export type AppSettings = Static<typeof AppSettingsSchema>;
+
+export const DiagnosticResultSchema = Type.Object({
+  id: Type.String(),
+  title: Type.String(),
+  status: Type.Union([Type.Literal('ok'), Type.Literal('warn'), Type.Literal('fail'), Type.Literal('skip')]),
+  detail: Type.String(),
+  fix: Type.Optional(Type.Object({ label: Type.String(), command: Type.Optional(Type.String()), docs: Type.Optional(Type.String()) })),
+});
+export type DiagnosticResult = Static<typeof DiagnosticResultSchema>;
+
+export const LogLineSchema = Type.Object({
+  source: Type.String(),
+  stream: Type.String(),
+  ts: Type.Optional(Type.String()),
+  text: Type.String(),
+});
+export type LogLine = Static<typeof LogLineSchema>;
+
+export const SecretStorageSchema = Type.Object({
+  kind: Type.Union([Type.Literal('os-keychain'), Type.Literal('plaintext-file')]),
+  warning: Type.Optional(Type.String()),
+});
+
+function call<P extends TSchema, R extends TSchema>(params: P, result: R) {
+  return { params, result };
+}
+
+/** Every host call: name → params schema and result schema. */
+export const HostCalls = {
+  'status.get': call(Empty, GatewayStatusSchema),
+  'gateway.start': call(Empty, Ok),
+  'gateway.stop': call(Empty, Ok),
+  'gateway.restart': call(Empty, Ok),
+  'gateway.rebuild': call(Empty, Ok),
+  'operation.cancel': call(Empty, Type.Object({ cancelled: Type.Boolean() })),
+  'setup.run': call(StackSettingsSchema, Type.Object({ dashboardUrl: Type.String() })),
+  'stack.getSettings': call(Empty, Type.Object({ settings: StackSettingsSchema, setUp: Type.Boolean() })),
+  'stack.plan': call(StackSettingsSchema, ApplyPlanSchema),
+  'stack.apply': call(StackSettingsSchema, ApplyPlanSchema),
+  'approvals.list': call(Empty, Type.Object({ pending: Type.Array(PairingRequestViewSchema), paired: Type.Array(PairedDeviceViewSchema) })),
+  'approvals.approve': call(Type.Object({ requestId: Type.String({ minLength: 1, maxLength: 128 }) }, { additionalProperties: false }), Ok),
+  'approvals.reject': call(Type.Object({ requestId: Type.String({ minLength: 1, maxLength: 128 }) }, { additionalProperties: false }), Ok),
+  'devices.revoke': call(
+    Type.Object({ deviceId: Type.String({ minLength: 1, maxLength: 128 }), role: Type.String({ minLength: 1, maxLength: 32 }) }, { additionalProperties: false }),
+    Ok,
+  ),
+  'devices.remove': call(Type.Object({ deviceId: Type.String({ minLength: 1, maxLength: 128 }) }, { additionalProperties: false }), Ok),
+  'controlUi.url': call(Empty, Type.Object({ url: Type.String() })),
+  'settings.get': call(Empty, Type.Object({ settings: AppSettingsSchema, secretStorage: SecretStorageSchema })),
+  'settings.update': call(Type.Partial(AppSettingsSchema, { additionalProperties: false }), AppSettingsSchema),
+  'diagnostics.run': call(Empty, Type.Array(DiagnosticResultSchema)),
+  'diagnostics.supportBundle': call(Empty, Type.Object({ file: Type.String(), entries: Type.Array(Type.String()) })),
+  'logs.tail': call(Type.Object({ tail: Type.Optional(Type.Integer({ minimum: 1, maximum: 5000 })) }, { additionalProperties: false }), Type.Array(LogLineSchema)),
+} as const;
+
+export type HostCallName = keyof typeof HostCalls;
+export type HostCallParams<K extends HostCallName> = Static<(typeof HostCalls)[K]['params']>;
+export type HostCallResult<K extends HostCallName> = Static<(typeof HostCalls)[K]['result']>;
+
+export const OperationProgressSchema = Type.Object({
+  operationId: Type.String(),
+  kind: Type.String(),
+  phase: Type.Optional(Type.String()),
+  message: Type.Optional(Type.String()),
+  step: Type.Optional(Type.Object({ index: Type.Number(), total: Type.Number() })),
+  log: Type.Optional(Type.String()),
+  done: Type.Optional(Type.Boolean()),
+  error: Type.Optional(Type.String()),
+});
+export type OperationProgress = Static<typeof OperationProgressSchema>;
+
+export const NotificationSchema = Type.Object({
+  id: Type.String(),
+  kind: Type.String(),
+  title: Type.String(),
+  body: Type.String(),
+});
+export type HostNotification = Static<typeof NotificationSchema>;
+
+/** Every host event: name → payload schema. Events are invalidations; the UI refetches. */
+export const HostEvents = {
+  status: GatewayStatusSchema,
+  'operation.progress': OperationProgressSchema,
+  'approvals.changed': Type.Object({ pending: Type.Number() }),
+  notification: NotificationSchema,
+} as const;
+
+export type HostEventName = keyof typeof HostEvents;
+export type HostEventPayload<K extends HostEventName> = Static<(typeof HostEvents)[K]>;
+
+/** The API as the UI sees it, whatever the transport. */
+export interface HostApi {
+  call<K extends HostCallName>(name: K, params: HostCallParams<K>): Promise<HostCallResult<K>>;
+  on<K extends HostEventName>(event: K, listener: (payload: HostEventPayload<K>) => void): () => void;
+}
+
+/** A failed call crosses the transport as this shape (Electron only carries `message` on errors). */
+export interface HostCallError {
+  code: string;
+  message: string;
+}
+
+/** IPC channel names (Electron transport). */
+export const HOST_IPC = { call: 'openclaw-host:call', event: 'openclaw-host:event' } as const;
+
+/** WebSocket frames (headless transport). */
+export type HostWireMessage =
+  | { type: 'call'; id: string; name: string; params: unknown }
+  | { type: 'result'; id: string; ok: true; value: unknown }
+  | { type: 'result'; id: string; ok: false; error: HostCallError }
+  | { type: 'event'; name: string; payload: unknown };

@@ -1,0 +1,240 @@
+/**
+ * The app-owned compose stack: first-run setup and every later change go through the same setup
+ * flow as `./docker-setup.sh` (one implementation, two front ends); start/stop/restart are compose
+ * commands on the app's stack dir, so `docker compose ps` in a terminal shows the same stack.
+ */
+import { promises as fs } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import type Dockerode from 'dockerode';
+import type { StackSettings } from '../../contract/host-api.js';
+import { ErrorCode, OpenClawError } from '../../../gateway/infra/errors.js';
+import {
+  ComposeProject,
+  detectCompose,
+  findStackContainers,
+  imageInfo,
+  removeImage,
+  tagImage,
+  type ComposeCommand,
+} from '../../../docker/engine/index.js';
+import { readEnvFile } from '../../../docker/stack/env-file.js';
+import { composeFiles, prepareStackDir, stackFiles } from '../../../docker/stack/stack-dir.js';
+import { CONTAINER_PORT, GATEWAY_SERVICE, runSetup, type SetupEvent, type SetupResult } from '../../../docker/setup/run-setup.js';
+
+export interface StackManagerOptions {
+  stackDir: string;
+  docker: Dockerode;
+  /** Environment for compose (DOCKER_HOST of a probed engine must be in here). */
+  env: NodeJS.ProcessEnv;
+  /** dist/gateway of the installed app. */
+  bundleDir: string;
+  controlUiDir?: string | null;
+  projectName?: string;
+  /** Base image for air-gapped engines (defaults to the stock node:22 image). */
+  nodeImage?: string;
+}
+
+export interface GatewayContainerInfo {
+  id: string;
+  state: string;
+  health: string;
+  startedAt?: number;
+  image: string;
+}
+
+export type PortCheck =
+  | { free: true }
+  | { free: false; holder: 'this-stack' | 'other-openclaw' | 'unknown'; detail: string; suggestion: number };
+
+/** OPENCLAW_* setup inputs for a settings object (the same variables the script reads). */
+export function settingsToSetupEnv(settings: StackSettings, extra: Record<string, string | undefined> = {}): Record<string, string | undefined> {
+  return {
+    OPENCLAW_CONFIG_DIR: settings.configDir,
+    OPENCLAW_WORKSPACE_DIR: settings.workspaceDir,
+    OPENCLAW_GATEWAY_PORT: String(settings.gatewayPort),
+    OPENCLAW_GATEWAY_BIND: 'lan',
+    OPENCLAW_EXTRA_MOUNTS: settings.extraMounts.map((m) => `${m.source}:${m.target}${m.readOnly ? ':ro' : ''}`).join(','),
+    OPENCLAW_HOME_VOLUME: settings.homeVolume === null ? '' : settings.homeVolume.kind === 'volume' ? settings.homeVolume.name : settings.homeVolume.source,
+    OPENCLAW_DOCKER_APT_PACKAGES: settings.aptPackages.join(' '),
+    ...extra,
+  };
+}
+
+export class StackManager {
+  private compose: ComposeCommand | undefined;
+  readonly projectName: string;
+
+  constructor(private readonly options: StackManagerOptions) {
+    this.projectName = options.projectName ?? 'openclaw';
+  }
+
+  get stackDir(): string {
+    return this.options.stackDir;
+  }
+
+  async isSetUp(): Promise<boolean> {
+    const files = stackFiles(this.options.stackDir);
+    const [compose, env] = await Promise.all([fs.stat(files.composeFile).catch(() => undefined), fs.stat(files.envFile).catch(() => undefined)]);
+    return Boolean(compose && env);
+  }
+
+  /** The gateway token from the stack's `.env` (the one the container runs with). */
+  async readToken(): Promise<string | undefined> {
+    const env = await readEnvFile(stackFiles(this.options.stackDir).envFile).catch(() => new Map<string, string>());
+    return env.get('OPENCLAW_GATEWAY_TOKEN') || undefined;
+  }
+
+  async setup(settings: StackSettings, options: { signal?: AbortSignal; onEvent?: (e: SetupEvent) => void } = {}): Promise<SetupResult> {
+    await fs.mkdir(this.options.stackDir, { recursive: true, mode: 0o700 });
+    await prepareStackDir(this.options.stackDir);
+    const token = await this.readToken();
+    return runSetup({
+      stackDir: this.options.stackDir,
+      env: {
+        ...this.options.env,
+        ...settingsToSetupEnv(settings, {
+          OPENCLAW_GATEWAY_TOKEN: token ?? this.options.env.OPENCLAW_GATEWAY_TOKEN ?? '',
+          OPENCLAW_NODE_IMAGE: this.options.nodeImage ?? this.options.env.OPENCLAW_NODE_IMAGE,
+        }),
+      },
+      bundleDir: this.options.bundleDir,
+      controlUiDir: this.options.controlUiDir,
+      docker: this.options.docker,
+      compose: await this.composeCommand(),
+      projectName: this.projectName,
+      signal: options.signal,
+      onEvent: options.onEvent,
+    });
+  }
+
+  async project(onLine?: (line: string) => void): Promise<ComposeProject> {
+    return new ComposeProject({
+      compose: await this.composeCommand(),
+      projectDir: this.options.stackDir,
+      files: await composeFiles(this.options.stackDir),
+      projectName: this.projectName,
+      env: this.options.env,
+      docker: this.options.docker,
+      onLine,
+    });
+  }
+
+  async start(signal?: AbortSignal): Promise<void> {
+    await this.requireSetUp();
+    const project = await this.project();
+    await project.up({ services: [GATEWAY_SERVICE], detach: true, noBuild: true, signal });
+  }
+
+  async stop(signal?: AbortSignal): Promise<void> {
+    await this.requireSetUp();
+    await (await this.project()).stop({ services: [GATEWAY_SERVICE], signal });
+  }
+
+  async restart(signal?: AbortSignal): Promise<void> {
+    await this.requireSetUp();
+    await (await this.project()).restart({ services: [GATEWAY_SERVICE], signal });
+  }
+
+  async inspectGateway(signal?: AbortSignal): Promise<GatewayContainerInfo | undefined> {
+    const containers = await findStackContainers(this.options.docker, this.projectName, { signal });
+    const gateway = containers.find((c) => c.service === GATEWAY_SERVICE && !c.oneOff);
+    if (!gateway) return undefined;
+    const details = await this.options.docker.getContainer(gateway.id).inspect();
+    const started = Date.parse(details.State.StartedAt);
+    return {
+      id: gateway.id,
+      state: gateway.state,
+      health: gateway.health,
+      startedAt: Number.isFinite(started) && details.State.Running ? started : undefined,
+      image: gateway.image,
+    };
+  }
+
+  /**
+   * Who holds `port` on 127.0.0.1. Our own running gateway is not a conflict; another OpenClaw
+   * stack or any other program is, with a free port suggested instead.
+   */
+  async checkPort(port: number): Promise<PortCheck> {
+    if (!(await isListening(port))) return { free: true };
+    const ours = await this.inspectGateway().catch(() => undefined);
+    if (ours && ours.state === 'running') {
+      const details = await this.options.docker.getContainer(ours.id).inspect();
+      const bindings = details.HostConfig.PortBindings?.[`${CONTAINER_PORT}/tcp`] ?? [];
+      if (bindings.some((b: { HostPort?: string }) => Number(b.HostPort) === port)) {
+        return { free: false, holder: 'this-stack', detail: 'this app’s gateway', suggestion: port };
+      }
+    }
+    const suggestion = await findFreePort(port + 1);
+    const others = await this.options.docker
+      .listContainers({ filters: { label: ['org.openclaw.desktop.image=gateway'] } })
+      .catch(() => []);
+    const other = others.find((c) => c.Ports?.some((p) => p.PublicPort === port));
+    if (other) {
+      const project = other.Labels['com.docker.compose.project'] ?? other.Names?.[0] ?? 'another stack';
+      return { free: false, holder: 'other-openclaw', detail: `another OpenClaw gateway (compose project "${project}")`, suggestion };
+    }
+    return { free: false, holder: 'unknown', detail: `another program listens on 127.0.0.1:${port}`, suggestion };
+  }
+
+  /**
+   * Rebuild/upgrade with rollback: keep the current image as `<image>-previous`; if the new one
+   * does not become healthy, put the previous one back and recreate the container from it.
+   */
+  async upgrade(settings: StackSettings, options: { signal?: AbortSignal; onEvent?: (e: SetupEvent) => void } = {}): Promise<SetupResult> {
+    const image = 'openclaw:local';
+    const previousTag = 'openclaw:previous';
+    const previous = await imageInfo(this.options.docker, image).catch(() => undefined);
+    if (previous) await tagImage(this.options.docker, image, previousTag);
+    try {
+      return await this.setup(settings, options);
+    } catch (err) {
+      if (!previous) throw err;
+      await tagImage(this.options.docker, previousTag, image);
+      const project = await this.project();
+      await project.up({ services: [GATEWAY_SERVICE], detach: true, forceRecreate: true, noBuild: true });
+      throw new OpenClawError(
+        ErrorCode.IMAGE_BUILD_FAILED,
+        `The new gateway image did not come up healthy, so the previous one was restored: ${(err as Error).message}`,
+        { cause: err },
+      );
+    } finally {
+      if (previous) await removeImage(this.options.docker, previousTag, { noPrune: true }).catch(() => false);
+    }
+  }
+
+  private async requireSetUp(): Promise<void> {
+    if (!(await this.isSetUp())) {
+      throw new OpenClawError(ErrorCode.NOT_FOUND, `The gateway is not set up yet (no stack in ${this.options.stackDir}). Run the setup first.`);
+    }
+  }
+
+  private async composeCommand(): Promise<ComposeCommand> {
+    this.compose ??= await detectCompose({ env: this.options.env });
+    return this.compose;
+  }
+}
+
+function isListening(port: number, host = '127.0.0.1'): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ port, host });
+    const done = (value: boolean) => {
+      socket.destroy();
+      resolve(value);
+    };
+    socket.setTimeout(1000, () => done(false));
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
+}
+
+async function findFreePort(from: number): Promise<number> {
+  for (let port = from; port < Math.min(from + 200, 65535); port += 1) {
+    if (!(await isListening(port))) return port;
+  }
+  return 0;
+}
+
+export function defaultStackDir(dataDir: string): string {
+  return path.join(dataDir, 'stack');
+}
