@@ -197,24 +197,4 @@ export const HostEvents = {
 export type HostEventName = keyof typeof HostEvents;
 export type HostEventPayload<K extends HostEventName> = Static<(typeof HostEvents)[K]>;
 
-/** The API as the UI sees it, whatever the transport. */
-export interface HostApi {
-  call<K extends HostCallName>(name: K, params: HostCallParams<K>): Promise<HostCallResult<K>>;
-  on<K extends HostEventName>(event: K, listener: (payload: HostEventPayload<K>) => void): () => void;
-}
-
-/** A failed call crosses the transport as this shape (Electron only carries `message` on errors). */
-export interface HostCallError {
-  code: string;
-  message: string;
-}
-
-/** IPC channel names (Electron transport). */
-export const HOST_IPC = { call: 'openclaw-host:call', event: 'openclaw-host:event' } as const;
-
-/** WebSocket frames (headless transport). */
-export type HostWireMessage =
-  | { type: 'call'; id: string; name: string; params: unknown }
-  | { type: 'result'; id: string; ok: true; value: unknown }
-  | { type: 'result'; id: string; ok: false; error: HostCallError }
-  | { type: 'event'; name: string; payload: unknown };
+export { HOST_IPC, type HostApi, type HostCallError, type HostWireMessage } from './transport.js';

@@ -1,0 +1,50 @@
+/** What the Electron glue (and the headless entry) needs from the app's brain. */
+import type { AppSettings, HostNotification } from '../contract/host-api.js';
+import type { Disposable } from '../../gateway/infra/disposable.js';
+import type { HostApiHandler } from './api/host-api-handler.js';
+
+export interface TrayMenuItemModel {
+  id: string;
+  label: string;
+  enabled: boolean;
+  type?: 'normal' | 'separator' | 'checkbox';
+  checked?: boolean;
+}
+
+export interface TrayMenuModel {
+  tooltip: string;
+  iconState: 'running' | 'stopped' | 'starting' | 'attention' | 'error';
+  statusLine: string;
+  items: TrayMenuItemModel[];
+}
+
+export interface AppHost {
+  readonly handler: HostApiHandler;
+  trayMenu(): TrayMenuModel;
+  onTrayChange(listener: () => void): Disposable;
+  /** Start / Stop / Restart / Start at login… from the tray; window actions are the glue's. */
+  runTrayAction(id: string): Promise<void>;
+  /** The Control UI URL with the token in the fragment (never logged). */
+  controlUiUrl(): Promise<string>;
+  /** Approve the app's own Control UI window by its exact public key when it asks to pair. */
+  expectControlUiDevice(publicKeyB64Url: string): Disposable;
+  appSettings(): AppSettings;
+  updateAppSettings(patch: Partial<AppSettings>): Promise<AppSettings>;
+  onNotification(listener: (notification: HostNotification) => void): Disposable;
+  /** Stop watching (and, when asked, stop the gateway); the gateway otherwise keeps running. */
+  shutdown(options: { stopGateway: boolean }): Promise<void>;
+}
+
+export interface AppHostOptions {
+  /** The app's own data dir (settings, stack dir, identity). */
+  dataDir: string;
+  platform: NodeJS.Platform;
+  env: NodeJS.ProcessEnv;
+  /** dist/gateway (to build the image) and the renderer bundle. */
+  bundleDir: string;
+  uiRoot: string;
+  /** Electron's safeStorage, when running under Electron; files otherwise. */
+  secretCipher?: import('./pairing/secret-store.js').SecretCipher;
+  /** Engine timing knobs for tests. */
+  pollIntervalMs?: number;
+}

@@ -1,0 +1,185 @@
+/**
+ * Electron glue only: single instance, the app window (UI over the typed IPC transport), the
+ * Control UI window (the gateway's own UI with the token in place), the tray, login item and
+ * notifications. All decisions live in electron/host.
+ */
+import path from 'node:path';
+import { app, BrowserWindow, ipcMain, Menu, Notification, protocol, net, session, Tray, type IpcMainInvokeEvent } from 'electron';
+import { pathToFileURL } from 'node:url';
+import { HOST_IPC } from '../contract/transport.js';
+import { createAppHost } from '../host/app-host.js';
+import type { AppHost, TrayMenuModel } from '../host/app-host-types.js';
+import { safeStorageCipher } from './safe-storage-cipher.js';
+import { denyPermissions, hardenedWebPreferences, lockNavigation } from './secure-web.js';
+import { trayIcon } from './tray-icons.js';
+
+const APP_SCHEME = 'openclaw-app';
+const APP_ORIGIN = `${APP_SCHEME}://app`;
+const ROOT = path.resolve(__dirname, '..');
+
+protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+
+let host: AppHost | undefined;
+let mainWindow: BrowserWindow | undefined;
+let controlUiWindow: BrowserWindow | undefined;
+let tray: Tray | undefined;
+let quitting = false;
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  app.on('second-instance', () => showMainWindow());
+  app.whenReady().then(start, (err: unknown) => {
+    console.error('OpenClaw Desktop failed to start:', err);
+    app.exit(1);
+  });
+}
+
+async function start(): Promise<void> {
+  const uiRoot = path.join(ROOT, 'control-ui');
+  protocol.handle(APP_SCHEME, (request) => {
+    const url = new URL(request.url);
+    const relative = path.posix.normalize(decodeURIComponent(url.pathname)).replace(/^\/+/, '');
+    const file = path.resolve(uiRoot, relative || 'index.html');
+    const inside = file.startsWith(`${uiRoot}${path.sep}`);
+    return net.fetch(pathToFileURL(inside && path.extname(file) ? file : path.join(uiRoot, 'index.html')).toString());
+  });
+  denyPermissions(session.defaultSession);
+
+  const appHost = await createAppHost({
+    dataDir: app.getPath('userData'),
+    platform: process.platform,
+    env: process.env,
+    bundleDir: path.join(ROOT, 'gateway'),
+    uiRoot,
+    secretCipher: safeStorageCipher(),
+  });
+  host = appHost;
+
+  ipcMain.handle(HOST_IPC.call, (event: IpcMainInvokeEvent, name: unknown, params: unknown) => {
+    // Only our own app page may call the host API (not the Control UI window, not a frame).
+    if (!event.senderFrame || new URL(event.senderFrame.url).origin !== APP_ORIGIN || event.senderFrame.parent) {
+      return { ok: false, error: { code: 'FORBIDDEN', message: 'host API is only available to the app window' } };
+    }
+    return appHost.handler.handle(name, params);
+  });
+  appHost.handler.subscribe((name, payload) => mainWindow?.webContents.send(HOST_IPC.event, name, payload));
+  appHost.onNotification((n) => {
+    if (Notification.isSupported()) new Notification({ title: n.title, body: n.body }).show();
+  });
+
+  tray = new Tray(trayIcon('stopped'));
+  const renderTray = () => applyTray(appHost.trayMenu());
+  appHost.onTrayChange(renderTray);
+  renderTray();
+
+  const settings = appHost.appSettings();
+  app.setLoginItemSettings({ openAtLogin: settings.startAtLogin, openAsHidden: settings.startInBackground });
+  if (!settings.startInBackground) showMainWindow();
+
+  app.on('activate', () => showMainWindow());
+  app.on('before-quit', () => {
+    quitting = true;
+  });
+  app.on('window-all-closed', () => {
+    if (!appHost.appSettings().closeToTray) app.quit();
+  });
+  app.on('will-quit', (event) => {
+    if (!host) return;
+    event.preventDefault();
+    const current = host;
+    host = undefined;
+    void current.shutdown({ stopGateway: current.appSettings().stopGatewayOnQuit }).finally(() => app.exit(0));
+  });
+}
+
+function showMainWindow(): void {
+  if (mainWindow && !mainWindow.isDestroyed()) {
+    mainWindow.show();
+    mainWindow.focus();
+    return;
+  }
+  mainWindow = new BrowserWindow({
+    width: 1180,
+    height: 780,
+    minWidth: 860,
+    minHeight: 560,
+    title: 'OpenClaw Desktop',
+    show: false,
+    webPreferences: hardenedWebPreferences(path.join(ROOT, 'electron', 'preload.cjs')),
+  });
+  lockNavigation(mainWindow.webContents, APP_ORIGIN);
+  mainWindow.once('ready-to-show', () => mainWindow?.show());
+  mainWindow.on('close', (event) => {
+    if (!quitting && host?.appSettings().closeToTray) {
+      event.preventDefault();
+      mainWindow?.hide();
+    }
+  });
+  void mainWindow.loadURL(`${APP_ORIGIN}/`);
+}
+
+async function openControlUi(): Promise<void> {
+  if (!host) return;
+  const url = await host.controlUiUrl();
+  const origin = new URL(url).origin;
+  if (controlUiWindow && !controlUiWindow.isDestroyed()) {
+    controlUiWindow.show();
+    return;
+  }
+  controlUiWindow = new BrowserWindow({
+    width: 1200,
+    height: 800,
+    title: 'OpenClaw Control UI',
+    webPreferences: { ...hardenedWebPreferences(), partition: 'persist:control-ui' },
+  });
+  denyPermissions(controlUiWindow.webContents.session);
+  lockNavigation(controlUiWindow.webContents, origin);
+  void controlUiWindow.loadURL(url);
+}
+
+function applyTray(model: TrayMenuModel): void {
+  if (!tray) return;
+  tray.setToolTip(model.tooltip);
+  tray.setImage(trayIcon(model.iconState));
+  const template = model.items.map((item) =>
+    item.type === 'separator'
+      ? { type: 'separator' as const }
+      : {
+          id: item.id,
+          label: item.label,
+          enabled: item.enabled,
+          type: item.type === 'checkbox' ? ('checkbox' as const) : ('normal' as const),
+          checked: item.checked,
+          click: () => void onTrayItem(item.id, item.checked),
+        },
+  );
+  tray.setContextMenu(Menu.buildFromTemplate(template));
+}
+
+async function onTrayItem(id: string, checked?: boolean): Promise<void> {
+  switch (id) {
+    case 'open-control-ui':
+      await openControlUi();
+      return;
+    case 'approvals':
+    case 'logs':
+    case 'diagnostics':
+    case 'settings':
+      showMainWindow();
+      mainWindow?.webContents.send(HOST_IPC.event, 'navigate', { page: id });
+      return;
+    case 'start-at-login': {
+      const next = !checked;
+      app.setLoginItemSettings({ openAtLogin: next });
+      await host?.updateAppSettings({ startAtLogin: next });
+      return;
+    }
+    case 'quit':
+      app.quit();
+      return;
+    default:
+      await host?.runTrayAction(id);
+  }
+}
+
