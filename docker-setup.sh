@@ -18,7 +18,7 @@ fi
 if [ ! -d node_modules ]; then
   npm install --no-audit --no-fund
 fi
-if [ -z "${OPENCLAW_IMAGE:-}" ]; then
+if [ -z "${OPENCLAW_IMAGE:-}" ] || [ "${OPENCLAW_IMAGE}" = "openclaw:local" ]; then
   node scripts/build.mjs --if-stale --only gateway
 fi
 exec node --import tsx docker/setup/setup-cli.ts --stack-dir "$ROOT" "$@"

@@ -32,6 +32,16 @@ export const SECTIONS = {
       return runGatewayBench({ bundle, quick: ctx.quick, log: ctx.log });
     },
   },
+  docker: {
+    describe:
+      'image build (no cache, cached, jq), image size on the Node base, compose up to healthy, setup re-run (real engine; skipped without one)',
+    run: async (ctx) => {
+      if (!ctx.bundle) await buildStale({ only: ['gateway'] });
+      const { runDockerBench } = await import('./bench/docker.mjs');
+      const bundleDir = ctx.bundle ? path.dirname(ctx.bundle) : undefined;
+      return runDockerBench({ quick: ctx.quick, log: ctx.log, bundleDir });
+    },
+  },
 };
 
 /** @param {string[]} argv */

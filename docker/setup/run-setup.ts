@@ -24,7 +24,7 @@ import {
   type BuildProgressEvent,
   type ComposeCommand,
 } from '../engine/index.js';
-import { stackEnvValues, upsertEnvFile } from '../stack/env-file.js';
+import { readEnvFile, stackEnvValues, upsertEnvFile } from '../stack/env-file.js';
 import { writeExtraCompose } from '../stack/extra-compose.js';
 import { formatSetupInputProblems, parseSetupInputs, type SetupInputs } from '../stack/inputs.js';
 import { composeFiles, seedHostDirs, stackFiles } from '../stack/stack-dir.js';
@@ -71,6 +71,8 @@ export interface SetupOptions {
   compose?: ComposeCommand;
   /** Compose project name (default "openclaw"; tests use their own so a real stack is never touched). */
   projectName?: string;
+  /** Build the image under this tag instead of openclaw:local (tests, side-by-side installs). */
+  buildTag?: string;
 }
 
 export interface SetupResult {
@@ -141,7 +143,8 @@ export async function runSetup(options: SetupOptions): Promise<SetupResult> {
   const signal = options.signal;
 
   phase('validate', 'Checking the setup inputs');
-  const inputs = validateSetupInputs(options.env);
+  const parsedInputs = validateSetupInputs(options.env);
+  const inputs = options.buildTag ? { ...parsedInputs, image: options.buildTag } : parsedInputs;
 
   phase('engine', 'Connecting to the Docker engine');
   const docker = options.docker ?? createDockerClient({ env: options.env as NodeJS.ProcessEnv });
@@ -158,7 +161,10 @@ export async function runSetup(options: SetupOptions): Promise<SetupResult> {
     envFilePath: files.envFile,
   });
   await seedHostDirs(inputs);
-  const projectName = options.projectName ?? PROJECT_NAME;
+  // Re-runs keep the project name already in .env (a second stack on the same port would clash).
+  const existingEnv = await readEnvFile(files.envFile).catch(() => new Map<string, string>());
+  const projectName =
+    options.projectName ?? (existingEnv.get('COMPOSE_PROJECT_NAME') || PROJECT_NAME);
   await upsertEnvFile(files.envFile, {
     ...stackEnvValues(inputs, token.token),
     COMPOSE_PROJECT_NAME: projectName,
@@ -206,7 +212,7 @@ export async function runSetup(options: SetupOptions): Promise<SetupResult> {
     `http://127.0.0.1:${inputs.gatewayPort}`,
     `http://localhost:${inputs.gatewayPort}`,
   ];
-  await project.run(
+  const onboarded = await project.run(
     CLI_SERVICE,
     [
       'onboard',
@@ -226,6 +232,13 @@ export async function runSetup(options: SetupOptions): Promise<SetupResult> {
     ],
     { rm: true, signal, passEnv: ['OPENCLAW_GATEWAY_TOKEN'] },
   );
+  if (onboarded.code !== 0) {
+    const tail = `${onboarded.stderr}\n${onboarded.stdout}`.trim().split('\n').slice(-8).join('\n');
+    throw new OpenClawError(
+      ErrorCode.COMPOSE_FAILED,
+      `Onboarding inside the image failed (exit ${onboarded.code}):\n${tail}`,
+    );
+  }
 
   phase('health', 'Waiting for the gateway to become healthy');
   const [gateway] = (await findStackContainers(docker, projectName, { signal })).filter(
@@ -237,10 +250,26 @@ export async function runSetup(options: SetupOptions): Promise<SetupResult> {
       'The gateway container did not start; see `docker compose logs openclaw-gateway`.',
     );
   }
-  await waitForHealthy(docker, gateway.id, {
-    timeoutMs: options.healthTimeoutMs ?? 120_000,
-    signal,
-  });
+  // Ready means the gateway answers /readyz through the published port. Docker's own health
+  // status lags by one healthcheck interval; a container that exits still fails fast here.
+  const race = new AbortController();
+  const onAbort = () => race.abort();
+  signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    await Promise.race([
+      waitForHealthy(docker, gateway.id, {
+        timeoutMs: options.healthTimeoutMs ?? 120_000,
+        signal: race.signal,
+      }),
+      waitForHttp(`http://127.0.0.1:${inputs.gatewayPort}/readyz`, {
+        timeoutMs: options.healthTimeoutMs ?? 120_000,
+        signal: race.signal,
+      }),
+    ]);
+  } finally {
+    race.abort();
+    signal?.removeEventListener('abort', onAbort);
+  }
   await waitForHttp(`http://127.0.0.1:${inputs.gatewayPort}/healthz`, {
     timeoutMs: 30_000,
     signal,
@@ -269,7 +298,7 @@ async function ensureImage(
 ): Promise<{ imageId: string; rebuilt: boolean }> {
   const explicitImage = options.env.OPENCLAW_IMAGE?.trim();
   const existing = await imageInfo(docker, inputs.image).catch(() => undefined);
-  if (explicitImage && explicitImage !== 'openclaw:local') {
+  if (explicitImage && explicitImage !== 'openclaw:local' && !options.buildTag) {
     if (existing) return { imageId: existing.id, rebuilt: false };
     // No registry may be reachable: say exactly how to get the image there.
     throw new OpenClawError(
@@ -318,10 +347,13 @@ async function fixConfigOwnership(
   signal?: AbortSignal,
 ): Promise<void> {
   if (process.platform !== 'linux') return; // Docker Desktop maps ownership itself
-  const stat = await fs.stat(inputs.configDir);
-  if (stat.uid === 1000) return;
+  const [config, workspace] = await Promise.all([
+    fs.stat(inputs.configDir),
+    fs.stat(inputs.workspaceDir),
+  ]);
+  if (config.uid === 1000 && workspace.uid === 1000) return;
   const script =
-    'find /cfg -xdev \\( -path /cfg/workspace -prune \\) -o -exec chown 1000:1000 {} + && chown 1000:1000 /cfg';
+    'find /cfg -xdev \\( -path /cfg/workspace -prune \\) -o -exec chown 1000:1000 {} + && chown 1000:1000 /cfg /ws';
   const container = await docker.createContainer({
     Image: imageId,
     User: '0',
@@ -334,7 +366,12 @@ async function fixConfigOwnership(
       NetworkMode: 'none',
       CapDrop: ['ALL'],
       CapAdd: ['CHOWN', 'FOWNER', 'DAC_OVERRIDE'],
-      Binds: [`${inputs.configDir}:/cfg`],
+      // The workspace is the user's folder: only its top level changes owner, never its content.
+      // Mounts, not Binds strings: a Windows drive letter or a colon in a path stays unambiguous.
+      Mounts: [
+        { Type: 'bind', Source: inputs.configDir, Target: '/cfg' },
+        { Type: 'bind', Source: inputs.workspaceDir, Target: '/ws' },
+      ],
     },
   });
   try {

@@ -28,8 +28,8 @@ describe('setup-cli --project-name', () => {
   });
 
   it('main refuses a bad name before reading any other input', async () => {
-    await expect(main(['--non-interactive', '--project-name', 'Bad Name'])).rejects.toMatchObject(
-      { code: 'INVALID_ARGUMENT' },
-    );
+    await expect(main(['--non-interactive', '--project-name', 'Bad Name'])).rejects.toMatchObject({
+      code: 'INVALID_ARGUMENT',
+    });
   });
 });

@@ -106,7 +106,10 @@ export async function main(argv: string[]): Promise<number> {
 
   // Refuse bad input before touching anything (and before asking anything).
   const inputs = validateSetupInputs(env);
-  if (!env.OPENCLAW_NODE_IMAGE && !env.OPENCLAW_IMAGE) {
+  if (
+    !env.OPENCLAW_NODE_IMAGE &&
+    (!env.OPENCLAW_IMAGE || env.OPENCLAW_IMAGE === 'openclaw:local')
+  ) {
     env.OPENCLAW_NODE_IMAGE = await pickLocalNodeBase();
   }
   if (interactive) {

@@ -38,7 +38,11 @@ export const GatewayStatusSchema = Type.Object({
 });
 export type GatewayStatus = Static<typeof GatewayStatusSchema>;
 
-const ScopeViewSchema = Type.Object({ scope: Type.String(), label: Type.String(), description: Type.String() });
+const ScopeViewSchema = Type.Object({
+  scope: Type.String(),
+  label: Type.String(),
+  description: Type.String(),
+});
 
 export const PairingRequestViewSchema = Type.Object({
   requestId: Type.String(),
@@ -77,8 +81,14 @@ export type ExtraMount = Static<typeof ExtraMountSchema>;
 
 export const HomeVolumeSchema = Type.Union([
   Type.Null(),
-  Type.Object({ kind: Type.Literal('volume'), name: Type.String({ minLength: 1, maxLength: 128 }) }),
-  Type.Object({ kind: Type.Literal('bind'), source: Type.String({ minLength: 1, maxLength: 4096 }) }),
+  Type.Object({
+    kind: Type.Literal('volume'),
+    name: Type.String({ minLength: 1, maxLength: 128 }),
+  }),
+  Type.Object({
+    kind: Type.Literal('bind'),
+    source: Type.String({ minLength: 1, maxLength: 4096 }),
+  }),
 ]);
 export type HomeVolume = Static<typeof HomeVolumeSchema>;
 
@@ -111,9 +121,20 @@ export type AppSettings = Static<typeof AppSettingsSchema>;
 export const DiagnosticResultSchema = Type.Object({
   id: Type.String(),
   title: Type.String(),
-  status: Type.Union([Type.Literal('ok'), Type.Literal('warn'), Type.Literal('fail'), Type.Literal('skip')]),
+  status: Type.Union([
+    Type.Literal('ok'),
+    Type.Literal('warn'),
+    Type.Literal('fail'),
+    Type.Literal('skip'),
+  ]),
   detail: Type.String(),
-  fix: Type.Optional(Type.Object({ label: Type.String(), command: Type.Optional(Type.String()), docs: Type.Optional(Type.String()) })),
+  fix: Type.Optional(
+    Type.Object({
+      label: Type.String(),
+      command: Type.Optional(Type.String()),
+      docs: Type.Optional(Type.String()),
+    }),
+  ),
 });
 export type DiagnosticResult = Static<typeof DiagnosticResultSchema>;
 
@@ -143,23 +164,71 @@ export const HostCalls = {
   'gateway.rebuild': call(Empty, Ok),
   'operation.cancel': call(Empty, Type.Object({ cancelled: Type.Boolean() })),
   'setup.run': call(StackSettingsSchema, Type.Object({ dashboardUrl: Type.String() })),
-  'stack.getSettings': call(Empty, Type.Object({ settings: StackSettingsSchema, setUp: Type.Boolean() })),
+  'stack.getSettings': call(
+    Empty,
+    Type.Object({ settings: StackSettingsSchema, setUp: Type.Boolean() }),
+  ),
   'stack.plan': call(StackSettingsSchema, ApplyPlanSchema),
   'stack.apply': call(StackSettingsSchema, ApplyPlanSchema),
-  'approvals.list': call(Empty, Type.Object({ pending: Type.Array(PairingRequestViewSchema), paired: Type.Array(PairedDeviceViewSchema) })),
-  'approvals.approve': call(Type.Object({ requestId: Type.String({ minLength: 1, maxLength: 128 }) }, { additionalProperties: false }), Ok),
-  'approvals.reject': call(Type.Object({ requestId: Type.String({ minLength: 1, maxLength: 128 }) }, { additionalProperties: false }), Ok),
-  'devices.revoke': call(
-    Type.Object({ deviceId: Type.String({ minLength: 1, maxLength: 128 }), role: Type.String({ minLength: 1, maxLength: 32 }) }, { additionalProperties: false }),
+  'approvals.list': call(
+    Empty,
+    Type.Object({
+      pending: Type.Array(PairingRequestViewSchema),
+      paired: Type.Array(PairedDeviceViewSchema),
+    }),
+  ),
+  'approvals.approve': call(
+    Type.Object(
+      { requestId: Type.String({ minLength: 1, maxLength: 128 }) },
+      { additionalProperties: false },
+    ),
     Ok,
   ),
-  'devices.remove': call(Type.Object({ deviceId: Type.String({ minLength: 1, maxLength: 128 }) }, { additionalProperties: false }), Ok),
+  'approvals.reject': call(
+    Type.Object(
+      { requestId: Type.String({ minLength: 1, maxLength: 128 }) },
+      { additionalProperties: false },
+    ),
+    Ok,
+  ),
+  'devices.revoke': call(
+    Type.Object(
+      {
+        deviceId: Type.String({ minLength: 1, maxLength: 128 }),
+        role: Type.String({ minLength: 1, maxLength: 32 }),
+      },
+      { additionalProperties: false },
+    ),
+    Ok,
+  ),
+  'devices.remove': call(
+    Type.Object(
+      { deviceId: Type.String({ minLength: 1, maxLength: 128 }) },
+      { additionalProperties: false },
+    ),
+    Ok,
+  ),
   'controlUi.url': call(Empty, Type.Object({ url: Type.String() })),
-  'settings.get': call(Empty, Type.Object({ settings: AppSettingsSchema, secretStorage: SecretStorageSchema })),
-  'settings.update': call(Type.Partial(AppSettingsSchema, { additionalProperties: false }), AppSettingsSchema),
+  'settings.get': call(
+    Empty,
+    Type.Object({ settings: AppSettingsSchema, secretStorage: SecretStorageSchema }),
+  ),
+  'settings.update': call(
+    Type.Partial(AppSettingsSchema, { additionalProperties: false }),
+    AppSettingsSchema,
+  ),
   'diagnostics.run': call(Empty, Type.Array(DiagnosticResultSchema)),
-  'diagnostics.supportBundle': call(Empty, Type.Object({ file: Type.String(), entries: Type.Array(Type.String()) })),
-  'logs.tail': call(Type.Object({ tail: Type.Optional(Type.Integer({ minimum: 1, maximum: 5000 })) }, { additionalProperties: false }), Type.Array(LogLineSchema)),
+  'diagnostics.supportBundle': call(
+    Empty,
+    Type.Object({ file: Type.String(), entries: Type.Array(Type.String()) }),
+  ),
+  'logs.tail': call(
+    Type.Object(
+      { tail: Type.Optional(Type.Integer({ minimum: 1, maximum: 5000 })) },
+      { additionalProperties: false },
+    ),
+    Type.Array(LogLineSchema),
+  ),
 } as const;
 
 export type HostCallName = keyof typeof HostCalls;

@@ -2,12 +2,21 @@
  * Transport-level pieces of the host API contract, free of runtime dependencies so the preload
  * (and a browser client) can import them without pulling in the schemas.
  */
-import type { HostCallName, HostCallParams, HostCallResult, HostEventName, HostEventPayload } from './host-api.js';
+import type {
+  HostCallName,
+  HostCallParams,
+  HostCallResult,
+  HostEventName,
+  HostEventPayload,
+} from './host-api.js';
 
 /** The API as the UI sees it, whatever the transport. */
 export interface HostApi {
   call<K extends HostCallName>(name: K, params: HostCallParams<K>): Promise<HostCallResult<K>>;
-  on<K extends HostEventName>(event: K, listener: (payload: HostEventPayload<K>) => void): () => void;
+  on<K extends HostEventName>(
+    event: K,
+    listener: (payload: HostEventPayload<K>) => void,
+  ): () => void;
 }
 
 /** A failed call crosses the transport as this shape (Electron only carries `message` on errors). */

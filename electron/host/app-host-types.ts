@@ -47,4 +47,7 @@ export interface AppHostOptions {
   secretCipher?: import('./pairing/secret-store.js').SecretCipher;
   /** Engine timing knobs for tests. */
   pollIntervalMs?: number;
+  /** Compose project and image tag (tests use their own so a real stack is never touched). */
+  projectName?: string;
+  imageTag?: string;
 }

@@ -11,7 +11,8 @@ import { startHeadlessServer } from './api/headless-server.js';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 function dataDir(): string {
-  if (process.env.OPENCLAW_DESKTOP_DATA_DIR) return path.resolve(process.env.OPENCLAW_DESKTOP_DATA_DIR);
+  if (process.env.OPENCLAW_DESKTOP_DATA_DIR)
+    return path.resolve(process.env.OPENCLAW_DESKTOP_DATA_DIR);
   const base =
     process.platform === 'darwin'
       ? path.join(os.homedir(), 'Library', 'Application Support')
@@ -22,7 +23,9 @@ function dataDir(): string {
 }
 
 export async function runHeadless(options: { port?: number; root?: string } = {}) {
-  const root = options.root ?? (process.env.OPENCLAW_DESKTOP_ROOT ? path.resolve(process.env.OPENCLAW_DESKTOP_ROOT) : ROOT);
+  const root =
+    options.root ??
+    (process.env.OPENCLAW_DESKTOP_ROOT ? path.resolve(process.env.OPENCLAW_DESKTOP_ROOT) : ROOT);
   const uiRoot = path.join(root, 'dist', 'control-ui');
   const host = await createAppHost({
     dataDir: dataDir(),
@@ -38,7 +41,10 @@ export async function runHeadless(options: { port?: number; root?: string } = {}
 const invoked = process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url);
 if (invoked) {
   const portArg = process.argv.indexOf('--port');
-  const port = portArg >= 0 ? Number(process.argv[portArg + 1]) : Number(process.env.OPENCLAW_DESKTOP_PORT ?? 0) || 18790;
+  const port =
+    portArg >= 0
+      ? Number(process.argv[portArg + 1])
+      : Number(process.env.OPENCLAW_DESKTOP_PORT ?? 0) || 18790;
   runHeadless({ port }).then(
     ({ host, server }) => {
       process.stdout.write(
@@ -46,7 +52,9 @@ if (invoked) {
           'OpenClaw Desktop is running headless (no display or Electron runtime found).',
           'Open this URL in a browser on this machine (it works once; restart for a new one):',
           `  ${server.launchUrl}`,
-          'From another machine: ssh -N -L ' + `${server.port}:127.0.0.1:${server.port} <this-host>` + ', then open the URL there.',
+          'From another machine: ssh -N -L ' +
+            `${server.port}:127.0.0.1:${server.port} <this-host>` +
+            ', then open the URL there.',
           'Stop with Ctrl+C (the gateway keeps running unless "Stop the gateway on quit" is set).',
           '',
         ].join('\n'),

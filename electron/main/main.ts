@@ -4,7 +4,18 @@
  * notifications. All decisions live in electron/host.
  */
 import path from 'node:path';
-import { app, BrowserWindow, ipcMain, Menu, Notification, protocol, net, session, Tray, type IpcMainInvokeEvent } from 'electron';
+import {
+  app,
+  BrowserWindow,
+  ipcMain,
+  Menu,
+  Notification,
+  protocol,
+  net,
+  session,
+  Tray,
+  type IpcMainInvokeEvent,
+} from 'electron';
 import { pathToFileURL } from 'node:url';
 import { HOST_IPC } from '../contract/transport.js';
 import { createAppHost } from '../host/app-host.js';
@@ -17,7 +28,9 @@ const APP_SCHEME = 'openclaw-app';
 const APP_ORIGIN = `${APP_SCHEME}://app`;
 const ROOT = path.resolve(__dirname, '..');
 
-protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+protocol.registerSchemesAsPrivileged([
+  { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
+]);
 
 let host: AppHost | undefined;
 let mainWindow: BrowserWindow | undefined;
@@ -42,7 +55,11 @@ async function start(): Promise<void> {
     const relative = path.posix.normalize(decodeURIComponent(url.pathname)).replace(/^\/+/, '');
     const file = path.resolve(uiRoot, relative || 'index.html');
     const inside = file.startsWith(`${uiRoot}${path.sep}`);
-    return net.fetch(pathToFileURL(inside && path.extname(file) ? file : path.join(uiRoot, 'index.html')).toString());
+    return net.fetch(
+      pathToFileURL(
+        inside && path.extname(file) ? file : path.join(uiRoot, 'index.html'),
+      ).toString(),
+    );
   });
   denyPermissions(session.defaultSession);
 
@@ -58,12 +75,21 @@ async function start(): Promise<void> {
 
   ipcMain.handle(HOST_IPC.call, (event: IpcMainInvokeEvent, name: unknown, params: unknown) => {
     // Only our own app page may call the host API (not the Control UI window, not a frame).
-    if (!event.senderFrame || new URL(event.senderFrame.url).origin !== APP_ORIGIN || event.senderFrame.parent) {
-      return { ok: false, error: { code: 'FORBIDDEN', message: 'host API is only available to the app window' } };
+    if (
+      !event.senderFrame ||
+      new URL(event.senderFrame.url).origin !== APP_ORIGIN ||
+      event.senderFrame.parent
+    ) {
+      return {
+        ok: false,
+        error: { code: 'FORBIDDEN', message: 'host API is only available to the app window' },
+      };
     }
     return appHost.handler.handle(name, params);
   });
-  appHost.handler.subscribe((name, payload) => mainWindow?.webContents.send(HOST_IPC.event, name, payload));
+  appHost.handler.subscribe((name, payload) =>
+    mainWindow?.webContents.send(HOST_IPC.event, name, payload),
+  );
   appHost.onNotification((n) => {
     if (Notification.isSupported()) new Notification({ title: n.title, body: n.body }).show();
   });
@@ -74,7 +100,10 @@ async function start(): Promise<void> {
   renderTray();
 
   const settings = appHost.appSettings();
-  app.setLoginItemSettings({ openAtLogin: settings.startAtLogin, openAsHidden: settings.startInBackground });
+  app.setLoginItemSettings({
+    openAtLogin: settings.startAtLogin,
+    openAsHidden: settings.startInBackground,
+  });
   if (!settings.startInBackground) showMainWindow();
 
   app.on('activate', () => showMainWindow());
@@ -89,7 +118,9 @@ async function start(): Promise<void> {
     event.preventDefault();
     const current = host;
     host = undefined;
-    void current.shutdown({ stopGateway: current.appSettings().stopGatewayOnQuit }).finally(() => app.exit(0));
+    void current
+      .shutdown({ stopGateway: current.appSettings().stopGatewayOnQuit })
+      .finally(() => app.exit(0));
   });
 }
 
@@ -182,4 +213,3 @@ async function onTrayItem(id: string, checked?: boolean): Promise<void> {
       await host?.runTrayAction(id);
   }
 }
-

@@ -3,9 +3,16 @@
  * cannot navigate away from its own origin, cannot open windows, and gets no permissions.
  * Only plain https links leave the app, and only to the system browser.
  */
-import { shell, type BrowserWindowConstructorOptions, type Session, type WebContents } from 'electron';
+import {
+  shell,
+  type BrowserWindowConstructorOptions,
+  type Session,
+  type WebContents,
+} from 'electron';
 
-export function hardenedWebPreferences(preload?: string): BrowserWindowConstructorOptions['webPreferences'] {
+export function hardenedWebPreferences(
+  preload?: string,
+): BrowserWindowConstructorOptions['webPreferences'] {
   return {
     preload,
     contextIsolation: true,
@@ -22,7 +29,9 @@ export function hardenedWebPreferences(preload?: string): BrowserWindowConstruct
 function isSafeExternal(url: string): boolean {
   try {
     const parsed = new URL(url);
-    return parsed.protocol === 'https:' && url.length < 2048 && !parsed.username && !parsed.password;
+    return (
+      parsed.protocol === 'https:' && url.length < 2048 && !parsed.username && !parsed.password
+    );
   } catch {
     return false;
   }

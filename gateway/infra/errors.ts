@@ -35,6 +35,10 @@ export const ErrorCode = {
   BUNDLE_MISSING: 'BUNDLE_MISSING',
   STACK_INPUT_INVALID: 'STACK_INPUT_INVALID',
   STACK_FILE_CONFLICT: 'STACK_FILE_CONFLICT',
+  // electron/host pairing (the app's secrets and operator connection)
+  SECRET_STORE_UNAVAILABLE: 'SECRET_STORE_UNAVAILABLE',
+  // electron/host supervisor (serial operations queue)
+  OPERATION_QUEUE_FULL: 'OPERATION_QUEUE_FULL',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -11,6 +11,14 @@ import type {
   PendingPairingRequest,
 } from '../pairing/pairing-store.js';
 
+export interface PairingFilesWatcher extends Disposable {
+  /**
+   * A request this process announced itself: remembered even if it is resolved by another process
+   * before the next poll sees it, so its resolution is still announced.
+   */
+  noteRequested(request: PendingPairingRequest): void;
+}
+
 export interface PairingWatchTarget {
   pendingDevicesPath: string;
   pairedDevicesPath: string;
@@ -22,7 +30,7 @@ export function watchPairingFiles(
   target: PairingWatchTarget,
   emit: (event: PairingEvent) => void,
   intervalMs = 1000,
-): Disposable {
+): PairingFilesWatcher {
   const files = [target.pendingDevicesPath, target.pairedDevicesPath];
   let lastStamp = '';
   let known = new Map<string, PendingPairingRequest>();
@@ -74,5 +82,11 @@ export function watchPairingFiles(
   void poll();
   const timer = setInterval(() => void poll(), intervalMs);
   timer.unref();
-  return toDisposable(() => clearInterval(timer));
+  const disposable = toDisposable(() => clearInterval(timer));
+  return {
+    dispose: () => disposable.dispose(),
+    noteRequested: (request) => {
+      if (primed) known.set(request.requestId, request);
+    },
+  };
 }

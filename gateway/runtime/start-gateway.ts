@@ -23,7 +23,7 @@ import { GatewayServer } from '../server/gateway-server.js';
 import type { ClientSession } from '../server/types.js';
 import { createMethodTable, type AgentSummary } from './methods.js';
 import { LogFile, defaultLogFile } from './log-file.js';
-import { watchPairingFiles } from './pairing-watcher.js';
+import { watchPairingFiles, type PairingFilesWatcher } from './pairing-watcher.js';
 import {
   bindHostFor,
   deriveRuntimeSettings,
@@ -188,12 +188,13 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
   const disposables = new DisposableStore();
   const emitted = new Set<string>();
   // Assigned once the method table exists; closures below run only after that.
-  const ref: { server?: GatewayServer } = {};
+  const ref: { server?: GatewayServer; watcher?: PairingFilesWatcher } = {};
   const onPairingEvent = (event: PairingEvent) => {
     const key = `${event.event}:${event.payload.requestId}`;
     if (emitted.has(key)) return;
     emitted.add(key);
     if (emitted.size > 2000) emitted.delete(emitted.values().next().value as string);
+    if (event.event === 'device.pair.requested') ref.watcher?.noteRequested(event.payload);
     ref.server?.broadcast(event.event, event.payload);
   };
   const pairing = new PairingStore(paths, { onEvent: onPairingEvent });
@@ -346,9 +347,8 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
     );
   }
   // Approvals done by another process (the CLI container, the desktop app) reach clients too.
-  disposables.add(
-    watchPairingFiles(pairing, { ...paths, pendingTtlMs: DEFAULT_PENDING_TTL_MS }, onPairingEvent),
-  );
+  ref.watcher = watchPairingFiles(pairing, { ...paths, pendingTtlMs: DEFAULT_PENDING_TTL_MS }, onPairingEvent);
+  disposables.add(ref.watcher);
   disposables.add(toDisposable(() => void logFile.close()));
 
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;

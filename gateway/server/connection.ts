@@ -253,7 +253,8 @@ export class GatewayConnection {
           connId: this.connId,
           error: errorMessage(err),
         });
-        this.close(1011, 'internal error');
+        // A state-file problem (e.g. EACCES on devices/) says what to fix, not just "internal error".
+        this.close(1011, isOpenClawError(err) ? err.message : 'internal error');
       });
       return;
     }

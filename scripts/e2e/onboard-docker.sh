@@ -70,6 +70,7 @@ PORT="$(node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>
 
 FAILED=0
 PASSED=0
+SETUP_PID=
 pass() {
   PASSED=$((PASSED + 1))
   printf 'PASS %s\n' "$1"
@@ -97,6 +98,11 @@ env_value() {
 cleanup() {
   local code=$?
   trap - EXIT INT TERM
+  if [[ -n "${SETUP_PID:-}" ]] && kill -0 "$SETUP_PID" 2>/dev/null; then
+    log "stopping the setup"
+    kill -TERM "$SETUP_PID" 2>/dev/null || true
+    wait "$SETUP_PID" 2>/dev/null || true
+  fi
   if [[ "${OPENCLAW_E2E_KEEP:-}" == "1" ]]; then
     log "kept: project $PROJECT in $STACK_DIR (remove: cd '$STACK_DIR' && ${COMPOSE[*]} -p $PROJECT --profile cli down -v; rm -rf '$WORK')"
     exit "$code"
@@ -136,22 +142,27 @@ log "project $PROJECT, port $PORT, compose: ${COMPOSE[*]}, folders in $WORK"
 
 # 1. The setup, exactly as documented, with no stdin. Only the inputs this test chooses are set:
 # the caller's own OPENCLAW_* settings (a token, extra mounts, a home volume) must not leak in.
+# In the background with `wait`: bash runs a trap only after a foreground command returns, so
+# Ctrl-C or a TERM from a test runner would otherwise wait for the whole setup before cleaning up.
 setup_ok=0
-if (
+(
   cd "$ROOT" &&
-    env -u OPENCLAW_GATEWAY_TOKEN -u OPENCLAW_EXTRA_MOUNTS -u OPENCLAW_HOME_VOLUME \
+    exec env -u OPENCLAW_GATEWAY_TOKEN -u OPENCLAW_EXTRA_MOUNTS -u OPENCLAW_HOME_VOLUME \
       -u OPENCLAW_GATEWAY_BIND -u COMPOSE_PROJECT_NAME -u COMPOSE_FILE \
       OPENCLAW_CONFIG_DIR="$CONFIG_DIR" \
       OPENCLAW_WORKSPACE_DIR="$WORKSPACE_DIR" \
       OPENCLAW_GATEWAY_PORT="$PORT" \
       timeout "$SETUP_TIMEOUT_S" ./docker-setup.sh --non-interactive \
-      --stack-dir "$STACK_DIR" --project-name "$PROJECT" </dev/null >"$SETUP_LOG" 2>&1
-); then
+      --stack-dir "$STACK_DIR" --project-name "$PROJECT"
+) </dev/null >"$SETUP_LOG" 2>&1 &
+SETUP_PID=$!
+if wait "$SETUP_PID"; then
   setup_ok=1
   pass "docker-setup.sh --non-interactive (project $PROJECT, port $PORT)"
 else
-  fail "docker-setup.sh --non-interactive exited non-zero" "$(cat "$SETUP_LOG")"
+  fail "docker-setup.sh --non-interactive exited non-zero (transcript below)"
 fi
+SETUP_PID=
 redact <"$SETUP_LOG" | sed 's/^/     | /' >&2
 
 if [[ "$setup_ok" == "1" ]]; then

@@ -47,7 +47,9 @@ function open(url: string, headers: Record<string, string> = {}): Promise<WebSoc
 }
 
 function next(ws: WebSocket): Promise<Record<string, unknown>> {
-  return new Promise((resolve) => ws.once('message', (d) => resolve(JSON.parse(d.toString()) as Record<string, unknown>)));
+  return new Promise((resolve) =>
+    ws.once('message', (d) => resolve(JSON.parse(d.toString()) as Record<string, unknown>)),
+  );
 }
 
 function closed(ws: WebSocket): Promise<number> {
@@ -70,18 +72,37 @@ describe('headless host', () => {
     expect(auth.type).toBe('auth-ok');
 
     ws.send(JSON.stringify({ type: 'call', id: '1', name: 'status.get', params: {} }));
-    expect(await next(ws)).toMatchObject({ type: 'result', id: '1', ok: true, value: { phase: 'running' } });
+    expect(await next(ws)).toMatchObject({
+      type: 'result',
+      id: '1',
+      ok: true,
+      value: { phase: 'running' },
+    });
 
-    ws.send(JSON.stringify({ type: 'call', id: '2', name: 'approvals.approve', params: { requestId: 7 } }));
+    ws.send(
+      JSON.stringify({
+        type: 'call',
+        id: '2',
+        name: 'approvals.approve',
+        params: { requestId: 7 },
+      }),
+    );
     const bad = await next(ws);
     expect(bad).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT' } });
 
     ws.send(JSON.stringify({ type: 'call', id: '3', name: 'shell.exec', params: {} }));
-    expect(await next(ws)).toMatchObject({ ok: false, error: { message: 'unknown host call: shell.exec' } });
+    expect(await next(ws)).toMatchObject({
+      ok: false,
+      error: { message: 'unknown host call: shell.exec' },
+    });
 
     const event = next(ws);
     handler.emit('approvals.changed', { pending: 2 });
-    expect(await event).toEqual({ type: 'event', name: 'approvals.changed', payload: { pending: 2 } });
+    expect(await event).toEqual({
+      type: 'event',
+      name: 'approvals.changed',
+      payload: { pending: 2 },
+    });
 
     // The printed token is spent; the session token keeps working after a reload.
     const replay = await open(`ws://127.0.0.1:${server.port}/host`, { Origin: origin });
@@ -96,7 +117,12 @@ describe('headless host', () => {
   });
 
   it('refuses other origins before the upgrade', async () => {
-    server = await startHeadlessServer({ handler: new HostApiHandler(fakeImpl()), uiRoot: os.tmpdir() });
-    await expect(open(`ws://127.0.0.1:${server.port}/host`, { Origin: 'http://evil.test' })).rejects.toThrow('HTTP 403');
+    server = await startHeadlessServer({
+      handler: new HostApiHandler(fakeImpl()),
+      uiRoot: os.tmpdir(),
+    });
+    await expect(
+      open(`ws://127.0.0.1:${server.port}/host`, { Origin: 'http://evil.test' }),
+    ).rejects.toThrow('HTTP 403');
   });
 });

@@ -49,7 +49,7 @@ const HEADERS = {
 };
 
 async function serve(req: IncomingMessage, res: ServerResponse, root: string): Promise<void> {
-  let pathname = '/';
+  let pathname: string;
   try {
     pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://host').pathname);
   } catch {
@@ -58,7 +58,8 @@ async function serve(req: IncomingMessage, res: ServerResponse, root: string): P
   }
   const rootResolved = path.resolve(root);
   let file = path.resolve(rootResolved, `.${path.posix.normalize(`/${pathname}`)}`);
-  if (!(file === rootResolved || file.startsWith(`${rootResolved}${path.sep}`))) file = path.join(rootResolved, 'index.html');
+  if (!(file === rootResolved || file.startsWith(`${rootResolved}${path.sep}`)))
+    file = path.join(rootResolved, 'index.html');
   let stat = await fs.stat(file).catch(() => undefined);
   if (!stat?.isFile()) {
     file = path.join(rootResolved, 'index.html');
@@ -66,10 +67,16 @@ async function serve(req: IncomingMessage, res: ServerResponse, root: string): P
   }
   if (!stat?.isFile()) {
     res.writeHead(503, { ...HEADERS, 'Content-Type': 'text/plain; charset=utf-8' });
-    res.end('The OpenClaw Desktop UI is not built yet: run `npm run build`. The host API is available on this port.');
+    res.end(
+      'The OpenClaw Desktop UI is not built yet: run `npm run build`. The host API is available on this port.',
+    );
     return;
   }
-  res.writeHead(200, { ...HEADERS, 'Content-Type': TYPES[path.extname(file)] ?? 'application/octet-stream', 'Cache-Control': 'no-cache' });
+  res.writeHead(200, {
+    ...HEADERS,
+    'Content-Type': TYPES[path.extname(file)] ?? 'application/octet-stream',
+    'Cache-Control': 'no-cache',
+  });
   createReadStream(file).pipe(res);
 }
 
@@ -87,7 +94,10 @@ export async function startHeadlessServer(options: HeadlessServerOptions): Promi
     const origin = req.headers.origin;
     const allowed = [`http://127.0.0.1:${port}`, `http://localhost:${port}`];
     // Only the page this server served may drive the host API (no cross-site WebSocket).
-    if (new URL(req.url ?? '/', 'http://host').pathname !== '/host' || (origin !== undefined && !allowed.includes(origin))) {
+    if (
+      new URL(req.url ?? '/', 'http://host').pathname !== '/host' ||
+      (origin !== undefined && !allowed.includes(origin))
+    ) {
       socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;
     }
@@ -105,7 +115,13 @@ export async function startHeadlessServer(options: HeadlessServerOptions): Promi
       unsubscribe?.();
     });
     ws.on('message', (data) => {
-      let message: { type?: unknown; token?: unknown; id?: unknown; name?: unknown; params?: unknown };
+      let message: {
+        type?: unknown;
+        token?: unknown;
+        id?: unknown;
+        name?: unknown;
+        params?: unknown;
+      };
       try {
         message = JSON.parse(data.toString()) as typeof message;
       } catch {
@@ -119,7 +135,10 @@ export async function startHeadlessServer(options: HeadlessServerOptions): Promi
           oneTimeToken = undefined; // used: the printed URL is now spent
           session = randomBytes(24).toString('base64url');
           sessionTokens.add(session);
-        } else if (message.type === 'auth' && [...sessionTokens].some((s) => safeEqualSecret(token, s))) {
+        } else if (
+          message.type === 'auth' &&
+          [...sessionTokens].some((s) => safeEqualSecret(token, s))
+        ) {
           session = token;
         }
         if (!session) {

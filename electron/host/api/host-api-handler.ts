@@ -28,28 +28,48 @@ type EventListener = (name: HostEventName, payload: unknown) => void;
 export class HostApiHandler {
   private readonly listeners = new Set<EventListener>();
 
-  constructor(private readonly impl: HostImplementation) {}
+  constructor(private impl?: HostImplementation) {}
+
+  /** Attach the implementation (the composition root creates the handler first for its events). */
+  bind(impl: HostImplementation): void {
+    this.impl = impl;
+  }
 
   /** Validate and run one call; never throws (errors become `{ ok: false }`). */
   async handle(name: unknown, params: unknown): Promise<HostCallOutcome> {
     if (typeof name !== 'string' || !Object.hasOwn(HostCalls, name)) {
-      return { ok: false, error: { code: 'INVALID_ARGUMENT', message: `unknown host call: ${String(name)}` } };
+      return {
+        ok: false,
+        error: { code: 'INVALID_ARGUMENT', message: `unknown host call: ${String(name)}` },
+      };
     }
     const key = name as HostCallName;
     const schema = HostCalls[key].params;
     const input = params ?? {};
     if (!Value.Check(schema, input)) {
       const first = [...Value.Errors(schema, input)][0];
-      const where = first ? `${(first as { instancePath?: string }).instancePath || '(root)'}: ${first.message}` : 'invalid';
-      return { ok: false, error: { code: 'INVALID_ARGUMENT', message: `invalid arguments for ${key}: ${where}` } };
+      const where = first
+        ? `${(first as { instancePath?: string }).instancePath || '(root)'}: ${first.message}`
+        : 'invalid';
+      return {
+        ok: false,
+        error: { code: 'INVALID_ARGUMENT', message: `invalid arguments for ${key}: ${where}` },
+      };
     }
+    if (!this.impl)
+      return {
+        ok: false,
+        error: { code: 'UNAVAILABLE', message: 'the app is still starting; try again' },
+      };
     try {
       const handler = this.impl[key] as (p: unknown) => Promise<unknown>;
       return { ok: true, value: await handler(input) };
     } catch (err) {
       return {
         ok: false,
-        error: isOpenClawError(err) ? { code: err.code, message: err.message } : { code: 'INTERNAL', message: errorMessage(err) },
+        error: isOpenClawError(err)
+          ? { code: err.code, message: err.message }
+          : { code: 'INTERNAL', message: errorMessage(err) },
       };
     }
   }

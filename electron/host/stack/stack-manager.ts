@@ -20,7 +20,13 @@ import {
 } from '../../../docker/engine/index.js';
 import { readEnvFile } from '../../../docker/stack/env-file.js';
 import { composeFiles, prepareStackDir, stackFiles } from '../../../docker/stack/stack-dir.js';
-import { CONTAINER_PORT, GATEWAY_SERVICE, runSetup, type SetupEvent, type SetupResult } from '../../../docker/setup/run-setup.js';
+import {
+  CONTAINER_PORT,
+  GATEWAY_SERVICE,
+  runSetup,
+  type SetupEvent,
+  type SetupResult,
+} from '../../../docker/setup/run-setup.js';
 
 export interface StackManagerOptions {
   stackDir: string;
@@ -33,6 +39,8 @@ export interface StackManagerOptions {
   projectName?: string;
   /** Base image for air-gapped engines (defaults to the stock node:22 image). */
   nodeImage?: string;
+  /** Image tag the app builds (default openclaw:local). */
+  imageTag?: string;
 }
 
 export interface GatewayContainerInfo {
@@ -45,17 +53,32 @@ export interface GatewayContainerInfo {
 
 export type PortCheck =
   | { free: true }
-  | { free: false; holder: 'this-stack' | 'other-openclaw' | 'unknown'; detail: string; suggestion: number };
+  | {
+      free: false;
+      holder: 'this-stack' | 'other-openclaw' | 'unknown';
+      detail: string;
+      suggestion: number;
+    };
 
 /** OPENCLAW_* setup inputs for a settings object (the same variables the script reads). */
-export function settingsToSetupEnv(settings: StackSettings, extra: Record<string, string | undefined> = {}): Record<string, string | undefined> {
+export function settingsToSetupEnv(
+  settings: StackSettings,
+  extra: Record<string, string | undefined> = {},
+): Record<string, string | undefined> {
   return {
     OPENCLAW_CONFIG_DIR: settings.configDir,
     OPENCLAW_WORKSPACE_DIR: settings.workspaceDir,
     OPENCLAW_GATEWAY_PORT: String(settings.gatewayPort),
     OPENCLAW_GATEWAY_BIND: 'lan',
-    OPENCLAW_EXTRA_MOUNTS: settings.extraMounts.map((m) => `${m.source}:${m.target}${m.readOnly ? ':ro' : ''}`).join(','),
-    OPENCLAW_HOME_VOLUME: settings.homeVolume === null ? '' : settings.homeVolume.kind === 'volume' ? settings.homeVolume.name : settings.homeVolume.source,
+    OPENCLAW_EXTRA_MOUNTS: settings.extraMounts
+      .map((m) => `${m.source}:${m.target}${m.readOnly ? ':ro' : ''}`)
+      .join(','),
+    OPENCLAW_HOME_VOLUME:
+      settings.homeVolume === null
+        ? ''
+        : settings.homeVolume.kind === 'volume'
+          ? settings.homeVolume.name
+          : settings.homeVolume.source,
     OPENCLAW_DOCKER_APT_PACKAGES: settings.aptPackages.join(' '),
     ...extra,
   };
@@ -75,17 +98,25 @@ export class StackManager {
 
   async isSetUp(): Promise<boolean> {
     const files = stackFiles(this.options.stackDir);
-    const [compose, env] = await Promise.all([fs.stat(files.composeFile).catch(() => undefined), fs.stat(files.envFile).catch(() => undefined)]);
+    const [compose, env] = await Promise.all([
+      fs.stat(files.composeFile).catch(() => undefined),
+      fs.stat(files.envFile).catch(() => undefined),
+    ]);
     return Boolean(compose && env);
   }
 
   /** The gateway token from the stack's `.env` (the one the container runs with). */
   async readToken(): Promise<string | undefined> {
-    const env = await readEnvFile(stackFiles(this.options.stackDir).envFile).catch(() => new Map<string, string>());
+    const env = await readEnvFile(stackFiles(this.options.stackDir).envFile).catch(
+      () => new Map<string, string>(),
+    );
     return env.get('OPENCLAW_GATEWAY_TOKEN') || undefined;
   }
 
-  async setup(settings: StackSettings, options: { signal?: AbortSignal; onEvent?: (e: SetupEvent) => void } = {}): Promise<SetupResult> {
+  async setup(
+    settings: StackSettings,
+    options: { signal?: AbortSignal; onEvent?: (e: SetupEvent) => void } = {},
+  ): Promise<SetupResult> {
     await fs.mkdir(this.options.stackDir, { recursive: true, mode: 0o700 });
     await prepareStackDir(this.options.stackDir);
     const token = await this.readToken();
@@ -103,6 +134,7 @@ export class StackManager {
       docker: this.options.docker,
       compose: await this.composeCommand(),
       projectName: this.projectName,
+      buildTag: this.options.imageTag,
       signal: options.signal,
       onEvent: options.onEvent,
     });
@@ -162,7 +194,12 @@ export class StackManager {
       const details = await this.options.docker.getContainer(ours.id).inspect();
       const bindings = details.HostConfig.PortBindings?.[`${CONTAINER_PORT}/tcp`] ?? [];
       if (bindings.some((b: { HostPort?: string }) => Number(b.HostPort) === port)) {
-        return { free: false, holder: 'this-stack', detail: 'this app’s gateway', suggestion: port };
+        return {
+          free: false,
+          holder: 'this-stack',
+          detail: 'this app’s gateway',
+          suggestion: port,
+        };
       }
     }
     const suggestion = await findFreePort(port + 1);
@@ -171,19 +208,33 @@ export class StackManager {
       .catch(() => []);
     const other = others.find((c) => c.Ports?.some((p) => p.PublicPort === port));
     if (other) {
-      const project = other.Labels['com.docker.compose.project'] ?? other.Names?.[0] ?? 'another stack';
-      return { free: false, holder: 'other-openclaw', detail: `another OpenClaw gateway (compose project "${project}")`, suggestion };
+      const project =
+        other.Labels['com.docker.compose.project'] ?? other.Names?.[0] ?? 'another stack';
+      return {
+        free: false,
+        holder: 'other-openclaw',
+        detail: `another OpenClaw gateway (compose project "${project}")`,
+        suggestion,
+      };
     }
-    return { free: false, holder: 'unknown', detail: `another program listens on 127.0.0.1:${port}`, suggestion };
+    return {
+      free: false,
+      holder: 'unknown',
+      detail: `another program listens on 127.0.0.1:${port}`,
+      suggestion,
+    };
   }
 
   /**
    * Rebuild/upgrade with rollback: keep the current image as `<image>-previous`; if the new one
    * does not become healthy, put the previous one back and recreate the container from it.
    */
-  async upgrade(settings: StackSettings, options: { signal?: AbortSignal; onEvent?: (e: SetupEvent) => void } = {}): Promise<SetupResult> {
-    const image = 'openclaw:local';
-    const previousTag = 'openclaw:previous';
+  async upgrade(
+    settings: StackSettings,
+    options: { signal?: AbortSignal; onEvent?: (e: SetupEvent) => void } = {},
+  ): Promise<SetupResult> {
+    const image = this.options.imageTag ?? 'openclaw:local';
+    const previousTag = `${image.split(':')[0]}:previous`;
     const previous = await imageInfo(this.options.docker, image).catch(() => undefined);
     if (previous) await tagImage(this.options.docker, image, previousTag);
     try {
@@ -192,20 +243,29 @@ export class StackManager {
       if (!previous) throw err;
       await tagImage(this.options.docker, previousTag, image);
       const project = await this.project();
-      await project.up({ services: [GATEWAY_SERVICE], detach: true, forceRecreate: true, noBuild: true });
+      await project.up({
+        services: [GATEWAY_SERVICE],
+        detach: true,
+        forceRecreate: true,
+        noBuild: true,
+      });
       throw new OpenClawError(
         ErrorCode.IMAGE_BUILD_FAILED,
         `The new gateway image did not come up healthy, so the previous one was restored: ${(err as Error).message}`,
         { cause: err },
       );
     } finally {
-      if (previous) await removeImage(this.options.docker, previousTag, { noPrune: true }).catch(() => false);
+      if (previous)
+        await removeImage(this.options.docker, previousTag, { noPrune: true }).catch(() => false);
     }
   }
 
   private async requireSetUp(): Promise<void> {
     if (!(await this.isSetUp())) {
-      throw new OpenClawError(ErrorCode.NOT_FOUND, `The gateway is not set up yet (no stack in ${this.options.stackDir}). Run the setup first.`);
+      throw new OpenClawError(
+        ErrorCode.NOT_FOUND,
+        `The gateway is not set up yet (no stack in ${this.options.stackDir}). Run the setup first.`,
+      );
     }
   }
 

@@ -1,0 +1,566 @@
+/**
+ * Composition root of the app's brain: settings, engine, stack, supervisor, operator connection,
+ * pairing queue and diagnostics, exposed through the host API. Both the Electron shell and the
+ * headless host create exactly this, so both run the same code paths.
+ */
+import { randomUUID } from 'node:crypto';
+import { existsSync, promises as fs } from 'node:fs';
+import path from 'node:path';
+import type {
+  AppSettings,
+  GatewayStatus,
+  HostNotification,
+  StackSettings,
+} from '../contract/host-api.js';
+import { DisposableStore, toDisposable, type Disposable } from '../../gateway/infra/disposable.js';
+import { ErrorCode, OpenClawError, errorMessage } from '../../gateway/infra/errors.js';
+import { resolveStatePaths } from '../../gateway/config/paths.js';
+import {
+  createDockerClient,
+  engineEnv,
+  readContainerLogs,
+  resolveEngineEndpoint,
+  findStackContainers,
+  type ComposeCommand,
+} from '../../docker/engine/index.js';
+import { detectCompose } from '../../docker/engine/index.js';
+import { HostApiHandler, type HostImplementation } from './api/host-api-handler.js';
+import type { AppHost, AppHostOptions, TrayMenuModel } from './app-host-types.js';
+import { createDiagnosticsContext } from './diagnostics/context.js';
+import { runDiagnostics } from './diagnostics/checks.js';
+import { createSupportBundle } from './diagnostics/support-bundle.js';
+import { watchStackEvents } from './engine/docker-events.js';
+import { probeEngine } from './engine/engine-probe.js';
+import { registerOperatorDevice } from './pairing/bootstrap.js';
+import { ControlUiApprover, controlUiUrl } from './pairing/control-ui-approval.js';
+import { OperatorConnection } from './pairing/operator-connection.js';
+import { loadOrCreateOperatorIdentity } from './pairing/operator-identity.js';
+import { PairingQueue } from './pairing/pairing-queue.js';
+import { createSecretStore } from './pairing/secret-store.js';
+import {
+  loadAppSettings,
+  updateAppSettings,
+  type DesktopSettings,
+} from './settings/app-settings.js';
+import { planStackChange } from './settings/apply-plan.js';
+import { StackManager } from './stack/stack-manager.js';
+import { Supervisor } from './supervisor/supervisor.js';
+import type { GatewayEvent } from './supervisor/crash-detector.js';
+import type { ContainerRunState, OperatorState } from './supervisor/status-phase.js';
+import { buildTrayMenu } from './supervisor/tray-model.js';
+
+function stackSettingsOf(s: DesktopSettings): StackSettings {
+  return {
+    configDir: s.configDir,
+    workspaceDir: s.workspaceDir,
+    gatewayPort: s.gatewayPort,
+    exposeOnLan: s.exposeOnLan,
+    extraMounts: s.extraMounts,
+    aptPackages: s.aptPackages,
+    homeVolume: s.homeVolume,
+  };
+}
+
+function appSettingsOf(s: DesktopSettings): AppSettings {
+  return {
+    startAtLogin: s.startAtLogin,
+    startInBackground: s.startInBackground,
+    closeToTray: s.closeToTray,
+    stopGatewayOnQuit: s.stopGatewayOnQuit,
+  };
+}
+
+function containerState(state: string): ContainerRunState {
+  switch (state) {
+    case 'running':
+    case 'exited':
+    case 'restarting':
+    case 'created':
+    case 'paused':
+    case 'dead':
+      return state;
+    case 'removing':
+      return 'exited';
+    default:
+      return 'missing';
+  }
+}
+
+/** Files root wrote into the gateway's state dir must stay writable for the container user. */
+async function handBackToGateway(dir: string): Promise<void> {
+  const owner = await fs.stat(path.dirname(dir)).catch(() => undefined);
+  if (!owner || owner.uid === 0) return;
+  const entries = await fs.readdir(dir).catch(() => [] as string[]);
+  for (const name of ['.', ...entries]) {
+    await fs.chown(path.join(dir, name), owner.uid, owner.gid).catch(() => {});
+  }
+}
+
+export async function createAppHost(options: AppHostOptions): Promise<AppHost> {
+  const { dataDir, platform } = options;
+  const PROJECT = options.projectName ?? 'openclaw';
+  await fs.mkdir(dataDir, { recursive: true, mode: 0o700 });
+  const loaded = await loadAppSettings(dataDir, { platform });
+  let settings = loaded.settings;
+
+  const endpoint = resolveEngineEndpoint({ env: options.env, platform });
+  const docker = createDockerClient({ env: options.env, platform, endpoint });
+  const composeEnv: NodeJS.ProcessEnv = { ...options.env, ...engineEnv(endpoint) };
+  let compose: ComposeCommand | null = null;
+  const controlUiDir = existsSync(path.join(options.uiRoot, 'index.html')) ? options.uiRoot : null;
+  const makeStack = () =>
+    new StackManager({
+      stackDir: settings.stackDir,
+      docker,
+      env: composeEnv,
+      bundleDir: options.bundleDir,
+      controlUiDir,
+      projectName: PROJECT,
+      imageTag: options.imageTag,
+      nodeImage: options.env.OPENCLAW_NODE_IMAGE,
+    });
+  let stack = makeStack();
+
+  const secrets = await createSecretStore(path.join(dataDir, 'secrets'), options.secretCipher);
+  const identity = await loadOrCreateOperatorIdentity(secrets, path.join(dataDir, 'identity'));
+  let sharedToken = await stack.readToken();
+
+  const pairingPaths = () => resolveStatePaths({ OPENCLAW_STATE_DIR: settings.configDir });
+  const operatorUrl = () => `ws://127.0.0.1:${settings.gatewayPort}`;
+  const disposables = new DisposableStore();
+  const notificationListeners = new Set<(n: HostNotification) => void>();
+  const trayListeners = new Set<() => void>();
+
+  const makeOperator = () =>
+    new OperatorConnection({
+      url: operatorUrl(),
+      identity,
+      sharedToken: () => sharedToken,
+      // The app owns the config dir (it created the stack), so it is an operator by the trust
+      // model: it registers its own key in the pairing files, under the gateway's lock.
+      register: () => registerApp(),
+    });
+  /**
+   * Register the app's own key with the gateway. Directly in the pairing files when this process
+   * may write them as the gateway can still read them (same uid, root, or Docker Desktop's file
+   * sharing); otherwise through the CLI container (uid 1000), approving exactly the app's request.
+   */
+  async function registerApp(): Promise<unknown> {
+    if (!existsSync(settings.configDir))
+      throw new OpenClawError(ErrorCode.NOT_FOUND, 'the gateway is not set up yet');
+    const uid = process.getuid?.();
+    const direct =
+      platform !== 'linux' ||
+      uid === undefined ||
+      uid === 0 ||
+      uid === (await fs.stat(settings.configDir)).uid;
+    if (direct) {
+      const result = await registerOperatorDevice(pairingPaths(), identity);
+      if (platform === 'linux' && uid === 0)
+        await handBackToGateway(path.join(settings.configDir, 'devices'));
+      return result;
+    }
+    const requestId = operator.status.lastError?.requestId;
+    if (!requestId)
+      throw new OpenClawError(ErrorCode.PAIRING_NOT_FOUND, 'no pairing request from the app yet');
+    const project = await stack.project();
+    const approved = await project.run('openclaw-cli', ['devices', 'approve', requestId], {
+      rm: true,
+    });
+    if (approved.code !== 0)
+      throw new OpenClawError(
+        ErrorCode.COMPOSE_FAILED,
+        `could not approve the app through the CLI container: ${approved.stderr.trim()}`,
+      );
+    return { requestId };
+  }
+
+  let operator = makeOperator();
+  let queue = new PairingQueue(operator, { ownDeviceId: identity.deviceId });
+  let approver = new ControlUiApprover(queue);
+
+  const handler = new HostApiHandler();
+
+  const notify = (n: HostNotification) => {
+    handler.emit('notification', n);
+    for (const listener of notificationListeners) listener(n);
+  };
+
+  const operatorState = (): OperatorState => {
+    const state = operator.status.state;
+    if (state === 'connected' || state === 'connecting' || state === 'not-paired') return state;
+    return 'disconnected';
+  };
+
+  const supervisor = new Supervisor({
+    engine: {
+      probe: async () => (await probeEngine(docker, { env: options.env, platform })).state,
+    },
+    stack: {
+      isSetUp: () => stack.isSetUp(),
+      inspectGateway: async () => {
+        const info = await stack.inspectGateway();
+        if (!info) return undefined;
+        return {
+          id: info.id,
+          state: containerState(info.state),
+          health: (['healthy', 'unhealthy', 'starting'].includes(info.health)
+            ? info.health
+            : 'none') as 'healthy' | 'unhealthy' | 'starting' | 'none',
+          startedAt: info.startedAt,
+        };
+      },
+      start: (signal) => stack.start(signal),
+      stop: (signal) => stack.stop(signal),
+      restart: (signal) => stack.restart(signal),
+    },
+    events: {
+      subscribe: (onEvent) =>
+        watchStackEvents(docker, PROJECT, (e) => {
+          if (e.service !== 'openclaw-gateway') return;
+          onEvent({
+            action: e.action,
+            containerId: e.containerId,
+            ts: e.ts,
+            exitCode: e.exitCode,
+            signal: e.signal,
+          } as GatewayEvent);
+        }),
+    },
+    probeReady: async () => {
+      try {
+        const res = await fetch(`http://127.0.0.1:${settings.gatewayPort}/readyz`, {
+          signal: AbortSignal.timeout(2000),
+        });
+        return res.ok;
+      } catch {
+        return false;
+      }
+    },
+    operator: { state: operatorState, pendingCount: () => queue.pending().length },
+    notify,
+    port: () => settings.gatewayPort,
+    pollIntervalMs: options.pollIntervalMs,
+  });
+  disposables.add(supervisor);
+
+  const wireOperator = () => {
+    disposables.add(
+      operator.onStateChange(() => {
+        void supervisor.refresh();
+      }),
+    );
+    disposables.add(
+      queue.onChange(() => {
+        const pending = queue.pending();
+        handler.emit('approvals.changed', { pending: pending.length });
+        for (const p of pending) {
+          supervisor.notifications.pairingRequested({
+            requestId: p.requestId,
+            deviceName: p.displayName ?? p.clientId,
+            platform: p.platform,
+            remoteIp: p.remoteIp,
+          });
+        }
+        void supervisor.refresh();
+      }),
+    );
+    operator.start();
+  };
+  wireOperator();
+
+  let lastStatus: GatewayStatus = supervisor.status();
+  disposables.add(
+    supervisor.onStatus(async (status) => {
+      const wasRunning = lastStatus.phase === 'running' || lastStatus.phase === 'pairing-pending';
+      lastStatus = status;
+      handler.emit('status', status);
+      for (const listener of trayListeners) listener();
+      const running = status.phase === 'running' || status.phase === 'pairing-pending';
+      if (running && !wasRunning) {
+        sharedToken = await stack.readToken();
+        if (!operator.connected) operator.retry();
+      }
+    }),
+  );
+
+  /** Rebuild the parts that depend on stack settings (port, config dir, stack dir). */
+  async function settingsChanged(previous: DesktopSettings): Promise<void> {
+    if (previous.stackDir !== settings.stackDir) stack = makeStack();
+    if (
+      previous.gatewayPort !== settings.gatewayPort ||
+      previous.configDir !== settings.configDir
+    ) {
+      approver.dispose();
+      queue.dispose();
+      await operator.stop();
+      operator = makeOperator();
+      queue = new PairingQueue(operator, { ownDeviceId: identity.deviceId });
+      approver = new ControlUiApprover(queue);
+      wireOperator();
+    }
+  }
+
+  async function saveStackSettings(next: StackSettings): Promise<void> {
+    const previous = settings;
+    const result = await updateAppSettings(dataDir, next, { platform });
+    settings = result.settings;
+    await settingsChanged(previous);
+  }
+
+  const progress = (kind: string) => {
+    const operationId = randomUUID();
+    return {
+      operationId,
+      emit: (p: {
+        phase?: string;
+        message?: string;
+        step?: { index: number; total: number };
+        log?: string;
+        done?: boolean;
+        error?: string;
+      }) => handler.emit('operation.progress', { operationId, kind, ...p }),
+    };
+  };
+
+  async function runStackSetup(kind: string, next: StackSettings): Promise<string> {
+    const portCheck = await stack.checkPort(next.gatewayPort);
+    if (!portCheck.free && portCheck.holder !== 'this-stack') {
+      throw new OpenClawError(
+        ErrorCode.GATEWAY_PORT_IN_USE,
+        `Port ${next.gatewayPort} is taken by ${portCheck.detail}. Choose another port (${portCheck.suggestion} is free); the allowed origins follow the port.`,
+        { details: { suggestion: portCheck.suggestion } },
+      );
+    }
+    const op = progress(kind);
+    try {
+      const result = await supervisor.runOperation(kind, async (signal) => {
+        await saveStackSettings(next);
+        return stack.setup(next, {
+          signal,
+          onEvent: (event) => {
+            if (event.kind === 'phase') op.emit({ phase: event.phase, message: event.message });
+            else if (event.kind === 'build' && event.event.kind === 'step')
+              op.emit({
+                step: { index: event.event.index, total: event.event.total },
+                message: event.event.text,
+              });
+            else if (event.kind === 'build') op.emit({ log: event.event.text });
+            else op.emit({ log: event.text });
+          },
+        });
+      });
+      sharedToken = result.token;
+      try {
+        await registerApp();
+      } catch (err) {
+        op.emit({ log: `could not register the app with the gateway yet: ${errorMessage(err)}` });
+      }
+      operator.retry();
+      op.emit({ done: true, message: 'The gateway is running' });
+      return result.dashboardUrl;
+    } catch (err) {
+      op.emit({ done: true, error: errorMessage(err) });
+      throw err;
+    }
+  }
+
+  async function dashboardUrl(): Promise<string> {
+    sharedToken = (await stack.readToken()) ?? sharedToken;
+    if (!sharedToken)
+      throw new OpenClawError(
+        ErrorCode.NOT_FOUND,
+        'The gateway is not set up yet: run the setup first.',
+      );
+    return controlUiUrl(settings.gatewayPort, sharedToken);
+  }
+
+  const diagnosticsContext = async () => {
+    compose ??= await detectCompose({ env: composeEnv }).catch(() => null);
+    return createDiagnosticsContext({
+      settings,
+      docker,
+      compose,
+      env: composeEnv,
+      projectName: PROJECT,
+      extraSecrets: () =>
+        [identity.deviceToken()?.token, sharedToken].filter((s): s is string => Boolean(s)),
+      platform,
+    });
+  };
+
+  const impl: HostImplementation = {
+    'status.get': async () => supervisor.status(),
+    'gateway.start': async () => (await supervisor.start(), { ok: true as const }),
+    'gateway.stop': async () => (await supervisor.stop(), { ok: true as const }),
+    'gateway.restart': async () => (await supervisor.restart(), { ok: true as const }),
+    'gateway.rebuild': async () => {
+      const op = progress('rebuild');
+      await supervisor.rebuild(async (signal) => {
+        await stack.upgrade(stackSettingsOf(settings), {
+          signal,
+          onEvent: (e) => e.kind === 'phase' && op.emit({ phase: e.phase, message: e.message }),
+        });
+      });
+      op.emit({ done: true });
+      return { ok: true as const };
+    },
+    'operation.cancel': async () => ({ cancelled: supervisor.cancelOperation() }),
+    'setup.run': async (next) => ({ dashboardUrl: await runStackSetup('setup', next) }),
+    'stack.getSettings': async () => ({
+      settings: stackSettingsOf(settings),
+      setUp: await stack.isSetUp(),
+    }),
+    'stack.plan': async (next) => planStackChange(stackSettingsOf(settings), next),
+    'stack.apply': async (next) => {
+      const plan = planStackChange(stackSettingsOf(settings), next);
+      if (plan.action !== 'none') await runStackSetup('apply', next);
+      return plan;
+    },
+    'approvals.list': async () => {
+      await queue.refresh().catch(() => {});
+      return {
+        pending: queue.pending().map((p) => ({
+          requestId: p.requestId,
+          deviceId: p.deviceId,
+          displayName: p.displayName,
+          platform: p.platform,
+          clientId: p.clientId,
+          clientMode: p.clientMode,
+          remoteIp: p.remoteIp,
+          role: p.role,
+          scopes: p.scopes,
+          isRepair: p.isRepair,
+          ts: p.ts,
+        })),
+        paired: queue.paired().map((d) => ({
+          deviceId: d.deviceId,
+          displayName: d.displayName,
+          platform: d.platform,
+          clientId: d.clientId,
+          roles: d.roles,
+          scopes: d.scopes,
+          createdAtMs: d.createdAtMs,
+          lastUsedAtMs: d.lastUsedAtMs,
+          isThisApp: d.isThisApp,
+        })),
+      };
+    },
+    'approvals.approve': async ({ requestId }) => (
+      await queue.approve(requestId),
+      { ok: true as const }
+    ),
+    'approvals.reject': async ({ requestId }) => (
+      await queue.reject(requestId),
+      { ok: true as const }
+    ),
+    'devices.revoke': async ({ deviceId, role }) => (
+      await queue.revokeToken(deviceId, role),
+      { ok: true as const }
+    ),
+    'devices.remove': async ({ deviceId }) => (
+      await queue.removeDevice(deviceId),
+      { ok: true as const }
+    ),
+    'controlUi.url': async () => ({ url: await dashboardUrl() }),
+    'settings.get': async () => ({
+      settings: appSettingsOf(settings),
+      secretStorage: {
+        kind: secrets.kind,
+        ...(secrets.warning ? { warning: secrets.warning } : {}),
+      },
+    }),
+    'settings.update': async (patch) => {
+      const result = await updateAppSettings(dataDir, patch, { platform });
+      settings = result.settings;
+      for (const listener of trayListeners) listener();
+      return appSettingsOf(settings);
+    },
+    'diagnostics.run': async () =>
+      (await runDiagnostics(await diagnosticsContext())).map(
+        ({ id, title, status, detail, fix }) => ({
+          id,
+          title,
+          status,
+          detail,
+          ...(fix
+            ? {
+                fix: {
+                  label: fix.label,
+                  ...(fix.command ? { command: fix.command } : {}),
+                  ...(fix.docs ? { docs: fix.docs } : {}),
+                },
+              }
+            : {}),
+        }),
+      ),
+    'diagnostics.supportBundle': async () => {
+      const outFile = path.join(
+        dataDir,
+        'support',
+        `openclaw-support-${new Date().toISOString().replace(/[:.]/g, '-')}.zip`,
+      );
+      await fs.mkdir(path.dirname(outFile), { recursive: true, mode: 0o700 });
+      const bundle = await createSupportBundle(await diagnosticsContext(), { outFile });
+      return { file: bundle.file, entries: bundle.entries };
+    },
+    'logs.tail': async ({ tail }) => {
+      const containers = await findStackContainers(docker, PROJECT).catch(() => []);
+      const lines = [];
+      for (const c of containers) {
+        const read = await readContainerLogs(docker, c.id, {
+          tail: tail ?? 500,
+          timestamps: true,
+        }).catch(() => []);
+        for (const l of read)
+          lines.push({
+            source: c.oneOff ? `${c.service} (run)` : c.service,
+            stream: l.stream,
+            ts: l.timestamp,
+            text: l.text,
+          });
+      }
+      return lines.sort((a, b) => (a.ts ?? '').localeCompare(b.ts ?? ''));
+    },
+  };
+  handler.bind(impl);
+
+  const trayActions: Record<string, () => Promise<unknown>> = {
+    start: () => supervisor.start(),
+    stop: () => supervisor.stop(),
+    restart: () => supervisor.restart(),
+  };
+
+  return {
+    handler,
+    trayMenu: (): TrayMenuModel =>
+      buildTrayMenu(supervisor.status(), { startAtLogin: settings.startAtLogin }) as TrayMenuModel,
+    onTrayChange: (listener) => {
+      trayListeners.add(listener);
+      return toDisposable(() => trayListeners.delete(listener));
+    },
+    runTrayAction: async (id) => {
+      const action = trayActions[id];
+      if (action) await action();
+    },
+    controlUiUrl: dashboardUrl,
+    expectControlUiDevice: (publicKey): Disposable => approver.expectControlUi(publicKey),
+    appSettings: () => appSettingsOf(settings),
+    updateAppSettings: async (patch) => {
+      const result = await updateAppSettings(dataDir, patch, { platform });
+      settings = result.settings;
+      return appSettingsOf(settings);
+    },
+    onNotification: (listener) => {
+      notificationListeners.add(listener);
+      return toDisposable(() => notificationListeners.delete(listener));
+    },
+    shutdown: async ({ stopGateway }) => {
+      if (stopGateway) await supervisor.stop().catch(() => {});
+      approver.dispose();
+      queue.dispose();
+      await operator.stop();
+      disposables.dispose();
+    },
+  };
+}
