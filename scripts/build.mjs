@@ -414,9 +414,53 @@ export async function buildRenderer(options = {}) {
 // ---------------------------------------------------------------------------------------------
 // Entry point
 
-/** @typedef {'gateway' | 'renderer'} Target */
+/** @typedef {'gateway' | 'renderer' | 'desktop'} Target */
+// ---------------------------------------------------------------------------------------------
+// Desktop shell (Electron main + preload)
+
+/**
+ * @param {{ outDir?: string }} [options]
+ * @returns {{ stale: boolean, reason: string }}
+ */
+export function desktopStaleness(options = {}) {
+  const outDir = options.outDir ?? DEFAULT_OUT_DIR;
+  const marker = path.join(outDir, 'electron', 'main.cjs');
+  const outputs = oldestOutput(path.join(outDir, 'electron'), marker);
+  if (outputs === undefined) return { stale: true, reason: `${marker} does not exist` };
+  const newest = newestSource(['electron', 'docker', 'gateway', ...COMMON_INPUTS].map((p) => path.join(ROOT, p)));
+  if (newest.mtimeMs > outputs) return { stale: true, reason: `${path.relative(ROOT, newest.file ?? '')} changed` };
+  return { stale: false, reason: 'up to date' };
+}
+
+/**
+ * The Electron main process and preload, as CommonJS (what Electron loads). dockerode and its
+ * optional native helpers stay external: the packaged app ships node_modules for them.
+ * @param {{ outDir?: string, quiet?: boolean }} [options]
+ */
+export async function buildDesktop(options = {}) {
+  const esbuild = await import('esbuild');
+  const outDir = path.join(options.outDir ?? DEFAULT_OUT_DIR, 'electron');
+  /** @type {import('esbuild').BuildOptions} */
+  const common = {
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    sourcemap: true,
+    logLevel: 'warning',
+    external: ['electron', 'dockerode', 'ssh2', 'cpu-features', 'bufferutil', 'utf-8-validate'],
+    // Shared modules compute default paths from import.meta.url; in CommonJS point it at this
+    // file (the app passes its real resource paths explicitly).
+    banner: { js: "const __importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+    define: { __OPENCLAW_VERSION__: JSON.stringify(await packageVersion()), 'import.meta.url': '__importMetaUrl' },
+  };
+  await esbuild.build({ ...common, entryPoints: [path.join(ROOT, 'electron/main/main.ts')], outfile: path.join(outDir, 'main.cjs') });
+  await esbuild.build({ ...common, entryPoints: [path.join(ROOT, 'electron/preload/preload.ts')], outfile: path.join(outDir, 'preload.cjs') });
+  if (!options.quiet) log(`desktop: ${path.relative(ROOT, outDir)}/main.cjs and preload.cjs`);
+}
+
 /** @type {readonly Target[]} */
-export const TARGETS = ['gateway', 'renderer'];
+export const TARGETS = ['gateway', 'renderer', 'desktop'];
 
 /**
  * Builds the targets (all by default); with `ifStale`, only those whose sources changed.
@@ -430,7 +474,7 @@ export async function buildAll(options = {}) {
   /** @type {Target[]} */
   const skipped = [];
   for (const target of targets) {
-    const staleness = target === 'gateway' ? gatewayStaleness : rendererStaleness;
+    const staleness = target === 'gateway' ? gatewayStaleness : target === 'desktop' ? desktopStaleness : rendererStaleness;
     if (options.ifStale) {
       const { stale, reason } = staleness(options);
       if (!stale) {
@@ -442,6 +486,9 @@ export async function buildAll(options = {}) {
     }
     if (target === 'gateway') {
       await buildGateway(options);
+      built.push(target);
+    } else if (target === 'desktop') {
+      await buildDesktop(options);
       built.push(target);
     } else {
       const result = await buildRenderer(options);

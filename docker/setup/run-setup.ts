@@ -73,6 +73,8 @@ export interface SetupOptions {
   projectName?: string;
   /** Build the image under this tag instead of openclaw:local (tests, side-by-side installs). */
   buildTag?: string;
+  /** The gateway Dockerfile (default: docker/gateway.Dockerfile next to this library). */
+  dockerfilePath?: string;
 }
 
 export interface SetupResult {

@@ -43,6 +43,8 @@ export interface AppHostOptions {
   /** dist/gateway (to build the image) and the renderer bundle. */
   bundleDir: string;
   uiRoot: string;
+  /** Folder holding docker-compose.yml and docker/gateway.Dockerfile (the repo root in development). */
+  resourcesDir?: string;
   /** Electron's safeStorage, when running under Electron; files otherwise. */
   secretCipher?: import('./pairing/secret-store.js').SecretCipher;
   /** Engine timing knobs for tests. */

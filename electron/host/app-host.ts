@@ -118,6 +118,12 @@ export async function createAppHost(options: AppHostOptions): Promise<AppHost> {
       projectName: PROJECT,
       imageTag: options.imageTag,
       nodeImage: options.env.OPENCLAW_NODE_IMAGE,
+      composeTemplate: options.resourcesDir
+        ? path.join(options.resourcesDir, 'docker-compose.yml')
+        : undefined,
+      dockerfilePath: options.resourcesDir
+        ? path.join(options.resourcesDir, 'docker', 'gateway.Dockerfile')
+        : undefined,
     });
   let stack = makeStack();
 

@@ -33,6 +33,7 @@ export async function runHeadless(options: { port?: number; root?: string } = {}
     env: process.env,
     bundleDir: path.join(root, 'dist', 'gateway'),
     uiRoot,
+    resourcesDir: root,
   });
   const server = await startHeadlessServer({ handler: host.handler, uiRoot, port: options.port });
   return { host, server };

@@ -69,6 +69,9 @@ async function start(): Promise<void> {
     env: process.env,
     bundleDir: path.join(ROOT, 'gateway'),
     uiRoot,
+    resourcesDir: app.isPackaged
+      ? path.join(process.resourcesPath, 'stack')
+      : path.resolve(ROOT, '..'),
     secretCipher: safeStorageCipher(),
   });
   host = appHost;

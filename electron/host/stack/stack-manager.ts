@@ -41,6 +41,9 @@ export interface StackManagerOptions {
   nodeImage?: string;
   /** Image tag the app builds (default openclaw:local). */
   imageTag?: string;
+  /** The app's copies of docker-compose.yml and the gateway Dockerfile. */
+  composeTemplate?: string;
+  dockerfilePath?: string;
 }
 
 export interface GatewayContainerInfo {
@@ -118,7 +121,7 @@ export class StackManager {
     options: { signal?: AbortSignal; onEvent?: (e: SetupEvent) => void } = {},
   ): Promise<SetupResult> {
     await fs.mkdir(this.options.stackDir, { recursive: true, mode: 0o700 });
-    await prepareStackDir(this.options.stackDir);
+    await prepareStackDir(this.options.stackDir, { composeTemplate: this.options.composeTemplate });
     const token = await this.readToken();
     return runSetup({
       stackDir: this.options.stackDir,
@@ -135,6 +138,7 @@ export class StackManager {
       compose: await this.composeCommand(),
       projectName: this.projectName,
       buildTag: this.options.imageTag,
+      dockerfilePath: this.options.dockerfilePath,
       signal: options.signal,
       onEvent: options.onEvent,
     });
