@@ -209,6 +209,27 @@ export const HostCalls = {
     Ok,
   ),
   'controlUi.url': call(Empty, Type.Object({ url: Type.String() })),
+  /** The app's own Control UI (this renderer) announces its device key: approved by exact key. */
+  'controlUi.expectDevice': call(
+    Type.Object(
+      { publicKey: Type.String({ minLength: 32, maxLength: 512 }) },
+      { additionalProperties: false },
+    ),
+    Ok,
+  ),
+  /** Start the Docker engine where the OS allows it (Docker Desktop, systemd). */
+  'engine.start': call(Empty, Type.Object({ started: Type.Boolean(), message: Type.String() })),
+  'gateway.stats': call(
+    Empty,
+    Type.Union([
+      Type.Null(),
+      Type.Object({
+        cpuPercent: Type.Number(),
+        memoryBytes: Type.Number(),
+        memoryLimitBytes: Type.Number(),
+      }),
+    ]),
+  ),
   'settings.get': call(
     Empty,
     Type.Object({ settings: AppSettingsSchema, secretStorage: SecretStorageSchema }),

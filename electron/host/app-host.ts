@@ -31,6 +31,8 @@ import { runDiagnostics } from './diagnostics/checks.js';
 import { createSupportBundle } from './diagnostics/support-bundle.js';
 import { watchStackEvents } from './engine/docker-events.js';
 import { probeEngine } from './engine/engine-probe.js';
+import { containerStats } from './engine/container-stats.js';
+import { startEngine } from './engine/engine-start.js';
 import { registerOperatorDevice } from './pairing/bootstrap.js';
 import { ControlUiApprover, controlUiUrl } from './pairing/control-ui-approval.js';
 import { OperatorConnection } from './pairing/operator-connection.js';
@@ -314,6 +316,8 @@ export async function createAppHost(options: AppHostOptions): Promise<AppHost> {
     await settingsChanged(previous);
   }
 
+  let controlUiExpectation: Disposable | undefined;
+
   const progress = (kind: string) => {
     const operationId = randomUUID();
     return {
@@ -469,6 +473,22 @@ export async function createAppHost(options: AppHostOptions): Promise<AppHost> {
       { ok: true as const }
     ),
     'controlUi.url': async () => ({ url: await dashboardUrl() }),
+    'controlUi.expectDevice': async ({ publicKey }) => {
+      // One expectation at a time: the renderer announces its key right before it connects.
+      controlUiExpectation?.dispose();
+      controlUiExpectation = approver.expectControlUi(publicKey);
+      return { ok: true as const };
+    },
+    'engine.start': async () => {
+      const result = await startEngine(platform);
+      void supervisor.refresh();
+      return result;
+    },
+    'gateway.stats': async () => {
+      const info = await stack.inspectGateway().catch(() => undefined);
+      if (!info || info.state !== 'running') return null;
+      return containerStats(docker, info.id);
+    },
     'settings.get': async () => ({
       settings: appSettingsOf(settings),
       secretStorage: {
