@@ -26,7 +26,9 @@ export function computeStats(raw: RawStats): ContainerStats {
     (raw.cpu_stats?.cpu_usage?.total_usage ?? 0) - (raw.precpu_stats?.cpu_usage?.total_usage ?? 0);
   const system = (raw.cpu_stats?.system_cpu_usage ?? 0) - (raw.precpu_stats?.system_cpu_usage ?? 0);
   const cpus = raw.cpu_stats?.online_cpus ?? 1;
-  const cpuPercent = cpu > 0 && system > 0 ? (cpu / system) * cpus * 100 : 0;
+  // Without a previous sample there is no interval to measure over (first reading).
+  const hasPrevious = (raw.precpu_stats?.system_cpu_usage ?? 0) > 0;
+  const cpuPercent = hasPrevious && cpu > 0 && system > 0 ? (cpu / system) * cpus * 100 : 0;
   // Like `docker stats`: page cache is not the container's working memory.
   const cache = raw.memory_stats?.stats?.inactive_file ?? raw.memory_stats?.stats?.cache ?? 0;
   return {
