@@ -68,15 +68,40 @@ export default tseslint.config(
     ),
   },
   {
+    // The renderer runs in a browser: contract TYPES only (a value import of host-api.ts would
+    // bundle TypeBox), @openclaw/gateway-client/browser, and the light gateway-protocol entries.
+    // `paths` match exact module names; a bare 'electron' pattern would also match the
+    // electron/contract folder (patterns are gitignore-style).
     files: ['renderer/**/*.{ts,tsx}'],
-    rules: forbid(
-      ['**/docker/**', '**/gateway/**', '**/electron/main/**', '**/electron/host/**', 'electron', 'node:*'],
-      'renderer may import contract types and @openclaw/gateway-client/browser only.',
-    ),
+    rules: {
+      'no-restricted-imports': 'off',
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: 'electron', message: 'renderer code runs in the browser; use the host API (renderer/src/host).' },
+            { name: '@openclaw/gateway-client', message: 'use @openclaw/gateway-client/browser in the renderer.' },
+            { name: '@openclaw/gateway-protocol', message: 'the protocol root is ~800 ms of TypeBox: import a light entry (client-info, connect-error-details, version, frame-guards).' },
+            { name: 'typebox', message: 'TypeBox stays out of the renderer bundle (import contract types with `import type`).' },
+          ],
+          patterns: [
+            {
+              group: ['**/docker/**', '**/gateway/**', '**/electron/main/**', '**/electron/host/**', '**/electron/preload/**', 'node:*', 'typebox/*'],
+              message: 'renderer may import contract types and @openclaw/gateway-client/browser only.',
+            },
+            {
+              group: ['**/electron/contract/host-api*'],
+              allowTypeImports: true,
+              message: 'import the host API contract with `import type` (its values are TypeBox schemas).',
+            },
+          ],
+        },
+      ],
+    },
   },
   {
     // Tests are harnesses: they may start a real gateway or engine from any part.
-    files: ['**/*.test.ts', '**/testing/**/*.ts'],
-    rules: { 'no-restricted-imports': 'off' },
+    files: ['**/*.test.{ts,tsx}', '**/testing/**/*.{ts,tsx}'],
+    rules: { 'no-restricted-imports': 'off', '@typescript-eslint/no-restricted-imports': 'off' },
   },
 );

@@ -2,7 +2,14 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['gateway/**/*.test.ts', 'docker/**/*.test.ts', 'electron/**/*.test.ts', 'scripts/**/*.test.ts', 'e2e/**/*.test.ts'],
+    include: [
+      'gateway/**/*.test.ts',
+      'docker/**/*.test.ts',
+      'electron/**/*.test.ts',
+      'scripts/**/*.test.ts',
+      'e2e/**/*.test.ts',
+      'renderer/**/*.test.{ts,tsx}',
+    ],
     environment: 'node',
     testTimeout: 20_000,
     hookTimeout: 30_000,

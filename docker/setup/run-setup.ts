@@ -75,6 +75,8 @@ export interface SetupOptions {
   buildTag?: string;
   /** The gateway Dockerfile (default: docker/gateway.Dockerfile next to this library). */
   dockerfilePath?: string;
+  /** More browser origins the gateway must accept (the desktop app's own UI, e.g. the headless host). */
+  extraAllowedOrigins?: readonly string[];
 }
 
 export interface SetupResult {
@@ -213,6 +215,7 @@ export async function runSetup(options: SetupOptions): Promise<SetupResult> {
   const origins = [
     `http://127.0.0.1:${inputs.gatewayPort}`,
     `http://localhost:${inputs.gatewayPort}`,
+    ...(options.extraAllowedOrigins ?? []),
   ];
   const onboarded = await project.run(
     CLI_SERVICE,

@@ -49,6 +49,11 @@ export interface AppHostOptions {
   secretCipher?: import('./pairing/secret-store.js').SecretCipher;
   /** Engine timing knobs for tests. */
   pollIntervalMs?: number;
+  /**
+   * Origins of this app's own UI pages that talk to the gateway directly (the headless host's
+   * http://127.0.0.1:<port>); written into the gateway's allowed origins at setup.
+   */
+  uiOrigins?: () => readonly string[];
   /** Compose project and image tag (tests use their own so a real stack is never touched). */
   projectName?: string;
   imageTag?: string;

@@ -348,6 +348,7 @@ export async function createAppHost(options: AppHostOptions): Promise<AppHost> {
         await saveStackSettings(next);
         return stack.setup(next, {
           signal,
+          extraAllowedOrigins: options.uiOrigins?.() ?? [],
           onEvent: (event) => {
             if (event.kind === 'phase') op.emit({ phase: event.phase, message: event.message });
             else if (event.kind === 'build' && event.event.kind === 'step')

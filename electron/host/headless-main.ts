@@ -27,7 +27,9 @@ export async function runHeadless(options: { port?: number; root?: string } = {}
     options.root ??
     (process.env.OPENCLAW_DESKTOP_ROOT ? path.resolve(process.env.OPENCLAW_DESKTOP_ROOT) : ROOT);
   const uiRoot = path.join(root, 'dist', 'control-ui');
+  let uiOrigins: string[] = [];
   const host = await createAppHost({
+    uiOrigins: () => uiOrigins,
     dataDir: dataDir(),
     platform: process.platform,
     env: process.env,
@@ -36,6 +38,8 @@ export async function runHeadless(options: { port?: number; root?: string } = {}
     resourcesDir: root,
   });
   const server = await startHeadlessServer({ handler: host.handler, uiRoot, port: options.port });
+  // The in-app Control UI pages connect to the gateway from this page's origin.
+  uiOrigins = [`http://127.0.0.1:${server.port}`, `http://localhost:${server.port}`];
   return { host, server };
 }
 

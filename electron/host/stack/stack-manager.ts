@@ -118,7 +118,11 @@ export class StackManager {
 
   async setup(
     settings: StackSettings,
-    options: { signal?: AbortSignal; onEvent?: (e: SetupEvent) => void } = {},
+    options: {
+      signal?: AbortSignal;
+      onEvent?: (e: SetupEvent) => void;
+      extraAllowedOrigins?: readonly string[];
+    } = {},
   ): Promise<SetupResult> {
     await fs.mkdir(this.options.stackDir, { recursive: true, mode: 0o700 });
     await prepareStackDir(this.options.stackDir, { composeTemplate: this.options.composeTemplate });
@@ -139,6 +143,7 @@ export class StackManager {
       projectName: this.projectName,
       buildTag: this.options.imageTag,
       dockerfilePath: this.options.dockerfilePath,
+      extraAllowedOrigins: options.extraAllowedOrigins,
       signal: options.signal,
       onEvent: options.onEvent,
     });

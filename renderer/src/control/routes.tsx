@@ -1,8 +1,15 @@
 /**
- * Placeholder: the Control UI pages (gateway-only) replace this file with their real routes.
- * The shell mounts whatever this exports under the "Control UI" navigation section.
+ * The Control UI pages (they need only the gateway) for the shell's router. Pages load lazily, so
+ * the gateway client stays out of the first bundle of the app's own pages.
+ *
+ * Importing this module takes a `#token=` out of the address bar at once — before any page, any
+ * router redirect or any screenshot can see it — and keeps it for the page's own gateway.
  */
-import type { ReactNode } from 'react';
+import { lazy, Suspense, type ComponentType, type ReactNode } from 'react';
+import { Spinner } from '../ui/index.js';
+import { captureGatewayTokenFromUrl } from './connection/gateway-token.js';
+
+captureGatewayTokenFromUrl();
 
 export interface ControlRoute {
   path: string;
@@ -12,4 +19,69 @@ export interface ControlRoute {
   section: 'control';
 }
 
-export const controlRoutes: Array<ControlRoute> = [];
+function lazyPage(load: () => Promise<ComponentType>) {
+  const Page = lazy(async () => ({ default: await load() }));
+  return (
+    <Suspense
+      fallback={
+        <div style={{ display: 'flex', justifyContent: 'center', padding: 'var(--space-16) 0' }}>
+          <Spinner size="lg" label="Loading the page" />
+        </div>
+      }
+    >
+      <Page />
+    </Suspense>
+  );
+}
+
+export const controlRoutes: Array<ControlRoute> = [
+  {
+    path: '/control',
+    title: 'Overview',
+    icon: 'overview',
+    section: 'control',
+    element: lazyPage(() => import('./pages/overview-page.js').then((m) => m.OverviewPage)),
+  },
+  {
+    path: '/control/chat',
+    title: 'Chat',
+    icon: 'chat',
+    section: 'control',
+    element: lazyPage(() => import('./pages/coming-soon-page.js').then((m) => m.ChatPage)),
+  },
+  {
+    path: '/control/sessions',
+    title: 'Sessions',
+    icon: 'sessions',
+    section: 'control',
+    element: lazyPage(() => import('./pages/sessions-page.js').then((m) => m.SessionsPage)),
+  },
+  {
+    path: '/control/devices',
+    title: 'Devices',
+    icon: 'devices',
+    section: 'control',
+    element: lazyPage(() => import('./pages/devices-page.js').then((m) => m.DevicesPage)),
+  },
+  {
+    path: '/control/config',
+    title: 'Config',
+    icon: 'config',
+    section: 'control',
+    element: lazyPage(() => import('./pages/config-page.js').then((m) => m.ConfigPage)),
+  },
+  {
+    path: '/control/logs',
+    title: 'Logs',
+    icon: 'logs',
+    section: 'control',
+    element: lazyPage(() => import('./pages/logs-page.js').then((m) => m.LogsPage)),
+  },
+  {
+    path: '/control/sandboxes',
+    title: 'Sandboxes',
+    icon: 'sandbox',
+    section: 'control',
+    element: lazyPage(() => import('./pages/coming-soon-page.js').then((m) => m.SandboxesPage)),
+  },
+];

@@ -33,7 +33,16 @@ export interface StatusDotProps {
 export function StatusDot({ tone, label, srLabel, pulse = false }: StatusDotProps) {
   return (
     <span className="ui-status">
-      <span className={['ui-status__dot', `ui-status__dot--${tone}`, pulse ? 'ui-status__dot--pulse' : ''].filter(Boolean).join(' ')} aria-hidden="true" />
+      <span
+        className={[
+          'ui-status__dot',
+          `ui-status__dot--${tone}`,
+          pulse ? 'ui-status__dot--pulse' : '',
+        ]
+          .filter(Boolean)
+          .join(' ')}
+        aria-hidden="true"
+      />
       {label !== undefined ? <span className="ui-status__label">{label}</span> : null}
       {srLabel ? <span className="sr-only">{srLabel}</span> : null}
     </span>

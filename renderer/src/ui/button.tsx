@@ -20,6 +20,8 @@ export interface ButtonProps extends ButtonHTMLAttributes<HTMLButtonElement> {
   /** Busy: disabled, a spinner in place of the icon, aria-busy set. */
   loading?: boolean;
   icon?: IconName | (string & {});
+  /** Draw the icon after the label ("Continue →"). */
+  iconEnd?: boolean;
   /** Icon-only button: `children` is ignored visually but `label` becomes the accessible name. */
   iconOnly?: boolean;
   label?: string;
@@ -42,6 +44,7 @@ export const Button = forwardRef<HTMLButtonElement, ButtonProps>(function Button
     size = 'md',
     loading = false,
     icon,
+    iconEnd = false,
     iconOnly = false,
     label,
     type = 'button',
@@ -58,14 +61,25 @@ export const Button = forwardRef<HTMLButtonElement, ButtonProps>(function Button
     <button
       ref={ref}
       type={type}
-      className={buttonClassName(variant, size, [iconOnly ? 'ui-button--icon' : '', className].filter(Boolean).join(' '))}
+      className={buttonClassName(
+        variant,
+        size,
+        [iconOnly ? 'ui-button--icon' : '', className].filter(Boolean).join(' '),
+      )}
       disabled={disabled || loading}
       aria-busy={loading || undefined}
       {...(iconOnly ? { 'aria-label': name, title: name } : {})}
       {...rest}
     >
-      {loading ? <Spinner size="sm" decorative /> : icon ? <Icon name={icon} size={iconSize} /> : null}
-      {iconOnly ? null : children !== undefined && <span className="ui-button__label">{children}</span>}
+      {loading ? (
+        <Spinner size="sm" decorative />
+      ) : icon && !iconEnd ? (
+        <Icon name={icon} size={iconSize} />
+      ) : null}
+      {iconOnly
+        ? null
+        : children !== undefined && <span className="ui-button__label">{children}</span>}
+      {!loading && icon && iconEnd ? <Icon name={icon} size={iconSize} /> : null}
     </button>
   );
 });
@@ -77,7 +91,14 @@ export interface ButtonLinkProps extends AnchorHTMLAttributes<HTMLAnchorElement>
 }
 
 /** A link that looks like a button (opening a URL is navigation, not an action). */
-export function ButtonLink({ variant = 'secondary', size = 'md', icon, className, children, ...rest }: ButtonLinkProps) {
+export function ButtonLink({
+  variant = 'secondary',
+  size = 'md',
+  icon,
+  className,
+  children,
+  ...rest
+}: ButtonLinkProps) {
   return (
     <a className={buttonClassName(variant, size, className)} {...rest}>
       {icon ? <Icon name={icon} size={size === 'sm' ? 14 : 16} /> : null}

@@ -15,7 +15,16 @@ export interface CardProps {
   level?: 2 | 3;
 }
 
-export function Card({ title, description, actions, footer, flush = false, className, children, level = 2 }: CardProps) {
+export function Card({
+  title,
+  description,
+  actions,
+  footer,
+  flush = false,
+  className,
+  children,
+  level = 2,
+}: CardProps) {
   const titleId = `k${useId().replace(/:/g, '')}`;
   const Heading = level === 3 ? 'h3' : 'h2';
   const hasHeader = title !== undefined || actions !== undefined;

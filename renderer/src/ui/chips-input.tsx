@@ -84,7 +84,9 @@ export function ChipsInput({
     const next = [...values];
     const refused: string[] = [];
     for (const p of parts) {
-      const problem = next.includes(p) ? 'duplicate' : (validate?.(p, next) ?? (max !== undefined && next.length >= max ? 'full' : undefined));
+      const problem = next.includes(p)
+        ? 'duplicate'
+        : (validate?.(p, next) ?? (max !== undefined && next.length >= max ? 'full' : undefined));
       if (problem) refused.push(p);
       else next.push(p);
     }
@@ -109,7 +111,12 @@ export function ChipsInput({
         {values.length > 0 ? (
           <ul className="ui-chips__list" aria-label="Added">
             {values.map((v) => (
-              <li key={v} className={['ui-chip', invalidValues.includes(v) ? 'ui-chip--invalid' : ''].filter(Boolean).join(' ')}>
+              <li
+                key={v}
+                className={['ui-chip', invalidValues.includes(v) ? 'ui-chip--invalid' : '']
+                  .filter(Boolean)
+                  .join(' ')}
+              >
                 <span className="ui-chip__text">{v}</span>
                 <button
                   type="button"

@@ -23,10 +23,22 @@ export interface SegmentedControlProps<T extends string> {
   disabled?: boolean;
 }
 
-export function SegmentedControl<T extends string>({ value, onChange, options, label, size = 'md', disabled = false }: SegmentedControlProps<T>) {
+export function SegmentedControl<T extends string>({
+  value,
+  onChange,
+  options,
+  label,
+  size = 'md',
+  disabled = false,
+}: SegmentedControlProps<T>) {
   const refs = useRef<Array<HTMLButtonElement | null>>([]);
   function onKeyDown(e: KeyboardEvent, index: number) {
-    const delta = e.key === 'ArrowRight' || e.key === 'ArrowDown' ? 1 : e.key === 'ArrowLeft' || e.key === 'ArrowUp' ? -1 : 0;
+    const delta =
+      e.key === 'ArrowRight' || e.key === 'ArrowDown'
+        ? 1
+        : e.key === 'ArrowLeft' || e.key === 'ArrowUp'
+          ? -1
+          : 0;
     if (!delta) return;
     e.preventDefault();
     const next = (index + delta + options.length) % options.length;
@@ -52,7 +64,9 @@ export function SegmentedControl<T extends string>({ value, onChange, options, l
             title={o.iconOnly ? o.label : undefined}
             tabIndex={selected ? 0 : -1}
             disabled={disabled}
-            className={['ui-segmented__item', selected ? 'ui-segmented__item--selected' : ''].filter(Boolean).join(' ')}
+            className={['ui-segmented__item', selected ? 'ui-segmented__item--selected' : '']
+              .filter(Boolean)
+              .join(' ')}
             onClick={() => onChange(o.value)}
             onKeyDown={(e) => onKeyDown(e, i)}
           >
@@ -83,7 +97,14 @@ export interface RadioCardsProps<T extends string> {
   columns?: 1 | 2 | 3;
 }
 
-export function RadioCards<T extends string>({ value, onChange, options, legend, legendHidden = false, columns = 3 }: RadioCardsProps<T>) {
+export function RadioCards<T extends string>({
+  value,
+  onChange,
+  options,
+  legend,
+  legendHidden = false,
+  columns = 3,
+}: RadioCardsProps<T>) {
   const name = `r${useId().replace(/:/g, '')}`;
   return (
     <fieldset className="ui-radio-cards">
@@ -94,7 +115,13 @@ export function RadioCards<T extends string>({ value, onChange, options, legend,
           return (
             <label
               key={o.value}
-              className={['ui-radio-card', selected ? 'ui-radio-card--selected' : '', o.disabled ? 'ui-radio-card--disabled' : ''].filter(Boolean).join(' ')}
+              className={[
+                'ui-radio-card',
+                selected ? 'ui-radio-card--selected' : '',
+                o.disabled ? 'ui-radio-card--disabled' : '',
+              ]
+                .filter(Boolean)
+                .join(' ')}
             >
               <input
                 type="radio"
@@ -110,7 +137,9 @@ export function RadioCards<T extends string>({ value, onChange, options, legend,
                 <span className="ui-radio-card__title">{o.title}</span>
                 <span className="ui-radio-card__mark" aria-hidden="true" />
               </span>
-              {o.description ? <span className="ui-radio-card__description">{o.description}</span> : null}
+              {o.description ? (
+                <span className="ui-radio-card__description">{o.description}</span>
+              ) : null}
             </label>
           );
         })}

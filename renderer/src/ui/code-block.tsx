@@ -12,7 +12,13 @@ export interface CopyButtonProps {
   variant?: 'secondary' | 'ghost';
 }
 
-export function CopyButton({ text, label = 'Copy', size = 'sm', iconOnly = false, variant = 'ghost' }: CopyButtonProps) {
+export function CopyButton({
+  text,
+  label = 'Copy',
+  size = 'sm',
+  iconOnly = false,
+  variant = 'ghost',
+}: CopyButtonProps) {
   const [state, setState] = useState<'idle' | 'copied' | 'failed'>('idle');
   const timer = useRef<ReturnType<typeof setTimeout>>(undefined);
   useEffect(() => () => clearTimeout(timer.current), []);
@@ -48,10 +54,19 @@ export interface CodeBlockProps {
   wrap?: boolean;
 }
 
-export function CodeBlock({ code, label, prompt = false, copyable = true, wrap = true }: CodeBlockProps) {
+export function CodeBlock({
+  code,
+  label,
+  prompt = false,
+  copyable = true,
+  wrap = true,
+}: CodeBlockProps) {
   return (
     <div className="ui-code">
-      <pre className={['ui-code__pre', wrap ? 'ui-code__pre--wrap' : ''].filter(Boolean).join(' ')} aria-label={label}>
+      <pre
+        className={['ui-code__pre', wrap ? 'ui-code__pre--wrap' : ''].filter(Boolean).join(' ')}
+        aria-label={label}
+      >
         <code>
           {prompt ? (
             <span className="ui-code__prompt" aria-hidden="true">

@@ -20,7 +20,7 @@ export async function copyText(text: string): Promise<boolean> {
   document.body.appendChild(area);
   const previous = document.activeElement as HTMLElement | null;
   area.select();
-  let ok = false;
+  let ok: boolean;
   try {
     ok = typeof document.execCommand === 'function' && document.execCommand('copy');
   } catch {

@@ -41,19 +41,39 @@ export interface FieldProps {
   children: ReactNode;
 }
 
-export function Field({ label, hint, error, required = false, labelHidden = false, id, className, children }: FieldProps) {
+export function Field({
+  label,
+  hint,
+  error,
+  required = false,
+  labelHidden = false,
+  id,
+  className,
+  children,
+}: FieldProps) {
   const generated = useId();
   const controlId = id ?? `f${generated.replace(/:/g, '')}`;
   const hintId = hint ? `${controlId}-hint` : undefined;
   const errorId = error ? `${controlId}-error` : undefined;
   const describedBy = [errorId, hintId].filter(Boolean).join(' ') || undefined;
   return (
-    <div className={['ui-field', error ? 'ui-field--invalid' : '', className].filter(Boolean).join(' ')}>
+    <div
+      className={['ui-field', error ? 'ui-field--invalid' : '', className]
+        .filter(Boolean)
+        .join(' ')}
+    >
       <label htmlFor={controlId} className={labelHidden ? 'sr-only' : 'ui-field__label'}>
         {label}
-        {required ? <span className="ui-field__required" aria-hidden="true"> *</span> : null}
+        {required ? (
+          <span className="ui-field__required" aria-hidden="true">
+            {' '}
+            *
+          </span>
+        ) : null}
       </label>
-      <FieldContext.Provider value={{ id: controlId, describedBy, invalid: Boolean(error), required }}>
+      <FieldContext.Provider
+        value={{ id: controlId, describedBy, invalid: Boolean(error), required }}
+      >
         {children}
       </FieldContext.Provider>
       {error ? (
@@ -70,11 +90,17 @@ export function Field({ label, hint, error, required = false, labelHidden = fals
   );
 }
 
-function controlProps(field: FieldControl | null, own: { id?: string; 'aria-describedby'?: string; 'aria-invalid'?: unknown; required?: boolean }) {
+function controlProps(
+  field: FieldControl | null,
+  own: { id?: string; 'aria-describedby'?: string; 'aria-invalid'?: unknown; required?: boolean },
+) {
   return {
     id: own.id ?? field?.id,
     'aria-describedby': own['aria-describedby'] ?? field?.describedBy,
-    'aria-invalid': own['aria-invalid'] !== undefined ? (own['aria-invalid'] as boolean) : field?.invalid || undefined,
+    'aria-invalid':
+      own['aria-invalid'] !== undefined
+        ? (own['aria-invalid'] as boolean)
+        : field?.invalid || undefined,
     required: own.required ?? (field?.required || undefined),
   };
 }
@@ -98,7 +124,9 @@ export const TextInput = forwardRef<HTMLInputElement, TextInputProps>(function T
       type={type}
       spellCheck={false}
       autoComplete="off"
-      className={['ui-input', mono ? 'ui-input--mono' : '', leading || trailing ? '' : className].filter(Boolean).join(' ')}
+      className={['ui-input', mono ? 'ui-input--mono' : '', leading || trailing ? '' : className]
+        .filter(Boolean)
+        .join(' ')}
       {...rest}
       {...controlProps(field, rest)}
     />
@@ -126,7 +154,9 @@ export const TextArea = forwardRef<HTMLTextAreaElement, TextAreaProps>(function 
     <textarea
       ref={ref}
       spellCheck={false}
-      className={['ui-input', 'ui-textarea', mono ? 'ui-input--mono' : '', className].filter(Boolean).join(' ')}
+      className={['ui-input', 'ui-textarea', mono ? 'ui-input--mono' : '', className]
+        .filter(Boolean)
+        .join(' ')}
       {...rest}
       {...controlProps(field, rest)}
     />
@@ -150,7 +180,12 @@ export const Select = forwardRef<HTMLSelectElement, SelectProps>(function Select
   const field = useFieldControl();
   return (
     <span className={['ui-select', className].filter(Boolean).join(' ')}>
-      <select ref={ref} className="ui-input ui-select__control" {...rest} {...controlProps(field, rest)}>
+      <select
+        ref={ref}
+        className="ui-input ui-select__control"
+        {...rest}
+        {...controlProps(field, rest)}
+      >
         {options.map((o) => (
           <option key={o.value} value={o.value} disabled={o.disabled}>
             {o.label}

@@ -29,7 +29,11 @@ const PATHS = {
     'M19 18h1',
     circle(17, 18, 2),
   ],
-  setup: ['M5 19l9-9', 'M14 4l1 2 2 1-2 1-1 2-1-2-2-1 2-1z', 'M19 11l.5 1 1 .5-1 .5-.5 1-.5-1-1-.5 1-.5z'],
+  setup: [
+    'M5 19l9-9',
+    'M14 4l1 2 2 1-2 1-1 2-1-2-2-1 2-1z',
+    'M19 11l.5 1 1 .5-1 .5-.5 1-.5-1-1-.5 1-.5z',
+  ],
   devices: ['M3 5h12v9H3z', 'M6 18h6', 'M9 14v4', 'M17 8h4v12h-4z'],
   config: ['M6 3h8l4 4v14H6z', 'M14 3v4h4', 'M9 12h6', 'M9 16h6'],
   file: ['M6 3h8l4 4v14H6z', 'M14 3v4h4'],
@@ -37,7 +41,12 @@ const PATHS = {
   chat: ['M4 5h16v11H9l-5 4z'],
   sandbox: ['M12 3l8 4.5v9L12 21l-8-4.5v-9z', 'M4 7.5l8 4.5 8-4.5', 'M12 12v9'],
   box: ['M12 3l8 4.5v9L12 21l-8-4.5v-9z', 'M4 7.5l8 4.5 8-4.5', 'M12 12v9'],
-  users: [circle(9, 8, 3), 'M3 20c0-3.3 2.7-6 6-6s6 2.7 6 6', 'M16 5a3 3 0 0 1 0 6', 'M18 14c1.8.7 3 2.4 3 4.5'],
+  users: [
+    circle(9, 8, 3),
+    'M3 20c0-3.3 2.7-6 6-6s6 2.7 6 6',
+    'M16 5a3 3 0 0 1 0 6',
+    'M18 14c1.8.7 3 2.4 3 4.5',
+  ],
   user: [circle(12, 8, 4), 'M4 21c0-4 3.6-7 8-7s8 3 8 7'],
   key: [circle(8, 15, 4), 'M11 12l9-9', 'M16 7l3 3', 'M14 9l2 2'],
   lock: ['M5 11h14v10H5z', 'M8 11V8a4 4 0 0 1 8 0v3'],
@@ -58,7 +67,9 @@ const PATHS = {
   play: ['M7 4l13 8-13 8z'],
   stop: ['M6 6h12v12H6z'],
   restart: ['M4 13a8 8 0 1 0 2.3-5.7', 'M4 4v6h6'],
-  rebuild: ['M14.7 6.3a4 4 0 0 0-5.4 5.4L3 18l3 3 6.3-6.3a4 4 0 0 0 5.4-5.4l-2.5 2.5-2.1-.6-.6-2.1z'],
+  rebuild: [
+    'M14.7 6.3a4 4 0 0 0-5.4 5.4L3 18l3 3 6.3-6.3a4 4 0 0 0 5.4-5.4l-2.5 2.5-2.1-.6-.6-2.1z',
+  ],
   download: ['M12 4v11', 'M7 10l5 5 5-5', 'M5 20h14'],
   search: [circle(11, 11, 6), 'M20 20l-4.5-4.5'],
   sun: [
@@ -83,9 +94,17 @@ const PATHS = {
   'chevron-left': ['M15 6l-6 6 6 6'],
   folder: ['M3 6h6l2 2h10v11H3z'],
   trash: ['M4 7h16', 'M9 7V4h6v3', 'M6 7l1 13h10l1-13'],
-  link: ['M10 14a4 4 0 0 0 5.7 0l3-3a4 4 0 0 0-5.7-5.7l-1 1', 'M14 10a4 4 0 0 0-5.7 0l-3 3a4 4 0 0 0 5.7 5.7l1-1'],
+  link: [
+    'M10 14a4 4 0 0 0 5.7 0l3-3a4 4 0 0 0-5.7-5.7l-1 1',
+    'M14 10a4 4 0 0 0-5.7 0l-3 3a4 4 0 0 0 5.7 5.7l1-1',
+  ],
   package: ['M12 3l8 4.5v9L12 21l-8-4.5v-9z', 'M8 5.3l8 4.5', 'M4 7.5l8 4.5 8-4.5', 'M12 12v9'],
-  network: [circle(12, 12, 9), 'M3 12h18', 'M12 3c2.5 2.5 3.5 5.5 3.5 9s-1 6.5-3.5 9', 'M12 3c-2.5 2.5-3.5 5.5-3.5 9s1 6.5 3.5 9'],
+  network: [
+    circle(12, 12, 9),
+    'M3 12h18',
+    'M12 3c2.5 2.5 3.5 5.5 3.5 9s-1 6.5-3.5 9',
+    'M12 3c-2.5 2.5-3.5 5.5-3.5 9s1 6.5 3.5 9',
+  ],
   disk: ['M3 13h18v6H3z', 'M5 13l2-8h10l2 8', 'M7 16h.01'],
   mount: ['M3 6h6l2 2h10v11H3z', 'M12 11v5', 'M9.5 13.5 12 16l2.5-2.5'],
   bolt: ['M13 2L4 14h7l-1 8 9-12h-7z'],
@@ -106,7 +125,7 @@ export interface IconProps extends Omit<SVGProps<SVGSVGElement>, 'name'> {
   label?: string;
 }
 
-export function Icon({ name, size = 16, label, ...rest }: IconProps) {
+export function Icon({ name, size = 16, label, className, ...rest }: IconProps) {
   const paths: readonly string[] = (PATHS as Record<string, readonly string[]>)[name] ?? PATHS.dot;
   return (
     <svg
@@ -119,7 +138,7 @@ export function Icon({ name, size = 16, label, ...rest }: IconProps) {
       strokeLinecap="round"
       strokeLinejoin="round"
       focusable="false"
-      className="ui-icon"
+      className={className ? `ui-icon ${className}` : 'ui-icon'}
       {...(label ? { role: 'img', 'aria-label': label } : { 'aria-hidden': true })}
       {...rest}
     >

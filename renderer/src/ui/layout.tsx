@@ -24,7 +24,13 @@ export function PageHeader({ title, description, actions, eyebrow }: PageHeaderP
 }
 
 /** Page content column: header, then sections spaced evenly. */
-export function Page({ children, width = 'normal' }: { children: ReactNode; width?: 'normal' | 'wide' | 'narrow' }) {
+export function Page({
+  children,
+  width = 'normal',
+}: {
+  children: ReactNode;
+  width?: 'normal' | 'wide' | 'narrow';
+}) {
   return <div className={`ui-page ui-page--${width}`}>{children}</div>;
 }
 
@@ -34,7 +40,13 @@ export interface KeyValueItem {
   key?: string;
 }
 
-export function KeyValueList({ items, columns = 1 }: { items: readonly KeyValueItem[]; columns?: 1 | 2 | 3 }) {
+export function KeyValueList({
+  items,
+  columns = 1,
+}: {
+  items: readonly KeyValueItem[];
+  columns?: 1 | 2 | 3 | 4;
+}) {
   return (
     <dl className={`ui-kv ui-kv--${columns}`}>
       {items.map((item, i) => (
@@ -60,14 +72,23 @@ export function ProgressBar({ value, max = 100, label, tone = 'accent' }: Progre
   const percent = determinate ? Math.max(0, Math.min(100, (value / max) * 100)) : 0;
   return (
     <div
-      className={['ui-progress', `ui-progress--${tone}`, determinate ? '' : 'ui-progress--indeterminate'].filter(Boolean).join(' ')}
+      className={[
+        'ui-progress',
+        `ui-progress--${tone}`,
+        determinate ? '' : 'ui-progress--indeterminate',
+      ]
+        .filter(Boolean)
+        .join(' ')}
       role="progressbar"
       aria-label={label}
       aria-valuemin={determinate ? 0 : undefined}
       aria-valuemax={determinate ? max : undefined}
       aria-valuenow={determinate ? value : undefined}
     >
-      <span className="ui-progress__bar" style={determinate ? { width: `${percent}%` } : undefined} />
+      <span
+        className="ui-progress__bar"
+        style={determinate ? { width: `${percent}%` } : undefined}
+      />
     </div>
   );
 }

@@ -37,12 +37,21 @@ export function Skeleton({ width = '100%', height = 14, lines, radius, className
   });
   if (lines && lines > 1) {
     return (
-      <span className={['ui-skeleton-lines', className].filter(Boolean).join(' ')} aria-hidden="true">
+      <span
+        className={['ui-skeleton-lines', className].filter(Boolean).join(' ')}
+        aria-hidden="true"
+      >
         {Array.from({ length: lines }, (_, i) => (
           <span key={i} className="ui-skeleton" style={style(i === lines - 1 ? '60%' : width)} />
         ))}
       </span>
     );
   }
-  return <span className={['ui-skeleton', className].filter(Boolean).join(' ')} style={style(width)} aria-hidden="true" />;
+  return (
+    <span
+      className={['ui-skeleton', className].filter(Boolean).join(' ')}
+      style={style(width)}
+      aria-hidden="true"
+    />
+  );
 }

@@ -15,11 +15,28 @@ export interface EmptyStateProps {
   action?: ReactNode;
   /** Less vertical room (inside a card or table). */
   compact?: boolean;
+  /** "success" for a finished flow (a green icon instead of a neutral one). */
+  tone?: 'neutral' | 'success';
 }
 
-export function EmptyState({ icon = 'box', title, description, action, compact = false }: EmptyStateProps) {
+export function EmptyState({
+  icon = 'box',
+  title,
+  description,
+  action,
+  compact = false,
+  tone = 'neutral',
+}: EmptyStateProps) {
   return (
-    <div className={['ui-empty', compact ? 'ui-empty--compact' : ''].filter(Boolean).join(' ')}>
+    <div
+      className={[
+        'ui-empty',
+        compact ? 'ui-empty--compact' : '',
+        tone === 'success' ? 'ui-empty--success' : '',
+      ]
+        .filter(Boolean)
+        .join(' ')}
+    >
       <span className="ui-empty__icon" aria-hidden="true">
         <Icon name={icon} size={compact ? 20 : 24} />
       </span>
@@ -55,7 +72,10 @@ export function ErrorState({
   compact = false,
 }: ErrorStateProps) {
   return (
-    <div role="alert" className={['ui-error', compact ? 'ui-error--compact' : ''].filter(Boolean).join(' ')}>
+    <div
+      role="alert"
+      className={['ui-error', compact ? 'ui-error--compact' : ''].filter(Boolean).join(' ')}
+    >
       <span className="ui-error__icon" aria-hidden="true">
         <Icon name="error" size={20} />
       </span>

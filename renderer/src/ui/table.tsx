@@ -29,7 +29,16 @@ export interface TableProps<T> {
   skeletonRows?: number;
 }
 
-export function Table<T>({ columns, rows, rowKey, caption, captionHidden = true, loading = false, empty, skeletonRows = 3 }: TableProps<T>) {
+export function Table<T>({
+  columns,
+  rows,
+  rowKey,
+  caption,
+  captionHidden = true,
+  loading = false,
+  empty,
+  skeletonRows = 3,
+}: TableProps<T>) {
   const showEmpty = !loading && rows.length === 0 && empty !== undefined;
   return (
     <div className="ui-table-wrap">
@@ -38,7 +47,12 @@ export function Table<T>({ columns, rows, rowKey, caption, captionHidden = true,
         <thead>
           <tr>
             {columns.map((c) => (
-              <th key={c.key} scope="col" style={c.width ? { width: c.width } : undefined} className={c.align === 'end' ? 'ui-table__cell--end' : undefined}>
+              <th
+                key={c.key}
+                scope="col"
+                style={c.width ? { width: c.width } : undefined}
+                className={c.align === 'end' ? 'ui-table__cell--end' : undefined}
+              >
                 {c.headerHidden ? <span className="sr-only">{c.header}</span> : c.header}
               </th>
             ))}
@@ -58,7 +72,10 @@ export function Table<T>({ columns, rows, rowKey, caption, captionHidden = true,
             : rows.map((row) => (
                 <tr key={rowKey(row)}>
                   {columns.map((c) => (
-                    <td key={c.key} className={c.align === 'end' ? 'ui-table__cell--end' : undefined}>
+                    <td
+                      key={c.key}
+                      className={c.align === 'end' ? 'ui-table__cell--end' : undefined}
+                    >
                       {c.render(row)}
                     </td>
                   ))}

@@ -62,7 +62,10 @@ function ToastView({ item }: { item: ToastItem }) {
     return () => clearTimeout(timer);
   }, [item.id, item.duration]);
   return (
-    <li className={`ui-toast ui-toast--${item.tone}`} role={item.tone === 'danger' ? 'alert' : 'status'}>
+    <li
+      className={`ui-toast ui-toast--${item.tone}`}
+      role={item.tone === 'danger' ? 'alert' : 'status'}
+    >
       <span className="ui-toast__icon" aria-hidden="true">
         <Icon name={ICONS[item.tone]} size={16} />
       </span>
@@ -70,7 +73,12 @@ function ToastView({ item }: { item: ToastItem }) {
         <p className="ui-toast__title">{item.title}</p>
         {item.body ? <p className="ui-toast__text">{item.body}</p> : null}
       </div>
-      <button type="button" className="ui-toast__close" aria-label="Dismiss notification" onClick={() => dismissToast(item.id)}>
+      <button
+        type="button"
+        className="ui-toast__close"
+        aria-label="Dismiss notification"
+        onClick={() => dismissToast(item.id)}
+      >
         <Icon name="close" size={14} />
       </button>
     </li>

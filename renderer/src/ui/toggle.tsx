@@ -16,12 +16,25 @@ export interface ToggleProps {
   className?: string;
 }
 
-export function Toggle({ checked, onChange, label, description, disabled = false, adornment, id, className }: ToggleProps) {
+export function Toggle({
+  checked,
+  onChange,
+  label,
+  description,
+  disabled = false,
+  adornment,
+  id,
+  className,
+}: ToggleProps) {
   const generated = useId();
   const inputId = id ?? `t${generated.replace(/:/g, '')}`;
   const descriptionId = description ? `${inputId}-desc` : undefined;
   return (
-    <div className={['ui-toggle', disabled ? 'ui-toggle--disabled' : '', className].filter(Boolean).join(' ')}>
+    <div
+      className={['ui-toggle', disabled ? 'ui-toggle--disabled' : '', className]
+        .filter(Boolean)
+        .join(' ')}
+    >
       <input
         id={inputId}
         type="checkbox"

@@ -1,0 +1,411 @@
+/**
+ * The first run as a person does it, in a real Chromium against the headless host and the real
+ * Docker engine (a private compose project, image tag and home volume, so a real stack is never
+ * touched):
+ * - the launch URL opens the setup wizard; every step is filled in through the UI: checks →
+ *   folders → an extra folder whose host path has a space → `jq` as apt package → a named home
+ *   volume → a free port → review → install with live build progress → running;
+ * - the in-app Control UI loads and connects (the host approves its own renderer);
+ * - a second browser opens the gateway's own Control UI: through Docker's NAT it is remote, so it
+ *   gets "pairing required" with the request id; approving that id on the Approvals page of the
+ *   first browser lets it in by itself.
+ * Screenshots of each step and state: test-results/screenshots/first-run-*.png.
+ */
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, promises as fs } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import {
+  createDockerClient,
+  detectCompose,
+  imageExists,
+  pingEngine,
+  removeImage,
+} from '../docker/engine/index.js';
+import { startHeadlessServer, type HeadlessServer } from '../electron/host/api/headless-server.js';
+import { createAppHost } from '../electron/host/app-host.js';
+import type { AppHost } from '../electron/host/app-host-types.js';
+
+const ROOT = path.resolve(__dirname, '..');
+const CHROMIUM = '/usr/bin/chromium';
+const UI_ROOT = path.join(ROOT, 'dist/control-ui');
+const BUNDLE = path.join(ROOT, 'dist/gateway');
+const SHOTS = path.join(ROOT, 'test-results/screenshots');
+const NODE_BASE = 'openclaw-base/node:22-bookworm-slim';
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+const run = promisify(execFile);
+
+async function prerequisites(): Promise<string | undefined> {
+  if (!existsSync(CHROMIUM)) return `no Chromium at ${CHROMIUM} (apt-get install -y chromium)`;
+  if (!existsSync(path.join(UI_ROOT, 'index.html')))
+    return 'dist/control-ui is not built (npm run build)';
+  if (!existsSync(path.join(BUNDLE, 'openclaw.mjs'))) return 'no gateway bundle (npm run build)';
+  try {
+    const docker = createDockerClient({ env: process.env });
+    if (!(await pingEngine(docker)).ok) return 'no Docker engine';
+    await detectCompose({ env: process.env });
+    if (!(await imageExists(docker, NODE_BASE)))
+      return `no local Node base image ${NODE_BASE} (scripts/make-base-images.sh)`;
+  } catch (err) {
+    return `no Docker engine: ${(err as Error).message.split('\n')[0]}`;
+  }
+  return undefined;
+}
+const skip = await prerequisites();
+if (skip) console.warn(`SKIPPED first-run e2e: ${skip}`);
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+describe.skipIf(skip !== undefined)(
+  `first run in Chromium on a real engine${skip ? ` (SKIPPED: ${skip})` : ''}`,
+  () => {
+    const id = randomBytes(3).toString('hex');
+    const project = `openclaw-ui-${id}`;
+    const imageTag = `openclaw-ui-it:${id}`;
+    const homeVolume = `openclaw-ui-home-${id}`;
+    const sharedFile = 'hello from the host.txt';
+    let root: string;
+    let configDir: string;
+    let workspaceDir: string;
+    let sharedDir: string;
+    let gatewayPort: number;
+    let host: AppHost;
+    let server: HeadlessServer;
+    let browser: Browser;
+    const contexts: BrowserContext[] = [];
+    const openPages: Page[] = [];
+    const pageErrors: string[] = [];
+    let app: Page;
+    let remote: Page;
+
+    async function newPage(): Promise<Page> {
+      const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+      contexts.push(context);
+      const page = await context.newPage();
+      page.on('pageerror', (e) => pageErrors.push(e.message));
+      openPages.push(page);
+      return page;
+    }
+
+    async function shot(page: Page, name: string): Promise<void> {
+      await page.evaluate(() => document.fonts.ready);
+      await page.screenshot({ path: path.join(SHOTS, `first-run-${name}.png`), fullPage: true });
+    }
+
+    const stepHeading = (title: string | RegExp) =>
+      app.getByRole('heading', { name: title, level: 2 });
+
+    async function next(): Promise<void> {
+      await app.getByRole('button', { name: 'Next', exact: true }).click();
+    }
+
+    const gatewayContainer = async () =>
+      (
+        await run('docker', [
+          'ps',
+          '-q',
+          '--filter',
+          `label=com.docker.compose.project=${project}`,
+          '--filter',
+          'label=com.docker.compose.service=openclaw-gateway',
+        ])
+      ).stdout.trim();
+
+    beforeAll(async () => {
+      await fs.mkdir(SHOTS, { recursive: true });
+      root = await fs.mkdtemp(path.join(os.tmpdir(), 'openclaw-first-run-'));
+      configDir = path.join(root, 'config');
+      workspaceDir = path.join(root, 'workspace');
+      sharedDir = path.join(root, 'shared files');
+      await fs.mkdir(sharedDir);
+      await fs.writeFile(path.join(sharedDir, sharedFile), 'shared into the container\n');
+      gatewayPort = await freePort();
+      host = await createAppHost({
+        dataDir: path.join(root, 'data'),
+        platform: process.platform,
+        env: { ...process.env, OPENCLAW_NODE_IMAGE: NODE_BASE },
+        bundleDir: BUNDLE,
+        uiRoot: UI_ROOT,
+        resourcesDir: ROOT,
+        projectName: project,
+        imageTag,
+        pollIntervalMs: 500,
+      });
+      server = await startHeadlessServer({ handler: host.handler, uiRoot: UI_ROOT });
+      const { chromium } = await import('playwright-core');
+      browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    }, 60_000);
+
+    // A failed step leaves a picture of every open page behind, to see what the browser showed.
+    afterEach(async (ctx) => {
+      if (ctx.task.result?.state !== 'fail') return;
+      for (const [i, page] of openPages.entries()) {
+        await page
+          .screenshot({
+            path: path.join(SHOTS, `first-run-failure-${ctx.task.name.slice(0, 32)}-${i}.png`),
+            fullPage: true,
+          })
+          .catch(() => {});
+      }
+    });
+
+    afterAll(async () => {
+      for (const c of contexts) await c.close().catch(() => {});
+      await browser?.close().catch(() => {});
+      await server?.close().catch(() => {});
+      await host?.shutdown({ stopGateway: false }).catch(() => {});
+      const stackDir = path.join(root, 'data', 'stack');
+      if (existsSync(path.join(stackDir, 'docker-compose.yml'))) {
+        const compose = await detectCompose({ env: process.env });
+        const files = ['docker-compose.yml', 'docker-compose.extra.yml'].filter((f) =>
+          existsSync(path.join(stackDir, f)),
+        );
+        await run(
+          compose.command[0]!,
+          [
+            ...compose.command.slice(1),
+            '-p',
+            project,
+            ...files.flatMap((f) => ['-f', f]),
+            'down',
+            '-v',
+          ],
+          { cwd: stackDir },
+        ).catch(() => {});
+      }
+      const docker = createDockerClient({ env: process.env });
+      for (const tag of [imageTag, `${imageTag.split(':')[0]}:previous`])
+        await removeImage(docker, tag, { force: true }).catch(() => false);
+      await run('docker', ['volume', 'rm', '-f', homeVolume]).catch(() => {});
+      if (root) await fs.rm(root, { recursive: true, force: true });
+    }, 180_000);
+
+    it('walks the wizard: checks, folders, a mount with a space, jq, a home volume, a port', async () => {
+      app = await newPage();
+      await app.goto(server.launchUrl);
+      // A fresh install lands on the setup; the one-time host token leaves the address bar.
+      await app
+        .getByRole('heading', { name: 'Set up your gateway', level: 1 })
+        .waitFor({ timeout: 20_000 });
+      expect(app.url()).not.toContain('hostToken');
+      expect(new URL(app.url()).pathname).toBe('/setup');
+
+      // 1. Checks: wait until they ran, then continue (past a warning only).
+      await stepHeading('Check this computer').waitFor();
+      const proceed = app.getByRole('button', { name: 'Continue', exact: true });
+      await expect.poll(() => proceed.isEnabled(), { timeout: 30_000 }).toBe(true);
+      await expect(app.locator('.check').count()).resolves.toBeGreaterThan(0);
+      await expect(app.locator('.check--fail').count()).resolves.toBe(0);
+      await shot(app, '01-checks');
+      await proceed.click();
+
+      // 2. Folders.
+      await stepHeading('Where OpenClaw keeps its files').waitFor();
+      await app.getByLabel('Config folder').fill(configDir);
+      await app.getByLabel('Workspace folder').fill(workspaceDir);
+      await shot(app, '02-folders');
+      await next();
+
+      // 3. An extra folder whose host path has a space; the errors show as typed.
+      await stepHeading('Share more folders (optional)').waitFor();
+      await shot(app, '03-mounts-empty');
+      await app.getByRole('button', { name: 'Add a folder' }).click();
+      const source = app.getByLabel('Host folder (mount 1)');
+      const target = app.getByLabel('Container path (mount 1)');
+      await target.fill('/home/node');
+      await target.blur();
+      await app.getByText('This would hide the home folder').waitFor();
+      await shot(app, '04-mounts-invalid');
+      await source.fill(sharedDir);
+      await target.fill('/data/shared');
+      await target.blur();
+      await expect(app.locator('[aria-invalid="true"]').count()).resolves.toBe(0);
+      await expect(
+        app.getByRole('switch', { name: /Read-only \(mount 1\)/ }).isChecked(),
+      ).resolves.toBe(true);
+      await shot(app, '05-mounts');
+      await next();
+
+      // 4. jq as an apt package (a chip; a bad name is refused with a reason).
+      await stepHeading('Extra tools (optional)').waitFor();
+      const packages = app.getByLabel('Debian packages');
+      await packages.fill('Not_A_Package');
+      await packages.press('Enter');
+      await app.getByText(/is not a Debian package name/).waitFor();
+      await packages.fill('jq');
+      await packages.press('Enter');
+      await app.getByRole('list', { name: 'Added' }).getByText('jq', { exact: true }).waitFor();
+      await app.getByText('Changing packages rebuilds the image').waitFor();
+      await shot(app, '06-packages');
+      await next();
+
+      // 5. A named home volume.
+      await stepHeading('Keep the home folder (optional)').waitFor();
+      // The radio itself is visually hidden inside its card: click the card, as a person does.
+      await app.locator('label.ui-radio-card', { hasText: 'Docker volume' }).click();
+      await expect(app.getByRole('radio', { name: /Docker volume/ }).isChecked()).resolves.toBe(
+        true,
+      );
+      await app.getByLabel('Volume name').fill(homeVolume);
+      await shot(app, '07-home-volume');
+      await next();
+
+      // 6. The port.
+      await stepHeading('Network').waitFor();
+      await app.getByLabel('Gateway port').fill(String(gatewayPort));
+      await app.getByText(`http://127.0.0.1:${gatewayPort}`).waitFor();
+      await shot(app, '08-network');
+      await next();
+
+      // 7. Review: every choice in plain words.
+      await stepHeading('Review and install').waitFor();
+      const review = app.locator('.review');
+      for (const text of [configDir, workspaceDir, sharedDir, '/data/shared', homeVolume, 'jq'])
+        await review.getByText(text, { exact: false }).first().waitFor();
+      await expect(review.getByText('read-only').isVisible()).resolves.toBe(true);
+      await expect(review.getByText(String(gatewayPort)).isVisible()).resolves.toBe(true);
+      await shot(app, '09-review');
+    }, 120_000);
+
+    it('installs with live build progress and reaches running', async () => {
+      await app.getByRole('button', { name: 'Install and start' }).click();
+      await stepHeading('Installing the gateway').waitFor();
+      // Watch the progress as it happens: the image phase with its build steps, the log.
+      const seen = { imageActive: false, stepCounter: false, buildLog: false, shotTaken: false };
+      const done = app.getByRole('heading', { name: 'Your gateway is running' });
+      const failed = app.getByRole('heading', { name: 'The setup did not finish' });
+      const deadline = Date.now() + 8 * 60_000;
+      while (Date.now() < deadline) {
+        if (await done.isVisible()) break;
+        if (await failed.isVisible()) {
+          await shot(app, 'install-failed');
+          throw new Error(`the setup failed: ${await app.locator('.setup-card').innerText()}`);
+        }
+        const active = await app
+          .locator('.op__phase--active .op__phase-label')
+          .allInnerTexts()
+          .catch(() => [] as string[]);
+        if (active.includes('Build the image')) seen.imageActive = true;
+        if (await app.locator('.op__step').isVisible()) {
+          seen.stepCounter = /Step \d+ of \d+/.test(await app.locator('.op__step').innerText());
+          if (seen.stepCounter && !seen.shotTaken) {
+            seen.shotTaken = true;
+            await shot(app, '10-install-building');
+          }
+        }
+        const log = await app
+          .getByLabel('Operation log')
+          .innerText()
+          .catch(() => '');
+        if (/Step \d+\/\d+/.test(log)) seen.buildLog = true;
+        await new Promise((r) => setTimeout(r, 250));
+      }
+      await done.waitFor({ timeout: 1000 });
+      expect(seen, JSON.stringify(seen)).toMatchObject({
+        imageActive: true,
+        stepCounter: true,
+        buildLog: true,
+      });
+      // The navigation was blocked during the build and is free again.
+      await shot(app, '11-done');
+
+      // What was chosen is what runs: jq in the image, the shared folder with its space, the volume.
+      const container = await gatewayContainer();
+      expect(container).not.toBe('');
+      const jq = await run('docker', ['exec', container, 'jq', '--version']);
+      expect(jq.stdout).toContain('jq-');
+      const listed = await run('docker', ['exec', container, 'ls', '/data/shared']);
+      expect(listed.stdout).toContain(sharedFile);
+      const mounts = JSON.parse(
+        (await run('docker', ['inspect', '--format', '{{json .Mounts}}', container])).stdout,
+      ) as Array<{ Type: string; Source?: string; Name?: string; Destination: string; RW: boolean }>;
+      expect(mounts).toContainEqual(
+        expect.objectContaining({ Source: sharedDir, Destination: '/data/shared', RW: false }),
+      );
+      expect(mounts).toContainEqual(
+        expect.objectContaining({ Type: 'volume', Name: homeVolume, Destination: '/home/node' }),
+      );
+
+      // The dashboard says so too.
+      await app.getByRole('button', { name: 'Go to the Dashboard' }).click();
+      await app.getByRole('heading', { name: 'Dashboard', level: 1 }).waitFor();
+      await expect
+        .poll(() => app.locator('.dash-status__phase').innerText().catch(() => ''), {
+          timeout: 60_000,
+        })
+        .toMatch(/^Running/);
+      await app.getByText(`127.0.0.1:${gatewayPort}`).first().waitFor();
+      await shot(app, '12-dashboard-running');
+    }, 600_000);
+
+    it('opens the in-app Control UI, which connects', async () => {
+      await app.getByRole('button', { name: 'Open Control UI' }).click();
+      await app.waitForURL(/\/control$/);
+      await app
+        .getByRole('heading', { name: 'Overview', level: 1 })
+        .waitFor({ timeout: 30_000 });
+      await app
+        .getByText(`Connected to the gateway at 127.0.0.1:${gatewayPort}`)
+        .waitFor({ timeout: 15_000 });
+      await shot(app, '13-control-ui-in-app');
+    }, 60_000);
+
+    it('a browser the gateway sees as remote asks to pair; approved from the Approvals page, it connects', async () => {
+      const token = new URL(await host.controlUiUrl()).hash.replace(/^#token=/, '');
+      expect(token).not.toBe('');
+      remote = await newPage();
+      await remote.goto(`http://127.0.0.1:${gatewayPort}/control#token=${token}`);
+      await remote
+        .getByRole('heading', { name: /Pairing required/ })
+        .waitFor({ timeout: 30_000 });
+      expect(remote.url()).toBe(`http://127.0.0.1:${gatewayPort}/control`);
+      const requestId = (await remote.getByTestId('pairing-request-id').innerText()).trim();
+      expect(requestId).not.toBe('');
+      await shot(remote, '14-remote-pairing-required');
+
+      // In the app: the Approvals page lists exactly that request.
+      await app
+        .getByRole('navigation', { name: 'Main' })
+        .getByRole('link', { name: /^Approvals/ })
+        .click();
+      await app.getByRole('heading', { name: 'Approvals', level: 1 }).waitFor();
+      const request = app.locator('li.request').filter({ hasText: requestId });
+      await request.waitFor({ timeout: 30_000 });
+      await shot(app, '15-approvals-pending');
+      await request.getByRole('button', { name: 'Approve' }).click();
+      await request.waitFor({ state: 'detached', timeout: 15_000 });
+
+      // No click, no reload: the remote browser gets in by itself.
+      await remote
+        .getByRole('heading', { name: 'Overview', level: 1 })
+        .waitFor({ timeout: 30_000 });
+      await remote
+        .getByText(`Connected to the gateway at 127.0.0.1:${gatewayPort}`)
+        .waitFor({ timeout: 15_000 });
+      await shot(remote, '16-remote-connected');
+      await shot(app, '17-approvals-after');
+      expect(pageErrors).toEqual([]);
+    }, 120_000);
+  },
+);

@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest';
+import { OPERATION_LOG_LIMIT, reduceProgress } from '../store/operation-slice.js';
+import { phaseRows } from './phases.js';
+
+describe('reduceProgress', () => {
+  it('starts a view from the first event and adopts a locally begun one', () => {
+    const op = reduceProgress(null, {
+      operationId: 'a',
+      kind: 'setup',
+      phase: 'validate',
+      message: 'Checking',
+    });
+    expect(op).toMatchObject({
+      operationId: 'a',
+      kind: 'setup',
+      phases: [{ phase: 'validate', message: 'Checking' }],
+    });
+    const local = { ...op, operationId: undefined, phases: [] };
+    expect(reduceProgress(local, { operationId: 'b', kind: 'apply' })).toMatchObject({
+      operationId: 'b',
+      kind: 'apply',
+    });
+  });
+
+  it('replaces the view when another operation reports', () => {
+    const a = reduceProgress(null, { operationId: 'a', kind: 'setup', log: 'from a' });
+    const b = reduceProgress(a, { operationId: 'b', kind: 'rebuild', log: 'from b' });
+    expect(b.log).toEqual(['from b']);
+  });
+
+  it('tracks build steps, drops them when a later phase starts, and records errors', () => {
+    let op = reduceProgress(null, {
+      operationId: 'a',
+      kind: 'setup',
+      phase: 'image',
+      message: 'Building',
+    });
+    op = reduceProgress(op, {
+      operationId: 'a',
+      kind: 'setup',
+      step: { index: 3, total: 9 },
+      message: 'RUN apt',
+    });
+    expect(op.step).toEqual({ index: 3, total: 9 });
+    op = reduceProgress(op, {
+      operationId: 'a',
+      kind: 'setup',
+      phase: 'start',
+      message: 'Starting',
+    });
+    expect(op.step).toBeUndefined();
+    op = reduceProgress(op, { operationId: 'a', kind: 'setup', done: true, error: 'boom' });
+    expect(op).toMatchObject({ done: true, error: 'boom' });
+    expect(op.log.at(-1)).toBe('✖ boom');
+  });
+
+  it('keeps only the tail of a long log', () => {
+    const big = Array.from({ length: OPERATION_LOG_LIMIT + 50 }, (_, i) => `l${i}`).join('\n');
+    const op = reduceProgress(null, { operationId: 'a', kind: 'setup', log: big });
+    expect(op.log).toHaveLength(OPERATION_LOG_LIMIT);
+    expect(op.log.at(-1)).toBe(`l${OPERATION_LOG_LIMIT + 49}`);
+  });
+});
+
+describe('phaseRows', () => {
+  const seen = [
+    { phase: 'validate', message: 'Checking' },
+    { phase: 'engine', message: 'Docker' },
+    { phase: 'image', message: 'Building the image with jq' },
+  ];
+
+  it('marks earlier phases done, the last one active, later ones pending', () => {
+    const rows = phaseRows('setup', seen, { done: false });
+    const state = Object.fromEntries(rows.map((r) => [r.phase, r.state]));
+    expect(state).toMatchObject({
+      validate: 'done',
+      engine: 'done',
+      files: 'done',
+      image: 'active',
+      start: 'pending',
+      done: 'pending',
+    });
+    expect(rows.find((r) => r.phase === 'image')?.detail).toBe('Building the image with jq');
+  });
+
+  it('marks the last phase failed on error and everything done on success', () => {
+    expect(
+      phaseRows('setup', seen, { done: true, error: 'x' }).find((r) => r.phase === 'image')?.state,
+    ).toBe('failed');
+    expect(phaseRows('setup', seen, { done: true }).every((r) => r.state === 'done')).toBe(true);
+  });
+
+  it('lists only reported phases for other operations', () => {
+    expect(phaseRows('rebuild', [{ phase: 'pull', message: 'Pulling' }], { done: false })).toEqual([
+      { phase: 'pull', label: 'Pulling', state: 'active' },
+    ]);
+  });
+});

@@ -1,0 +1,206 @@
+// @vitest-environment happy-dom
+import type { ReactNode } from 'react';
+import { afterEach, describe, expect, it } from 'vitest';
+import type {
+  PairedDeviceView,
+  PairingRequestView,
+  StackSettings,
+} from '../../../../electron/contract/host-api.js';
+import { HostProvider } from '../../host/host-context.js';
+import {
+  blur,
+  cleanup,
+  click,
+  flush,
+  getButton,
+  getByLabel,
+  render,
+  typeInto,
+} from '../../testing/dom.js';
+import { fakeHostApi, statusOf, type FakeHostApi } from '../../testing/fake-host-api.js';
+import { useToastStore } from '../../ui/toast.js';
+import { AppStoreProvider } from '../store/app-store-context.js';
+import { bindHostEvents, createAppStore } from '../store/app-store.js';
+import { MountsEditor } from '../stack/mounts-editor.js';
+import { createDraftStore } from '../stack/stack-draft.js';
+import { ApprovalsPage } from './approvals-page.js';
+import { DashboardPage } from './dashboard-page.js';
+import { SetupPage } from './setup-page.js';
+
+afterEach(() => {
+  cleanup();
+  useToastStore.setState({ toasts: [] });
+});
+
+function withHost(host: FakeHostApi, ui: ReactNode) {
+  const store = createAppStore(host);
+  bindHostEvents(store, host);
+  return render(
+    <HostProvider connection={host}>
+      <AppStoreProvider store={store}>{ui}</AppStoreProvider>
+    </HostProvider>,
+  );
+}
+
+const stack: StackSettings = {
+  configDir: '/home/me/.openclaw',
+  workspaceDir: '/home/me/.openclaw/workspace',
+  gatewayPort: 18789,
+  exposeOnLan: false,
+  extraMounts: [],
+  aptPackages: [],
+  homeVolume: null,
+};
+
+describe('ApprovalsPage', () => {
+  const request: PairingRequestView = {
+    requestId: 'req-1',
+    deviceId: 'dev-1',
+    displayName: 'Chrome on Linux',
+    remoteIp: '172.17.0.1',
+    role: 'operator',
+    scopes: [
+      { scope: 'operator.write', label: 'Chat and run agents', description: 'Send messages' },
+    ],
+    isRepair: false,
+    ts: Date.now(),
+  };
+  const app: PairedDeviceView = {
+    deviceId: 'me',
+    displayName: 'OpenClaw Desktop',
+    roles: ['operator'],
+    scopes: [],
+    isThisApp: true,
+  };
+  const phone: PairedDeviceView = {
+    deviceId: 'ph',
+    displayName: 'Phone',
+    roles: ['operator'],
+    scopes: [],
+    isThisApp: false,
+  };
+
+  it('shows what a request asks for in plain words, approves it, and protects this app', async () => {
+    let pending = [request];
+    const host = fakeHostApi({
+      'approvals.list': () => ({ pending, paired: [app, phone] }),
+      'approvals.approve': () => ((pending = []), { ok: true as const }),
+      'status.get': () => statusOf(),
+    });
+    const { container } = withHost(host, <ApprovalsPage />);
+    await flush();
+    expect(container.textContent).toContain('Chrome on Linux');
+    expect(container.textContent).toContain('Chat and run agents — Send messages');
+    expect(container.textContent).toContain('from 172.17.0.1');
+    expect(() => getButton(container, 'Revoke operator access of OpenClaw Desktop')).toThrow();
+    expect(getButton(container, 'Revoke operator access of Phone')).toBeTruthy();
+    click(getButton(container, 'Approve'));
+    await flush();
+    expect(host.callsTo('approvals.approve')).toEqual([{ requestId: 'req-1' }]);
+    expect(container.textContent).toContain('No one is waiting');
+  });
+
+  it('shows an error with a retry when the list cannot load', async () => {
+    let fail = true;
+    const host = fakeHostApi({
+      'approvals.list': () => {
+        if (fail) throw new Error('gateway not running');
+        return { pending: [], paired: [] };
+      },
+    });
+    const { container } = withHost(host, <ApprovalsPage />);
+    await flush();
+    expect(container.querySelector('[role="alert"]')?.textContent).toContain('gateway not running');
+    fail = false;
+    click(getButton(container, /Retry/));
+    await flush();
+    expect(container.querySelector('[role="alert"]')).toBeNull();
+  });
+});
+
+describe('DashboardPage', () => {
+  it('enables only the actions the status allows and masks the token until revealed', async () => {
+    const host = fakeHostApi({
+      'status.get': () =>
+        statusOf({ canStart: false, canStop: true, canRestart: true, canRebuild: false }),
+      'controlUi.url': () => ({ url: 'http://127.0.0.1:18789/#token=s3cr3t' }),
+      'gateway.stop': () => ({ ok: true as const }),
+    });
+    const { container } = withHost(host, <DashboardPage />);
+    await flush();
+    expect(getButton(container, 'Start').disabled).toBe(true);
+    expect(getButton(container, 'Rebuild').disabled).toBe(true);
+    expect(getButton(container, 'Stop').disabled).toBe(false);
+    expect(container.textContent).not.toContain('s3cr3t');
+    click(getButton(container, 'Reveal'));
+    expect(container.textContent).toContain('#token=s3cr3t');
+    click(getButton(container, 'Stop'));
+    await flush();
+    expect(host.callsTo('gateway.stop')).toHaveLength(1);
+  });
+
+  it('sends a fresh install to the setup', async () => {
+    const host = fakeHostApi({
+      'status.get': () =>
+        statusOf({ phase: 'not-set-up', canStop: false, canRestart: false, canRebuild: false }),
+    });
+    const { container } = withHost(host, <DashboardPage />);
+    await flush();
+    expect(container.textContent).toContain('Set up your gateway');
+    expect(getButton(container, 'Start setup')).toBeTruthy();
+  });
+});
+
+describe('MountsEditor', () => {
+  it('validates a row once its field is left and clears the error when fixed', () => {
+    const store = createDraftStore(stack);
+    const { container } = render(<MountsEditor store={store} />);
+    click(getButton(container, 'Add a folder'));
+    const source = getByLabel(container, 'Host folder (mount 1)') as HTMLInputElement;
+    typeInto(source, 'relative/path');
+    expect(source.getAttribute('aria-invalid')).toBeNull();
+    blur(source);
+    expect(source.getAttribute('aria-invalid')).toBe('true');
+    expect(container.textContent).toContain('Use a full (absolute) path');
+    typeInto(source, '/home/me/My Projects');
+    expect(source.getAttribute('aria-invalid')).toBeNull();
+    expect(store.getState().draft.mounts[0]).toMatchObject({
+      source: '/home/me/My Projects',
+      readOnly: true,
+    });
+    click(getButton(container, 'Remove mount 1'));
+    expect(store.getState().draft.mounts).toHaveLength(0);
+  });
+});
+
+describe('SetupPage', () => {
+  it('runs the checks first and holds the wizard back while one fails', async () => {
+    const host = fakeHostApi({
+      'stack.getSettings': () => ({ settings: stack, setUp: false }),
+      'diagnostics.run': () => [
+        {
+          id: 'engine',
+          title: 'Docker engine',
+          status: 'fail',
+          detail: 'Docker is not running.',
+          fix: { label: 'Start Docker.', command: 'sudo systemctl start docker' },
+        },
+        { id: 'gateway-health', title: 'Gateway health', status: 'skip', detail: 'Not set up.' },
+      ],
+    });
+    const { container } = withHost(host, <SetupPage />);
+    await flush();
+    await flush();
+    expect(container.textContent).toContain('Docker is not running.');
+    expect(container.textContent).toContain('sudo systemctl start docker');
+    expect(container.textContent).not.toContain('Gateway health');
+    expect(getButton(container, 'Continue').disabled).toBe(true);
+    click(getButton(container, 'Continue anyway'));
+    expect(container.textContent).toContain('Where OpenClaw keeps its files');
+    // A bad folder keeps the wizard on the step and says why.
+    typeInto(getByLabel(container, 'Config folder') as HTMLInputElement, 'not/absolute');
+    click(getButton(container, 'Next'));
+    expect(container.textContent).toContain('Use a full (absolute) path');
+    expect(container.textContent).toContain('Where OpenClaw keeps its files');
+  });
+});

@@ -1,0 +1,70 @@
+/**
+ * Running the setup: live progress while it builds and starts; on failure the host's message, the
+ * next step, Retry, and a way back to the part of the wizard the error is about.
+ */
+import { nextStepForCode } from '../../host/host-error.js';
+import { Button, ErrorState, Spinner } from '../../ui/index.js';
+import { OperationProgress } from '../operation/operation-progress.js';
+import { sectionForHostError, type DraftSection } from '../stack/stack-draft.js';
+import type { OperationView } from '../store/operation-slice.js';
+
+const SECTION_LABEL: Record<DraftSection, string> = {
+  folders: 'Folders',
+  mounts: 'Extra folders',
+  packages: 'Packages',
+  home: 'Home volume',
+  port: 'Network',
+};
+
+export interface RunStepProps {
+  operation: OperationView | null;
+  title: string;
+  onCancel: () => void;
+  onRetry: () => void;
+  onBack: (section: DraftSection | 'review') => void;
+}
+
+export function RunStep({ operation, title, onCancel, onRetry, onBack }: RunStepProps) {
+  const failed = operation?.done && operation.error;
+  const section = failed ? sectionForHostError(operation.error ?? '') : undefined;
+  const cancelled = operation?.errorCode === 'CANCELLED';
+  return (
+    <div className="setup-step">
+      <div className="setup-step__intro">
+        <h2 className="setup-step__title">{title}</h2>
+        <p className="setup-step__lead">
+          {failed
+            ? cancelled
+              ? 'The setup was cancelled.'
+              : 'The setup stopped before the gateway was running.'
+            : 'This takes a few minutes the first time (the image is built). You can keep this window open or come back later.'}
+        </p>
+      </div>
+      {failed ? (
+        <ErrorState
+          title={cancelled ? 'Cancelled' : 'The setup did not finish'}
+          message={operation.error}
+          nextStep={
+            section
+              ? `Change the ${SECTION_LABEL[section].toLowerCase()} setting named in the message, then run the setup again.`
+              : (nextStepForCode(operation.errorCode) ?? 'Check the log below, then retry.')
+          }
+          onRetry={onRetry}
+          actions={
+            <Button size="sm" variant="ghost" onClick={() => onBack(section ?? 'review')}>
+              Back to {section ? SECTION_LABEL[section] : 'review'}
+            </Button>
+          }
+        />
+      ) : null}
+      {operation ? (
+        <OperationProgress operation={operation} onCancel={onCancel} />
+      ) : (
+        <div className="op__status">
+          <Spinner size="sm" label="Waiting" />
+          <span>Waiting for the next progress report…</span>
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,190 @@
+/**
+ * The wizard's editable copy of the stack settings. Text stays text while typed (a port is "1878"
+ * on the way to 18789), so the draft is its own shape; `draftToSettings` turns a valid draft into
+ * what the host takes. One small store per wizard instance, outside React, so it is testable.
+ */
+import { createStore, type StoreApi } from 'zustand';
+import type { ExtraMount, StackSettings } from '../../../../electron/contract/host-api.js';
+import {
+  checkAptPackage,
+  checkHostFolder,
+  checkMounts,
+  checkPort,
+  checkVolumeName,
+  type MountProblems,
+} from './validation.js';
+
+export type HomeKind = 'off' | 'volume' | 'bind';
+
+export interface MountRow extends ExtraMount {
+  /** Stable row identity for React and focus (not sent to the host). */
+  key: string;
+}
+
+export interface StackDraft {
+  configDir: string;
+  workspaceDir: string;
+  mounts: MountRow[];
+  packages: string[];
+  homeKind: HomeKind;
+  homeName: string;
+  homeSource: string;
+  port: string;
+  exposeOnLan: boolean;
+}
+
+export interface DraftProblems {
+  configDir?: string;
+  workspaceDir?: string;
+  mounts: MountProblems[];
+  packages: Record<string, string>;
+  home?: string;
+  port?: string;
+}
+
+export const DEFAULT_HOME_VOLUME = 'openclaw-home';
+
+let rowCounter = 0;
+const rowKey = () => `m${++rowCounter}`;
+
+export function draftFromSettings(s: StackSettings): StackDraft {
+  return {
+    configDir: s.configDir,
+    workspaceDir: s.workspaceDir,
+    mounts: s.extraMounts.map((m) => ({ ...m, key: rowKey() })),
+    packages: [...s.aptPackages],
+    homeKind: s.homeVolume === null ? 'off' : s.homeVolume.kind,
+    homeName: s.homeVolume?.kind === 'volume' ? s.homeVolume.name : DEFAULT_HOME_VOLUME,
+    homeSource: s.homeVolume?.kind === 'bind' ? s.homeVolume.source : '',
+    port: String(s.gatewayPort),
+    exposeOnLan: s.exposeOnLan,
+  };
+}
+
+export function draftToSettings(d: StackDraft): StackSettings {
+  return {
+    configDir: d.configDir.trim(),
+    workspaceDir: d.workspaceDir.trim(),
+    gatewayPort: Number(d.port.trim()),
+    exposeOnLan: d.exposeOnLan,
+    extraMounts: d.mounts.map((m) => ({
+      source: m.source.trim(),
+      target: m.target.trim(),
+      readOnly: m.readOnly,
+    })),
+    aptPackages: [...d.packages],
+    homeVolume:
+      d.homeKind === 'off'
+        ? null
+        : d.homeKind === 'volume'
+          ? { kind: 'volume', name: d.homeName.trim() }
+          : { kind: 'bind', source: d.homeSource.trim() },
+  };
+}
+
+function comparable(p: string): string {
+  return p.trim().replace(/\\/g, '/').replace(/\/+$/, '').toLowerCase();
+}
+
+export function draftProblems(d: StackDraft): DraftProblems {
+  const problems: DraftProblems = { mounts: checkMounts(d.mounts), packages: {} };
+  const configDir = checkHostFolder(d.configDir);
+  if (configDir) problems.configDir = configDir;
+  const workspaceDir = checkHostFolder(d.workspaceDir);
+  if (workspaceDir) problems.workspaceDir = workspaceDir;
+  for (const p of d.packages) {
+    const problem = checkAptPackage(p);
+    if (problem) problems.packages[p] = problem;
+  }
+  if (d.homeKind === 'volume') {
+    const home = checkVolumeName(d.homeName);
+    if (home) problems.home = home;
+  } else if (d.homeKind === 'bind') {
+    const home = checkHostFolder(d.homeSource);
+    if (home) problems.home = home;
+    else if ([d.configDir, d.workspaceDir].some((x) => comparable(x) === comparable(d.homeSource)))
+      problems.home =
+        'This is the config or workspace folder; give the home folder a place of its own.';
+  }
+  const port = checkPort(d.port);
+  if (port) problems.port = port;
+  return problems;
+}
+
+export type DraftSection = 'folders' | 'mounts' | 'packages' | 'home' | 'port';
+
+/** Whether a section (or the whole draft) has problems. */
+export function sectionHasProblems(p: DraftProblems, section?: DraftSection): boolean {
+  const sections: Record<DraftSection, boolean> = {
+    folders: Boolean(p.configDir || p.workspaceDir),
+    mounts: p.mounts.some((m) => m.source || m.target),
+    packages: Object.keys(p.packages).length > 0,
+    home: Boolean(p.home),
+    port: Boolean(p.port),
+  };
+  return section ? sections[section] : Object.values(sections).some(Boolean);
+}
+
+/** Equal as far as the host is concerned (order of mounts and packages matters to the host too). */
+export function sameSettings(a: StackSettings, b: StackSettings): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/** Which wizard section a host error message is about (to send the user back there). */
+export function sectionForHostError(message: string): DraftSection | undefined {
+  const m = message.toLowerCase();
+  if (/extra_mounts|extramounts|mount/.test(m)) return 'mounts';
+  if (/apt|package/.test(m)) return 'packages';
+  if (/home_volume|homevolume|home volume|home folder/.test(m)) return 'home';
+  if (/port/.test(m)) return 'port';
+  if (/config_dir|workspace_dir|configdir|workspacedir|config folder|workspace/.test(m))
+    return 'folders';
+  return undefined;
+}
+
+export interface DraftState {
+  draft: StackDraft;
+  /** The draft as loaded (to tell what changed). */
+  initial: StackSettings;
+  /** Show problems of untouched fields too (after "Next" or "Review" was pressed). */
+  showAll: boolean;
+  update(patch: Partial<Omit<StackDraft, 'mounts'>>): void;
+  addMount(): void;
+  updateMount(key: string, patch: Partial<ExtraMount>): void;
+  removeMount(key: string): void;
+  setShowAll(showAll: boolean): void;
+  reset(settings: StackSettings): void;
+}
+
+export type DraftStore = StoreApi<DraftState>;
+
+export function createDraftStore(initial: StackSettings): DraftStore {
+  return createStore<DraftState>()((set, get) => ({
+    draft: draftFromSettings(initial),
+    initial,
+    showAll: false,
+    update: (patch) => set({ draft: { ...get().draft, ...patch } }),
+    addMount: () =>
+      set({
+        draft: {
+          ...get().draft,
+          mounts: [
+            ...get().draft.mounts,
+            { key: rowKey(), source: '', target: '', readOnly: true },
+          ],
+        },
+      }),
+    updateMount: (key, patch) =>
+      set({
+        draft: {
+          ...get().draft,
+          mounts: get().draft.mounts.map((m) => (m.key === key ? { ...m, ...patch } : m)),
+        },
+      }),
+    removeMount: (key) =>
+      set({ draft: { ...get().draft, mounts: get().draft.mounts.filter((m) => m.key !== key) } }),
+    setShowAll: (showAll) => set({ showAll }),
+    reset: (settings) =>
+      set({ draft: draftFromSettings(settings), initial: settings, showAll: false }),
+  }));
+}

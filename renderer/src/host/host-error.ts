@@ -1,0 +1,64 @@
+/**
+ * A failed host call, with the host's stable code. Both transports turn `{ ok: false, error }` into
+ * this, so pages show the host's own message (which names the next step) whatever the transport.
+ */
+export class HostError extends Error {
+  override readonly name = 'HostError';
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Codes the renderer itself produces (the host's own codes come from gateway/infra/errors.ts). */
+export const ClientErrorCode = {
+  /** The headless host connection dropped; the call may or may not have run. */
+  DISCONNECTED: 'DISCONNECTED',
+  /** The headless host refused the token (spent or from an earlier run). */
+  UNAUTHORIZED: 'UNAUTHORIZED',
+  /** The host answered with something that is not a result. */
+  BAD_RESPONSE: 'BAD_RESPONSE',
+} as const;
+
+export function toHostError(err: unknown): HostError {
+  if (err instanceof HostError) return err;
+  if (err instanceof Error) return new HostError('INTERNAL', err.message);
+  return new HostError('INTERNAL', String(err));
+}
+
+/** The message of anything thrown, for display. */
+export function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+const NEXT_STEPS: Record<string, string> = {
+  DOCKER_UNAVAILABLE:
+    'Start Docker Desktop (or the Docker service on Linux), wait until it reports running, then retry.',
+  DOCKER_PERMISSION_DENIED:
+    'Give your user access to the Docker engine (on Linux: add it to the "docker" group and log in again), then retry.',
+  COMPOSE_MISSING: 'Install Docker Compose (it ships with Docker Desktop), then retry.',
+  GATEWAY_PORT_IN_USE: 'Pick another gateway port in the setup, or stop the program using it.',
+  IMAGE_BUILD_FAILED:
+    'Check the build log above; a misspelt apt package is the usual cause. Fix it and run the setup again.',
+  HEALTH_TIMEOUT: 'Open Logs to see why the gateway did not become healthy, then retry.',
+  CONTAINER_UNHEALTHY: 'Open Logs to see what the gateway reports, then restart it.',
+  CONTAINER_EXITED: 'Open Logs to see why the gateway stopped, then start it again.',
+  STACK_INPUT_INVALID: 'Correct the value named in the message and submit again.',
+  INVALID_ARGUMENT: 'Correct the value named in the message and submit again.',
+  CANCELLED: 'Nothing was changed after the point of cancelling; run it again when ready.',
+  OPERATION_QUEUE_FULL: 'Another operation is still running; wait for it to finish, then retry.',
+  DISCONNECTED: 'The connection to the app is back in a moment; retry then.',
+  UNAUTHORIZED: 'Run `npm start -- --headless` again and open the new link it prints.',
+  SECRET_STORE_UNAVAILABLE: 'Unlock your system keychain, then retry.',
+};
+
+/** A plain-language next step for a host error code, when there is a useful generic one. */
+export function nextStepFor(err: unknown): string | undefined {
+  return err instanceof HostError ? NEXT_STEPS[err.code] : undefined;
+}
+
+export function nextStepForCode(code: string | undefined): string | undefined {
+  return code ? NEXT_STEPS[code] : undefined;
+}

@@ -1,0 +1,517 @@
+/**
+ * A scripted host for looking at the renderer without Docker: the real HostApiHandler (so every
+ * call is validated as in the app) over canned data, with a setup run that streams progress like
+ * the real one. Used by the screenshot script and handy for manual UI work:
+ *
+ *   npx tsx renderer/testing/fake-host.ts [fresh|running|failing]
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type {
+  AppSettings,
+  DiagnosticResult,
+  GatewayStatus,
+  LogLine,
+  PairedDeviceView,
+  PairingRequestView,
+  StackSettings,
+} from '../../electron/contract/host-api.js';
+import {
+  HostApiHandler,
+  type HostImplementation,
+} from '../../electron/host/api/host-api-handler.js';
+import {
+  startHeadlessServer,
+  type HeadlessServer,
+} from '../../electron/host/api/headless-server.js';
+import { OpenClawError } from '../../gateway/infra/errors.js';
+
+export type Scenario = 'fresh' | 'running' | 'failing';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const HOUR = 3_600_000;
+
+const SCOPES = {
+  read: {
+    scope: 'operator.read',
+    label: 'Read status and history',
+    description: 'See sessions, logs, config and who is connected',
+  },
+  write: {
+    scope: 'operator.write',
+    label: 'Chat and run agents',
+    description: 'Send messages and start agent runs',
+  },
+  admin: {
+    scope: 'operator.admin',
+    label: 'Administer the gateway',
+    description: 'Change the config and manage devices',
+  },
+  approvals: {
+    scope: 'operator.approvals',
+    label: 'Answer tool approvals',
+    description: 'Allow or deny commands the agent wants to run',
+  },
+  pairing: {
+    scope: 'operator.pairing',
+    label: 'Approve new devices',
+    description: 'Let other devices pair with this gateway',
+  },
+};
+
+function baseStatus(phase: GatewayStatus['phase']): GatewayStatus {
+  const running = phase === 'running' || phase === 'pairing-pending';
+  return {
+    phase,
+    summary:
+      phase === 'not-set-up'
+        ? 'Gateway is not set up — run setup to create it'
+        : phase === 'pairing-pending'
+          ? 'Gateway: running · 1 device waiting for approval'
+          : 'Gateway: running',
+    canStart: !running && phase !== 'not-set-up',
+    canStop: running,
+    canRestart: running,
+    canRebuild: running,
+    ...(running ? { uptimeMs: 3 * HOUR + 17 * 60_000 } : {}),
+    pendingApprovals: phase === 'pairing-pending' ? 1 : 0,
+    port: 18789,
+    operator: running ? 'connected' : 'disconnected',
+  };
+}
+
+function logLines(): LogLine[] {
+  const start = Date.parse('2026-03-14T09:12:00.000Z');
+  const rows: Array<[string, string]> = [
+    [
+      'openclaw-gateway',
+      '{"level":"info","time":"…","msg":"gateway listening","port":18789,"bind":"lan"}',
+    ],
+    ['openclaw-gateway', '{"level":"info","msg":"control ui served from /app/control-ui"}'],
+    [
+      'openclaw-gateway',
+      '{"level":"info","msg":"operator connected","client":"openclaw-desktop","role":"operator"}',
+    ],
+    [
+      'openclaw-gateway',
+      '{"level":"warn","msg":"pairing required","requestId":"7c1e9b2a","client":"openclaw-control-ui","remote":"172.17.0.1"}',
+    ],
+    [
+      'openclaw-gateway',
+      '{"level":"info","msg":"session started","session":"main","agent":"default"}',
+    ],
+    ['openclaw-cli (run)', 'Approved device 7c1e9b2a (operator)'],
+    ['openclaw-gateway', '{"level":"debug","msg":"heartbeat","clients":3}'],
+    [
+      'openclaw-gateway',
+      '{"level":"error","msg":"tool exec failed","tool":"shell","error":"command not found: rg"}',
+    ],
+    ['openclaw-sbx-main', '+ apt list --installed | grep ripgrep'],
+    [
+      'openclaw-gateway',
+      '{"level":"info","msg":"agent run finished","durationMs":4120,"tokens":1833}',
+    ],
+  ];
+  const out: LogLine[] = [];
+  for (let i = 0; i < 60; i++) {
+    const [source, text] = rows[i % rows.length]!;
+    out.push({
+      source,
+      stream: text.includes('"error"') ? 'stderr' : 'stdout',
+      ts: new Date(start + i * 1730).toISOString(),
+      text,
+    });
+  }
+  return out;
+}
+
+function diagnostics(scenario: Scenario, setUp: boolean): DiagnosticResult[] {
+  return [
+    {
+      id: 'engine',
+      title: 'Docker engine',
+      status: 'ok',
+      detail: 'Docker 27.3.1 is running (linux/amd64, 8 CPUs, 15.6 GB memory).',
+    },
+    { id: 'compose', title: 'Docker Compose', status: 'ok', detail: 'docker compose v2.29.7' },
+    {
+      id: 'port',
+      title: 'Gateway port',
+      status: scenario === 'failing' ? 'warn' : 'ok',
+      detail:
+        scenario === 'failing'
+          ? 'Port 18789 is used by another program (node, pid 4121).'
+          : 'Port 18789 is free on 127.0.0.1.',
+      ...(scenario === 'failing'
+        ? {
+            fix: {
+              label: 'Stop that program, or choose another port in the setup.',
+              command: 'lsof -iTCP:18789 -sTCP:LISTEN',
+            },
+          }
+        : {}),
+    },
+    {
+      id: 'disk-space',
+      title: 'Disk space',
+      status: 'ok',
+      detail: '48.2 GB free for images and volumes.',
+    },
+    setUp
+      ? {
+          id: 'gateway-health',
+          title: 'Gateway health',
+          status: 'ok',
+          detail: '/readyz answered in 12 ms.',
+        }
+      : {
+          id: 'gateway-health',
+          title: 'Gateway health',
+          status: 'skip',
+          detail: 'The gateway is not set up yet.',
+        },
+    setUp
+      ? {
+          id: 'config-permissions',
+          title: 'Config folder permissions',
+          status: 'fail',
+          detail:
+            '/home/me/.openclaw/devices is owned by root; the container user (uid 1000) cannot write paired devices.',
+          fix: {
+            label: 'Give the folder back to uid 1000.',
+            command: 'sudo chown -R 1000:1000 /home/me/.openclaw',
+            docs: 'https://docs.openclaw.ai/install/docker#permissions',
+          },
+        }
+      : {
+          id: 'config-permissions',
+          title: 'Config folder permissions',
+          status: 'skip',
+          detail: 'Checked after setup.',
+        },
+  ];
+}
+
+export interface FakeHost {
+  handler: HostApiHandler;
+  setScenario(s: Scenario): void;
+}
+
+export function createFakeHost(initial: Scenario): FakeHost {
+  const handler = new HostApiHandler();
+  let scenario = initial;
+  let setUp = initial === 'running';
+  let status = baseStatus(setUp ? 'pairing-pending' : 'not-set-up');
+  let stack: StackSettings = {
+    configDir: '/home/me/.openclaw',
+    workspaceDir: '/home/me/.openclaw/workspace',
+    gatewayPort: 18789,
+    exposeOnLan: false,
+    extraMounts: setUp
+      ? [{ source: '/home/me/My Projects', target: '/home/node/projects', readOnly: false }]
+      : [],
+    aptPackages: setUp ? ['jq', 'ripgrep'] : [],
+    homeVolume: setUp ? { kind: 'volume', name: 'openclaw-home' } : null,
+  };
+  let app: AppSettings = {
+    startAtLogin: true,
+    startInBackground: false,
+    closeToTray: true,
+    stopGatewayOnQuit: false,
+  };
+  let pending: PairingRequestView[] = [
+    {
+      requestId: '7c1e9b2a-4f0d-4b61-9a55-2f1d9c0e8b13',
+      deviceId: 'd2f0c9a1b8e7',
+      displayName: 'Chrome on Linux',
+      platform: 'Linux x86_64',
+      clientId: 'openclaw-control-ui',
+      clientMode: 'webchat',
+      remoteIp: '172.17.0.1',
+      role: 'operator',
+      scopes: [SCOPES.read, SCOPES.write, SCOPES.approvals],
+      isRepair: false,
+      ts: Date.now() - 4 * 60_000,
+    },
+  ];
+  let paired: PairedDeviceView[] = [
+    {
+      deviceId: 'a1b2c3d4e5f6',
+      displayName: 'OpenClaw Desktop',
+      platform: 'linux',
+      clientId: 'openclaw-desktop',
+      roles: ['operator'],
+      scopes: [SCOPES.admin, SCOPES.pairing],
+      createdAtMs: Date.now() - 9 * 86_400_000,
+      lastUsedAtMs: Date.now() - 30_000,
+      isThisApp: true,
+    },
+    {
+      deviceId: 'f6e5d4c3b2a1',
+      displayName: 'iPhone 15',
+      platform: 'iOS 18.2',
+      clientId: 'openclaw-ios',
+      roles: ['operator', 'node'],
+      scopes: [SCOPES.read, SCOPES.write],
+      createdAtMs: Date.now() - 5 * 86_400_000,
+      lastUsedAtMs: Date.now() - 2 * HOUR,
+      isThisApp: false,
+    },
+    {
+      deviceId: '0a9b8c7d6e5f',
+      clientId: 'openclaw-cli',
+      platform: 'darwin',
+      roles: ['operator'],
+      scopes: [SCOPES.read],
+      createdAtMs: Date.now() - 20 * 86_400_000,
+      isThisApp: false,
+    },
+  ];
+  let cancel: (() => void) | undefined;
+
+  const emitStatus = () => handler.emit('status', status);
+  const sleep = (ms: number, signal: { cancelled: boolean }) =>
+    new Promise<void>((resolve, reject) => {
+      const t = setTimeout(resolve, ms);
+      cancel = () => {
+        clearTimeout(t);
+        signal.cancelled = true;
+        reject(new OpenClawError('CANCELLED', 'The setup was cancelled; nothing was started.'));
+      };
+    });
+
+  async function runSetup(next: StackSettings, kind: 'setup' | 'apply'): Promise<void> {
+    const operationId = `op-${Date.now()}`;
+    const emit = (p: Record<string, unknown>) =>
+      handler.emit('operation.progress', { operationId, kind, ...p });
+    const signal = { cancelled: false };
+    status = {
+      ...status,
+      phase: 'starting',
+      summary: 'Setting up…',
+      operation: { kind, startedAt: Date.now() },
+    };
+    emitStatus();
+    try {
+      const phases: Array<[string, string]> = [
+        ['validate', 'Checking the setup inputs'],
+        ['engine', 'Connecting to the Docker engine'],
+        ['files', 'Writing .env and the compose files'],
+        [
+          'image',
+          next.aptPackages.length
+            ? `Building the image with ${next.aptPackages.join(', ')}`
+            : 'Building the image',
+        ],
+      ];
+      for (const [phase, message] of phases) {
+        emit({ phase, message });
+        await sleep(250, signal);
+      }
+      const total = 9;
+      for (let i = 1; i <= total; i++) {
+        emit({
+          step: { index: i, total },
+          message:
+            i === 5
+              ? `RUN apt-get install -y ${next.aptPackages.join(' ') || '--no-install-recommends'}`
+              : `Step ${i}`,
+        });
+        emit({
+          log: `#${i + 3} [${i}/${total}] ${i === 5 ? 'RUN apt-get update && apt-get install -y …' : 'COPY dist/gateway /app'}\n#${i + 3} DONE 0.${i}s`,
+        });
+        if (scenario === 'failing' && i === 5) {
+          emit({ log: 'E: Unable to locate package jqq' });
+          throw new OpenClawError(
+            'IMAGE_BUILD_FAILED',
+            'The image build failed at step 5/9: apt-get could not find the package "jqq". Check the apt package names.',
+          );
+        }
+        await sleep(300, signal);
+      }
+      for (const [phase, message] of [
+        ['permissions', 'Making the config folder writable for the container user (uid 1000)'],
+        ['start', 'Starting the gateway'],
+        ['onboard', 'Writing the gateway config through the image (openclaw onboard)'],
+        ['health', 'Waiting for the gateway to become healthy'],
+        ['done', 'The gateway is running'],
+      ] as const) {
+        emit({ phase, message });
+        await sleep(300, signal);
+      }
+      stack = next;
+      setUp = true;
+      status = baseStatus('running');
+      emit({ done: true, message: 'The gateway is running' });
+    } catch (err) {
+      emit({ done: true, error: err instanceof Error ? err.message : String(err) });
+      status = baseStatus(setUp ? 'running' : 'not-set-up');
+      throw err;
+    } finally {
+      cancel = undefined;
+      emitStatus();
+    }
+  }
+
+  const impl: HostImplementation = {
+    'status.get': async () => status,
+    'gateway.start': async () => (
+      (status = baseStatus('running')),
+      emitStatus(),
+      { ok: true as const }
+    ),
+    'gateway.stop': async () => (
+      (status = baseStatus('stopped')),
+      emitStatus(),
+      { ok: true as const }
+    ),
+    'gateway.restart': async () => (
+      (status = baseStatus('running')),
+      emitStatus(),
+      { ok: true as const }
+    ),
+    'gateway.rebuild': async () => (await runSetup(stack, 'apply'), { ok: true as const }),
+    'operation.cancel': async () => {
+      const c = cancel;
+      c?.();
+      return { cancelled: Boolean(c) };
+    },
+    'setup.run': async (next) => {
+      if (next.extraMounts.some((m) => m.target.startsWith('/home/node/.openclaw/')))
+        throw new OpenClawError(
+          'STACK_INPUT_INVALID',
+          `OPENCLAW_EXTRA_MOUNTS: extra mount "${next.extraMounts[0]?.source}": container path is not allowed here (fake host rule for screenshots)`,
+        );
+      await runSetup(next, 'setup');
+      return { dashboardUrl: 'http://127.0.0.1:18789/#token=3f9a0c5e1d7b42a8c6e0f9d1b3a5c7e9' };
+    },
+    'stack.getSettings': async () => ({ settings: stack, setUp }),
+    'stack.plan': async (next) => {
+      const reasons: string[] = [];
+      if (JSON.stringify(next.aptPackages) !== JSON.stringify(stack.aptPackages))
+        reasons.push('The apt package list changed (the image includes them).');
+      if (JSON.stringify(next.extraMounts) !== JSON.stringify(stack.extraMounts))
+        reasons.push('The extra folders changed.');
+      if (JSON.stringify(next.homeVolume) !== JSON.stringify(stack.homeVolume))
+        reasons.push('The home volume changed.');
+      if (next.gatewayPort !== stack.gatewayPort)
+        reasons.push(`The port changes from ${stack.gatewayPort} to ${next.gatewayPort}.`);
+      const action =
+        reasons.length === 0 ? 'none' : reasons[0]!.startsWith('The apt') ? 'rebuild' : 'recreate';
+      return { action, reasons };
+    },
+    'stack.apply': async (next) => {
+      const plan = await impl['stack.plan'](next);
+      if (plan.action !== 'none') await runSetup(next, 'apply');
+      return plan;
+    },
+    'approvals.list': async () => ({ pending, paired }),
+    'approvals.approve': async ({ requestId }) => {
+      const r = pending.find((p) => p.requestId === requestId);
+      pending = pending.filter((p) => p.requestId !== requestId);
+      if (r)
+        paired = [
+          ...paired,
+          {
+            deviceId: r.deviceId,
+            displayName: r.displayName,
+            platform: r.platform,
+            clientId: r.clientId,
+            roles: [r.role],
+            scopes: r.scopes,
+            createdAtMs: Date.now(),
+            lastUsedAtMs: Date.now(),
+            isThisApp: false,
+          },
+        ];
+      status = baseStatus('running');
+      handler.emit('approvals.changed', { pending: pending.length });
+      emitStatus();
+      return { ok: true as const };
+    },
+    'approvals.reject': async ({ requestId }) => {
+      pending = pending.filter((p) => p.requestId !== requestId);
+      status = baseStatus('running');
+      handler.emit('approvals.changed', { pending: pending.length });
+      emitStatus();
+      return { ok: true as const };
+    },
+    'devices.revoke': async () => ({ ok: true as const }),
+    'devices.remove': async ({ deviceId }) => {
+      paired = paired.filter((d) => d.deviceId !== deviceId);
+      handler.emit('approvals.changed', { pending: pending.length });
+      return { ok: true as const };
+    },
+    'controlUi.url': async () => {
+      if (!setUp)
+        throw new OpenClawError('NOT_FOUND', 'The gateway is not set up yet: run the setup first.');
+      return { url: 'http://127.0.0.1:18789/#token=3f9a0c5e1d7b42a8c6e0f9d1b3a5c7e9' };
+    },
+    'controlUi.expectDevice': async () => ({ ok: true as const }),
+    'engine.start': async () => ({
+      started: true,
+      message: 'Docker Desktop is starting; this takes a few seconds.',
+    }),
+    'gateway.stats': async () =>
+      status.phase === 'running' || status.phase === 'pairing-pending'
+        ? {
+            cpuPercent: 3.4,
+            memoryBytes: 212 * 1024 * 1024,
+            memoryLimitBytes: 2 * 1024 * 1024 * 1024,
+          }
+        : null,
+    'settings.get': async () => ({
+      settings: app,
+      secretStorage: {
+        kind: 'plaintext-file' as const,
+        warning:
+          'No system keychain (Secret Service) was found, so the app’s device key is kept in a file readable only by your user.',
+      },
+    }),
+    'settings.update': async (patch) => ((app = { ...app, ...patch }), app),
+    'diagnostics.run': async () => {
+      await new Promise((r) => setTimeout(r, 400));
+      return diagnostics(scenario, setUp);
+    },
+    'diagnostics.supportBundle': async () => ({
+      file: '/home/me/.config/OpenClaw Desktop/support/openclaw-support-2026-03-14T09-30-12-118Z.zip',
+      entries: [
+        'versions.json',
+        'diagnostics.json',
+        'stack/.env (redacted)',
+        'stack/docker-compose.yml',
+        'logs/openclaw-gateway.log',
+        'config/openclaw.json (redacted)',
+      ],
+    }),
+    'logs.tail': async () => (setUp ? logLines() : []),
+  };
+  handler.bind(impl);
+  return {
+    handler,
+    setScenario(s) {
+      scenario = s;
+    },
+  };
+}
+
+export async function startFakeHost(
+  scenario: Scenario,
+  port = 0,
+): Promise<HeadlessServer & { fake: FakeHost }> {
+  const fake = createFakeHost(scenario);
+  const server = await startHeadlessServer({
+    handler: fake.handler,
+    uiRoot: path.join(ROOT, 'dist/control-ui'),
+    port,
+  });
+  return Object.assign(server, { fake });
+}
+
+const invokedDirectly =
+  process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url);
+if (invokedDirectly) {
+  const scenario = (process.argv[2] as Scenario | undefined) ?? 'fresh';
+  const server = await startFakeHost(scenario, Number(process.env.PORT ?? 0));
+  process.stdout.write(`fake host (${scenario}): ${server.launchUrl}\n`);
+}

@@ -1,0 +1,214 @@
+/**
+ * Screenshots of every app page (light and dark) against the fake host, plus the first-run wizard
+ * step by step. For looking at the UI, not a test:
+ *
+ *   node scripts/build.mjs --only renderer && npx tsx renderer/testing/screenshots.ts /tmp/shots
+ */
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { chromium, type Page } from 'playwright-core';
+import { startFakeHost } from './fake-host.js';
+
+const out = path.resolve(process.argv[2] ?? 'test-results/screenshots');
+const only = process.argv[3];
+await mkdir(out, { recursive: true });
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+  args: [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+  ],
+});
+
+const errors: string[] = [];
+async function newPage(): Promise<Page> {
+  const context = await browser.newContext({
+    viewport: { width: 1280, height: 860 },
+    deviceScaleFactor: 1,
+  });
+  const page = await context.newPage();
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => {
+    if (
+      m.type() === 'error' &&
+      !/WebSocket connection to 'ws:\/\/127\.0\.0\.1:\d+\/'/.test(m.text())
+    )
+      errors.push(`console: ${m.text()}`);
+  });
+  return page;
+}
+
+async function settle(page: Page): Promise<void> {
+  await page.waitForSelector('main h1');
+  await page.waitForTimeout(700);
+}
+
+async function shot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: path.join(out, `${name}.png`), fullPage: false });
+  process.stdout.write(`  ${name}.png\n`);
+}
+
+async function pages(): Promise<void> {
+  const server = await startFakeHost('running');
+  const page = await newPage();
+  await page.goto(server.launchUrl);
+  await settle(page);
+  if (page.url().includes('hostToken')) throw new Error('the host token stayed in the address bar');
+  const routes: Array<[string, string]> = [
+    ['dashboard', '/'],
+    ['approvals', '/approvals'],
+    ['logs', '/logs'],
+    ['diagnostics', '/diagnostics'],
+    ['settings', '/settings'],
+  ];
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    for (const [name, route] of routes) {
+      await page.goto(`${server.url.replace(/\/$/, '')}${route}`);
+      await settle(page);
+      await shot(page, `${scheme}-${name}`);
+    }
+    // Settings with a change pending and the plan shown before applying.
+    await page.goto(`${server.url.replace(/\/$/, '')}/settings`);
+    await settle(page);
+    await page.getByLabel('Debian packages').fill(scheme === 'light' ? 'ffmpeg' : 'git-lfs');
+    await page.getByLabel('Debian packages').press('Enter');
+    await page.getByRole('button', { name: 'Review changes' }).click();
+    await page.waitForSelector('text=This will rebuild the image');
+    await shot(page, `${scheme}-settings-plan`);
+    await page.getByRole('button', { name: 'Rebuild and restart' }).click();
+    await page.waitForTimeout(1200);
+    await shot(page, `${scheme}-settings-applying`);
+    await page.waitForSelector('text=Changes applied', { timeout: 15_000 });
+    await page.getByRole('button', { name: 'Done' }).click();
+    // Logs with a regex search.
+    await page.goto(`${server.url.replace(/\/$/, '')}/logs`);
+    await settle(page);
+    await page.getByRole('switch', { name: 'Regex' }).check();
+    await page.getByLabel('Search').fill('error|pairing');
+    await page.waitForTimeout(300);
+    await shot(page, `${scheme}-logs-search`);
+    await page.goto(`${server.url.replace(/\/$/, '')}/diagnostics`);
+    await settle(page);
+    await page.getByRole('button', { name: 'Create bundle' }).click();
+    await page.waitForSelector('text=Attach this file');
+    await page.evaluate(() => document.querySelector('main')?.scrollTo(0, 10_000));
+    await shot(page, `${scheme}-diagnostics-bundle`);
+    await page.goto(`${server.url.replace(/\/$/, '')}/control`);
+    await page.waitForTimeout(1200);
+    await shot(page, `${scheme}-control-overview`);
+    await page.goto(server.url);
+    await settle(page);
+    await page.getByRole('button', { name: 'Rebuild' }).click();
+    await page.waitForSelector('text=Rebuild the gateway image?');
+    await shot(page, `${scheme}-dashboard-confirm-rebuild`);
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await page.setViewportSize({ width: 880, height: 760 });
+    await page.goto(`${server.url.replace(/\/$/, '')}/settings`);
+    await settle(page);
+    await page.evaluate(() => document.querySelector('main')?.scrollTo(0, 640));
+    await shot(page, `${scheme}-narrow-settings`);
+    await page.setViewportSize({ width: 1280, height: 860 });
+    await page.goto(`${server.url.replace(/\/$/, '')}/nowhere`);
+    await page.waitForTimeout(500);
+    await shot(page, `${scheme}-not-found`);
+  }
+  await page.context().close();
+  await server.close();
+}
+
+async function wizard(scheme: 'light' | 'dark', scenario: 'fresh' | 'failing'): Promise<void> {
+  const server = await startFakeHost(scenario);
+  const page = await newPage();
+  await page.emulateMedia({ colorScheme: scheme });
+  await page.goto(server.launchUrl);
+  await page.waitForURL(/\/setup$/);
+  await page.waitForSelector('text=Docker engine');
+  await page.waitForTimeout(300);
+  const p = `${scheme}-${scenario === 'failing' ? 'fail-' : ''}setup`;
+  await shot(page, `${p}-1-checks`);
+  if (scenario === 'failing')
+    await page.getByRole('button', { name: 'Continue', exact: true }).click();
+  else await page.getByRole('button', { name: 'Continue', exact: true }).click();
+  await shot(page, `${p}-2-folders`);
+  await page.getByRole('button', { name: 'Next' }).click();
+  await shot(page, `${p}-3-mounts-empty`);
+  await page.getByRole('button', { name: 'Add a folder' }).click();
+  await page.getByLabel('Host folder (mount 1)').fill('relative/path');
+  await page.getByLabel('Container path (mount 1)').fill('/home/node/.openclaw');
+  await page.getByRole('button', { name: 'Next' }).click();
+  await page.waitForTimeout(200);
+  await shot(page, `${p}-3-mounts-invalid`);
+  await page.getByLabel('Host folder (mount 1)').fill('/home/me/My Projects');
+  await page.getByLabel('Container path (mount 1)').fill('/home/node/projects');
+  await page.getByRole('switch', { name: /Read-only/ }).uncheck();
+  await shot(page, `${p}-3-mounts`);
+  await page.getByRole('button', { name: 'Next' }).click();
+  await page.getByLabel('Debian packages').fill(scenario === 'failing' ? 'jqq' : 'jq');
+  await page.getByLabel('Debian packages').press('Enter');
+  await page.getByLabel('Debian packages').fill('Bad_Name');
+  await page.getByLabel('Debian packages').press('Enter');
+  await shot(page, `${p}-4-packages`);
+  await page.getByLabel('Debian packages').fill('');
+  await page.getByRole('button', { name: 'Next' }).click();
+  await page.getByText('Docker volume', { exact: true }).click();
+  await shot(page, `${p}-5-home`);
+  await page.getByRole('button', { name: 'Next' }).click();
+  await shot(page, `${p}-6-network`);
+  await page.getByRole('button', { name: 'Next' }).click();
+  await shot(page, `${p}-7-review`);
+  await page.getByRole('button', { name: 'Install and start' }).click();
+  await page.waitForSelector('text=Build the image');
+  await page.waitForTimeout(1600);
+  await shot(page, `${p}-8-running`);
+  // Navigation is blocked while it runs.
+  await page.getByRole('link', { name: 'Logs' }).first().click({ force: true });
+  await page.waitForTimeout(300);
+  if (!page.url().endsWith('/setup'))
+    throw new Error('navigation was not blocked during the setup');
+  await shot(page, `${p}-8-blocked`);
+  if (scenario === 'failing') {
+    await page.waitForSelector('text=The setup did not finish', { timeout: 20_000 });
+    await page.waitForTimeout(300);
+    await shot(page, `${p}-9-failed`);
+  } else {
+    await page.waitForSelector('text=Your gateway is running', { timeout: 20_000 });
+    await shot(page, `${p}-9-done`);
+    await page.getByRole('button', { name: 'Go to the Dashboard' }).click();
+    await settle(page);
+    await shot(page, `${p}-10-dashboard`);
+  }
+  await page.context().close();
+  await server.close();
+}
+
+async function noHost(): Promise<void> {
+  // Served without a host token: only the Control UI section exists.
+  const server = await startFakeHost('running');
+  const page = await newPage();
+  await page.goto(server.url);
+  await page.waitForTimeout(1200);
+  await shot(page, 'light-no-host');
+  await page.context().close();
+  await server.close();
+}
+
+try {
+  if (!only || only === 'pages') await pages();
+  if (!only || only === 'wizard') {
+    await wizard('light', 'fresh');
+    await wizard('dark', 'fresh');
+  }
+  if (!only || only === 'fail') await wizard('light', 'failing');
+  if (!only || only === 'nohost') await noHost();
+} finally {
+  await browser.close();
+}
+if (errors.length) {
+  process.stdout.write(`\nbrowser errors:\n${[...new Set(errors)].join('\n')}\n`);
+  process.exitCode = 1;
+}
