@@ -48,14 +48,17 @@ describe.skipIf(skipReason !== undefined)(
         expect(
           await window.evaluate(() => typeof (globalThis as { process?: unknown }).process),
         ).toBe('undefined');
-        const status = await window.evaluate(() =>
+        const outcome = await window.evaluate(() =>
           (
             window as unknown as {
-              openclawHost: { call(n: string, p: object): Promise<{ phase: string }> };
+              openclawHost: {
+                call(n: string, p: object): Promise<{ ok: boolean; value?: { phase: string } }>;
+              };
             }
           ).openclawHost.call('status.get', {}),
         );
-        expect(typeof status.phase).toBe('string');
+        expect(outcome.ok).toBe(true);
+        expect(typeof outcome.value?.phase).toBe('string');
         expect(
           await window.evaluate(() => typeof (window as unknown as { require?: unknown }).require),
         ).toBe('undefined');

@@ -90,6 +90,8 @@ describe.skipIf(skip !== undefined)(
     let workspaceDir: string;
     let sharedDir: string;
     let gatewayPort: number;
+    let uiRoot: string;
+    let bundleDir: string;
     let host: AppHost;
     let server: HeadlessServer;
     let browser: Browser;
@@ -141,18 +143,24 @@ describe.skipIf(skip !== undefined)(
       await fs.mkdir(sharedDir);
       await fs.writeFile(path.join(sharedDir, sharedFile), 'shared into the container\n');
       gatewayPort = await freePort();
+      // A snapshot of the builds: a rebuild of dist/ by someone else during this long run would
+      // otherwise swap the lazy chunks (new hashes) under the open page and the image build.
+      uiRoot = path.join(root, 'control-ui');
+      bundleDir = path.join(root, 'gateway-bundle');
+      await fs.cp(UI_ROOT, uiRoot, { recursive: true });
+      await fs.cp(BUNDLE, bundleDir, { recursive: true });
       host = await createAppHost({
         dataDir: path.join(root, 'data'),
         platform: process.platform,
         env: { ...process.env, OPENCLAW_NODE_IMAGE: NODE_BASE },
-        bundleDir: BUNDLE,
-        uiRoot: UI_ROOT,
+        bundleDir,
+        uiRoot,
         resourcesDir: ROOT,
         projectName: project,
         imageTag,
         pollIntervalMs: 500,
       });
-      server = await startHeadlessServer({ handler: host.handler, uiRoot: UI_ROOT });
+      server = await startHeadlessServer({ handler: host.handler, uiRoot });
       const { chromium } = await import('playwright-core');
       browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
     }, 60_000);
@@ -293,7 +301,7 @@ describe.skipIf(skip !== undefined)(
       await stepHeading('Installing the gateway').waitFor();
       // Watch the progress as it happens: the image phase with its build steps, the log.
       const seen = { imageActive: false, stepCounter: false, buildLog: false, shotTaken: false };
-      const done = app.getByRole('heading', { name: 'Your gateway is running' });
+      const done = app.getByText('Your gateway is running', { exact: true });
       const failed = app.getByRole('heading', { name: 'The setup did not finish' });
       const deadline = Date.now() + 8 * 60_000;
       while (Date.now() < deadline) {
@@ -339,7 +347,13 @@ describe.skipIf(skip !== undefined)(
       expect(listed.stdout).toContain(sharedFile);
       const mounts = JSON.parse(
         (await run('docker', ['inspect', '--format', '{{json .Mounts}}', container])).stdout,
-      ) as Array<{ Type: string; Source?: string; Name?: string; Destination: string; RW: boolean }>;
+      ) as Array<{
+        Type: string;
+        Source?: string;
+        Name?: string;
+        Destination: string;
+        RW: boolean;
+      }>;
       expect(mounts).toContainEqual(
         expect.objectContaining({ Source: sharedDir, Destination: '/data/shared', RW: false }),
       );
@@ -351,9 +365,16 @@ describe.skipIf(skip !== undefined)(
       await app.getByRole('button', { name: 'Go to the Dashboard' }).click();
       await app.getByRole('heading', { name: 'Dashboard', level: 1 }).waitFor();
       await expect
-        .poll(() => app.locator('.dash-status__phase').innerText().catch(() => ''), {
-          timeout: 60_000,
-        })
+        .poll(
+          () =>
+            app
+              .locator('.dash-status__phase')
+              .innerText()
+              .catch(() => ''),
+          {
+            timeout: 60_000,
+          },
+        )
         .toMatch(/^Running/);
       await app.getByText(`127.0.0.1:${gatewayPort}`).first().waitFor();
       await shot(app, '12-dashboard-running');
@@ -362,9 +383,7 @@ describe.skipIf(skip !== undefined)(
     it('opens the in-app Control UI, which connects', async () => {
       await app.getByRole('button', { name: 'Open Control UI' }).click();
       await app.waitForURL(/\/control$/);
-      await app
-        .getByRole('heading', { name: 'Overview', level: 1 })
-        .waitFor({ timeout: 30_000 });
+      await app.getByRole('heading', { name: 'Overview', level: 1 }).waitFor({ timeout: 30_000 });
       await app
         .getByText(`Connected to the gateway at 127.0.0.1:${gatewayPort}`)
         .waitFor({ timeout: 15_000 });
@@ -376,9 +395,7 @@ describe.skipIf(skip !== undefined)(
       expect(token).not.toBe('');
       remote = await newPage();
       await remote.goto(`http://127.0.0.1:${gatewayPort}/control#token=${token}`);
-      await remote
-        .getByRole('heading', { name: /Pairing required/ })
-        .waitFor({ timeout: 30_000 });
+      await remote.getByRole('heading', { name: /Pairing required/ }).waitFor({ timeout: 30_000 });
       expect(remote.url()).toBe(`http://127.0.0.1:${gatewayPort}/control`);
       const requestId = (await remote.getByTestId('pairing-request-id').innerText()).trim();
       expect(requestId).not.toBe('');

@@ -42,6 +42,15 @@ export const SECTIONS = {
       return runDockerBench({ quick: ctx.quick, log: ctx.log, bundleDir });
     },
   },
+  ui: {
+    describe:
+      'renderer bundle size (initial JS gzipped, budget 250 KB) and dashboard time to interactive in the headless host (Chromium; skipped without it)',
+    run: async (ctx) => {
+      await buildStale({ only: ['renderer'] });
+      const { runUiBench } = await import('./bench/ui.mjs');
+      return runUiBench({ quick: ctx.quick, log: ctx.log });
+    },
+  },
 };
 
 /** @param {string[]} argv */

@@ -282,6 +282,8 @@ export const HostEvents = {
   'operation.progress': OperationProgressSchema,
   'approvals.changed': Type.Object({ pending: Type.Number() }),
   notification: NotificationSchema,
+  /** The tray asks the window to show a page (Approvals, Logs, Diagnostics, Settings). */
+  navigate: Type.Object({ page: Type.String() }),
 } as const;
 
 export type HostEventName = keyof typeof HostEvents;

@@ -25,6 +25,21 @@ export interface HostCallError {
   message: string;
 }
 
+/** What a call answers on the wire (IPC and WebSocket): the value, or a structured error. */
+export type HostCallOutcome = { ok: true; value: unknown } | { ok: false; error: HostCallError };
+
+/**
+ * The preload's `window.openclawHost`: calls answer the outcome as-is (Electron keeps only an
+ * error's message across IPC, so errors travel as data); the renderer unwraps it into `HostApi`.
+ */
+export interface HostBridge {
+  call(name: HostCallName, params: unknown): Promise<HostCallOutcome>;
+  on<K extends HostEventName>(
+    event: K,
+    listener: (payload: HostEventPayload<K>) => void,
+  ): () => void;
+}
+
 /** IPC channel names (Electron transport). */
 export const HOST_IPC = { call: 'openclaw-host:call', event: 'openclaw-host:event' } as const;
 

@@ -4,9 +4,9 @@
  */
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
 import type { HostCallName, HostEventName } from '../contract/host-api.js';
-import { HOST_IPC, type HostApi } from '../contract/transport.js';
+import { HOST_IPC, type HostBridge } from '../contract/transport.js';
 
-const api: HostApi = {
+const api: HostBridge = {
   call: (name, params) => ipcRenderer.invoke(HOST_IPC.call, name, params),
   on: (event, listener) => {
     const handler = (_e: IpcRendererEvent, name: HostEventName, payload: unknown) => {

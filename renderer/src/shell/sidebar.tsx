@@ -68,7 +68,8 @@ function NavItem({
     <li>
       <Link
         to={route.path}
-        activeMatch="prefix"
+        // Section roots (/, /control) would prefix-match every page below them.
+        activeMatch={route.path === '/' || route.path === '/control' ? 'exact' : 'prefix'}
         className="shell-nav__link"
         aria-disabled={blocker && !current ? true : undefined}
         title={blocker && !current ? blocker : route.title}
