@@ -98,6 +98,8 @@ describe.skipIf(skip !== undefined)(
     const contexts: BrowserContext[] = [];
     const openPages: Page[] = [];
     const pageErrors: string[] = [];
+    /** When the app page asked the host for the pairing queue (to see refetch loops). */
+    const approvalsListCalls: number[] = [];
     let app: Page;
     let remote: Page;
 
@@ -149,7 +151,11 @@ describe.skipIf(skip !== undefined)(
       bundleDir = path.join(root, 'gateway-bundle');
       await fs.cp(UI_ROOT, uiRoot, { recursive: true });
       await fs.cp(BUNDLE, bundleDir, { recursive: true });
+      // As the headless entry does: the in-app Control UI pages talk to the gateway from the
+      // headless page's origin, which the setup writes into the gateway's allowed origins.
+      let uiOrigins: string[] = [];
       host = await createAppHost({
+        uiOrigins: () => uiOrigins,
         dataDir: path.join(root, 'data'),
         platform: process.platform,
         env: { ...process.env, OPENCLAW_NODE_IMAGE: NODE_BASE },
@@ -161,6 +167,7 @@ describe.skipIf(skip !== undefined)(
         pollIntervalMs: 500,
       });
       server = await startHeadlessServer({ handler: host.handler, uiRoot });
+      uiOrigins = [`http://127.0.0.1:${server.port}`, `http://localhost:${server.port}`];
       const { chromium } = await import('playwright-core');
       browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
     }, 60_000);
@@ -205,12 +212,19 @@ describe.skipIf(skip !== undefined)(
       const docker = createDockerClient({ env: process.env });
       for (const tag of [imageTag, `${imageTag.split(':')[0]}:previous`])
         await removeImage(docker, tag, { force: true }).catch(() => false);
-      await run('docker', ['volume', 'rm', '-f', homeVolume]).catch(() => {});
+      for (const volume of [homeVolume, `${project}_${homeVolume}`])
+        await run('docker', ['volume', 'rm', '-f', volume]).catch(() => {});
       if (root) await fs.rm(root, { recursive: true, force: true });
     }, 180_000);
 
     it('walks the wizard: checks, folders, a mount with a space, jq, a home volume, a port', async () => {
       app = await newPage();
+      app.on('websocket', (ws) =>
+        ws.on('framesent', (frame) => {
+          if (typeof frame.payload === 'string' && frame.payload.includes('"approvals.list"'))
+            approvalsListCalls.push(Date.now());
+        }),
+      );
       await app.goto(server.launchUrl);
       // A fresh install lands on the setup; the one-time host token leaves the address bar.
       await app
@@ -300,7 +314,13 @@ describe.skipIf(skip !== undefined)(
       await app.getByRole('button', { name: 'Install and start' }).click();
       await stepHeading('Installing the gateway').waitFor();
       // Watch the progress as it happens: the image phase with its build steps, the log.
-      const seen = { imageActive: false, stepCounter: false, buildLog: false, shotTaken: false };
+      const seen = {
+        imageActive: false,
+        stepCounter: false,
+        buildLog: false,
+        shotTaken: false,
+        navigationBlocked: false,
+      };
       const done = app.getByText('Your gateway is running', { exact: true });
       const failed = app.getByRole('heading', { name: 'The setup did not finish' });
       const deadline = Date.now() + 8 * 60_000;
@@ -315,8 +335,20 @@ describe.skipIf(skip !== undefined)(
           .allInnerTexts()
           .catch(() => [] as string[]);
         if (active.includes('Build the image')) seen.imageActive = true;
+        if (seen.imageActive && !seen.navigationBlocked) {
+          // Leaving mid-build is refused (with a reason), not silently done.
+          const dashboard = app
+            .getByRole('navigation', { name: 'Main' })
+            .getByRole('link', { name: 'Dashboard', exact: true });
+          expect(await dashboard.getAttribute('aria-disabled')).toBe('true');
+          await dashboard.click({ force: true });
+          await app.getByText('Please wait').first().waitFor({ timeout: 5000 });
+          expect(new URL(app.url()).pathname).toBe('/setup');
+          seen.navigationBlocked = true;
+        }
         if (await app.locator('.op__step').isVisible()) {
-          seen.stepCounter = /Step \d+ of \d+/.test(await app.locator('.op__step').innerText());
+          if (/Step \d+ of \d+/.test(await app.locator('.op__step').innerText()))
+            seen.stepCounter = true;
           if (seen.stepCounter && !seen.shotTaken) {
             seen.shotTaken = true;
             await shot(app, '10-install-building');
@@ -334,8 +366,8 @@ describe.skipIf(skip !== undefined)(
         imageActive: true,
         stepCounter: true,
         buildLog: true,
+        navigationBlocked: true,
       });
-      // The navigation was blocked during the build and is free again.
       await shot(app, '11-done');
 
       // What was chosen is what runs: jq in the image, the shared folder with its space, the volume.
@@ -357,8 +389,13 @@ describe.skipIf(skip !== undefined)(
       expect(mounts).toContainEqual(
         expect.objectContaining({ Source: sharedDir, Destination: '/data/shared', RW: false }),
       );
+      // Compose scopes a declared volume to the project (`<project>_<name>`, as upstream does).
       expect(mounts).toContainEqual(
-        expect.objectContaining({ Type: 'volume', Name: homeVolume, Destination: '/home/node' }),
+        expect.objectContaining({
+          Type: 'volume',
+          Name: `${project}_${homeVolume}`,
+          Destination: '/home/node',
+        }),
       );
 
       // The dashboard says so too.
@@ -377,6 +414,8 @@ describe.skipIf(skip !== undefined)(
         )
         .toMatch(/^Running/);
       await app.getByText(`127.0.0.1:${gatewayPort}`).first().waitFor();
+      // The container's CPU and memory, measured on the real engine.
+      await app.getByText('Memory', { exact: true }).waitFor({ timeout: 20_000 });
       await shot(app, '12-dashboard-running');
     }, 600_000);
 
@@ -421,8 +460,40 @@ describe.skipIf(skip !== undefined)(
         .getByText(`Connected to the gateway at 127.0.0.1:${gatewayPort}`)
         .waitFor({ timeout: 15_000 });
       await shot(remote, '16-remote-connected');
+      // The app lists the browser as paired now (next to its own Control UI page).
+      await expect
+        .poll(
+          () =>
+            app
+              .getByRole('table', { name: 'Paired devices' })
+              .getByText('Control UI (Chrome on Linux)')
+              .count(),
+          { timeout: 10_000 },
+        )
+        .toBe(2);
       await shot(app, '17-approvals-after');
       expect(pageErrors).toEqual([]);
     }, 120_000);
+
+    it('settles when nothing changes: no refetch loop behind the Approvals page', async () => {
+      const callsDuring = async (ms: number) => {
+        const since = Date.now();
+        await new Promise((r) => setTimeout(r, ms));
+        return approvalsListCalls.filter((t) => t >= since).length;
+      };
+      // Host events are invalidations; with no pairing activity there is nothing to refetch.
+      const onPage = await callsDuring(3000);
+      await app
+        .getByRole('navigation', { name: 'Main' })
+        .getByRole('link', { name: 'Dashboard', exact: true })
+        .click();
+      await app.getByRole('heading', { name: 'Dashboard', level: 1 }).waitFor();
+      const elsewhere = await callsDuring(3000);
+      expect(
+        { onPage, elsewhere },
+        'approvals.list calls in 3 s: on the idle Approvals page, then on the Dashboard',
+      ).toEqual({ onPage: expect.any(Number) as number, elsewhere: 0 });
+      expect(onPage).toBeLessThan(3);
+    }, 30_000);
   },
 );

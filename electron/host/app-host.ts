@@ -34,7 +34,11 @@ import { probeEngine } from './engine/engine-probe.js';
 import { containerStats } from './engine/container-stats.js';
 import { startEngine } from './engine/engine-start.js';
 import { registerOperatorDevice } from './pairing/bootstrap.js';
-import { ControlUiApprover, controlUiUrl } from './pairing/control-ui-approval.js';
+import {
+  ControlUiApprover,
+  controlUiUrl,
+  type ControlUiExpectation,
+} from './pairing/control-ui-approval.js';
 import { OperatorConnection } from './pairing/operator-connection.js';
 import { loadOrCreateOperatorIdentity } from './pairing/operator-identity.js';
 import { PairingQueue } from './pairing/pairing-queue.js';
@@ -183,6 +187,7 @@ export async function createAppHost(options: AppHostOptions): Promise<AppHost> {
     return { requestId };
   }
 
+  let controlUiExpectation: ControlUiExpectation | undefined;
   let operator = makeOperator();
   let queue = new PairingQueue(operator, { ownDeviceId: identity.deviceId });
   let approver = new ControlUiApprover(queue);
@@ -263,6 +268,8 @@ export async function createAppHost(options: AppHostOptions): Promise<AppHost> {
         const pending = queue.pending();
         handler.emit('approvals.changed', { pending: pending.length });
         for (const p of pending) {
+          // The app's own Control UI is approved by key without asking anyone: no notification.
+          if (controlUiExpectation && p.publicKey === controlUiExpectation.publicKey) continue;
           supervisor.notifications.pairingRequested({
             requestId: p.requestId,
             deviceName: p.displayName ?? p.clientId,
@@ -315,8 +322,6 @@ export async function createAppHost(options: AppHostOptions): Promise<AppHost> {
     settings = result.settings;
     await settingsChanged(previous);
   }
-
-  let controlUiExpectation: Disposable | undefined;
 
   const progress = (kind: string) => {
     const operationId = randomUUID();
@@ -429,7 +434,7 @@ export async function createAppHost(options: AppHostOptions): Promise<AppHost> {
       return plan;
     },
     'approvals.list': async () => {
-      await queue.refresh().catch(() => {});
+      // The queue stays current through pairing events and its periodic re-list.
       return {
         pending: queue.pending().map((p) => ({
           requestId: p.requestId,

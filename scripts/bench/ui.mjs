@@ -1,4 +1,5 @@
 // @ts-check
+/* global window, document, MutationObserver, requestAnimationFrame -- in page.evaluate code */
 /**
  * UI bench: what the first paint of the renderer costs.
  * - Bundle size: the initial JS (the entry chunk of dist/control-ui/index.html, its modulepreloads
@@ -275,13 +276,11 @@ export async function measureDashboardTti({ uiRoot, runs, log }) {
           timeout: 30_000,
         });
         const at = await page.waitForFunction(
-          () =>
-            /** @type {Window & { __openclawStatusAt?: number }} */ (window).__openclawStatusAt,
+          () => /** @type {Window & { __openclawStatusAt?: number }} */ (window).__openclawStatusAt,
         );
         const ms = /** @type {number} */ (await at.jsonValue());
         const fcp = await page.evaluate(
-          () =>
-            performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? Number.NaN,
+          () => performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? Number.NaN,
         );
         samples.push(ms);
         if (!Number.isNaN(fcp)) paints.push(fcp);
@@ -296,9 +295,15 @@ export async function measureDashboardTti({ uiRoot, runs, log }) {
   }
   /** @type {Metric[]} */
   const metrics = [
-    metric('dashboard_tti_ms', 'dashboard time to interactive, headless host', median(samples), 'ms', {
-      detail: `median of ${samples.length}, navigation start → status on screen`,
-    }),
+    metric(
+      'dashboard_tti_ms',
+      'dashboard time to interactive, headless host',
+      median(samples),
+      'ms',
+      {
+        detail: `median of ${samples.length}, navigation start → status on screen`,
+      },
+    ),
     metric('dashboard_fcp_ms', 'dashboard first contentful paint', median(paints), 'ms', {
       detail: `median of ${paints.length}`,
     }),

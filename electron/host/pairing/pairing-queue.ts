@@ -254,10 +254,33 @@ export class PairingQueue implements Disposable {
       if (item.deviceId !== this.ownDeviceId && item.expiresAt > now)
         next.set(item.requestId, item);
     }
+    const before = this.fingerprint();
     this.items = next;
     this.pairedDevices = paired;
     this.replayBuffered();
-    this.changed();
+    // A re-list that finds what we already had is not a change: listeners refetch on changes,
+    // and a listener that re-lists on every change would otherwise loop.
+    if (this.fingerprint() !== before) {
+      this.changed();
+    } else {
+      // Unchanged: keep the timers going without telling listeners.
+      this.dropExpired();
+      this.scheduleExpiry();
+      this.scheduleRelist();
+    }
+  }
+
+  private fingerprint(): string {
+    return JSON.stringify([
+      [...this.items.keys()].sort(),
+      this.pairedDevices.map((d) => [
+        d.deviceId,
+        d.roles,
+        d.scopes.map((s) => s.scope),
+        d.tokens,
+        d.lastUsedAtMs,
+      ]),
+    ]);
   }
 
   private replayBuffered(): void {
