@@ -81,7 +81,8 @@ describe('start guards', () => {
 
 describe('http', () => {
   it('serves probes, a clear 503 when the UI is missing, and security headers', async () => {
-    const gw = await start();
+    const emptyUi = await fs.mkdtemp(path.join(os.tmpdir(), 'openclaw-no-ui-'));
+    const gw = await start({ gateway: { controlUi: { root: emptyUi } } });
     const base = `http://127.0.0.1:${gw.port}`;
     const live = await fetch(`${base}/healthz`);
     expect(live.status).toBe(200);
