@@ -316,6 +316,14 @@ export async function createAppHost(options: AppHostOptions): Promise<AppHost> {
     }
   }
 
+  /** App behaviour settings, from the window or the tray: one path, and the tray re-renders. */
+  async function saveAppSettings(patch: Partial<AppSettings>): Promise<AppSettings> {
+    const result = await updateAppSettings(dataDir, patch, { platform });
+    settings = result.settings;
+    for (const listener of trayListeners) listener();
+    return appSettingsOf(settings);
+  }
+
   async function saveStackSettings(next: StackSettings): Promise<void> {
     const previous = settings;
     const result = await updateAppSettings(dataDir, next, { platform });
@@ -502,12 +510,7 @@ export async function createAppHost(options: AppHostOptions): Promise<AppHost> {
         ...(secrets.warning ? { warning: secrets.warning } : {}),
       },
     }),
-    'settings.update': async (patch) => {
-      const result = await updateAppSettings(dataDir, patch, { platform });
-      settings = result.settings;
-      for (const listener of trayListeners) listener();
-      return appSettingsOf(settings);
-    },
+    'settings.update': (patch) => saveAppSettings(patch),
     'diagnostics.run': async () =>
       (await runDiagnostics(await diagnosticsContext())).map(
         ({ id, title, status, detail, fix }) => ({
@@ -578,11 +581,7 @@ export async function createAppHost(options: AppHostOptions): Promise<AppHost> {
     controlUiUrl: dashboardUrl,
     expectControlUiDevice: (publicKey): Disposable => approver.expectControlUi(publicKey),
     appSettings: () => appSettingsOf(settings),
-    updateAppSettings: async (patch) => {
-      const result = await updateAppSettings(dataDir, patch, { platform });
-      settings = result.settings;
-      return appSettingsOf(settings);
-    },
+    updateAppSettings: saveAppSettings,
     onNotification: (listener) => {
       notificationListeners.add(listener);
       return toDisposable(() => notificationListeners.delete(listener));

@@ -26,10 +26,8 @@ import type { ClientAddressInfo } from './net.js';
 import {
   DROP_EVENTS_ABOVE_BYTES,
   MAX_BUFFERED_BYTES,
-  MAX_PAYLOAD_BYTES,
   PREAUTH_MAX_FRAME_BYTES,
   PROTOCOL_VERSION,
-  TICK_INTERVAL_MS,
   describeValidationErrors,
   type ErrorShape,
   type EventFrame,
@@ -62,13 +60,6 @@ export interface HelloAuth {
   scopes: string[];
   deviceToken?: string;
   issuedAtMs?: number;
-}
-
-/** A method failure that becomes a protocol error response (never a crash). */
-export class MethodError extends Error {
-  constructor(readonly shape: ErrorShape) {
-    super(shape.message);
-  }
 }
 
 interface ConnectParamsShape {
@@ -644,8 +635,7 @@ export class GatewayConnection {
       return;
     }
     const required = requiredScopeFor(frame.method);
-    const known = this.host.features().methods.includes(frame.method);
-    if (!known) {
+    if (!this.host.features().methods.includes(frame.method)) {
       this.respond(frame.id, {
         ok: false,
         error: { code: ErrorCodes.INVALID_REQUEST, message: `unknown method: ${frame.method}` },
@@ -671,7 +661,7 @@ export class GatewayConnection {
       this.respond(frame.id, { ok: true, payload });
     } catch (err) {
       this.respond(frame.id, { ok: false, error: toErrorShape(err) });
-      if (!(err instanceof MethodError) && !isOpenClawError(err)) {
+      if (!isOpenClawError(err)) {
         this.host.logger.error('method crashed', {
           method: frame.method,
           error: errorMessage(err),
@@ -682,7 +672,6 @@ export class GatewayConnection {
 }
 
 export function toErrorShape(err: unknown): ErrorShape {
-  if (err instanceof MethodError) return err.shape;
   if (isOpenClawError(err)) {
     return {
       code: ErrorCodes.INVALID_REQUEST,
@@ -703,5 +692,3 @@ function rawText(data: RawData): string {
   if (data instanceof ArrayBuffer) return Buffer.from(data).toString('utf8');
   return data.toString('utf8');
 }
-
-export const CONNECTION_LIMITS = { MAX_PAYLOAD_BYTES, TICK_INTERVAL_MS } as const;

@@ -121,6 +121,7 @@ export class GatewayServer {
       maxFragments: 1024,
       maxBufferedChunks: 4096,
     } as ConstructorParameters<typeof WebSocketServer>[0]);
+    const features = { methods: [...options.methods.keys()], events: GATEWAY_EVENTS };
     this.http.on('upgrade', (req, socket, head) => this.onUpgrade(req, socket as Socket, head));
 
     this.host = {
@@ -133,7 +134,8 @@ export class GatewayServer {
       settings: options.settings,
       authGeneration: () => this.currentAuthGeneration(),
       validators: () => this.loadValidators(),
-      features: () => ({ methods: [...options.methods.keys()], events: GATEWAY_EVENTS }),
+      // The method table is fixed for the server's life: list it once, not on every request.
+      features: () => features,
       buildHello: (session, auth) => this.buildHello(session, auth),
       dispatch: (session, method, params) => this.dispatch(session, method, params),
       attach: (connection) => this.attach(connection),
@@ -404,7 +406,7 @@ export class GatewayServer {
       type: 'hello-ok',
       protocol: PROTOCOL_VERSION,
       server: { version: this.options.serverVersion, connId: session.connId },
-      features: { methods: [...this.options.methods.keys()], events: GATEWAY_EVENTS },
+      features: this.host.features(),
       snapshot: {
         presence: this.presence(),
         stateVersion: this.stateVersion(),

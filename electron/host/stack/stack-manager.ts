@@ -19,6 +19,7 @@ import {
   type ComposeCommand,
 } from '../../../docker/engine/index.js';
 import { readEnvFile } from '../../../docker/stack/env-file.js';
+import { toSetupEnv } from '../settings/app-settings.js';
 import { composeFiles, prepareStackDir, stackFiles } from '../../../docker/stack/stack-dir.js';
 import {
   CONTAINER_PORT,
@@ -62,30 +63,6 @@ export type PortCheck =
       detail: string;
       suggestion: number;
     };
-
-/** OPENCLAW_* setup inputs for a settings object (the same variables the script reads). */
-export function settingsToSetupEnv(
-  settings: StackSettings,
-  extra: Record<string, string | undefined> = {},
-): Record<string, string | undefined> {
-  return {
-    OPENCLAW_CONFIG_DIR: settings.configDir,
-    OPENCLAW_WORKSPACE_DIR: settings.workspaceDir,
-    OPENCLAW_GATEWAY_PORT: String(settings.gatewayPort),
-    OPENCLAW_GATEWAY_BIND: 'lan',
-    OPENCLAW_EXTRA_MOUNTS: settings.extraMounts
-      .map((m) => `${m.source}:${m.target}${m.readOnly ? ':ro' : ''}`)
-      .join(','),
-    OPENCLAW_HOME_VOLUME:
-      settings.homeVolume === null
-        ? ''
-        : settings.homeVolume.kind === 'volume'
-          ? settings.homeVolume.name
-          : settings.homeVolume.source,
-    OPENCLAW_DOCKER_APT_PACKAGES: settings.aptPackages.join(' '),
-    ...extra,
-  };
-}
 
 export class StackManager {
   private compose: ComposeCommand | undefined;
@@ -131,10 +108,9 @@ export class StackManager {
       stackDir: this.options.stackDir,
       env: {
         ...this.options.env,
-        ...settingsToSetupEnv(settings, {
-          OPENCLAW_GATEWAY_TOKEN: token ?? this.options.env.OPENCLAW_GATEWAY_TOKEN ?? '',
-          OPENCLAW_NODE_IMAGE: this.options.nodeImage ?? this.options.env.OPENCLAW_NODE_IMAGE,
-        }),
+        // The same OPENCLAW_* mapping the settings store validates against (docker/stack formats).
+        ...toSetupEnv(settings, token ?? this.options.env.OPENCLAW_GATEWAY_TOKEN ?? ''),
+        OPENCLAW_NODE_IMAGE: this.options.nodeImage ?? this.options.env.OPENCLAW_NODE_IMAGE,
       },
       bundleDir: this.options.bundleDir,
       controlUiDir: this.options.controlUiDir,
