@@ -109,7 +109,7 @@ export function validateSetupInputs(env: SetupOptions['env']): SetupInputs {
 }
 
 /** Content hash of the bundle (not mtimes: a rebuild with identical output keeps the image). */
-async function bundleStamp(bundleDir: string): Promise<string> {
+async function bundleStamp(bundleDir: string, controlUiDir?: string): Promise<string> {
   const entry = path.join(bundleDir, 'openclaw.mjs');
   if (!(await fs.stat(entry).catch(() => undefined))) {
     throw new OpenClawError(
@@ -134,6 +134,10 @@ async function bundleStamp(bundleDir: string): Promise<string> {
     }
   };
   await walk(bundleDir);
+  if (controlUiDir && (await fs.stat(controlUiDir).catch(() => undefined))?.isDirectory()) {
+    hash.update('\0control-ui\0');
+    await walk(controlUiDir);
+  }
   return hash.digest('hex').slice(0, 16);
 }
 
@@ -311,7 +315,12 @@ async function ensureImage(
       `Image ${explicitImage} is not on this engine. Load it first (\`docker load -i <file>\` or \`docker pull ${explicitImage}\`), or unset OPENCLAW_IMAGE to build openclaw:local.`,
     );
   }
-  const stamp = await bundleStamp(options.bundleDir);
+  // The image carries the bundle and the Control UI: a change in either rebuilds it.
+  const uiDir =
+    options.controlUiDir === null
+      ? undefined
+      : (options.controlUiDir ?? path.join(options.bundleDir, '..', 'control-ui'));
+  const stamp = await bundleStamp(options.bundleDir, uiDir);
   const apt = inputs.aptPackages.join(' ');
   if (existing && existing.labels[APT_LABEL] === apt && existing.labels[BUNDLE_LABEL] === stamp) {
     emit({ kind: 'log', text: `Image ${inputs.image} is up to date` });
