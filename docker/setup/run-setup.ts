@@ -173,10 +173,8 @@ export async function runSetup(options: SetupOptions): Promise<SetupResult> {
   const existingEnv = await readEnvFile(files.envFile).catch(() => new Map<string, string>());
   const projectName =
     options.projectName ?? (existingEnv.get('COMPOSE_PROJECT_NAME') || PROJECT_NAME);
-  await upsertEnvFile(files.envFile, {
-    ...stackEnvValues(inputs, token.token),
-    COMPOSE_PROJECT_NAME: projectName,
-  });
+  const stackValues = { ...stackEnvValues(inputs, token.token), COMPOSE_PROJECT_NAME: projectName };
+  await upsertEnvFile(files.envFile, stackValues);
   const extra = await writeExtraCompose(options.stackDir, inputs);
   const fileList = await composeFiles(options.stackDir);
   const project = new ComposeProject({
@@ -185,13 +183,11 @@ export async function runSetup(options: SetupOptions): Promise<SetupResult> {
     files: fileList,
     projectName,
     docker,
-    // Compose reads the token from .env; pass it in the environment too so `run -e` never
-    // puts it on a command line.
-    env: {
-      ...process.env,
-      ...options.env,
-      OPENCLAW_GATEWAY_TOKEN: token.token,
-    } as NodeJS.ProcessEnv,
+    // Compose prefers the process environment over `.env`, so the managed values go in as
+    // written: a caller's own OPENCLAW_IMAGE (the desktop app's default openclaw:local while it
+    // builds under another tag) must not make compose run, or try to pull, a different image.
+    // The token in the environment also lets `run -e` pass it without a command line.
+    env: { ...process.env, ...options.env, ...stackValues } as NodeJS.ProcessEnv,
     onLine: (line) => emit({ kind: 'log', text: line }),
   });
 

@@ -20,6 +20,7 @@ import {
   detectCompose,
   imageExists,
   pingEngine,
+  removeImage,
   type ComposeCommand,
 } from '../engine/index.js';
 import { runSetup, type SetupResult } from './run-setup.js';
@@ -63,7 +64,10 @@ async function freePort(): Promise<number> {
 describe.skipIf(skipReason !== undefined)(
   `docker setup on a real engine${skipReason ? ` (SKIPPED: ${skipReason})` : ''}`,
   () => {
-    const project = `openclaw-it-${randomBytes(3).toString('hex')}`;
+    const id = randomBytes(3).toString('hex');
+    const project = `openclaw-it-${id}`;
+    // A private tag: openclaw:local belongs to the user (and to no other test file).
+    const imageTag = `openclaw-setup-it:${id}`;
     let root: string;
     let stackDir: string;
     let port: number;
@@ -89,6 +93,7 @@ describe.skipIf(skipReason !== undefined)(
         env: { ...process.env, ...env, ...extra },
         bundleDir: BUNDLE,
         projectName: project,
+        buildTag: imageTag,
         healthTimeoutMs: 120_000,
       });
 
@@ -127,6 +132,9 @@ describe.skipIf(skipReason !== undefined)(
         `${project}-home`,
         `${project}_${project}-home`,
       ]).catch(() => {});
+      await removeImage(createDockerClient({ env: process.env }), imageTag, { force: true }).catch(
+        () => false,
+      );
       await fs.rm(root, { recursive: true, force: true });
     }, 120_000);
 

@@ -156,6 +156,17 @@ export function stackEnvValues(inputs: SetupInputs, token: string): Record<Manag
   };
 }
 
+/**
+ * `env` without the keys `.env` owns. Compose lets the process environment override `.env`, so a
+ * stale OPENCLAW_IMAGE or port in the app's (or a test's) environment would otherwise win over the
+ * stack's own file and the app would run something else than a terminal `docker compose` does.
+ */
+export function withoutManagedEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const out: NodeJS.ProcessEnv = { ...env };
+  for (const key of MANAGED_ENV_KEYS) delete out[key];
+  return out;
+}
+
 export const ENV_FILE_MODE = 0o600;
 
 /**

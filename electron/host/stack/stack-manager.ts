@@ -18,7 +18,7 @@ import {
   tagImage,
   type ComposeCommand,
 } from '../../../docker/engine/index.js';
-import { readEnvFile } from '../../../docker/stack/env-file.js';
+import { readEnvFile, withoutManagedEnv } from '../../../docker/stack/env-file.js';
 import { toSetupEnv } from '../settings/app-settings.js';
 import { composeFiles, prepareStackDir, stackFiles } from '../../../docker/stack/stack-dir.js';
 import {
@@ -131,7 +131,7 @@ export class StackManager {
       projectDir: this.options.stackDir,
       files: await composeFiles(this.options.stackDir),
       projectName: this.projectName,
-      env: this.options.env,
+      env: withoutManagedEnv(this.options.env),
       docker: this.options.docker,
       onLine,
     });
