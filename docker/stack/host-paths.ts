@@ -240,9 +240,9 @@ export function checkContainerTarget(
     return 'would hide the config or workspace mount; use OPENCLAW_CONFIG_DIR / OPENCLAW_WORKSPACE_DIR, or mount into a sub-folder such as /home/node/.openclaw/workspace/data';
   }
   if (PROTECTED_TARGETS.includes(p))
-    return 'would replace a system folder of the container; mount somewhere like /data or /home/node/<name>';
+    return 'would replace a system folder of the container; mount somewhere such as /home/node/<name>';
   const prefix = PROTECTED_TARGET_PREFIXES.find((root) => isAtOrUnder(p, root));
   if (prefix)
-    return `is inside ${prefix}, which the image needs; mount somewhere like /data or /home/node/<name>`;
+    return `is inside ${prefix}, which the image needs; mount somewhere such as /home/node/<name>`;
   return undefined;
 }

@@ -104,6 +104,38 @@ export const StackSettingsSchema = Type.Object({
 });
 export type StackSettings = Static<typeof StackSettingsSchema>;
 
+export const StackSectionSchema = Type.Union([
+  Type.Literal('folders'),
+  Type.Literal('mounts'),
+  Type.Literal('packages'),
+  Type.Literal('home'),
+  Type.Literal('port'),
+]);
+export type StackSection = Static<typeof StackSectionSchema>;
+
+/** One problem of a stack setting, in plain words, with the wizard step and field it belongs to. */
+export const StackProblemSchema = Type.Object({
+  section: StackSectionSchema,
+  field: Type.Union([
+    Type.Literal('configDir'),
+    Type.Literal('workspaceDir'),
+    Type.Literal('extraMounts'),
+    Type.Literal('aptPackages'),
+    Type.Literal('homeVolume'),
+    Type.Literal('gatewayPort'),
+  ]),
+  /** Row of a mount or package. */
+  index: Type.Optional(Type.Integer({ minimum: 0 })),
+  /** Which half of a mount row. */
+  part: Type.Optional(Type.Union([Type.Literal('source'), Type.Literal('target')])),
+  /** The value the problem is about (a later edit of that value makes the problem stale). */
+  value: Type.String(),
+  message: Type.String(),
+  /** Errors stop the step (and Install); warnings are shown and let the user go on. */
+  severity: Type.Union([Type.Literal('error'), Type.Literal('warning')]),
+});
+export type StackProblem = Static<typeof StackProblemSchema>;
+
 export const ApplyPlanSchema = Type.Object({
   action: Type.Union([Type.Literal('none'), Type.Literal('recreate'), Type.Literal('rebuild')]),
   reasons: Type.Array(Type.String()),
@@ -167,6 +199,10 @@ export const HostCalls = {
   'stack.getSettings': call(
     Empty,
     Type.Object({ settings: StackSettingsSchema, setUp: Type.Boolean() }),
+  ),
+  'stack.check': call(
+    StackSettingsSchema,
+    Type.Object({ problems: Type.Array(StackProblemSchema) }),
   ),
   'stack.plan': call(StackSettingsSchema, ApplyPlanSchema),
   'stack.apply': call(StackSettingsSchema, ApplyPlanSchema),

@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { existsSync, promises as fs } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type {
   AppSettings,
@@ -49,6 +50,7 @@ import {
   type DesktopSettings,
 } from './settings/app-settings.js';
 import { planStackChange } from './settings/apply-plan.js';
+import { checkStackSettings, stackRefusal } from './stack/stack-check.js';
 import { StackManager } from './stack/stack-manager.js';
 import { Supervisor } from './supervisor/supervisor.js';
 import type { GatewayEvent } from './supervisor/crash-detector.js';
@@ -346,15 +348,21 @@ export async function createAppHost(options: AppHostOptions): Promise<AppHost> {
     };
   };
 
+  /** The wizard's per-step check and Install's gate: one rule set (stack/stack-check.ts). */
+  function checkStack(next: StackSettings) {
+    const appPorts = (options.uiOrigins?.() ?? [])
+      .map((origin) => Number(new URL(origin).port))
+      .filter((port) => Number.isInteger(port) && port > 0);
+    return checkStackSettings(next, {
+      homeDir: os.homedir(),
+      appPorts,
+      checkPort: (port) => stack.checkPort(port),
+    });
+  }
+
   async function runStackSetup(kind: string, next: StackSettings): Promise<string> {
-    const portCheck = await stack.checkPort(next.gatewayPort);
-    if (!portCheck.free && portCheck.holder !== 'this-stack') {
-      throw new OpenClawError(
-        ErrorCode.GATEWAY_PORT_IN_USE,
-        `Port ${next.gatewayPort} is taken by ${portCheck.detail}. Choose another port (${portCheck.suggestion} is free); the allowed origins follow the port.`,
-        { details: { suggestion: portCheck.suggestion } },
-      );
-    }
+    const refusal = stackRefusal(await checkStack(next));
+    if (refusal) throw refusal;
     const op = progress(kind);
     try {
       const result = await supervisor.runOperation(kind, async (signal) => {
@@ -435,6 +443,7 @@ export async function createAppHost(options: AppHostOptions): Promise<AppHost> {
       settings: stackSettingsOf(settings),
       setUp: await stack.isSetUp(),
     }),
+    'stack.check': async (next) => ({ problems: await checkStack(next) }),
     'stack.plan': async (next) => planStackChange(stackSettingsOf(settings), next),
     'stack.apply': async (next) => {
       const plan = planStackChange(stackSettingsOf(settings), next);

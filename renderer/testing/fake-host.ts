@@ -22,6 +22,7 @@ import {
   type HeadlessServer,
 } from '../../electron/host/api/headless-server.js';
 import { OpenClawError } from '../../gateway/infra/errors.js';
+import { checkStackSettings, stackRefusal } from '../../electron/host/stack/stack-check.js';
 import {
   baseStatus,
   diagnostics,
@@ -37,6 +38,8 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 export interface FakeHost {
   handler: HostApiHandler;
   setScenario(s: Scenario): void;
+  /** Make "another program" hold (or release) a port, as the port check sees it. */
+  setPortBusy(port: number, busy: boolean): void;
 }
 
 export function createFakeHost(initial: Scenario): FakeHost {
@@ -195,6 +198,26 @@ export function createFakeHost(initial: Scenario): FakeHost {
     }
   }
 
+  /** Ports "another program" holds (a test takes one to see Install refuse it). */
+  const busyPorts = new Set<number>();
+  // The real rules, on the canned machine: home /home/me, the app's page on 18790, and every
+  // folder existing (the fake has no file system of its own).
+  const check = (next: StackSettings) =>
+    checkStackSettings(next, {
+      homeDir: '/home/me',
+      appPorts: [18790],
+      checkPort: async (port) =>
+        busyPorts.has(port)
+          ? {
+              free: false,
+              holder: 'unknown',
+              detail: `another program on this computer (it listens on 127.0.0.1:${port})`,
+              suggestion: port + 1,
+            }
+          : { free: true },
+      stat: async () => ({ isDirectory: () => true }),
+    });
+
   const impl: HostImplementation = {
     'status.get': async () => status,
     'gateway.start': async () => (
@@ -219,14 +242,12 @@ export function createFakeHost(initial: Scenario): FakeHost {
       return { cancelled: Boolean(c) };
     },
     'setup.run': async (next) => {
-      if (next.extraMounts.some((m) => m.target.startsWith('/home/node/.openclaw/')))
-        throw new OpenClawError(
-          'STACK_INPUT_INVALID',
-          `OPENCLAW_EXTRA_MOUNTS: extra mount "${next.extraMounts[0]?.source}": container path is not allowed here (fake host rule for screenshots)`,
-        );
+      const refusal = stackRefusal(await check(next));
+      if (refusal) throw refusal;
       await runSetup(next, 'setup');
       return { dashboardUrl: 'http://127.0.0.1:18789/#token=3f9a0c5e1d7b42a8c6e0f9d1b3a5c7e9' };
     },
+    'stack.check': async (next) => ({ problems: await check(next) }),
     'stack.getSettings': async () => ({ settings: stack, setUp }),
     'stack.plan': async (next) => {
       const reasons: string[] = [];
@@ -333,6 +354,10 @@ export function createFakeHost(initial: Scenario): FakeHost {
     handler,
     setScenario(s) {
       scenario = s;
+    },
+    setPortBusy(port, busy) {
+      if (busy) busyPorts.add(port);
+      else busyPorts.delete(port);
     },
   };
 }

@@ -205,7 +205,7 @@ export class StackManager {
     return {
       free: false,
       holder: 'unknown',
-      detail: `another program listens on 127.0.0.1:${port}`,
+      detail: `another program on this computer (it listens on 127.0.0.1:${port})`,
       suggestion,
     };
   }

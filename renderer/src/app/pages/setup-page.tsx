@@ -19,11 +19,11 @@ import { MountsEditor } from '../stack/mounts-editor.js';
 import { PackagesEditor } from '../stack/packages-editor.js';
 import { PortEditor } from '../stack/port-editor.js';
 import { ReviewSummary } from '../stack/review-summary.js';
+import { useDraftProblems } from '../stack/use-draft.js';
 import {
   createDraftStore,
   draftProblems,
   draftToSettings,
-  sectionForHostError,
   sectionHasProblems,
   type DraftSection,
   type DraftStore,
@@ -72,35 +72,47 @@ function indexOf(step: StepId): number {
 function SectionStep({
   section,
   store,
-  hostError,
   onBack,
   onNext,
 }: {
   section: DraftSection;
   store: DraftStore;
-  hostError?: string;
   onBack: () => void;
   onNext: () => void;
 }) {
   const ref = useRef<HTMLDivElement>(null);
-  const next = () => {
-    const problems = draftProblems(store.getState().draft);
-    if (sectionHasProblems(problems, section)) {
-      store.getState().setShowAll(true);
-      // Let the errors render, then put the cursor on the first one.
-      requestAnimationFrame(() =>
-        ref.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus(),
-      );
-      return;
+  const checkStack = useAppStore((s) => s.checkStack);
+  const [checking, setChecking] = useState(false);
+  const warnings = useDraftProblems(store).warnings.filter((w) => w.section === section);
+  const stop = () => {
+    store.getState().setShowAll(true);
+    // Let the errors render, then put the cursor on the first one.
+    requestAnimationFrame(() =>
+      ref.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus(),
+    );
+  };
+  const next = async () => {
+    const local = draftProblems(store.getState().draft);
+    if (sectionHasProblems(local, section)) return stop();
+    // The host applies Install's own rules (system folders, the home folder, ports in use), so
+    // a step that passes here is not refused at Install. Without a complete draft (another step
+    // still has a local problem) the Review step catches it.
+    if (!sectionHasProblems(local)) {
+      setChecking(true);
+      const problems = await checkStack(draftToSettings(store.getState().draft));
+      setChecking(false);
+      if (problems) store.getState().setHostProblems(problems);
+      const { draft, hostProblems } = store.getState();
+      if (sectionHasProblems(draftProblems(draft, hostProblems), section)) return stop();
     }
     onNext();
   };
   const editors: Record<DraftSection, ReactNode> = {
     folders: <FoldersEditor store={store} />,
-    mounts: <MountsEditor store={store} hostError={hostError} />,
-    packages: <PackagesEditor store={store} hostError={hostError} />,
-    home: <HomeVolumeEditor store={store} hostError={hostError} />,
-    port: <PortEditor store={store} hostError={hostError} />,
+    mounts: <MountsEditor store={store} />,
+    packages: <PackagesEditor store={store} />,
+    home: <HomeVolumeEditor store={store} />,
+    port: <PortEditor store={store} />,
   };
   return (
     <div className="setup-step" ref={ref}>
@@ -109,11 +121,26 @@ function SectionStep({
         <p className="setup-step__lead">{SECTION_COPY[section].lead}</p>
       </div>
       {editors[section]}
+      {warnings.length > 0 ? (
+        <Callout tone="warning" title="Worth a look (you can go on)">
+          <ul className="stack-warnings">
+            {warnings.map((w) => (
+              <li key={`${w.field}.${w.index ?? ''}.${w.part ?? ''}`}>{w.message}</li>
+            ))}
+          </ul>
+        </Callout>
+      ) : null}
       <div className="setup-step__footer">
         <Button icon="chevron-left" onClick={onBack}>
           Back
         </Button>
-        <Button variant="primary" icon="chevron-right" iconEnd onClick={next}>
+        <Button
+          variant="primary"
+          icon="chevron-right"
+          iconEnd
+          loading={checking}
+          onClick={() => void next()}
+        >
           Next
         </Button>
       </div>
@@ -128,9 +155,9 @@ function Wizard({ initial, alreadySetUp }: { initial: StackSettings; alreadySetU
   const [resumed] = useState(() => storeApi.getState().status.data?.operation?.kind === 'setup');
   const [step, setStep] = useState<StepId>(resumed ? 'run' : 'checks');
   const [submitted, setSubmitted] = useState<StackSettings | null>(null);
-  const [hostError, setHostError] = useState<{ section: DraftSection; message: string } | null>(
-    null,
-  );
+  // The step an Install refusal is about (from the host's structured check, not the message).
+  const [failedSection, setFailedSection] = useState<DraftSection | undefined>(undefined);
+  const checkStack = useAppStore((s) => s.checkStack);
   const operation = useAppStore((s) => s.operation);
   const runSetup = useAppStore((s) => s.runSetup);
   const cancel = useAppStore((s) => s.cancelOperation);
@@ -153,16 +180,21 @@ function Wizard({ initial, alreadySetUp }: { initial: StackSettings; alreadySetU
 
   const start = (settings: StackSettings) => {
     setSubmitted(settings);
-    setHostError(null);
+    setFailedSection(undefined);
     setStep('run');
-    void runSetup(settings).then((ok) => {
+    void runSetup(settings).then(async (ok) => {
       if (ok) {
         setStep('done');
         return;
       }
-      const message = storeApi.getState().operation?.error;
-      const section = message ? sectionForHostError(message) : undefined;
-      if (message && section) setHostError({ section, message });
+      const code = storeApi.getState().operation?.errorCode;
+      if (code !== 'STACK_INPUT_INVALID' && code !== 'GATEWAY_PORT_IN_USE') return;
+      // Which step and field: ask the host for the same check, per field.
+      const problems = await checkStack(settings);
+      if (!problems) return;
+      store.getState().setHostProblems(problems);
+      store.getState().setShowAll(true);
+      setFailedSection(problems.find((p) => p.severity === 'error')?.section);
     });
   };
 
@@ -180,14 +212,13 @@ function Wizard({ initial, alreadySetUp }: { initial: StackSettings; alreadySetU
         key={section}
         section={section}
         store={store}
-        hostError={hostError?.section === section ? hostError.message : undefined}
         onBack={() => go(i === 0 ? 'checks' : (sections[i - 1] as StepId))}
         onNext={() => go(i === sections.length - 1 ? 'review' : (sections[i + 1] as StepId))}
       />
     );
   } else if (step === 'review') {
-    const draft = store.getState().draft;
-    const problems = draftProblems(draft);
+    const { draft, hostProblems } = store.getState();
+    const problems = draftProblems(draft, hostProblems);
     const firstBad = sections.find((s) => sectionHasProblems(problems, s));
     const settings = firstBad ? null : draftToSettings(draft);
     body = (
@@ -218,6 +249,15 @@ function Wizard({ initial, alreadySetUp }: { initial: StackSettings; alreadySetU
             }
           />
         ) : null}
+        {settings && problems.warnings.length > 0 ? (
+          <Callout tone="warning" title="Worth a look before installing (you can go on)">
+            <ul className="stack-warnings">
+              {problems.warnings.map((w) => (
+                <li key={`${w.field}.${w.index ?? ''}.${w.part ?? ''}`}>{w.message}</li>
+              ))}
+            </ul>
+          </Callout>
+        ) : null}
         {settings ? <ReviewSummary settings={settings} onEdit={(s) => go(s)} /> : null}
         <div className="setup-step__footer">
           <Button icon="chevron-left" onClick={() => go('port')}>
@@ -239,6 +279,7 @@ function Wizard({ initial, alreadySetUp }: { initial: StackSettings; alreadySetU
       <RunStep
         title="Installing the gateway"
         operation={operation?.kind === 'setup' ? operation : null}
+        section={failedSection}
         onCancel={() => void cancel()}
         onRetry={() => start(submitted ?? draftToSettings(store.getState().draft))}
         onBack={(section) => go(section)}

@@ -5,7 +5,7 @@
 import { nextStepForCode } from '../../host/host-error.js';
 import { Button, ErrorState, Spinner } from '../../ui/index.js';
 import { OperationProgress } from '../operation/operation-progress.js';
-import { sectionForHostError, type DraftSection } from '../stack/stack-draft.js';
+import type { DraftSection } from '../stack/stack-draft.js';
 import type { OperationView } from '../store/operation-slice.js';
 
 const SECTION_LABEL: Record<DraftSection, string> = {
@@ -19,14 +19,23 @@ const SECTION_LABEL: Record<DraftSection, string> = {
 export interface RunStepProps {
   operation: OperationView | null;
   title: string;
+  /** The step the failure is about, when the host named one (a refused setting). */
+  section?: DraftSection;
   onCancel: () => void;
   onRetry: () => void;
   onBack: (section: DraftSection | 'review') => void;
 }
 
-export function RunStep({ operation, title, onCancel, onRetry, onBack }: RunStepProps) {
+export function RunStep({
+  operation,
+  title,
+  section: failedSection,
+  onCancel,
+  onRetry,
+  onBack,
+}: RunStepProps) {
   const failed = operation?.done && operation.error;
-  const section = failed ? sectionForHostError(operation.error ?? '') : undefined;
+  const section = failed ? failedSection : undefined;
   const cancelled = operation?.errorCode === 'CANCELLED';
   return (
     <div className="setup-step">
@@ -46,7 +55,7 @@ export function RunStep({ operation, title, onCancel, onRetry, onBack }: RunStep
           message={operation.error}
           nextStep={
             section
-              ? `Change the ${SECTION_LABEL[section].toLowerCase()} setting named in the message, then run the setup again.`
+              ? `Go back to ${SECTION_LABEL[section]}, change the value marked there, then install again.`
               : (nextStepForCode(operation.errorCode) ?? 'Check the log below, then retry.')
           }
           onRetry={onRetry}
@@ -57,7 +66,8 @@ export function RunStep({ operation, title, onCancel, onRetry, onBack }: RunStep
           }
         />
       ) : null}
-      {operation ? (
+      {operation && failed && operation.phases.length === 0 ? null : operation ? (
+        // A refusal before the first phase started nothing: no progress list of pending steps.
         <OperationProgress operation={operation} onCancel={onCancel} />
       ) : (
         <div className="op__status">

@@ -4,7 +4,12 @@
  * what the host takes. One small store per wizard instance, outside React, so it is testable.
  */
 import { createStore, type StoreApi } from 'zustand';
-import type { ExtraMount, StackSettings } from '../../../../electron/contract/host-api.js';
+import type {
+  ExtraMount,
+  StackProblem,
+  StackSection,
+  StackSettings,
+} from '../../../../electron/contract/host-api.js';
 import {
   checkAptPackage,
   checkHostFolder,
@@ -40,6 +45,8 @@ export interface DraftProblems {
   packages: Record<string, string>;
   home?: string;
   port?: string;
+  /** The host's warnings that still apply to the draft (shown, but they let the user go on). */
+  warnings: StackProblem[];
 }
 
 export const DEFAULT_HOME_VOLUME = 'openclaw-home';
@@ -86,8 +93,38 @@ function comparable(p: string): string {
   return p.trim().replace(/\\/g, '/').replace(/\/+$/, '').toLowerCase();
 }
 
-export function draftProblems(d: StackDraft): DraftProblems {
-  const problems: DraftProblems = { mounts: checkMounts(d.mounts), packages: {} };
+/** The draft's current value for what a host problem is about (to tell a stale problem). */
+function currentValue(d: StackDraft, p: StackProblem): string | undefined {
+  switch (p.field) {
+    case 'configDir':
+      return d.configDir.trim();
+    case 'workspaceDir':
+      return d.workspaceDir.trim();
+    case 'gatewayPort':
+      return d.port.trim();
+    case 'aptPackages':
+      return p.index === undefined ? undefined : d.packages[p.index];
+    case 'homeVolume':
+      return d.homeKind === 'volume'
+        ? d.homeName.trim()
+        : d.homeKind === 'bind'
+          ? d.homeSource.trim()
+          : undefined;
+    case 'extraMounts': {
+      const row = p.index === undefined ? undefined : d.mounts[p.index];
+      if (!row) return undefined;
+      return p.part === 'target' ? row.target.trim() : row.source.trim();
+    }
+  }
+}
+
+/** Host problems that still describe the draft: editing the value makes its problem go away. */
+export function liveHostProblems(d: StackDraft, host: readonly StackProblem[]): StackProblem[] {
+  return host.filter((p) => currentValue(d, p) === p.value);
+}
+
+export function draftProblems(d: StackDraft, host: readonly StackProblem[] = []): DraftProblems {
+  const problems: DraftProblems = { mounts: checkMounts(d.mounts), packages: {}, warnings: [] };
   const configDir = checkHostFolder(d.configDir);
   if (configDir) problems.configDir = configDir;
   const workspaceDir = checkHostFolder(d.workspaceDir);
@@ -108,10 +145,30 @@ export function draftProblems(d: StackDraft): DraftProblems {
   }
   const port = checkPort(d.port);
   if (port) problems.port = port;
+  // The host's checks (the same rules Install applies) fill in where the quick local checks
+  // found nothing; a local problem is about the current text and always wins.
+  for (const p of liveHostProblems(d, host)) {
+    if (p.severity === 'warning') {
+      problems.warnings.push(p);
+      continue;
+    }
+    if (p.field === 'configDir') problems.configDir ??= p.message;
+    else if (p.field === 'workspaceDir') problems.workspaceDir ??= p.message;
+    else if (p.field === 'gatewayPort') problems.port ??= p.message;
+    else if (p.field === 'homeVolume') problems.home ??= p.message;
+    else if (p.field === 'aptPackages') {
+      const name = d.packages[p.index ?? -1];
+      if (name !== undefined) problems.packages[name] ??= p.message;
+    } else if (p.index !== undefined) {
+      const row = (problems.mounts[p.index] ??= {});
+      if (p.part === 'target') row.target ??= p.message;
+      else row.source ??= p.message;
+    }
+  }
   return problems;
 }
 
-export type DraftSection = 'folders' | 'mounts' | 'packages' | 'home' | 'port';
+export type DraftSection = StackSection;
 
 /** Whether a section (or the whole draft) has problems. */
 export function sectionHasProblems(p: DraftProblems, section?: DraftSection): boolean {
@@ -130,7 +187,10 @@ export function sameSettings(a: StackSettings, b: StackSettings): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
-/** Which wizard section a host error message is about (to send the user back there). */
+/**
+ * Which section a host error message is about, guessed from its words. Only for messages that
+ * come without structured problems; the wizard asks the host (`stack.check`) instead.
+ */
 export function sectionForHostError(message: string): DraftSection | undefined {
   const m = message.toLowerCase();
   if (/extra_mounts|extramounts|mount/.test(m)) return 'mounts';
@@ -148,6 +208,9 @@ export interface DraftState {
   initial: StackSettings;
   /** Show problems of untouched fields too (after "Next" or "Review" was pressed). */
   showAll: boolean;
+  /** The host's last check of the draft (stale entries are ignored, see liveHostProblems). */
+  hostProblems: StackProblem[];
+  setHostProblems(problems: StackProblem[]): void;
   update(patch: Partial<Omit<StackDraft, 'mounts'>>): void;
   addMount(): void;
   updateMount(key: string, patch: Partial<ExtraMount>): void;
@@ -163,6 +226,8 @@ export function createDraftStore(initial: StackSettings): DraftStore {
     draft: draftFromSettings(initial),
     initial,
     showAll: false,
+    hostProblems: [],
+    setHostProblems: (hostProblems) => set({ hostProblems }),
     update: (patch) => set({ draft: { ...get().draft, ...patch } }),
     addMount: () =>
       set({
@@ -185,6 +250,11 @@ export function createDraftStore(initial: StackSettings): DraftStore {
       set({ draft: { ...get().draft, mounts: get().draft.mounts.filter((m) => m.key !== key) } }),
     setShowAll: (showAll) => set({ showAll }),
     reset: (settings) =>
-      set({ draft: draftFromSettings(settings), initial: settings, showAll: false }),
+      set({
+        draft: draftFromSettings(settings),
+        initial: settings,
+        showAll: false,
+        hostProblems: [],
+      }),
   }));
 }

@@ -14,7 +14,8 @@ export function useDraft<T>(store: DraftStore, selector: (s: DraftState) => T): 
 
 export function useDraftProblems(store: DraftStore): DraftProblems {
   const draft = useStore(store, (s) => s.draft);
-  return useMemo(() => draftProblems(draft), [draft]);
+  const host = useStore(store, (s) => s.hostProblems);
+  return useMemo(() => draftProblems(draft, host), [draft, host]);
 }
 
 /**

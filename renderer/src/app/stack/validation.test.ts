@@ -124,3 +124,70 @@ describe('the draft', () => {
     expect(sectionForHostError('Docker is not running')).toBeUndefined();
   });
 });
+
+describe("the host's problems in the draft", () => {
+  const base = {
+    configDir: '/c',
+    workspaceDir: '/c/w',
+    gatewayPort: 18789,
+    exposeOnLan: false,
+    extraMounts: [{ source: '/m', target: '/home/node/m', readOnly: true }],
+    aptPackages: ['jq'],
+    homeVolume: null,
+  };
+  const host = [
+    {
+      section: 'folders' as const,
+      field: 'configDir' as const,
+      value: '/c',
+      message: 'The config folder is refused.',
+      severity: 'error' as const,
+    },
+    {
+      section: 'mounts' as const,
+      field: 'extraMounts' as const,
+      index: 0,
+      part: 'target' as const,
+      value: '/home/node/m',
+      message: 'Mount 1: refused target.',
+      severity: 'error' as const,
+    },
+    {
+      section: 'mounts' as const,
+      field: 'extraMounts' as const,
+      index: 0,
+      part: 'source' as const,
+      value: '/m',
+      message: 'Mount 1: only a warning.',
+      severity: 'warning' as const,
+    },
+  ];
+
+  it('puts each on its field and keeps warnings apart', () => {
+    const problems = draftProblems(draftFromSettings(base), host);
+    expect(problems.configDir).toBe('The config folder is refused.');
+    expect(problems.mounts[0]).toEqual({ target: 'Mount 1: refused target.' });
+    expect(problems.warnings.map((w) => w.message)).toEqual(['Mount 1: only a warning.']);
+    expect(sectionHasProblems(problems, 'folders')).toBe(true);
+    expect(sectionHasProblems(problems, 'port')).toBe(false);
+  });
+
+  it('drops a problem as soon as its value is edited (no stale message)', () => {
+    const draft = draftFromSettings(base);
+    const edited = {
+      ...draft,
+      configDir: '/d',
+      mounts: draft.mounts.map((m) => ({ ...m, target: '/home/node/n' })),
+    };
+    const problems = draftProblems(edited, host);
+    expect(problems.configDir).toBeUndefined();
+    expect(problems.mounts[0]).toEqual({});
+    expect(sectionHasProblems(problems)).toBe(false);
+  });
+
+  it('lets a local problem of the current text win over the host message', () => {
+    const draft = { ...draftFromSettings(base), configDir: 'relative' };
+    const problems = draftProblems(draft, [{ ...host[0]!, value: 'relative' }]);
+    expect(problems.configDir).toMatch(/absolute/);
+  });
+});

@@ -100,9 +100,9 @@ export function checkContainerPath(value: string): string | undefined {
   if (STACK_TARGETS.includes(p))
     return 'This would hide the config or workspace folder. Mount into a sub-folder such as /home/node/.openclaw/workspace/data.';
   if (PROTECTED_TARGETS.includes(p))
-    return 'This would replace a system folder of the container. Use a path like /data or /home/node/<name>.';
+    return 'This would replace a system folder of the container. Use a path such as /home/node/<name>.';
   const prefix = PROTECTED_PREFIXES.find((root) => isUnder(p, root));
-  if (prefix) return `${prefix} belongs to the image. Use a path like /data or /home/node/<name>.`;
+  if (prefix) return `${prefix} belongs to the image. Use a path such as /home/node/<name>.`;
   return undefined;
 }
 

@@ -3,7 +3,11 @@
  * them: the first-run `setup.run` and, later, `stack.plan` → `stack.apply`. Both stream progress
  * into the operation slice; the host revalidates everything and its message is what we show.
  */
-import type { ApplyPlan, StackSettings } from '../../../../electron/contract/host-api.js';
+import type {
+  ApplyPlan,
+  StackProblem,
+  StackSettings,
+} from '../../../../electron/contract/host-api.js';
 import { toHostError } from '../../host/host-error.js';
 import { coalesce, idleResource, loadResource, type Resource } from './resource.js';
 import type { AppSlice } from './slice.js';
@@ -22,6 +26,11 @@ export interface StackSlice {
   planStack(next: StackSettings): Promise<ApplyPlan | undefined>;
   applyStack(next: StackSettings): Promise<boolean>;
   runSetup(next: StackSettings): Promise<boolean>;
+  /**
+   * The host's check of the settings (the rules Install applies, in plain words per field).
+   * Undefined when the host could not be asked: the caller goes on and Install decides.
+   */
+  checkStack(next: StackSettings): Promise<StackProblem[] | undefined>;
   clearPlan(): void;
 }
 
@@ -67,6 +76,13 @@ export const createStackSlice: AppSlice<StackSlice> = (host) => (set, get) => {
         const result = await host.call('setup.run', next);
         set({ setupResult: result });
       }),
+    checkStack: async (next) => {
+      try {
+        return (await host.call('stack.check', next)).problems;
+      } catch {
+        return undefined;
+      }
+    },
     clearPlan: () => set({ plan: idleResource() }),
   };
 };
