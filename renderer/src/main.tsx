@@ -11,11 +11,13 @@ import { bindHostEvents, createAppStore } from './app/store/app-store.js';
 import { AppStoreProvider } from './app/store/app-store-context.js';
 import { detectHost } from './host/detect.js';
 import { HostProvider } from './host/host-context.js';
+import { reloadOnNewLaunchLink } from './host/relaunch.js';
 import { AppShell } from './shell/app-shell.js';
 import { startRouter } from './shell/router.js';
 import { applyTheme, themeStore } from './shell/theme.js';
 
 const connection = detectHost();
+reloadOnNewLaunchLink(window);
 applyTheme(themeStore.getState().preference);
 startRouter();
 

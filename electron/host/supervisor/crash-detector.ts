@@ -176,6 +176,11 @@ export class CrashDetector {
     return out;
   }
 
+  /** A die is waiting for its settle window: crash or stop is not decided yet. */
+  hasPendingExit(): boolean {
+    return this.pending.size > 0;
+  }
+
   /** When the next pending die settles (local clock), for the caller's timer. */
   nextDeadline(): number | undefined {
     let next: number | undefined;

@@ -121,7 +121,7 @@ describe('computeStatus phases', () => {
     expect(scheduled).toMatchObject({
       phase: 'starting',
       summary: 'Gateway crashed — restarting (attempt 2)',
-      canStart: true,
+      canStart: false,
       canStop: true,
     });
   });
@@ -241,5 +241,22 @@ describe('computeStatus phases', () => {
     expect(computeStatus(obs({ engine: 'stopped', lastError: 'x' })).detail).toBe(
       'engine: stopped',
     );
+  });
+
+  it('an exit not yet ruled a crash or a stop reads as starting, not stopped', () => {
+    const pending = computeStatus(
+      obs({ container: { state: 'exited', health: 'none', exitCode: 1 }, exitPending: true }),
+    );
+    expect(pending).toMatchObject({ phase: 'starting', canStart: false, canStop: false });
+    // A user stop is a stop, whatever is pending.
+    expect(
+      computeStatus(
+        obs({
+          container: { state: 'exited', health: 'none', exitCode: 0 },
+          exitPending: true,
+          userStopped: true,
+        }),
+      ).phase,
+    ).toBe('stopped');
   });
 });

@@ -50,6 +50,12 @@ export interface StatusObservation {
   operation?: { kind: string; startedAt: number };
   /** A crash restart is waiting out its backoff delay. */
   restartScheduled?: { attempt: number; at: number };
+  /**
+   * The container just exited and the crash detector has not decided yet whether it was a stop
+   * (a `stop` event may still follow) or a crash. Without it the status would read "stopped" for
+   * that moment and then "starting" — a flicker with Start enabled.
+   */
+  exitPending?: boolean;
   /** Message of the last failed operation, shown as detail until an operation succeeds. */
   lastError?: string;
   /** How long a running container that does not answer `/readyz` yet counts as starting. */
@@ -166,6 +172,9 @@ function classify(o: StatusObservation, pending: number): PhaseResult {
         summary: `Gateway crashed — restarting (attempt ${o.restartScheduled.attempt})`,
       };
     }
+    if (o.exitPending && !o.userStopped && !opKind) {
+      return { phase: 'starting', summary: 'Gateway exited — checking whether it crashed…' };
+    }
     const exited =
       !o.userStopped && c?.exitCode !== undefined && c.exitCode !== 0
         ? `Exited with code ${c.exitCode}`
@@ -242,7 +251,9 @@ export function computeStatus(o: StatusObservation): GatewayStatusSnapshot {
     phase,
     summary,
     ...(shownDetail ? { detail: shownDetail } : {}),
-    canStart: engineAndStack && !busy && !isUp,
+    // Not while it is coming back by itself (a crash restart, the engine's restart policy):
+    // Start and Stop both enabled would say two opposite things about the same moment.
+    canStart: engineAndStack && !busy && !isUp && phase !== 'starting',
     // Stop also cancels a start in progress or a pending crash restart.
     canStop:
       engineAndStack &&

@@ -202,6 +202,19 @@ describe('Supervisor crash handling', () => {
     expect(world.calls).toEqual(['start']);
   });
 
+  it('a crash never reads as "stopped" on its way back, and Start stays off meanwhile', async () => {
+    const { supervisor, world, clock, statuses } = await setup();
+    const from = statuses.length;
+    world.crash(1);
+    await clock.advance(0);
+    expect(supervisor.status()).toMatchObject({ phase: 'starting', canStart: false });
+    await clock.advance(1_500 + 1_000);
+    expect(supervisor.status().phase).toBe('running');
+    const seen = statuses.slice(from);
+    expect(seen.map((s) => `${s.phase}: ${s.summary}`).join('\n')).not.toMatch(/^stopped/m);
+    expect(seen.filter((s) => s.phase === 'starting').every((s) => !s.canStart)).toBe(true);
+  });
+
   it('docker kill from a terminal counts as a crash and is repaired', async () => {
     const { world, clock, titles } = await setup();
     world.emit('kill', { signal: '9' });

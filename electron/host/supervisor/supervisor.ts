@@ -63,6 +63,10 @@ export class Supervisor implements Disposable {
   private readonly timers: NamedTimers<TimerName>;
   private obs: Observed = { engine: 'unknown', stackSetUp: false };
   private restartScheduled: { attempt: number; at: number } | undefined;
+  /** The operation in the queue at its last change (to know which one just ended). */
+  private lastOperation: { kind: string; startedAt: number } | undefined;
+  /** An operation that ended after the last probe started: shown until a probe sees its result. */
+  private settling: { kind: string; startedAt: number } | undefined;
   private lastError: string | undefined;
   /** Container last seen running by polling, to notice exits the events stream missed. */
   private lastRunningId: string | undefined;
@@ -96,7 +100,18 @@ export class Supervisor implements Disposable {
         this.log.warn('status listener failed', { error: errorMessage(err) }),
       ),
     );
-    this.store.add(this.queue.onChange(() => this.publish()));
+    this.store.add(
+      this.queue.onChange(() => {
+        const current = this.queue.current();
+        // An operation that just ended was observed before it ran: until the next probe, keep
+        // showing it, or a finished start would flash "stopped" on the old observation.
+        if (!current && this.lastOperation) this.settling = this.lastOperation;
+        this.lastOperation = current
+          ? { kind: current.kind, startedAt: current.startedAt ?? current.enqueuedAt }
+          : undefined;
+        this.publish();
+      }),
+    );
     try {
       this.store.add(opts.events.subscribe((event) => this.onEvent(event)));
     } catch (err) {
@@ -235,8 +250,10 @@ export class Supervisor implements Disposable {
   }
 
   private async probeAll(): Promise<GatewayStatusSnapshot> {
+    const settling = this.settling;
     const seen = await observeGateway(this.opts);
     if (this.disposed) return this.publisher.current;
+    if (this.settling === settling) this.settling = undefined;
     if (seen.engine === 'ready') {
       const cameBack = this.obs.engine !== 'ready';
       this.obs = seen;
@@ -434,7 +451,10 @@ export class Supervisor implements Disposable {
   }
 
   private observation(): StatusObservation {
-    const current = this.queue.current();
+    const running = this.queue.current();
+    const current = running
+      ? { kind: running.kind, startedAt: running.startedAt ?? running.enqueuedAt }
+      : this.settling;
     const c = this.obs.container;
     const port = typeof this.opts.port === 'function' ? this.opts.port() : this.opts.port;
     return {
@@ -457,10 +477,9 @@ export class Supervisor implements Disposable {
       pendingApprovals: this.safeSync(() => this.opts.operator.pendingCount(), 0),
       userStopped: this.policy.userStopped,
       ...(this.policy.failed ? { failed: this.policy.failed } : {}),
-      ...(current
-        ? { operation: { kind: current.kind, startedAt: current.startedAt ?? current.enqueuedAt } }
-        : {}),
+      ...(current ? { operation: current } : {}),
       ...(this.restartScheduled ? { restartScheduled: this.restartScheduled } : {}),
+      ...(this.detector.hasPendingExit() ? { exitPending: true } : {}),
       ...(this.lastError ? { lastError: this.lastError } : {}),
       ...(this.opts.startGraceMs !== undefined ? { startGraceMs: this.opts.startGraceMs } : {}),
     };

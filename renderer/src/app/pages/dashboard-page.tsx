@@ -5,7 +5,7 @@
 import { useEffect, useState } from 'react';
 import type { GatewayStatus } from '../../../../electron/contract/host-api.js';
 import { useHost } from '../../host/host-context.js';
-import { nextStepFor } from '../../host/host-error.js';
+import { nextStepFor, nextStepForCode } from '../../host/host-error.js';
 import { navigate } from '../../shell/router.js';
 import { Link } from '../../shell/link.js';
 import {
@@ -151,6 +151,7 @@ export function DashboardPage() {
   const actionError = useAppStore((s) => s.actionError);
   const refresh = useAppStore((s) => s.refreshStatus);
   const cancel = useAppStore((s) => s.cancelOperation);
+  const clearOperation = useAppStore((s) => s.clearOperation);
   const run = useAppStore((s) => s.runGatewayAction);
   const { kind } = useHost();
   const data = status.data;
@@ -261,7 +262,32 @@ export function DashboardPage() {
               }
             />
           ) : null}
-          {showOperation ? (
+          {showOperation && operation.done && operation.error ? (
+            // A finished operation is an outcome, not progress: its message, what to do, and a
+            // way to put it away (it would otherwise stay until the next operation).
+            <ErrorState
+              compact
+              title={
+                operation.kind === 'rebuild'
+                  ? 'The rebuild did not finish'
+                  : 'The changes were not applied'
+              }
+              message={operation.error}
+              nextStep={
+                nextStepForCode(operation.errorCode) ?? 'Open Logs to see why, then try again.'
+              }
+              actions={
+                <>
+                  <Button size="sm" variant="ghost" onClick={() => navigate('/logs')}>
+                    Open Logs
+                  </Button>
+                  <Button size="sm" variant="ghost" onClick={clearOperation}>
+                    Dismiss
+                  </Button>
+                </>
+              }
+            />
+          ) : showOperation ? (
             <Card
               title={operation.kind === 'rebuild' ? 'Rebuilding the image' : 'Applying changes'}
             >

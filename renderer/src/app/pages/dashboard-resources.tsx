@@ -12,12 +12,14 @@ export function ResourcesCard({ phase }: { phase: StatusPhase }) {
   const stats = useAppStore((s) => s.stats);
   const refresh = useAppStore((s) => s.refreshStats);
   const live = LIVE.includes(phase);
+  // A phase change (starting → running) measures again at once: figures from before it (such as
+  // "not running" while it was starting) would otherwise stay up to a whole interval.
   useEffect(() => {
     if (!live) return;
     void refresh();
     const timer = setInterval(() => void refresh(), POLL_MS);
     return () => clearInterval(timer);
-  }, [live, refresh]);
+  }, [live, phase, refresh]);
   if (!live) return null;
   const data = stats.data;
   let body;
@@ -34,6 +36,14 @@ export function ResourcesCard({ phase }: { phase: StatusPhase }) {
   else if (data === undefined)
     body = (
       <div className="dash-resources">
+        <Skeleton height={44} />
+        <Skeleton height={44} />
+      </div>
+    );
+  else if (data === null && phase !== 'starting')
+    // The status says it runs but the last measurement found no container: measuring again.
+    body = (
+      <div className="dash-resources" aria-label="Measuring">
         <Skeleton height={44} />
         <Skeleton height={44} />
       </div>

@@ -139,6 +139,46 @@ describe('DashboardPage', () => {
     expect(host.callsTo('gateway.stop')).toHaveLength(1);
   });
 
+  it('shows a failed change as an outcome with its message, and Dismiss puts it away', async () => {
+    const host = fakeHostApi({
+      'status.get': () => statusOf({}),
+      'controlUi.url': () => ({ url: 'http://127.0.0.1:18789/#token=t' }),
+      'gateway.stats': () => ({ cpuPercent: 1, memoryBytes: 1e8, memoryLimitBytes: 1e9 }),
+    });
+    const store = createAppStore(host);
+    bindHostEvents(store, host);
+    store.getState().applyProgress({ operationId: 'op1', kind: 'apply', phase: 'image' });
+    store
+      .getState()
+      .applyProgress({ operationId: 'op1', kind: 'apply', done: true, error: 'apt said no' });
+    const { container } = render(
+      <HostProvider connection={host}>
+        <AppStoreProvider store={store}>
+          <DashboardPage />
+        </AppStoreProvider>
+      </HostProvider>,
+    );
+    await flush();
+    expect(container.textContent).toContain('The changes were not applied');
+    expect(container.textContent).toContain('apt said no');
+    click(getButton(container, 'Dismiss'));
+    await flush();
+    expect(container.textContent).not.toContain('apt said no');
+    expect(store.getState().operation).toBeNull();
+  });
+
+  it('never says "not running" next to a running status while it measures again', async () => {
+    const host = fakeHostApi({
+      'status.get': () => statusOf({ phase: 'running', uptimeMs: 5000 }),
+      'controlUi.url': () => ({ url: 'http://127.0.0.1:18789/#token=t' }),
+      'gateway.stats': () => null,
+    });
+    const { container } = withHost(host, <DashboardPage />);
+    await flush();
+    expect(host.callsTo('gateway.stats').length).toBeGreaterThan(0);
+    expect(container.textContent).not.toContain('The container is not running');
+  });
+
   it('sends a fresh install to the setup', async () => {
     const host = fakeHostApi({
       'status.get': () =>
