@@ -11,6 +11,8 @@ export default defineConfig({
       'renderer/**/*.test.{ts,tsx}',
     ],
     environment: 'node',
+    // Removes engine leftovers of earlier runs that were killed before their clean-up.
+    globalSetup: ['scripts/testing/global-setup.ts'],
     testTimeout: 20_000,
     hookTimeout: 30_000,
     pool: 'forks',

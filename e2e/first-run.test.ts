@@ -12,7 +12,6 @@
  * Screenshots of each step and state: test-results/screenshots/first-run-*.png.
  */
 import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { existsSync, promises as fs } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -27,6 +26,7 @@ import {
   pingEngine,
   removeImage,
 } from '../docker/engine/index.js';
+import { testRunId } from '../docker/engine/integration-support.js';
 import { startHeadlessServer, type HeadlessServer } from '../electron/host/api/headless-server.js';
 import { createAppHost } from '../electron/host/app-host.js';
 import type { AppHost } from '../electron/host/app-host-types.js';
@@ -80,7 +80,7 @@ function freePort(): Promise<number> {
 describe.skipIf(skip !== undefined)(
   `first run in Chromium on a real engine${skip ? ` (SKIPPED: ${skip})` : ''}`,
   () => {
-    const id = randomBytes(3).toString('hex');
+    const id = testRunId();
     const project = `openclaw-ui-${id}`;
     const imageTag = `openclaw-ui-it:${id}`;
     const homeVolume = `openclaw-ui-home-${id}`;

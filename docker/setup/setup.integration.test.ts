@@ -5,7 +5,6 @@
  * removed afterwards.
  */
 import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { existsSync, promises as fs } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -23,6 +22,7 @@ import {
   removeImage,
   type ComposeCommand,
 } from '../engine/index.js';
+import { testRunId } from '../engine/integration-support.js';
 import { runSetup, type SetupResult } from './run-setup.js';
 
 const run = promisify(execFile);
@@ -64,7 +64,7 @@ async function freePort(): Promise<number> {
 describe.skipIf(skipReason !== undefined)(
   `docker setup on a real engine${skipReason ? ` (SKIPPED: ${skipReason})` : ''}`,
   () => {
-    const id = randomBytes(3).toString('hex');
+    const id = testRunId();
     const project = `openclaw-it-${id}`;
     // A private tag: openclaw:local belongs to the user (and to no other test file).
     const imageTag = `openclaw-setup-it:${id}`;

@@ -5,7 +5,6 @@
  * from the host API; a user stop stays stopped; an apt change rebuilds the image.
  */
 import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { existsSync, promises as fs } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -24,6 +23,7 @@ import {
   pingEngine,
   removeImage,
 } from '../../docker/engine/index.js';
+import { testRunId } from '../../docker/engine/integration-support.js';
 import { startHeadlessServer, type HeadlessServer } from './api/headless-server.js';
 import { createAppHost } from './app-host.js';
 import type { AppHost } from './app-host-types.js';
@@ -117,7 +117,7 @@ class HostClient {
 describe.skipIf(skip !== undefined)(
   `desktop host on a real engine${skip ? ` (SKIPPED: ${skip})` : ''}`,
   () => {
-    const id = randomBytes(3).toString('hex');
+    const id = testRunId();
     const project = `openclaw-app-${id}`;
     const imageTag = `openclaw-app-it:${id}`;
     let root: string;

@@ -9,7 +9,6 @@
  * name would swap the image under each other's stack.
  */
 import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,6 +22,7 @@ import {
   pingEngine,
   removeImage,
 } from '../../docker/engine/index.js';
+import { testRunId } from '../../docker/engine/integration-support.js';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const SCRIPT = path.join(REPO, 'scripts/e2e/onboard-docker.sh');
@@ -83,7 +83,7 @@ describe.skipIf(skip !== undefined)(
   `scripts/e2e/onboard-docker.sh${skip ? ` (SKIPPED: ${skip})` : ''}`,
   () => {
     const docker = createDockerClient({ env: process.env });
-    const tag = `openclaw-e2e:${randomBytes(4).toString('hex')}`;
+    const tag = `openclaw-e2e:${testRunId()}`;
 
     beforeAll(async () => {
       const staged = await stageBuildContext({ bundleDir: BUNDLE });
