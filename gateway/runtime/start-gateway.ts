@@ -19,7 +19,7 @@ import {
   PairingStore,
   type PairingEvent,
 } from '../pairing/pairing-store.js';
-import { GatewayServer } from '../server/gateway-server.js';
+import { GatewayServer, type GatewayServerOptions } from '../server/gateway-server.js';
 import type { ClientSession } from '../server/types.js';
 import { createMethodTable, type AgentSummary } from './methods.js';
 import { LogFile, defaultLogFile } from './log-file.js';
@@ -48,6 +48,7 @@ export interface StartGatewayOptions {
   handshakeTimeoutMs?: number;
   tickIntervalMs?: number;
   logFile?: string;
+  preauthLimits?: GatewayServerOptions['preauthLimits'];
 }
 
 export interface RunningGateway {
@@ -293,6 +294,7 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
     },
     handshakeTimeoutMs: options.handshakeTimeoutMs,
     tickIntervalMs: options.tickIntervalMs,
+    preauthLimits: options.preauthLimits,
   });
 
   async function applySnapshot(next: ConfigSnapshot, source: string): Promise<void> {

@@ -26,7 +26,9 @@ import type { ClientAddressInfo } from './net.js';
 import {
   DROP_EVENTS_ABOVE_BYTES,
   MAX_BUFFERED_BYTES,
+  MAX_PAYLOAD_BYTES,
   PREAUTH_MAX_FRAME_BYTES,
+  PREAUTH_MAX_TOTAL_BYTES,
   PROTOCOL_VERSION,
   describeValidationErrors,
   type ErrorShape,
@@ -34,6 +36,7 @@ import {
   type ProtocolValidators,
   type RequestFrame,
 } from './protocol.js';
+import { raiseMaxPayload } from './preauth-slots.js';
 import type { AuthRateLimiter } from './rate-limit.js';
 import { hasScope, KNOWN_OPERATOR_SCOPES, requiredScopeFor } from './scopes.js';
 import type { AuthMethod, ClientSession, GatewayRuntimeSettings } from './types.js';
@@ -91,6 +94,7 @@ export class GatewayConnection {
   private session: ClientSession | undefined;
   private handshaking = false;
   private readonly queued: RawData[] = [];
+  private preauthBytes = 0;
   private seq = 0;
   private handshakeTimer: NodeJS.Timeout | undefined;
   private unauthorizedCalls = 0;
@@ -229,6 +233,12 @@ export class GatewayConnection {
       const size = rawSize(data);
       if (size > PREAUTH_MAX_FRAME_BYTES) {
         this.close(1009, 'preauth payload too large');
+        return;
+      }
+      // Frames are each capped by ws; this caps what a stranger makes us hold across frames.
+      this.preauthBytes += size;
+      if (this.preauthBytes > PREAUTH_MAX_TOTAL_BYTES) {
+        this.close(1009, 'too much data before hello');
         return;
       }
       if (this.handshaking) {
@@ -579,6 +589,15 @@ export class GatewayConnection {
       connectedAtMs: Date.now(),
     };
     const hello = await this.host.buildHello(this.session, helloAuth);
+    if (this.closed) return false;
+    // Authenticated: frames up to the full limit from now on (the server starts every socket at
+    // the pre-auth limit).
+    if (!raiseMaxPayload(this.ws, MAX_PAYLOAD_BYTES)) {
+      this.host.logger.error(
+        'could not raise the frame limit after hello (ws internals changed?); large frames will be refused',
+        { connId: this.connId },
+      );
+    }
     this.respond(id, { ok: true, payload: hello });
     this.host.attach(this);
     this.host.logger.info('client connected', {

@@ -18,11 +18,15 @@ import {
   DEFAULT_HANDSHAKE_TIMEOUT_MS,
   MAX_BUFFERED_BYTES,
   MAX_PAYLOAD_BYTES,
+  MAX_PREAUTH_SOCKETS,
+  MAX_PREAUTH_SOCKETS_PER_ADDRESS,
+  PREAUTH_MAX_FRAME_BYTES,
   PROTOCOL_VERSION,
   TICK_INTERVAL_MS,
   loadProtocolValidators,
   type ProtocolValidators,
 } from './protocol.js';
+import { PreauthSlots, type PreauthLimits } from './preauth-slots.js';
 import { AuthRateLimiter } from './rate-limit.js';
 import { hasScope } from './scopes.js';
 import type { ClientSession, GatewayRuntimeSettings, PresenceEntry } from './types.js';
@@ -45,6 +49,8 @@ export interface GatewayServerOptions {
   assistantName?: () => string;
   handshakeTimeoutMs?: number;
   tickIntervalMs?: number;
+  /** Unauthenticated sockets allowed at once (defaults: MAX_PREAUTH_SOCKETS*). */
+  preauthLimits?: Partial<PreauthLimits>;
 }
 
 /** Events every authenticated socket gets; others need a scope. */
@@ -73,6 +79,8 @@ export class GatewayServer {
   private readonly connections = new Set<GatewayConnection>();
   private readonly attached = new Set<GatewayConnection>();
   private readonly limiter: AuthRateLimiter;
+  private readonly preauth: PreauthSlots;
+  private readonly preauthRelease = new Map<GatewayConnection, () => void>();
   private readonly host: ConnectionHost;
   private readonly startedAt = Date.now();
   private validators: ProtocolValidators | undefined;
@@ -90,6 +98,10 @@ export class GatewayServer {
     const initial = options.settings();
     this.lastAuthFingerprint = authFingerprint(initial);
     this.limiter = new AuthRateLimiter(initial.rateLimit);
+    this.preauth = new PreauthSlots({
+      perAddress: options.preauthLimits?.perAddress ?? MAX_PREAUTH_SOCKETS_PER_ADDRESS,
+      total: options.preauthLimits?.total ?? MAX_PREAUTH_SOCKETS,
+    });
     this.http = http.createServer({ maxHeaderSize: 16 * 1024 }, (req, res) => {
       handleHttpRequest(req, res, {
         ready: () => this.isReady(),
@@ -116,7 +128,8 @@ export class GatewayServer {
     this.http.maxHeadersCount = 100;
     this.wss = new WebSocketServer({
       noServer: true,
-      maxPayload: MAX_PAYLOAD_BYTES,
+      // Every socket starts at the pre-auth frame limit; hello raises it (see raiseMaxPayload).
+      maxPayload: PREAUTH_MAX_FRAME_BYTES,
       perMessageDeflate: false,
       maxFragments: 1024,
       maxBufferedChunks: 4096,
@@ -364,14 +377,35 @@ export class GatewayServer {
         return;
       }
     }
+    const release = this.preauth.acquire(address.clientIp);
+    if (!release) {
+      this.options.logger.warn('websocket refused: too many unauthenticated connections', {
+        ip: address.clientIp,
+        preauth: this.preauth.size,
+      });
+      rejectUpgrade(
+        socket,
+        429,
+        'too many connections waiting to authenticate; finish or close the others and retry in a few seconds',
+      );
+      return;
+    }
+    // The raw socket closes on every path, including an upgrade that fails inside ws.
+    socket.once('close', release);
     this.wss.handleUpgrade(req, socket, head, (ws) => {
       const connection = new GatewayConnection(ws, req, address, this.host);
       this.connections.add(connection);
-      ws.once('close', () => this.connections.delete(connection));
+      this.preauthRelease.set(connection, release);
+      ws.once('close', () => {
+        this.connections.delete(connection);
+        this.preauthRelease.delete(connection);
+      });
     });
   }
 
   private attach(connection: GatewayConnection): void {
+    this.preauthRelease.get(connection)?.();
+    this.preauthRelease.delete(connection);
     this.attached.add(connection);
     this.presenceChanged(connection.clientSession);
   }
@@ -462,12 +496,18 @@ function envHandshakeTimeout(): number | undefined {
   return Number.isFinite(raw) && raw > 0 ? raw : undefined;
 }
 
+const UPGRADE_REFUSALS: Record<number, { type: string; reason: string; extra?: string }> = {
+  403: { type: 'forbidden', reason: 'Forbidden' },
+  421: { type: 'misdirected', reason: 'Misdirected Request' },
+  429: { type: 'rate_limited', reason: 'Too Many Requests', extra: 'Retry-After: 5\r\n' },
+  431: { type: 'headers_too_large', reason: 'Request Header Fields Too Large' },
+  503: { type: 'unavailable', reason: 'Service Unavailable' },
+};
+
 function rejectUpgrade(socket: Socket, status: number, message: string): void {
-  const body = JSON.stringify({
-    error: { type: status === 403 ? 'forbidden' : 'unavailable', message },
-  });
-  const reason = status === 403 ? 'Forbidden' : 'Service Unavailable';
+  const refusal = UPGRADE_REFUSALS[status] ?? UPGRADE_REFUSALS[503]!;
+  const body = JSON.stringify({ error: { type: refusal.type, message } });
   socket.end(
-    `HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    `HTTP/1.1 ${status} ${refusal.reason}\r\nConnection: close\r\n${refusal.extra ?? ''}Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
   );
 }
