@@ -23,6 +23,7 @@ import {
   type AuthFailureReason,
 } from './auth.js';
 import type { ClientAddressInfo } from './net.js';
+import { normalizeOrigin } from './origin.js';
 import {
   DROP_EVENTS_ABOVE_BYTES,
   MAX_BUFFERED_BYTES,
@@ -347,15 +348,18 @@ export class GatewayConnection {
       ...new Set((params.scopes ?? []).filter((s) => KNOWN_OPERATOR_SCOPES.includes(s))),
     ];
 
-    // Browser origins are never loopback-exempt and are bucketed per origin (a page cannot
-    // brute-force the token from the user's own machine).
-    const limiterKey = isBrowser
-      ? `origin:${originHeader}|${this.address.clientIp}`
-      : `ip:${this.address.clientIp}`;
+    // Failures always count per client address, and a browser's also per page origin as the
+    // origin gate spells it (normalised), so neither another spelling of an allowed origin nor a
+    // switch between CLI and browser gets a fresh set of attempts. Browsers are never
+    // loopback-exempt (a page cannot brute-force the token from the user's own machine).
+    const normalizedOrigin = isBrowser ? (normalizeOrigin(originHeader) ?? 'malformed') : undefined;
+    const limiterKeys = [`ip:${this.address.clientIp}`];
+    if (normalizedOrigin) limiterKeys.push(`origin:${normalizedOrigin}|${this.address.clientIp}`);
     const exempt = !isBrowser && this.address.localDirect && settings.rateLimit.exemptLoopback;
     if (!exempt) {
-      const gate = this.host.limiter.check(limiterKey);
-      if (!gate.allowed) {
+      for (const key of limiterKeys) {
+        const gate = this.host.limiter.check(key);
+        if (gate.allowed) continue;
         const error = buildAuthFailure('rate_limited', {
           isCli,
           hasDevice: Boolean(params.device),
@@ -421,7 +425,7 @@ export class GatewayConnection {
         }
       }
       if (!deviceOk) {
-        if (!exempt) this.host.limiter.recordFailure(limiterKey);
+        if (!exempt) for (const key of limiterKeys) this.host.limiter.recordFailure(key);
         const error = buildAuthFailure(failure, {
           isCli,
           hasDevice: Boolean(verifiedDevice),
@@ -438,7 +442,9 @@ export class GatewayConnection {
       }
       authMethod = 'device-token';
     }
-    if (!exempt) this.host.limiter.reset(limiterKey);
+    // Success clears only the most specific bucket: the address bucket is shared by everyone
+    // behind the same NAT, and one good login there must not wipe a stranger's failures.
+    if (!exempt) this.host.limiter.reset(limiterKeys[limiterKeys.length - 1]!);
 
     let grantedScopes: string[];
     let helloAuth: HelloAuth;
@@ -497,9 +503,12 @@ export class GatewayConnection {
         deviceFamily: params.client.deviceFamily,
       });
       if (evaluation.status === 'needs-pairing') {
+        // A browser is paired silently only after proving the shared secret: with auth none any
+        // page the origin gate lets through could otherwise mint itself an admin device.
+        const secretProven = authMethod === 'token' || authMethod === 'password';
         const silentEligible =
           this.address.localDirect &&
-          (!isBrowser || isControlUi) &&
+          (!isBrowser || (isControlUi && secretProven)) &&
           (evaluation.reason === 'not-paired' || evaluation.reason === 'role-upgrade') &&
           authMethod !== 'device-token';
         const { request } = await this.host.pairing.requestPairing({

@@ -13,7 +13,7 @@ import type { PairingStore } from '../pairing/pairing-store.js';
 import { GatewayConnection, type ConnectionHost, type HelloAuth } from './connection.js';
 import { handleHttpRequest, SECURITY_HEADERS } from './http-routes.js';
 import { resolveClientAddress } from './net.js';
-import { checkOrigin } from './origin.js';
+import { checkOrigin, ownOrigins } from './origin.js';
 import {
   DEFAULT_HANDSHAKE_TIMEOUT_MS,
   MAX_BUFFERED_BYTES,
@@ -323,6 +323,13 @@ export class GatewayServer {
     await Promise.race([stopListening, deadline]);
   }
 
+  /** Origins of the Control UI this gateway serves itself, from the address it listens on. */
+  private ownOrigins(): string[] {
+    const bound = this.http.address();
+    if (!bound || typeof bound === 'string') return [];
+    return ownOrigins(bound.port, bound.address);
+  }
+
   private currentAuthGeneration(): number {
     const fingerprint = authFingerprint(this.options.settings());
     if (fingerprint !== this.lastAuthFingerprint) this.settingsChanged();
@@ -361,7 +368,7 @@ export class GatewayServer {
         hostHeader: req.headers.host,
         allowedOrigins: settings.allowedOrigins,
         allowHostHeaderFallback: settings.allowHostHeaderFallback,
-        localDirect: address.localDirect,
+        ownOrigins: this.ownOrigins(),
       });
       if (!decision.ok) {
         this.options.logger.warn('websocket refused: origin not allowed', {
@@ -372,7 +379,7 @@ export class GatewayServer {
         rejectUpgrade(
           socket,
           403,
-          'origin not allowed (open the Control UI from the gateway host or allow it in gateway.controlUi.allowedOrigins)',
+          'origin not allowed (open the Control UI from the gateway itself, or add this origin to gateway.controlUi.allowedOrigins)',
         );
         return;
       }
