@@ -134,6 +134,12 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
       { exitCode: EXIT_CONFIG_INVALID },
     );
   }
+  const secretProblem = blankSecretProblem(runtime, flags);
+  if (secretProblem) {
+    throw new OpenClawError(ErrorCode.GATEWAY_AUTH_INVALID, secretProblem, {
+      exitCode: EXIT_CONFIG_INVALID,
+    });
+  }
   const loopback = isLoopbackBind(runtime.settings.bind, runtime.customBindHost);
   const auth = runtime.settings.auth;
   const hasSecret =
@@ -378,6 +384,31 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
       return stopping;
     },
   };
+}
+
+/**
+ * A secret that is given but blank would start a gateway that refuses everyone (the comparison
+ * trims) or, on loopback with a password, one that nobody can use: say so and do not start.
+ * A token that is simply absent is still minted on loopback (see below).
+ */
+function blankSecretProblem(runtime: ResolvedRuntime, flags: GatewayRunFlags): string | undefined {
+  const { auth } = runtime.settings;
+  const blank = (value: string | undefined) => value !== undefined && value.trim() === '';
+  const where = (kind: 'token' | 'password') => {
+    if (flags[kind] !== undefined) return `--${kind}`;
+    const source = kind === 'token' ? runtime.base.auth.tokenSource : runtime.base.auth.passwordSource;
+    const envName = kind === 'token' ? 'OPENCLAW_GATEWAY_TOKEN' : 'OPENCLAW_GATEWAY_PASSWORD';
+    return source === 'env' ? envName : `gateway.auth.${kind}`;
+  };
+  for (const kind of ['token', 'password'] as const) {
+    if (blank(flags[kind]) || (auth.mode === kind && blank(auth[kind]))) {
+      return `Refusing to start: the gateway ${kind} from ${where(kind)} is blank. Give a real ${kind} (OPENCLAW_GATEWAY_${kind.toUpperCase()} or --${kind}-file keep it off the command line) or remove the empty value.`;
+    }
+  }
+  if (auth.mode === 'password' && auth.password === undefined) {
+    return 'Refusing to start: gateway auth mode is password but no password is set. Set OPENCLAW_GATEWAY_PASSWORD (or gateway.auth.password, or --password-file), or use --auth token.';
+  }
+  return undefined;
 }
 
 /** Used by tests and the bench to make a state dir with a ready local config. */
