@@ -27,10 +27,13 @@ import { normalizeOrigin } from './origin.js';
 import {
   DROP_EVENTS_ABOVE_BYTES,
   MAX_BUFFERED_BYTES,
+  MAX_INFLIGHT_REQUESTS,
   MAX_PAYLOAD_BYTES,
+  MAX_TOTAL_BUFFERED_BYTES,
   PREAUTH_MAX_FRAME_BYTES,
   PREAUTH_MAX_TOTAL_BYTES,
   PROTOCOL_VERSION,
+  REPLY_PAUSE_ABOVE_BYTES,
   describeValidationErrors,
   type ErrorShape,
   type EventFrame,
@@ -57,6 +60,8 @@ export interface ConnectionHost {
   dispatch(session: ClientSession, method: string, params: unknown): Promise<unknown>;
   attach(connection: GatewayConnection): void;
   detach(connection: GatewayConnection): void;
+  /** Records this connection's unsent output; returns the total across connections. */
+  noteBuffered(connection: GatewayConnection, bytes: number): number;
 }
 
 export interface HelloAuth {
@@ -96,6 +101,11 @@ export class GatewayConnection {
   private handshaking = false;
   private readonly queued: RawData[] = [];
   private preauthBytes = 0;
+  /** Requests read but not started (reading is paused while any wait here). */
+  private readonly backlog: RawData[] = [];
+  private active = 0;
+  /** Waiting for the socket to drain before reading or starting anything more. */
+  private sendBlocked = false;
   private seq = 0;
   private handshakeTimer: NodeJS.Timeout | undefined;
   private unauthorizedCalls = 0;
@@ -114,6 +124,10 @@ export class GatewayConnection {
       this.alive = true;
     });
     ws.on('close', () => this.onClose());
+    // Keeps the gateway-wide output sum honest between writes.
+    request.socket.on('drain', () => {
+      if (!this.closed) this.host.noteBuffered(this, this.ws.bufferedAmount);
+    });
     ws.on('error', (err) =>
       host.logger.debug('websocket error', { connId: this.connId, error: err.message }),
     );
@@ -173,6 +187,7 @@ export class GatewayConnection {
     this.ws.send(
       `{"type":"event","event":${eventJson}${payloadPart},"seq":${this.seq}${statePart}}`,
     );
+    this.afterSend();
     return true;
   }
 
@@ -207,6 +222,57 @@ export class GatewayConnection {
   private sendFrame(frame: object): void {
     if (this.ws.readyState !== this.ws.OPEN) return;
     this.ws.send(JSON.stringify(frame));
+    this.afterSend();
+  }
+
+  /**
+   * Backpressure after every write: past the per-socket (or the gateway-wide) bound, stop reading
+   * this client and start none of its queued requests until the socket drains; far past it, close.
+   * Only a socket that Node will emit 'drain' for is paused, so a pause always ends.
+   */
+  private afterSend(): void {
+    const buffered = this.ws.bufferedAmount;
+    const total = this.host.noteBuffered(this, buffered);
+    if (buffered > MAX_BUFFERED_BYTES) {
+      this.close(1008, 'slow consumer: replies are not being read');
+      return;
+    }
+    const socket = this.request.socket;
+    if (this.sendBlocked || this.closed || !socket.writableNeedDrain) return;
+    if (buffered <= REPLY_PAUSE_ABOVE_BYTES && total <= MAX_TOTAL_BUFFERED_BYTES) return;
+    this.sendBlocked = true;
+    this.ws.pause();
+    socket.once('drain', () => {
+      this.sendBlocked = false;
+      this.pump();
+    });
+  }
+
+  /** Starts queued requests while there is room, and reads again once the queue is empty. */
+  private pump(): void {
+    while (
+      !this.closed &&
+      !this.sendBlocked &&
+      this.active < MAX_INFLIGHT_REQUESTS &&
+      this.backlog.length > 0
+    ) {
+      this.startRequest(this.backlog.shift()!);
+    }
+    if (!this.closed && !this.sendBlocked && this.backlog.length === 0 && this.ws.isPaused) {
+      this.ws.resume();
+    }
+  }
+
+  private startRequest(data: RawData): void {
+    this.active += 1;
+    void this.handleRequest(data)
+      .catch((err: unknown) => {
+        this.host.logger.error('request failed', { connId: this.connId, error: errorMessage(err) });
+      })
+      .finally(() => {
+        this.active -= 1;
+        this.pump();
+      });
   }
 
   private respond(
@@ -225,6 +291,7 @@ export class GatewayConnection {
     if (this.handshakeTimer) clearTimeout(this.handshakeTimer);
     this.handshakeTimer = undefined;
     this.queued.length = 0;
+    this.backlog.length = 0;
     this.host.detach(this);
   }
 
@@ -260,9 +327,13 @@ export class GatewayConnection {
       });
       return;
     }
-    void this.handleRequest(data).catch((err: unknown) => {
-      this.host.logger.error('request failed', { connId: this.connId, error: errorMessage(err) });
-    });
+    if (this.sendBlocked || this.active >= MAX_INFLIGHT_REQUESTS || this.backlog.length > 0) {
+      // Reading stops here; what ws had already read lands in the backlog (at most one chunk).
+      this.backlog.push(data);
+      this.ws.pause();
+      return;
+    }
+    this.startRequest(data);
   }
 
   private failHandshake(

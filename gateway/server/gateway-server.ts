@@ -81,6 +81,9 @@ export class GatewayServer {
   private readonly limiter: AuthRateLimiter;
   private readonly preauth: PreauthSlots;
   private readonly preauthRelease = new Map<GatewayConnection, () => void>();
+  /** Unsent output per connection as last seen after a write or a drain, and its sum. */
+  private readonly buffered = new Map<GatewayConnection, number>();
+  private bufferedSum = 0;
   private readonly host: ConnectionHost;
   private readonly startedAt = Date.now();
   private validators: ProtocolValidators | undefined;
@@ -153,6 +156,7 @@ export class GatewayServer {
       dispatch: (session, method, params) => this.dispatch(session, method, params),
       attach: (connection) => this.attach(connection),
       detach: (connection) => this.detach(connection),
+      noteBuffered: (connection, bytes) => this.noteBuffered(connection, bytes),
     };
   }
 
@@ -417,7 +421,20 @@ export class GatewayServer {
     this.presenceChanged(connection.clientSession);
   }
 
+  private noteBuffered(connection: GatewayConnection, bytes: number): number {
+    this.bufferedSum += bytes - (this.buffered.get(connection) ?? 0);
+    if (bytes > 0) this.buffered.set(connection, bytes);
+    else this.buffered.delete(connection);
+    return this.bufferedSum;
+  }
+
+  /** Unsent output across connections (as last recorded; an upper bound between drains). */
+  get bufferedBytes(): number {
+    return this.bufferedSum;
+  }
+
   private detach(connection: GatewayConnection): void {
+    this.noteBuffered(connection, 0);
     this.connections.delete(connection);
     if (!this.attached.delete(connection)) return;
     this.presenceChanged(connection.clientSession);

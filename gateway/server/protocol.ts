@@ -18,7 +18,17 @@ export function loadProtocolValidators(): Promise<ProtocolValidators> {
 export { PROTOCOL_VERSION };
 
 export const MAX_PAYLOAD_BYTES = 25 * 1024 * 1024;
-export const MAX_BUFFERED_BYTES = 50 * 1024 * 1024;
+/** A socket whose unsent output passes this is closed (slow consumer). */
+export const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
+/**
+ * Replies are backpressured, not dropped: above this much unsent output a connection stops being
+ * read until its socket drains, and at most MAX_INFLIGHT_REQUESTS of its requests run at once, so
+ * a client that sends and never reads cannot make the gateway queue replies without bound.
+ */
+export const REPLY_PAUSE_ABOVE_BYTES = 1024 * 1024;
+export const MAX_INFLIGHT_REQUESTS = 8;
+/** Unsent output across all connections above which any connection still writing is paused too. */
+export const MAX_TOTAL_BUFFERED_BYTES = 64 * 1024 * 1024;
 /** Broadcast events are dropped for a socket whose send buffer is above this (slow consumer). */
 export const DROP_EVENTS_ABOVE_BYTES = 1024 * 1024;
 /**
