@@ -13,7 +13,7 @@ let gw: TestGateway;
 beforeAll(async () => {
   gw = await startTestGateway();
   // About 1 MB of log so each logs.tail reply is about 1 MB.
-  const line = `${JSON.stringify({ level: 'info', msg: 'x'.repeat(200) })}\n`;
+  const line = `${JSON.stringify({ level: 'info', msg: 'x'.repeat(2000) })}\n`;
   await fs.appendFile(`${gw.dir}/gateway.log`, line.repeat(Math.ceil(1_100_000 / line.length)));
 });
 
@@ -45,7 +45,7 @@ describe('reply backpressure', () => {
         type: 'req',
         id: `t${i}`,
         method: 'logs.tail',
-        params: { maxBytes: 1_000_000 },
+        params: { maxBytes: 1_000_000, limit: 5000 },
       });
     }
     // Sample the gateway's unsent output while the client is not reading (bounded loop).
