@@ -12,7 +12,7 @@ import type { Logger } from '../infra/logger.js';
 import type { PairingStore } from '../pairing/pairing-store.js';
 import { GatewayConnection, type ConnectionHost, type HelloAuth } from './connection.js';
 import { handleHttpRequest, SECURITY_HEADERS } from './http-routes.js';
-import { resolveClientAddress } from './net.js';
+import { isAllowedHost, resolveClientAddress } from './net.js';
 import { checkOrigin, ownOrigins } from './origin.js';
 import {
   DEFAULT_HANDSHAKE_TIMEOUT_MS,
@@ -61,6 +61,8 @@ const EVENT_SCOPES: Record<string, string | undefined> = {
 };
 
 const PRESENCE_COALESCE_MS = 250;
+/** Requests with more headers are refused (431) rather than silently truncated by Node. */
+const MAX_REQUEST_HEADERS = 100;
 
 export const GATEWAY_EVENTS = [
   'connect.challenge',
@@ -106,6 +108,16 @@ export class GatewayServer {
       total: options.preauthLimits?.total ?? MAX_PREAUTH_SOCKETS,
     });
     this.http = http.createServer({ maxHeaderSize: 16 * 1024 }, (req, res) => {
+      const refusal = this.refuseRequest(req);
+      if (refusal) {
+        res.writeHead(refusal.status, {
+          ...SECURITY_HEADERS,
+          'Content-Type': 'application/json; charset=utf-8',
+          Connection: 'close',
+        });
+        res.end(JSON.stringify({ error: { type: refusal.type, message: refusal.message } }));
+        return;
+      }
       handleHttpRequest(req, res, {
         ready: () => this.isReady(),
         controlUi: () => {
@@ -128,7 +140,9 @@ export class GatewayServer {
     this.http.headersTimeout = 10_000;
     this.http.requestTimeout = 30_000;
     this.http.keepAliveTimeout = 5_000;
-    this.http.maxHeadersCount = 100;
+    // Node drops headers past maxHeadersCount silently (an Origin placed 101st would vanish):
+    // keep one more than we accept and refuse the request when it is reached (431).
+    this.http.maxHeadersCount = MAX_REQUEST_HEADERS + 1;
     this.wss = new WebSocketServer({
       noServer: true,
       // Every socket starts at the pre-auth frame limit; hello raises it (see raiseMaxPayload).
@@ -327,6 +341,32 @@ export class GatewayServer {
     await Promise.race([stopListening, deadline]);
   }
 
+  /** Header floods (431) and DNS-rebinding Host names (421), for HTTP routes and upgrades alike. */
+  private refuseRequest(
+    req: IncomingMessage,
+    checkHost = true,
+  ): { status: number; type: string; message: string } | undefined {
+    if (req.rawHeaders.length / 2 > MAX_REQUEST_HEADERS) {
+      return {
+        status: 431,
+        type: 'headers_too_large',
+        message: `too many request headers (at most ${MAX_REQUEST_HEADERS})`,
+      };
+    }
+    const origins = checkHost
+      ? [...this.options.settings().allowedOrigins, ...this.ownOrigins()]
+      : [];
+    if (checkHost && !isAllowedHost(req.headers.host, origins)) {
+      return {
+        status: 421,
+        type: 'misdirected',
+        message:
+          'unknown Host name (possible DNS rebinding); use http://127.0.0.1:<port>/ or add the origin to gateway.controlUi.allowedOrigins',
+      };
+    }
+    return undefined;
+  }
+
   /** Origins of the Control UI this gateway serves itself, from the address it listens on. */
   private ownOrigins(): string[] {
     const bound = this.http.address();
@@ -350,6 +390,12 @@ export class GatewayServer {
     socket.on('error', () => socket.destroy());
     if (this.closing) {
       rejectUpgrade(socket, 503, 'gateway is shutting down');
+      return;
+    }
+    // Only browsers can be rebound; a CLI may reach us under any name (`--url ws://box.lan:18789`).
+    const refusal = this.refuseRequest(req, req.headers.origin !== undefined);
+    if (refusal) {
+      rejectUpgrade(socket, refusal.status, refusal.message);
       return;
     }
     const settings = this.options.settings();

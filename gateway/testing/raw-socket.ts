@@ -43,13 +43,19 @@ export class RawSocketPeer {
       socket.once('connect', resolve);
       socket.once('error', reject);
     });
+    const extra = Array.isArray(options.headers)
+      ? options.headers
+      : Object.entries(options.headers ?? {});
     const headers: Array<[string, string]> = [
-      ['Host', `127.0.0.1:${port}`],
+      // A Host given by the test replaces ours (a duplicate would leave ours in effect).
+      ...(extra.some(([k]) => k.toLowerCase() === 'host')
+        ? []
+        : [['Host', `127.0.0.1:${port}`] as [string, string]]),
       ['Upgrade', 'websocket'],
       ['Connection', 'Upgrade'],
       ['Sec-WebSocket-Key', randomBytes(16).toString('base64')],
       ['Sec-WebSocket-Version', '13'],
-      ...(Array.isArray(options.headers) ? options.headers : Object.entries(options.headers ?? {})),
+      ...extra,
     ];
     socket.write(
       `GET ${options.path ?? '/'} HTTP/1.1\r\n${headers.map(([k, v]) => `${k}: ${v}`).join('\r\n')}\r\n\r\n`,
