@@ -92,6 +92,7 @@ interface ConnectParamsShape {
 const CONTROL_UI_CLIENT_IDS = new Set(['openclaw-control-ui', 'webchat-ui', 'webchat']);
 const MAX_QUEUED_PREAUTH_FRAMES = 16;
 const UNAUTHORIZED_CALL_LIMIT = 20;
+const PREAUTH_ERROR_LINGER_MS = 1000;
 
 export class GatewayConnection {
   readonly connId = randomUUID();
@@ -128,9 +129,20 @@ export class GatewayConnection {
     request.socket.on('drain', () => {
       if (!this.closed) this.host.noteBuffered(this, this.ws.bufferedAmount);
     });
-    ws.on('error', (err) =>
-      host.logger.debug('websocket error', { connId: this.connId, error: err.message }),
-    );
+    ws.on('error', (err) => {
+      host.logger.debug('websocket error', { connId: this.connId, error: err.message });
+      // A stranger's protocol error (e.g. a frame over the pre-auth limit): ws has sent the close
+      // and resumes the socket to discard what follows, which would have us read and throw away
+      // megabytes per socket. Stop reading instead (after ws's own nextTick resume); the peer
+      // stalls on its full send buffer, and a second later (time for the close frame to leave)
+      // the socket is destroyed rather than held for ws's 30 s close timeout.
+      if (!this.session) {
+        setImmediate(() => {
+          if (!request.socket.destroyed) request.socket.pause();
+        });
+        setTimeout(() => this.ws.terminate(), PREAUTH_ERROR_LINGER_MS).unref();
+      }
+    });
     this.handshakeTimer = setTimeout(
       () => this.close(1000, 'handshake timeout'),
       host.handshakeTimeoutMs,

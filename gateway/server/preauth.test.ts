@@ -22,7 +22,7 @@ afterEach(async () => {
   for (const peer of peers.splice(0)) peer.destroy();
   for (const client of clients.splice(0)) client.ws.terminate();
   // Slots are given back on the server's close event; wait until they are all free again.
-  for (let i = 0; i < 100 && gw.gateway.server.connectionCount > 0; i += 1) {
+  for (let i = 0; i < 300 && gw.gateway.server.connectionCount > 0; i += 1) {
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
 });
