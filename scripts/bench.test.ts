@@ -90,6 +90,7 @@ describe('scripts/bench.mjs', () => {
       'health_request_p99_ms',
       'connections_authenticated',
       'rss_50_connections_mb',
+      'preauth_flood_health_p99_ms',
     ]) {
       const m = byId.get(id);
       expect(m, id).toBeDefined();
@@ -97,6 +98,8 @@ describe('scripts/bench.mjs', () => {
       expect(m!.value!, id).toBeGreaterThan(0);
     }
     expect(byId.get('connections_authenticated')?.value).toBe(50);
+    // A growth can be ~0 (that is the point); it must be measured, not n/a.
+    expect(typeof byId.get('preauth_flood_rss_growth_mb')?.value).toBe('number');
     // Plausibility, generous enough for a loaded CI machine: RSS of a Node process is tens of MB.
     expect(byId.get('idle_rss_mb')!.value!).toBeGreaterThan(20);
     expect(byId.get('idle_rss_mb')!.value!).toBeLessThan(1000);

@@ -64,6 +64,71 @@ describe('start guards', () => {
     });
   });
 
+  describe('blank secrets', () => {
+    /** Expects a refusal; a gateway that started anyway (the bug) is stopped, not leaked. */
+    async function refused(options: Parameters<typeof startGateway>[0], dir: string) {
+      const outcome = await startGateway({
+        consoleSink: null,
+        logFile: path.join(dir, 'g.log'),
+        ...options,
+      }).then(
+        async (gw) => {
+          await gw.stop();
+          return undefined;
+        },
+        (err: unknown) => err,
+      );
+      expect(outcome, 'the gateway started').toBeDefined();
+      return outcome as Error & { code?: string; exitCode?: number };
+    }
+
+    it('refuses --token "   " on a non-loopback bind with a one-line reason', async () => {
+      const { env, dir } = await tempState({
+        gateway: { mode: 'local', customBindHost: '127.0.0.2' },
+      });
+      const err = await refused(
+        { env, flags: { port: 0, bind: 'custom', auth: 'token', token: '   ' } },
+        dir,
+      );
+      expect(err).toMatchObject({ code: 'GATEWAY_AUTH_INVALID', exitCode: 78 });
+      expect(err.message).toContain('--token is blank');
+      expect(err.message.split('\n')).toHaveLength(1);
+    });
+
+    it('refuses a blank --password, on loopback too', async () => {
+      const { env, dir } = await tempState({ gateway: { mode: 'local' } });
+      for (const password of ['', ' ']) {
+        const err = await refused({ env, flags: { port: 0, auth: 'password', password } }, dir);
+        expect(err).toMatchObject({ code: 'GATEWAY_AUTH_INVALID' });
+        expect(err.message).toContain('--password is blank');
+      }
+    });
+
+    it('refuses password auth with no password at all', async () => {
+      const { env, dir } = await tempState({
+        gateway: { mode: 'local', auth: { mode: 'password' } },
+      });
+      const err = await refused({ env, flags: { port: 0 } }, dir);
+      expect(err.message).toContain('no password is set');
+    });
+
+    it('refuses a blank token from the environment or the config', async () => {
+      const fromEnv = await tempState({ gateway: { mode: 'local' } });
+      const envErr = await refused(
+        { env: { ...fromEnv.env, OPENCLAW_GATEWAY_TOKEN: '  ' }, flags: { port: 0 } },
+        fromEnv.dir,
+      );
+      expect(envErr.message).toContain('OPENCLAW_GATEWAY_TOKEN is blank');
+      const fromConfig = await tempState({
+        gateway: { mode: 'local', auth: { mode: 'token', token: '   ' } },
+      });
+      const configErr = await refused({ env: fromConfig.env, flags: { port: 0 } }, fromConfig.dir);
+      // The config schema already refuses it, naming the entry.
+      expect(configErr).toMatchObject({ code: 'CONFIG_INVALID', exitCode: 78 });
+      expect(configErr.message).toContain('gateway.auth.token');
+    });
+  });
+
   it('lists every config problem with its path and exits with 78', async () => {
     const { env } = await tempState({
       gateway: { mode: 'local', port: 'x', bind: '0.0.0.0', bogus: true },

@@ -19,7 +19,7 @@ import {
   PairingStore,
   type PairingEvent,
 } from '../pairing/pairing-store.js';
-import { GatewayServer } from '../server/gateway-server.js';
+import { GatewayServer, type GatewayServerOptions } from '../server/gateway-server.js';
 import type { ClientSession } from '../server/types.js';
 import { createMethodTable, type AgentSummary } from './methods.js';
 import { LogFile, defaultLogFile } from './log-file.js';
@@ -48,6 +48,7 @@ export interface StartGatewayOptions {
   handshakeTimeoutMs?: number;
   tickIntervalMs?: number;
   logFile?: string;
+  preauthLimits?: GatewayServerOptions['preauthLimits'];
 }
 
 export interface RunningGateway {
@@ -132,6 +133,12 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
       `Gateway settings are not usable:\n${runtime.base.issues.map((i) => `  - ${i.path}: ${i.message}`).join('\n')}`,
       { exitCode: EXIT_CONFIG_INVALID },
     );
+  }
+  const secretProblem = blankSecretProblem(runtime, flags);
+  if (secretProblem) {
+    throw new OpenClawError(ErrorCode.GATEWAY_AUTH_INVALID, secretProblem, {
+      exitCode: EXIT_CONFIG_INVALID,
+    });
   }
   const loopback = isLoopbackBind(runtime.settings.bind, runtime.customBindHost);
   const auth = runtime.settings.auth;
@@ -293,6 +300,7 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
     },
     handshakeTimeoutMs: options.handshakeTimeoutMs,
     tickIntervalMs: options.tickIntervalMs,
+    preauthLimits: options.preauthLimits,
   });
 
   async function applySnapshot(next: ConfigSnapshot, source: string): Promise<void> {
@@ -376,6 +384,31 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
       return stopping;
     },
   };
+}
+
+/**
+ * A secret that is given but blank would start a gateway that refuses everyone (the comparison
+ * trims) or, on loopback with a password, one that nobody can use: say so and do not start.
+ * A token that is simply absent is still minted on loopback (see below).
+ */
+function blankSecretProblem(runtime: ResolvedRuntime, flags: GatewayRunFlags): string | undefined {
+  const { auth } = runtime.settings;
+  const blank = (value: string | undefined) => value !== undefined && value.trim() === '';
+  const where = (kind: 'token' | 'password') => {
+    if (flags[kind] !== undefined) return `--${kind}`;
+    const source = kind === 'token' ? runtime.base.auth.tokenSource : runtime.base.auth.passwordSource;
+    const envName = kind === 'token' ? 'OPENCLAW_GATEWAY_TOKEN' : 'OPENCLAW_GATEWAY_PASSWORD';
+    return source === 'env' ? envName : `gateway.auth.${kind}`;
+  };
+  for (const kind of ['token', 'password'] as const) {
+    if (blank(flags[kind]) || (auth.mode === kind && blank(auth[kind]))) {
+      return `Refusing to start: the gateway ${kind} from ${where(kind)} is blank. Give a real ${kind} (OPENCLAW_GATEWAY_${kind.toUpperCase()} or --${kind}-file keep it off the command line) or remove the empty value.`;
+    }
+  }
+  if (auth.mode === 'password' && auth.password === undefined) {
+    return 'Refusing to start: gateway auth mode is password but no password is set. Set OPENCLAW_GATEWAY_PASSWORD (or gateway.auth.password, or --password-file), or use --auth token.';
+  }
+  return undefined;
 }
 
 /** Used by tests and the bench to make a state dir with a ready local config. */

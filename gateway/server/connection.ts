@@ -23,17 +23,24 @@ import {
   type AuthFailureReason,
 } from './auth.js';
 import type { ClientAddressInfo } from './net.js';
+import { normalizeOrigin } from './origin.js';
 import {
   DROP_EVENTS_ABOVE_BYTES,
   MAX_BUFFERED_BYTES,
+  MAX_INFLIGHT_REQUESTS,
+  MAX_PAYLOAD_BYTES,
+  MAX_TOTAL_BUFFERED_BYTES,
   PREAUTH_MAX_FRAME_BYTES,
+  PREAUTH_MAX_TOTAL_BYTES,
   PROTOCOL_VERSION,
+  REPLY_PAUSE_ABOVE_BYTES,
   describeValidationErrors,
   type ErrorShape,
   type EventFrame,
   type ProtocolValidators,
   type RequestFrame,
 } from './protocol.js';
+import { raiseMaxPayload } from './preauth-slots.js';
 import type { AuthRateLimiter } from './rate-limit.js';
 import { hasScope, KNOWN_OPERATOR_SCOPES, requiredScopeFor } from './scopes.js';
 import type { AuthMethod, ClientSession, GatewayRuntimeSettings } from './types.js';
@@ -53,6 +60,8 @@ export interface ConnectionHost {
   dispatch(session: ClientSession, method: string, params: unknown): Promise<unknown>;
   attach(connection: GatewayConnection): void;
   detach(connection: GatewayConnection): void;
+  /** Records this connection's unsent output; returns the total across connections. */
+  noteBuffered(connection: GatewayConnection, bytes: number): number;
 }
 
 export interface HelloAuth {
@@ -83,6 +92,7 @@ interface ConnectParamsShape {
 const CONTROL_UI_CLIENT_IDS = new Set(['openclaw-control-ui', 'webchat-ui', 'webchat']);
 const MAX_QUEUED_PREAUTH_FRAMES = 16;
 const UNAUTHORIZED_CALL_LIMIT = 20;
+const PREAUTH_ERROR_LINGER_MS = 1000;
 
 export class GatewayConnection {
   readonly connId = randomUUID();
@@ -91,6 +101,12 @@ export class GatewayConnection {
   private session: ClientSession | undefined;
   private handshaking = false;
   private readonly queued: RawData[] = [];
+  private preauthBytes = 0;
+  /** Requests read but not started (reading is paused while any wait here). */
+  private readonly backlog: RawData[] = [];
+  private active = 0;
+  /** Waiting for the socket to drain before reading or starting anything more. */
+  private sendBlocked = false;
   private seq = 0;
   private handshakeTimer: NodeJS.Timeout | undefined;
   private unauthorizedCalls = 0;
@@ -109,9 +125,24 @@ export class GatewayConnection {
       this.alive = true;
     });
     ws.on('close', () => this.onClose());
-    ws.on('error', (err) =>
-      host.logger.debug('websocket error', { connId: this.connId, error: err.message }),
-    );
+    // Keeps the gateway-wide output sum honest between writes.
+    request.socket.on('drain', () => {
+      if (!this.closed) this.host.noteBuffered(this, this.ws.bufferedAmount);
+    });
+    ws.on('error', (err) => {
+      host.logger.debug('websocket error', { connId: this.connId, error: err.message });
+      // A stranger's protocol error (e.g. a frame over the pre-auth limit): ws has sent the close
+      // and resumes the socket to discard what follows, which would have us read and throw away
+      // megabytes per socket. Stop reading instead (after ws's own nextTick resume); the peer
+      // stalls on its full send buffer, and a second later (time for the close frame to leave)
+      // the socket is destroyed rather than held for ws's 30 s close timeout.
+      if (!this.session) {
+        setImmediate(() => {
+          if (!request.socket.destroyed) request.socket.pause();
+        });
+        setTimeout(() => this.ws.terminate(), PREAUTH_ERROR_LINGER_MS).unref();
+      }
+    });
     this.handshakeTimer = setTimeout(
       () => this.close(1000, 'handshake timeout'),
       host.handshakeTimeoutMs,
@@ -168,6 +199,7 @@ export class GatewayConnection {
     this.ws.send(
       `{"type":"event","event":${eventJson}${payloadPart},"seq":${this.seq}${statePart}}`,
     );
+    this.afterSend();
     return true;
   }
 
@@ -202,6 +234,57 @@ export class GatewayConnection {
   private sendFrame(frame: object): void {
     if (this.ws.readyState !== this.ws.OPEN) return;
     this.ws.send(JSON.stringify(frame));
+    this.afterSend();
+  }
+
+  /**
+   * Backpressure after every write: past the per-socket (or the gateway-wide) bound, stop reading
+   * this client and start none of its queued requests until the socket drains; far past it, close.
+   * Only a socket that Node will emit 'drain' for is paused, so a pause always ends.
+   */
+  private afterSend(): void {
+    const buffered = this.ws.bufferedAmount;
+    const total = this.host.noteBuffered(this, buffered);
+    if (buffered > MAX_BUFFERED_BYTES) {
+      this.close(1008, 'slow consumer: replies are not being read');
+      return;
+    }
+    const socket = this.request.socket;
+    if (this.sendBlocked || this.closed || !socket.writableNeedDrain) return;
+    if (buffered <= REPLY_PAUSE_ABOVE_BYTES && total <= MAX_TOTAL_BUFFERED_BYTES) return;
+    this.sendBlocked = true;
+    this.ws.pause();
+    socket.once('drain', () => {
+      this.sendBlocked = false;
+      this.pump();
+    });
+  }
+
+  /** Starts queued requests while there is room, and reads again once the queue is empty. */
+  private pump(): void {
+    while (
+      !this.closed &&
+      !this.sendBlocked &&
+      this.active < MAX_INFLIGHT_REQUESTS &&
+      this.backlog.length > 0
+    ) {
+      this.startRequest(this.backlog.shift()!);
+    }
+    if (!this.closed && !this.sendBlocked && this.backlog.length === 0 && this.ws.isPaused) {
+      this.ws.resume();
+    }
+  }
+
+  private startRequest(data: RawData): void {
+    this.active += 1;
+    void this.handleRequest(data)
+      .catch((err: unknown) => {
+        this.host.logger.error('request failed', { connId: this.connId, error: errorMessage(err) });
+      })
+      .finally(() => {
+        this.active -= 1;
+        this.pump();
+      });
   }
 
   private respond(
@@ -220,6 +303,7 @@ export class GatewayConnection {
     if (this.handshakeTimer) clearTimeout(this.handshakeTimer);
     this.handshakeTimer = undefined;
     this.queued.length = 0;
+    this.backlog.length = 0;
     this.host.detach(this);
   }
 
@@ -229,6 +313,12 @@ export class GatewayConnection {
       const size = rawSize(data);
       if (size > PREAUTH_MAX_FRAME_BYTES) {
         this.close(1009, 'preauth payload too large');
+        return;
+      }
+      // Frames are each capped by ws; this caps what a stranger makes us hold across frames.
+      this.preauthBytes += size;
+      if (this.preauthBytes > PREAUTH_MAX_TOTAL_BYTES) {
+        this.close(1009, 'too much data before hello');
         return;
       }
       if (this.handshaking) {
@@ -249,9 +339,13 @@ export class GatewayConnection {
       });
       return;
     }
-    void this.handleRequest(data).catch((err: unknown) => {
-      this.host.logger.error('request failed', { connId: this.connId, error: errorMessage(err) });
-    });
+    if (this.sendBlocked || this.active >= MAX_INFLIGHT_REQUESTS || this.backlog.length > 0) {
+      // Reading stops here; what ws had already read lands in the backlog (at most one chunk).
+      this.backlog.push(data);
+      this.ws.pause();
+      return;
+    }
+    this.startRequest(data);
   }
 
   private failHandshake(
@@ -337,15 +431,18 @@ export class GatewayConnection {
       ...new Set((params.scopes ?? []).filter((s) => KNOWN_OPERATOR_SCOPES.includes(s))),
     ];
 
-    // Browser origins are never loopback-exempt and are bucketed per origin (a page cannot
-    // brute-force the token from the user's own machine).
-    const limiterKey = isBrowser
-      ? `origin:${originHeader}|${this.address.clientIp}`
-      : `ip:${this.address.clientIp}`;
+    // Failures always count per client address, and a browser's also per page origin as the
+    // origin gate spells it (normalised), so neither another spelling of an allowed origin nor a
+    // switch between CLI and browser gets a fresh set of attempts. Browsers are never
+    // loopback-exempt (a page cannot brute-force the token from the user's own machine).
+    const normalizedOrigin = isBrowser ? (normalizeOrigin(originHeader) ?? 'malformed') : undefined;
+    const limiterKeys = [`ip:${this.address.clientIp}`];
+    if (normalizedOrigin) limiterKeys.push(`origin:${normalizedOrigin}|${this.address.clientIp}`);
     const exempt = !isBrowser && this.address.localDirect && settings.rateLimit.exemptLoopback;
     if (!exempt) {
-      const gate = this.host.limiter.check(limiterKey);
-      if (!gate.allowed) {
+      for (const key of limiterKeys) {
+        const gate = this.host.limiter.check(key);
+        if (gate.allowed) continue;
         const error = buildAuthFailure('rate_limited', {
           isCli,
           hasDevice: Boolean(params.device),
@@ -411,7 +508,7 @@ export class GatewayConnection {
         }
       }
       if (!deviceOk) {
-        if (!exempt) this.host.limiter.recordFailure(limiterKey);
+        if (!exempt) for (const key of limiterKeys) this.host.limiter.recordFailure(key);
         const error = buildAuthFailure(failure, {
           isCli,
           hasDevice: Boolean(verifiedDevice),
@@ -428,7 +525,9 @@ export class GatewayConnection {
       }
       authMethod = 'device-token';
     }
-    if (!exempt) this.host.limiter.reset(limiterKey);
+    // Success clears only the most specific bucket: the address bucket is shared by everyone
+    // behind the same NAT, and one good login there must not wipe a stranger's failures.
+    if (!exempt) this.host.limiter.reset(limiterKeys[limiterKeys.length - 1]!);
 
     let grantedScopes: string[];
     let helloAuth: HelloAuth;
@@ -487,9 +586,12 @@ export class GatewayConnection {
         deviceFamily: params.client.deviceFamily,
       });
       if (evaluation.status === 'needs-pairing') {
+        // A browser is paired silently only after proving the shared secret: with auth none any
+        // page the origin gate lets through could otherwise mint itself an admin device.
+        const secretProven = authMethod === 'token' || authMethod === 'password';
         const silentEligible =
           this.address.localDirect &&
-          (!isBrowser || isControlUi) &&
+          (!isBrowser || (isControlUi && secretProven)) &&
           (evaluation.reason === 'not-paired' || evaluation.reason === 'role-upgrade') &&
           authMethod !== 'device-token';
         const { request } = await this.host.pairing.requestPairing({
@@ -579,6 +681,15 @@ export class GatewayConnection {
       connectedAtMs: Date.now(),
     };
     const hello = await this.host.buildHello(this.session, helloAuth);
+    if (this.closed) return false;
+    // Authenticated: frames up to the full limit from now on (the server starts every socket at
+    // the pre-auth limit).
+    if (!raiseMaxPayload(this.ws, MAX_PAYLOAD_BYTES)) {
+      this.host.logger.error(
+        'could not raise the frame limit after hello (ws internals changed?); large frames will be refused',
+        { connId: this.connId },
+      );
+    }
     this.respond(id, { ok: true, payload: hello });
     this.host.attach(this);
     this.host.logger.info('client connected', {

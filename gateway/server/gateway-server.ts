@@ -12,17 +12,21 @@ import type { Logger } from '../infra/logger.js';
 import type { PairingStore } from '../pairing/pairing-store.js';
 import { GatewayConnection, type ConnectionHost, type HelloAuth } from './connection.js';
 import { handleHttpRequest, SECURITY_HEADERS } from './http-routes.js';
-import { resolveClientAddress } from './net.js';
-import { checkOrigin } from './origin.js';
+import { isAllowedHost, resolveClientAddress } from './net.js';
+import { checkOrigin, ownOrigins } from './origin.js';
 import {
   DEFAULT_HANDSHAKE_TIMEOUT_MS,
   MAX_BUFFERED_BYTES,
   MAX_PAYLOAD_BYTES,
+  MAX_PREAUTH_SOCKETS,
+  MAX_PREAUTH_SOCKETS_PER_ADDRESS,
+  PREAUTH_MAX_FRAME_BYTES,
   PROTOCOL_VERSION,
   TICK_INTERVAL_MS,
   loadProtocolValidators,
   type ProtocolValidators,
 } from './protocol.js';
+import { PreauthSlots, type PreauthLimits } from './preauth-slots.js';
 import { AuthRateLimiter } from './rate-limit.js';
 import { hasScope } from './scopes.js';
 import type { ClientSession, GatewayRuntimeSettings, PresenceEntry } from './types.js';
@@ -45,6 +49,8 @@ export interface GatewayServerOptions {
   assistantName?: () => string;
   handshakeTimeoutMs?: number;
   tickIntervalMs?: number;
+  /** Unauthenticated sockets allowed at once (defaults: MAX_PREAUTH_SOCKETS*). */
+  preauthLimits?: Partial<PreauthLimits>;
 }
 
 /** Events every authenticated socket gets; others need a scope. */
@@ -55,6 +61,8 @@ const EVENT_SCOPES: Record<string, string | undefined> = {
 };
 
 const PRESENCE_COALESCE_MS = 250;
+/** Requests with more headers are refused (431) rather than silently truncated by Node. */
+const MAX_REQUEST_HEADERS = 100;
 
 export const GATEWAY_EVENTS = [
   'connect.challenge',
@@ -73,6 +81,11 @@ export class GatewayServer {
   private readonly connections = new Set<GatewayConnection>();
   private readonly attached = new Set<GatewayConnection>();
   private readonly limiter: AuthRateLimiter;
+  private readonly preauth: PreauthSlots;
+  private readonly preauthRelease = new Map<GatewayConnection, () => void>();
+  /** Unsent output per connection as last seen after a write or a drain, and its sum. */
+  private readonly buffered = new Map<GatewayConnection, number>();
+  private bufferedSum = 0;
   private readonly host: ConnectionHost;
   private readonly startedAt = Date.now();
   private validators: ProtocolValidators | undefined;
@@ -90,7 +103,21 @@ export class GatewayServer {
     const initial = options.settings();
     this.lastAuthFingerprint = authFingerprint(initial);
     this.limiter = new AuthRateLimiter(initial.rateLimit);
+    this.preauth = new PreauthSlots({
+      perAddress: options.preauthLimits?.perAddress ?? MAX_PREAUTH_SOCKETS_PER_ADDRESS,
+      total: options.preauthLimits?.total ?? MAX_PREAUTH_SOCKETS,
+    });
     this.http = http.createServer({ maxHeaderSize: 16 * 1024 }, (req, res) => {
+      const refusal = this.refuseRequest(req);
+      if (refusal) {
+        res.writeHead(refusal.status, {
+          ...SECURITY_HEADERS,
+          'Content-Type': 'application/json; charset=utf-8',
+          Connection: 'close',
+        });
+        res.end(JSON.stringify({ error: { type: refusal.type, message: refusal.message } }));
+        return;
+      }
       handleHttpRequest(req, res, {
         ready: () => this.isReady(),
         controlUi: () => {
@@ -113,10 +140,13 @@ export class GatewayServer {
     this.http.headersTimeout = 10_000;
     this.http.requestTimeout = 30_000;
     this.http.keepAliveTimeout = 5_000;
-    this.http.maxHeadersCount = 100;
+    // Node drops headers past maxHeadersCount silently (an Origin placed 101st would vanish):
+    // keep one more than we accept and refuse the request when it is reached (431).
+    this.http.maxHeadersCount = MAX_REQUEST_HEADERS + 1;
     this.wss = new WebSocketServer({
       noServer: true,
-      maxPayload: MAX_PAYLOAD_BYTES,
+      // Every socket starts at the pre-auth frame limit; hello raises it (see raiseMaxPayload).
+      maxPayload: PREAUTH_MAX_FRAME_BYTES,
       perMessageDeflate: false,
       maxFragments: 1024,
       maxBufferedChunks: 4096,
@@ -140,6 +170,7 @@ export class GatewayServer {
       dispatch: (session, method, params) => this.dispatch(session, method, params),
       attach: (connection) => this.attach(connection),
       detach: (connection) => this.detach(connection),
+      noteBuffered: (connection, bytes) => this.noteBuffered(connection, bytes),
     };
   }
 
@@ -310,6 +341,39 @@ export class GatewayServer {
     await Promise.race([stopListening, deadline]);
   }
 
+  /** Header floods (431) and DNS-rebinding Host names (421), for HTTP routes and upgrades alike. */
+  private refuseRequest(
+    req: IncomingMessage,
+    checkHost = true,
+  ): { status: number; type: string; message: string } | undefined {
+    if (req.rawHeaders.length / 2 > MAX_REQUEST_HEADERS) {
+      return {
+        status: 431,
+        type: 'headers_too_large',
+        message: `too many request headers (at most ${MAX_REQUEST_HEADERS})`,
+      };
+    }
+    const origins = checkHost
+      ? [...this.options.settings().allowedOrigins, ...this.ownOrigins()]
+      : [];
+    if (checkHost && !isAllowedHost(req.headers.host, origins)) {
+      return {
+        status: 421,
+        type: 'misdirected',
+        message:
+          'unknown Host name (possible DNS rebinding); use http://127.0.0.1:<port>/ or add the origin to gateway.controlUi.allowedOrigins',
+      };
+    }
+    return undefined;
+  }
+
+  /** Origins of the Control UI this gateway serves itself, from the address it listens on. */
+  private ownOrigins(): string[] {
+    const bound = this.http.address();
+    if (!bound || typeof bound === 'string') return [];
+    return ownOrigins(bound.port, bound.address);
+  }
+
   private currentAuthGeneration(): number {
     const fingerprint = authFingerprint(this.options.settings());
     if (fingerprint !== this.lastAuthFingerprint) this.settingsChanged();
@@ -326,6 +390,12 @@ export class GatewayServer {
     socket.on('error', () => socket.destroy());
     if (this.closing) {
       rejectUpgrade(socket, 503, 'gateway is shutting down');
+      return;
+    }
+    // Only browsers can be rebound; a CLI may reach us under any name (`--url ws://box.lan:18789`).
+    const refusal = this.refuseRequest(req, req.headers.origin !== undefined);
+    if (refusal) {
+      rejectUpgrade(socket, refusal.status, refusal.message);
       return;
     }
     const settings = this.options.settings();
@@ -348,7 +418,7 @@ export class GatewayServer {
         hostHeader: req.headers.host,
         allowedOrigins: settings.allowedOrigins,
         allowHostHeaderFallback: settings.allowHostHeaderFallback,
-        localDirect: address.localDirect,
+        ownOrigins: this.ownOrigins(),
       });
       if (!decision.ok) {
         this.options.logger.warn('websocket refused: origin not allowed', {
@@ -359,24 +429,58 @@ export class GatewayServer {
         rejectUpgrade(
           socket,
           403,
-          'origin not allowed (open the Control UI from the gateway host or allow it in gateway.controlUi.allowedOrigins)',
+          'origin not allowed (open the Control UI from the gateway itself, or add this origin to gateway.controlUi.allowedOrigins)',
         );
         return;
       }
     }
+    const release = this.preauth.acquire(address.clientIp);
+    if (!release) {
+      this.options.logger.warn('websocket refused: too many unauthenticated connections', {
+        ip: address.clientIp,
+        preauth: this.preauth.size,
+      });
+      rejectUpgrade(
+        socket,
+        429,
+        'too many connections waiting to authenticate; finish or close the others and retry in a few seconds',
+      );
+      return;
+    }
+    // The raw socket closes on every path, including an upgrade that fails inside ws.
+    socket.once('close', release);
     this.wss.handleUpgrade(req, socket, head, (ws) => {
       const connection = new GatewayConnection(ws, req, address, this.host);
       this.connections.add(connection);
-      ws.once('close', () => this.connections.delete(connection));
+      this.preauthRelease.set(connection, release);
+      ws.once('close', () => {
+        this.connections.delete(connection);
+        this.preauthRelease.delete(connection);
+      });
     });
   }
 
   private attach(connection: GatewayConnection): void {
+    this.preauthRelease.get(connection)?.();
+    this.preauthRelease.delete(connection);
     this.attached.add(connection);
     this.presenceChanged(connection.clientSession);
   }
 
+  private noteBuffered(connection: GatewayConnection, bytes: number): number {
+    this.bufferedSum += bytes - (this.buffered.get(connection) ?? 0);
+    if (bytes > 0) this.buffered.set(connection, bytes);
+    else this.buffered.delete(connection);
+    return this.bufferedSum;
+  }
+
+  /** Unsent output across connections (as last recorded; an upper bound between drains). */
+  get bufferedBytes(): number {
+    return this.bufferedSum;
+  }
+
   private detach(connection: GatewayConnection): void {
+    this.noteBuffered(connection, 0);
     this.connections.delete(connection);
     if (!this.attached.delete(connection)) return;
     this.presenceChanged(connection.clientSession);
@@ -462,12 +566,18 @@ function envHandshakeTimeout(): number | undefined {
   return Number.isFinite(raw) && raw > 0 ? raw : undefined;
 }
 
+const UPGRADE_REFUSALS: Record<number, { type: string; reason: string; extra?: string }> = {
+  403: { type: 'forbidden', reason: 'Forbidden' },
+  421: { type: 'misdirected', reason: 'Misdirected Request' },
+  429: { type: 'rate_limited', reason: 'Too Many Requests', extra: 'Retry-After: 5\r\n' },
+  431: { type: 'headers_too_large', reason: 'Request Header Fields Too Large' },
+  503: { type: 'unavailable', reason: 'Service Unavailable' },
+};
+
 function rejectUpgrade(socket: Socket, status: number, message: string): void {
-  const body = JSON.stringify({
-    error: { type: status === 403 ? 'forbidden' : 'unavailable', message },
-  });
-  const reason = status === 403 ? 'Forbidden' : 'Service Unavailable';
+  const refusal = UPGRADE_REFUSALS[status] ?? UPGRADE_REFUSALS[503]!;
+  const body = JSON.stringify({ error: { type: refusal.type, message } });
   socket.end(
-    `HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    `HTTP/1.1 ${status} ${refusal.reason}\r\nConnection: close\r\n${refusal.extra ?? ''}Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
   );
 }

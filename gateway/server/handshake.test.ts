@@ -91,9 +91,10 @@ describe('handshake', () => {
     const big = await RawClient.open(gw.url);
     await big.challenge();
     big.send('x'.repeat(70 * 1024));
+    // ws itself refuses it from the frame header (the server's pre-auth maxPayload), so the close
+    // carries ws's code without a reason text.
     const closed = await big.closed;
     expect(closed.code).toBe(1009);
-    expect(closed.reason).toBe('preauth payload too large');
   });
 
   it('closes a socket that never sends connect', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AddressMatcher, isLocalHostname, isLoopbackIp, resolveClientAddress } from './net.js';
-import { checkOrigin, normalizeOrigin } from './origin.js';
+import { checkOrigin, normalizeOrigin, ownOrigins } from './origin.js';
 import { AuthRateLimiter } from './rate-limit.js';
 import { authorizeSharedSecret, safeEqualSecret, truncateCloseReason } from './auth.js';
 
@@ -63,7 +63,7 @@ describe('origin gate', () => {
   const base = {
     hostHeader: '127.0.0.1:18789',
     allowHostHeaderFallback: false,
-    localDirect: false,
+    ownOrigins: ownOrigins(18789, '127.0.0.1'),
   };
   const allowed = ['http://localhost:18789', 'http://127.0.0.1:18789'];
 
@@ -90,18 +90,23 @@ describe('origin gate', () => {
     );
   });
 
-  it('allows a loopback origin on a local direct socket only', () => {
+  it('allows the gateway’s own origins, not every loopback origin', () => {
+    for (const own of ['http://localhost:18789', 'http://127.0.0.1:18789', 'http://[::1]:18789']) {
+      expect(checkOrigin({ ...base, origin: own, allowedOrigins: [] }).ok, own).toBe(true);
+    }
+    // Another local port is another program: it must be listed.
+    expect(
+      checkOrigin({ ...base, origin: 'http://localhost:5173', allowedOrigins: allowed }).ok,
+    ).toBe(false);
     expect(
       checkOrigin({
         ...base,
         origin: 'http://localhost:5173',
-        allowedOrigins: allowed,
-        localDirect: true,
+        allowedOrigins: [...allowed, 'http://localhost:5173'],
       }).ok,
     ).toBe(true);
-    expect(
-      checkOrigin({ ...base, origin: 'http://localhost:5173', allowedOrigins: allowed }).ok,
-    ).toBe(false);
+    expect(ownOrigins(18789, '192.168.1.20')).toContain('http://192.168.1.20:18789');
+    expect(ownOrigins(18789, '0.0.0.0')).not.toContain('http://0.0.0.0:18789');
   });
 });
 

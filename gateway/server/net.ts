@@ -131,3 +131,22 @@ export function resolveClientAddress(
     !forwarded && isLoopbackIp(socketIp) && isLocalHostname(hostnameOf(headers.host ?? ''));
   return { clientIp: clientIp || socketIp, socketIp, localDirect, untrustedForwarding };
 }
+
+/**
+ * DNS rebinding guard for Host headers. A rebinding page reaches us under a DNS name it controls,
+ * so names must be ours: `localhost` or the host of a configured/own origin. IP literals (the bound
+ * address, a LAN address, loopback) cannot be rebound and pass; so does a request without Host
+ * (HTTP/1.0 tools; browsers always send one).
+ */
+export function isAllowedHost(hostHeader: string | undefined, origins: readonly string[]): boolean {
+  if (hostHeader === undefined || hostHeader.trim() === '') return true;
+  const name = hostnameOf(hostHeader).replace(/\.$/, '');
+  if (net.isIP(name) || isLocalHostname(name)) return true;
+  return origins.some((origin) => {
+    try {
+      return new URL(origin).hostname.toLowerCase() === name;
+    } catch {
+      return false;
+    }
+  });
+}

@@ -2,7 +2,7 @@
  * Browser origin gate. Checked before the WebSocket upgrade completes (403, no 101), so a page on
  * another origin cannot even receive a challenge (cross-site WebSocket hijacking).
  */
-import { hostnameOf, isLocalHostname } from './net.js';
+import { isLocalHostname } from './net.js';
 
 /** `HTTP://LocalHost:80` → `http://localhost`; undefined for anything that is not an http(s) origin. */
 export function normalizeOrigin(origin: string): string | undefined {
@@ -31,12 +31,26 @@ export function defaultAllowedOrigins(port: number): string[] {
   return [`http://localhost:${port}`, `http://127.0.0.1:${port}`, `http://[::1]:${port}`];
 }
 
+/**
+ * The origins the gateway serves its own Control UI from: every loopback spelling of the port it
+ * actually listens on, and the bound address when it is a specific one.
+ */
+export function ownOrigins(port: number, boundAddress: string | undefined): string[] {
+  const origins = defaultAllowedOrigins(port);
+  const bound = boundAddress?.trim();
+  if (bound && bound !== '0.0.0.0' && bound !== '::' && !isLocalHostname(bound)) {
+    origins.push(`http://${bound.includes(':') ? `[${bound}]` : bound}:${port}`);
+  }
+  return origins;
+}
+
 export interface OriginCheckInput {
   origin: string;
   hostHeader: string | undefined;
   allowedOrigins: readonly string[];
   allowHostHeaderFallback: boolean;
-  localDirect: boolean;
+  /** The gateway's own origins (see ownOrigins); always allowed. */
+  ownOrigins: readonly string[];
 }
 
 export type OriginDecision = { ok: true } | { ok: false; reason: string };
@@ -52,8 +66,9 @@ export function checkOrigin(input: OriginCheckInput): OriginDecision {
   if (normalized === 'null')
     return allowed.has('null') ? { ok: true } : { ok: false, reason: 'null origin' };
   if (allowed.has('*') || allowed.has(normalized)) return { ok: true };
-  const originHost = hostnameOf(new URL(normalized).host);
-  if (input.localDirect && isLocalHostname(originHost)) return { ok: true };
+  // Only the gateway's own origins, not any loopback one: a page on http://localhost:3000 is some
+  // other local program (a dev server, a tool with an XSS) and must be listed to get in.
+  if (input.ownOrigins.some((o) => normalizeOrigin(o) === normalized)) return { ok: true };
   if (input.allowHostHeaderFallback && input.hostHeader) {
     if (new URL(normalized).host === input.hostHeader.trim().toLowerCase()) return { ok: true };
   }

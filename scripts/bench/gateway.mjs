@@ -20,6 +20,7 @@ import {
   OPEN_CONCURRENCY,
   connectRoundTrips,
   manyConnections,
+  preauthFlood,
   requestRoundTrips,
 } from './gateway-load.mjs';
 import { environmentInfo, metric } from './report.mjs';
@@ -33,6 +34,8 @@ export const TARGETS = {
   idleRssMb: 80,
   roundTripP50Ms: 5,
   rss500Mb: 150,
+  preauthRssGrowthMb: 32,
+  preauthHealthP99Ms: 10,
 };
 
 const FULL = {
@@ -43,6 +46,9 @@ const FULL = {
   requests: 1000,
   connections: 500,
   connectionsDeadlineMs: 30_000,
+  preauthSockets: 50,
+  preauthBytesEach: 8 * 1024 * 1024,
+  preauthDeadlineMs: 30_000,
 };
 const QUICK = {
   coldRuns: 3,
@@ -52,6 +58,9 @@ const QUICK = {
   requests: 100,
   connections: 50,
   connectionsDeadlineMs: 10_000,
+  preauthSockets: 50,
+  preauthBytesEach: 1024 * 1024,
+  preauthDeadlineMs: 10_000,
 };
 const MB = 1024 * 1024;
 
@@ -193,6 +202,53 @@ export async function runGatewayBench(options) {
           metric('connect_health_p50_ms', 'connect+hello+health p50', null, 'ms', {
             target: { op: '<', value: TARGETS.roundTripP50Ms },
           }),
+        ],
+      );
+
+      await phase(
+        `${plan.preauthSockets} pre-auth sockets`,
+        async () => {
+          if (!gateway) throw new Error('no gateway (idle RSS phase failed)');
+          const flood = await preauthFlood(gateway.port, gateway.pid, state.token, {
+            sockets: plan.preauthSockets,
+            bytesEach: plan.preauthBytesEach,
+            deadlineMs: plan.preauthDeadlineMs,
+          });
+          data.preauthFlood = flood;
+          const detail = `${flood.sockets} sockets × ${plan.preauthBytesEach / MB} MiB of a 25 MiB frame, no connect; ${flood.upgraded} upgraded, ${flood.refused} refused`;
+          metrics.push(
+            metric(
+              'preauth_flood_rss_growth_mb',
+              'RSS growth under the pre-auth flood',
+              (flood.rssPeak - flood.rssBefore) / MB,
+              'MB',
+              { target: { op: '<', value: TARGETS.preauthRssGrowthMb }, detail },
+            ),
+            metric(
+              'preauth_flood_health_p99_ms',
+              '`health` p99 during the pre-auth flood',
+              flood.health.p99,
+              'ms',
+              {
+                target: { op: '<', value: TARGETS.preauthHealthP99Ms },
+                detail: `${flood.health.n} requests on one reference client`,
+              },
+            ),
+          );
+        },
+        [
+          metric('preauth_flood_rss_growth_mb', 'RSS growth under the pre-auth flood', null, 'MB', {
+            target: { op: '<', value: TARGETS.preauthRssGrowthMb },
+          }),
+          metric(
+            'preauth_flood_health_p99_ms',
+            '`health` p99 during the pre-auth flood',
+            null,
+            'ms',
+            {
+              target: { op: '<', value: TARGETS.preauthHealthP99Ms },
+            },
+          ),
         ],
       );
     } finally {
