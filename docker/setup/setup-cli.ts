@@ -160,7 +160,7 @@ export async function main(argv: string[]): Promise<number> {
       `  ${result.dashboardUrl}`,
       '',
       'Next steps:',
-      `  health:        ${compose} exec openclaw-gateway node /app/gateway/openclaw.mjs health --token "$OPENCLAW_GATEWAY_TOKEN"`,
+      `  health:        ${compose} exec openclaw-gateway node /app/gateway/openclaw.mjs health`,
       `  devices:       ${compose} run --rm openclaw-cli devices list   (approve: devices approve <requestId>)`,
       `  model access:  ${compose} run --rm openclaw-cli config set agents.defaults.model.primary <provider/model>`,
       `  channels:      ${compose} run --rm openclaw-cli channels add --channel telegram --token <bot-token>`,

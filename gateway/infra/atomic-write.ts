@@ -99,3 +99,49 @@ export async function writeFileAtomic(
     );
   }
 }
+
+// `.<name>.<pid>.<12 hex>.tmp`: the temp files writeFileAtomic makes (see above).
+const TEMP_NAME = /^\..+\.(\d+)\.[0-9a-f]{12}\.tmp$/;
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return systemErrorCode(err) === 'EPERM';
+  }
+}
+
+/**
+ * Removes the temp files of writers that died mid-write (`kill -9` between open and rename) from
+ * `dirs`. A file counts as orphaned when its writer's pid is gone AND it is older than `minAgeMs`:
+ * the age matters because the gateway, the CLI container and the app share these folders from
+ * different pid namespaces, where a live writer's pid can look dead — and no atomic write lasts
+ * anywhere near a minute. Returns the paths removed; unreadable folders are skipped.
+ */
+export async function removeOrphanTempFiles(
+  dirs: readonly string[],
+  options: { minAgeMs?: number; now?: number; isAlive?: (pid: number) => boolean } = {},
+): Promise<string[]> {
+  const minAgeMs = options.minAgeMs ?? 60_000;
+  const now = options.now ?? Date.now();
+  const isAlive = options.isAlive ?? processAlive;
+  const removed: string[] = [];
+  for (const dir of dirs) {
+    const names = await fs.readdir(dir).catch(() => [] as string[]);
+    for (const name of names) {
+      const match = TEMP_NAME.exec(name);
+      if (!match) continue;
+      const pid = Number(match[1]);
+      if (pid === process.pid || isAlive(pid)) continue;
+      const file = path.join(dir, name);
+      const info = await fs.lstat(file).catch(() => undefined);
+      if (!info?.isFile() || now - info.mtimeMs < minAgeMs) continue;
+      await fs.rm(file, { force: true }).then(
+        () => removed.push(file),
+        () => {},
+      );
+    }
+  }
+  return removed;
+}

@@ -145,6 +145,32 @@ describe('start guards', () => {
 });
 
 describe('http', () => {
+  it('removes temp files of writers killed mid-write, and only those', async () => {
+    const { dir, env } = await tempState({
+      gateway: { mode: 'local', auth: { mode: 'token', token: 'temp-file-test-token-1234' } },
+    });
+    // A pid that surely ended: a child that has exited.
+    const { spawnSync } = await import('node:child_process');
+    const deadPid = spawnSync(process.execPath, ['-e', '']).pid!;
+    const old = new Date(Date.now() - 5 * 60_000);
+    const orphan = path.join(dir, `.openclaw.json.${deadPid}.0123456789ab.tmp`);
+    const fresh = path.join(dir, `.openclaw.json.${deadPid}.ba9876543210.tmp`);
+    const mine = path.join(dir, `.openclaw.json.${process.pid}.aaaaaaaaaaaa.tmp`);
+    const other = path.join(dir, 'notes.tmp');
+    for (const f of [orphan, fresh, mine, other]) await fs.writeFile(f, '{"half":');
+    for (const f of [orphan, mine, other]) await fs.utimes(f, old, old);
+    const gateway = await startGateway({
+      env,
+      consoleSink: null,
+      logFile: path.join(dir, 'gateway.log'),
+      flags: { port: 0 },
+    });
+    await gateway.stop();
+    const left = await fs.readdir(dir);
+    expect(left).not.toContain(path.basename(orphan));
+    for (const f of [fresh, mine, other]) expect(left).toContain(path.basename(f));
+  });
+
   it('serves probes, a clear 503 when the UI is missing, and security headers', async () => {
     const emptyUi = await fs.mkdtemp(path.join(os.tmpdir(), 'openclaw-no-ui-'));
     const gw = await start({ gateway: { controlUi: { root: emptyUi } } });

@@ -11,6 +11,7 @@ import { loadConfigSnapshot, patchConfig, type ConfigSnapshot } from '../config/
 import { watchConfig } from '../config/config-watcher.js';
 import type { OpenClawConfig } from '../config/config-types.js';
 import { resolveStatePaths, type Env, type StatePaths } from '../config/paths.js';
+import { removeOrphanTempFiles } from '../infra/atomic-write.js';
 import { DisposableStore, toDisposable } from '../infra/disposable.js';
 import { ErrorCode, OpenClawError, errorMessage } from '../infra/errors.js';
 import { createLogger, jsonLineSink, type Logger, type LogLevel } from '../infra/logger.js';
@@ -99,6 +100,8 @@ function formatIssues(snapshot: ConfigSnapshot): string {
 export async function startGateway(options: StartGatewayOptions = {}): Promise<RunningGateway> {
   const env = options.env ?? process.env;
   const paths = resolveStatePaths(env);
+  // Writers killed mid-write leave `.openclaw.json.<pid>.<rand>.tmp` and the like behind.
+  await removeOrphanTempFiles([paths.stateDir, paths.devicesDir, paths.identityDir]);
   let snapshot = await loadConfigSnapshot(paths, env);
 
   if (!snapshot.valid) {
@@ -355,7 +358,11 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
     );
   }
   // Approvals done by another process (the CLI container, the desktop app) reach clients too.
-  ref.watcher = watchPairingFiles(pairing, { ...paths, pendingTtlMs: DEFAULT_PENDING_TTL_MS }, onPairingEvent);
+  ref.watcher = watchPairingFiles(
+    pairing,
+    { ...paths, pendingTtlMs: DEFAULT_PENDING_TTL_MS },
+    onPairingEvent,
+  );
   disposables.add(ref.watcher);
   disposables.add(toDisposable(() => void logFile.close()));
 
@@ -396,7 +403,8 @@ function blankSecretProblem(runtime: ResolvedRuntime, flags: GatewayRunFlags): s
   const blank = (value: string | undefined) => value !== undefined && value.trim() === '';
   const where = (kind: 'token' | 'password') => {
     if (flags[kind] !== undefined) return `--${kind}`;
-    const source = kind === 'token' ? runtime.base.auth.tokenSource : runtime.base.auth.passwordSource;
+    const source =
+      kind === 'token' ? runtime.base.auth.tokenSource : runtime.base.auth.passwordSource;
     const envName = kind === 'token' ? 'OPENCLAW_GATEWAY_TOKEN' : 'OPENCLAW_GATEWAY_PASSWORD';
     return source === 'env' ? envName : `gateway.auth.${kind}`;
   };

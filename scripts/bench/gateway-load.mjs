@@ -3,6 +3,7 @@
  * Load on a running gateway: fresh reference clients (connect, hello-ok, one request), many
  * requests on one client, and many raw authenticated connections held open.
  */
+import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import WebSocket from 'ws';
 import { readRss, startReadyGateway, stopGateway, withTail } from './gateway-process.mjs';
@@ -276,8 +277,6 @@ async function closeAll(sockets) {
  * @param {{ sockets: number, bytesEach: number, deadlineMs: number }} plan
  */
 export async function preauthFlood(port, pid, token, plan) {
-  const net = await import('node:net');
-  const { randomBytes } = await import('node:crypto');
   const client = await connectClient(`ws://127.0.0.1:${port}`, token);
   for (let i = 0; i < WARMUP_REQUESTS; i++) await client.request('health', {});
   await sleep(200);
@@ -290,71 +289,47 @@ export async function preauthFlood(port, pid, token, plan) {
       // the gateway exited: the phase fails below
     }
   }, 50);
-  /** @type {import('node:net').Socket[]} */
-  const sockets = [];
-  const counts = { upgraded: 0, refused: 0, bytesSent: 0 };
-  const deadline = Date.now() + plan.deadlineMs;
-  const chunk = Buffer.alloc(64 * 1024, 0x78);
-  const header = Buffer.from([0x81, 0xff, 0, 0, 0, 0, 0x01, 0x90, 0, 0, 0, 0, 0, 0]); // 25 MiB, zero mask
-  /** @param {import('node:net').Socket} socket */
-  const stream = async (socket) => {
-    let sent = 0;
-    socket.write(header);
-    while (sent < plan.bytesEach && !socket.destroyed && Date.now() < deadline) {
-      sent += chunk.length;
-      counts.bytesSent += chunk.length;
-      if (!socket.write(chunk)) {
-        await new Promise((resolve) => {
-          const done = () => resolve(undefined);
-          socket.once('drain', done);
-          socket.once('close', done);
-          setTimeout(done, 500).unref();
-        });
-      }
-    }
-  };
-  const attack = Promise.all(
-    Array.from({ length: plan.sockets }, async () => {
-      const socket = net.connect({ port, host: '127.0.0.1' });
-      sockets.push(socket);
-      socket.on('error', () => {});
-      await new Promise((resolve) => {
-        socket.once('connect', resolve);
-        socket.once('close', resolve);
-      });
-      if (socket.destroyed) return;
-      socket.write(
-        `GET / HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\n\r\n`,
-      );
-      const status = await new Promise((resolve) => {
-        socket.once('data', (d) => resolve(Number(String(d).split(' ')[1])));
-        socket.once('close', () => resolve(0));
-        setTimeout(() => resolve(0), 5000).unref();
-      });
-      if (status !== 101) {
-        counts.refused += 1;
-        socket.destroy();
-        return;
-      }
-      counts.upgraded += 1;
-      await stream(socket);
-    }),
+  // The attack runs in its own process: in this one, 50 streaming sockets would slow the
+  // measuring client's event loop and the p99 would be the client's, not the gateway's.
+  const { spawn } = await import('node:child_process');
+  const attacker = spawn(
+    process.execPath,
+    [
+      fileURLToPath(new URL('./preauth-attacker.mjs', import.meta.url)),
+      String(port),
+      String(plan.sockets),
+      String(plan.bytesEach),
+      String(plan.deadlineMs),
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
   );
+  let output = '';
+  attacker.stdout.on('data', (d) => (output += d));
+  let attackDone = false;
+  const attack = new Promise((resolve) => attacker.once('exit', resolve)).finally(
+    () => (attackDone = true),
+  );
+  const deadline = Date.now() + plan.deadlineMs + 5_000;
   /** @type {number[]} */
   const healthMs = [];
-  let attackDone = false;
-  void attack.finally(() => (attackDone = true));
   while (!attackDone && Date.now() < deadline) {
     const started = performance.now();
     await client.request('health', {});
     healthMs.push(performance.now() - started);
     await sleep(5);
   }
+  if (!attackDone) attacker.kill('SIGKILL');
   await attack;
   await sleep(250);
   clearInterval(sampler);
-  for (const socket of sockets) socket.destroy();
   await client.stopAndWait({ timeoutMs: 2000 });
+  /** @type {{ upgraded: number, refused: number, bytesSent: number }} */
+  let counts = { upgraded: 0, refused: 0, bytesSent: 0 };
+  try {
+    counts = JSON.parse(output.trim().split('\n').at(-1) ?? '');
+  } catch {
+    throw new Error(`the pre-auth attacker printed no counts: ${output.slice(0, 200)}`);
+  }
   return {
     ...counts,
     sockets: plan.sockets,

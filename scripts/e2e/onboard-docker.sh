@@ -2,7 +2,7 @@
 # End-to-end smoke test of the Docker onboarding, as a user runs it: `./docker-setup.sh
 # --non-interactive` into a throwaway stack, then the commands the setup prints as next steps:
 #
-#   health     compose exec openclaw-gateway node /app/gateway/openclaw.mjs health --token …
+#   health     compose exec openclaw-gateway node /app/gateway/openclaw.mjs health
 #   devices    compose run --rm openclaw-cli devices list
 #   dashboard  compose run --rm openclaw-cli dashboard --no-open   (a URL with #token=)
 #   healthz    curl http://127.0.0.1:<port>/healthz
@@ -179,8 +179,9 @@ if [[ "$setup_ok" == "1" ]]; then
   fi
 
   # 2. health through the running gateway container (the command setup prints).
-  if out="$(OPENCLAW_GATEWAY_TOKEN="$TOKEN" dc exec -T openclaw-gateway \
-    node /app/gateway/openclaw.mjs health --token "$TOKEN" 2>&1)" &&
+  # No --token: the container's OPENCLAW_GATEWAY_TOKEN reaches the config's SecretRef, and a
+  # token on a command line would show in the process list.
+  if out="$(dc exec -T openclaw-gateway node /app/gateway/openclaw.mjs health 2>&1)" &&
     grep -qi 'healthy' <<<"$out"; then
     pass "compose exec openclaw-gateway … health"
   else
