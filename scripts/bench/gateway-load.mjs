@@ -324,7 +324,7 @@ export async function preauthFlood(port, pid, token, plan) {
   clearInterval(sampler);
   await client.stopAndWait({ timeoutMs: 2000 });
   /** @type {{ upgraded: number, refused: number, bytesSent: number }} */
-  let counts = { upgraded: 0, refused: 0, bytesSent: 0 };
+  let counts;
   try {
     counts = JSON.parse(output.trim().split('\n').at(-1) ?? '');
   } catch {
