@@ -17,6 +17,7 @@ import { startHeadlessServer, type HeadlessServer } from './api/headless-server.
 import { createShutdown, installShutdownTriggers } from './headless-lifecycle.js';
 import {
   acquireInstanceLock,
+  desktopAppPid,
   requestLaunchUrl,
   type InstanceHandle,
   type InstanceRecord,
@@ -53,13 +54,13 @@ export function resolvePort(argv: readonly string[], env: NodeJS.ProcessEnv): nu
       : inline
         ? inline.slice('--port='.length)
         : env.OPENCLAW_DESKTOP_PORT;
-  if (raw === undefined || raw === '') return DEFAULT_HEADLESS_PORT;
+  if (flag < 0 && !inline && (raw === undefined || raw === '')) return DEFAULT_HEADLESS_PORT;
   const port = Number(raw);
-  if (!/^\d+$/.test(raw) || port > 65535) {
+  if (raw === undefined || !/^\d+$/.test(raw) || port > 65535) {
     const source = flag >= 0 || inline ? '--port' : 'OPENCLAW_DESKTOP_PORT';
     throw new OpenClawError(
       ErrorCode.INVALID_ARGUMENT,
-      `${source} must be a port number from 1 to 65535 (got "${raw}"), e.g. npm start -- --port ${DEFAULT_HEADLESS_PORT}.`,
+      `${source} must be a port number from 1 to 65535 (got "${raw ?? ''}"), e.g. npm start -- --port ${DEFAULT_HEADLESS_PORT}.`,
       { exitCode: HeadlessExit.USAGE },
     );
   }
@@ -187,6 +188,13 @@ async function main(): Promise<void> {
   // The IPC channel from `npm start` must not keep this process alive by itself.
   process.channel?.unref();
 
+  const desktop = await desktopAppPid(folder);
+  if (desktop !== undefined) {
+    process.stderr.write(
+      `OpenClaw Desktop is already running as the desktop app (pid ${desktop}) on ${folder}. Use its window or tray icon, or quit it before starting it headless.\n`,
+    );
+    process.exit(HeadlessExit.FAILED);
+  }
   const claim = await acquireInstanceLock(folder).catch(fail);
   if (!claim.acquired) {
     const { text, code } = await describeRunningInstance(claim.running, claim.file);

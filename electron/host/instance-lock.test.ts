@@ -7,6 +7,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   acquireInstanceLock,
+  desktopAppPid,
   instanceFile,
   parseInstanceRecord,
   requestLaunchUrl,
@@ -115,5 +116,14 @@ describe('headless instance lock', () => {
     const started = Date.now();
     expect(await requestLaunchUrl(record, 1000)).toEqual({ ok: false, reason: 'unreachable' });
     expect(Date.now() - started).toBeLessThan(2000);
+  });
+
+  it("sees the desktop app's Chromium lock on the same folder only while its pid lives", async () => {
+    expect(await desktopAppPid(dir)).toBeUndefined();
+    await fs.symlink(`${os.hostname()}-${process.pid}`, path.join(dir, 'SingletonLock'));
+    expect(await desktopAppPid(dir)).toBe(process.pid);
+    await fs.rm(path.join(dir, 'SingletonLock'));
+    await fs.symlink(`${os.hostname()}-${deadPid()}`, path.join(dir, 'SingletonLock'));
+    expect(await desktopAppPid(dir)).toBeUndefined();
   });
 });

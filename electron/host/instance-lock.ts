@@ -175,6 +175,28 @@ export async function acquireInstanceLock(
   });
 }
 
+/**
+ * The desktop (Electron) app on the same data folder, if it runs: Chromium's single-instance lock
+ * is a `SingletonLock` symlink there pointing at `<hostname>-<pid>` (Linux, macOS). Both hosts
+ * would supervise the same stack, so the headless host defers to it.
+ */
+export async function desktopAppPid(
+  dataDir: string,
+  options: Pick<AcquireOptions, 'hostname' | 'isAlive'> = {},
+): Promise<number | undefined> {
+  let target: string;
+  try {
+    target = await fs.readlink(path.join(dataDir, 'SingletonLock'));
+  } catch {
+    return undefined;
+  }
+  const match = /^(.*)-(\d+)$/.exec(target);
+  if (!match) return undefined;
+  const pid = Number(match[2]);
+  const sameHost = match[1] === (options.hostname ?? os.hostname());
+  return sameHost && (options.isAlive ?? pidAlive)(pid) ? pid : undefined;
+}
+
 export type LaunchUrlOutcome =
   { ok: true; launchUrl: string } | { ok: false; reason: 'unreachable' | 'refused' | 'starting' };
 

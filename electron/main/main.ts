@@ -38,6 +38,12 @@ let controlUiWindow: BrowserWindow | undefined;
 let tray: Tray | undefined;
 let quitting = false;
 
+// The same data folder as the headless host (settings, stack, identity): `productName` in
+// package.json names it; OPENCLAW_DESKTOP_DATA_DIR moves it for both. Set before the
+// single-instance lock, which lives in this folder.
+if (process.env.OPENCLAW_DESKTOP_DATA_DIR)
+  app.setPath('userData', path.resolve(process.env.OPENCLAW_DESKTOP_DATA_DIR));
+
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
