@@ -5,7 +5,8 @@
  * One instance per data folder (like the Electron app): a second start finds the running one
  * through the instance file, asks it for a fresh one-time link, prints it and exits 0. Stopping
  * (Ctrl+C, SIGTERM, SIGHUP, or the `npm start` wrapper going away) closes the server and shuts the
- * host down within a hard deadline; the gateway keeps running unless "Stop the gateway on quit".
+ * host down within a hard deadline; the gateway keeps running unless the user set "Stop the
+ * gateway when quitting" (Settings).
  */
 import os from 'node:os';
 import path from 'node:path';
@@ -137,7 +138,7 @@ function banner(server: HeadlessServer, folder: string): string {
       `${server.port}:127.0.0.1:${server.port} <this-host>` +
       ', then open the URL there.',
     `Settings and stack: ${folder}`,
-    'Stop with Ctrl+C (the gateway keeps running unless "Stop the gateway on quit" is set).',
+    'Stop with Ctrl+C; the gateway keeps running in Docker unless Settings → "Stop the gateway when quitting" is on.',
     '',
   ].join('\n');
 }
