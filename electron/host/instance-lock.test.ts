@@ -11,6 +11,7 @@ import {
   instanceFile,
   parseInstanceRecord,
   requestLaunchUrl,
+  runningHeadlessInstance,
   type InstanceRecord,
 } from './instance-lock.js';
 
@@ -125,5 +126,16 @@ describe('headless instance lock', () => {
     await fs.rm(path.join(dir, 'SingletonLock'));
     await fs.symlink(`${os.hostname()}-${deadPid()}`, path.join(dir, 'SingletonLock'));
     expect(await desktopAppPid(dir)).toBeUndefined();
+  });
+
+  it('tells the desktop app about a live headless host on its folder, not a stale one', async () => {
+    expect(await runningHeadlessInstance(dir)).toBeUndefined();
+    const claim = await acquireInstanceLock(dir);
+    if (!claim.acquired) throw new Error('expected the lock');
+    await claim.instance.setPort(43125);
+    expect(await runningHeadlessInstance(dir)).toMatchObject({ pid: process.pid, port: 43125 });
+    expect(await runningHeadlessInstance(dir, { isAlive: () => false })).toBeUndefined();
+    claim.instance.release();
+    expect(await runningHeadlessInstance(dir)).toBeUndefined();
   });
 });

@@ -176,6 +176,24 @@ export async function acquireInstanceLock(
 }
 
 /**
+ * The headless host running on this data folder, if any (for the desktop app, which must not
+ * supervise the same stack at the same time). A stale or foreign-machine record counts as none.
+ */
+export async function runningHeadlessInstance(
+  dataDir: string,
+  options: Pick<AcquireOptions, 'hostname' | 'isAlive'> = {},
+): Promise<InstanceRecord | undefined> {
+  let record: InstanceRecord | undefined;
+  try {
+    record = parseInstanceRecord(await fs.readFile(instanceFile(dataDir), 'utf8'));
+  } catch {
+    return undefined;
+  }
+  if (!record || record.hostname !== (options.hostname ?? os.hostname())) return undefined;
+  return (options.isAlive ?? pidAlive)(record.pid) ? record : undefined;
+}
+
+/**
  * The desktop (Electron) app on the same data folder, if it runs: Chromium's single-instance lock
  * is a `SingletonLock` symlink there pointing at `<hostname>-<pid>` (Linux, macOS). Both hosts
  * would supervise the same stack, so the headless host defers to it.
