@@ -239,6 +239,25 @@ describe.skipIf(process.platform === 'win32')(
       90_000,
     );
 
+    it('Ctrl+C on `npm start` in a terminal (SIGINT to npm, its shell and the wrapper) stops it once', async () => {
+      const port = await freePort();
+      const npm = launch(
+        'npm',
+        ['start', '--silent', '--', '--headless', '--port', String(port)],
+        { npm_config_update_notifier: 'false' },
+        { ownGroup: true },
+      );
+      await launchUrl(npm);
+      const host = await hostPid();
+      const wrapper = parentOf(host);
+      extraPids.push(wrapper);
+      process.kill(-npm.proc.pid!, 'SIGINT');
+      await within(npm.exited, STOP_MS, 'npm to exit');
+      await expectAllGone([wrapper, host], port);
+      expect(npm.output()).toContain('Stopping OpenClaw Desktop (SIGINT)');
+      expect(npm.output()).not.toContain('Stopping at once');
+    }, 90_000);
+
     it("npm's shell dying on SIGTERM (npm passes it to `sh -c` only) still ends the app", async () => {
       const port = await freePort();
       // `; exit $?` keeps sh from exec-ing node, as npm's `sh -c` does for `npm start`.

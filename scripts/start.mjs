@@ -52,8 +52,10 @@ const CHILD_STOP_GRACE_MS = 75_000;
  */
 function supervise(child) {
   let exited = false;
+  let stopping = false;
   const stopChild = (signal) => {
     if (exited) return;
+    stopping = true;
     // Windows has no signals between processes: the console delivers Ctrl+C to the child itself,
     // and a headless child also ends when its IPC channel to this process closes.
     if (process.platform !== 'win32') child.kill(signal);
@@ -73,7 +75,8 @@ function supervise(child) {
     const orphanWatch = setInterval(() => {
       if (process.ppid !== parent) {
         clearInterval(orphanWatch);
-        stopChild('SIGTERM');
+        // After a Ctrl+C npm and its shell may go first; a second request would mean "at once".
+        if (!stopping) stopChild('SIGTERM');
       }
     }, 500);
     orphanWatch.unref();
