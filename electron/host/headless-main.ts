@@ -148,10 +148,18 @@ async function main(): Promise<void> {
   // clean stop into a crash.
   for (const stream of [process.stdout, process.stderr]) stream.on('error', () => {});
   const say = (line: string) => process.stdout.write(`${line}\n`);
-  const fail = (err: unknown): never => {
-    process.stderr.write(`openclaw-desktop: ${errorMessage(err)}\n`);
-    process.exit(err instanceof OpenClawError ? err.exitCode : HeadlessExit.FAILED);
+  // Exit only once the text is out: pipes are asynchronous on macOS and Windows.
+  const leave = (stream: NodeJS.WriteStream, text: string, code: number): never => {
+    stream.write(text, () => process.exit(code));
+    setTimeout(() => process.exit(code), 2000).unref();
+    return undefined as never;
   };
+  const fail = (err: unknown): never =>
+    leave(
+      process.stderr,
+      `openclaw-desktop: ${errorMessage(err)}\n`,
+      err instanceof OpenClawError ? err.exitCode : HeadlessExit.FAILED,
+    );
 
   let port: number;
   try {
@@ -191,16 +199,21 @@ async function main(): Promise<void> {
 
   const desktop = await desktopAppPid(folder);
   if (desktop !== undefined) {
-    process.stderr.write(
+    return leave(
+      process.stderr,
       `OpenClaw Desktop is already running as the desktop app (pid ${desktop}) on ${folder}. Use its window or tray icon, or quit it before starting it headless.\n`,
+      HeadlessExit.FAILED,
     );
-    process.exit(HeadlessExit.FAILED);
   }
-  const claim = await acquireInstanceLock(folder).catch(fail);
+  let claim;
+  try {
+    claim = await acquireInstanceLock(folder);
+  } catch (err) {
+    return fail(err);
+  }
   if (!claim.acquired) {
     const { text, code } = await describeRunningInstance(claim.running, claim.file);
-    (code === HeadlessExit.OK ? process.stdout : process.stderr).write(text);
-    process.exit(code);
+    return leave(code === HeadlessExit.OK ? process.stdout : process.stderr, text, code);
   }
   const instance = claim.instance;
   state.instance = instance;
