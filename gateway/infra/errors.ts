@@ -40,7 +40,6 @@ export const ErrorCode = {
   // electron/host supervisor (serial operations queue)
   OPERATION_QUEUE_FULL: 'OPERATION_QUEUE_FULL',
   // electron/host headless host (`npm start` without a display)
-  APP_ALREADY_RUNNING: 'APP_ALREADY_RUNNING',
   HOST_PORT_IN_USE: 'HOST_PORT_IN_USE',
 } as const;
 
