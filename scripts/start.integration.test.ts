@@ -258,6 +258,19 @@ describe.skipIf(process.platform === 'win32')(
       expect(npm.output()).not.toContain('Stopping at once');
     }, 90_000);
 
+    it('SIGTERM to every process at once (systemctl stop) still stops gracefully', async () => {
+      const port = await freePort();
+      const app = startApp(port);
+      await launchUrl(app);
+      const host = await hostPid();
+      app.proc.kill('SIGTERM');
+      process.kill(host, 'SIGTERM');
+      expect((await within(app.exited, STOP_MS, 'npm start to exit')).code).toBe(0);
+      await expectAllGone([host], port);
+      expect(app.output()).toContain('Stopping OpenClaw Desktop (SIGTERM)');
+      expect(app.output()).not.toContain('Stopping at once');
+    }, 90_000);
+
     it("npm's shell dying on SIGTERM (npm passes it to `sh -c` only) still ends the app", async () => {
       const port = await freePort();
       // `; exit $?` keeps sh from exec-ing node, as npm's `sh -c` does for `npm start`.

@@ -45,17 +45,32 @@ describe('headless shutdown', () => {
     expect(h.logs.at(-1)).toMatch(/did not stop within 3 s/);
   });
 
-  it('a second request ends the process at once; the late stop result changes nothing', async () => {
+  it('Ctrl+C again ends the process at once; the late stop result changes nothing', async () => {
     let finishStop: () => void = () => {};
     const h = harness(() => new Promise<void>((resolve) => (finishStop = resolve)));
     h.shutdown.request('SIGINT');
     expect(h.exits).toEqual([]);
     h.shutdown.request('SIGINT');
     expect(h.exits).toEqual([1]);
+    expect(h.logs.at(-1)).toBe('Stopping at once (Ctrl+C again).');
     finishStop();
     await new Promise((r) => setTimeout(r, 0));
     expect(h.exits).toEqual([1]);
     expect(h.always()).toBe(1);
+  });
+
+  it('repeated SIGTERM/SIGHUP/lost parent (systemd signals every process at once) stay graceful', async () => {
+    let finishStop: () => void = () => {};
+    const stop = vi.fn(() => new Promise<void>((resolve) => (finishStop = resolve)));
+    const h = harness(stop);
+    h.shutdown.request('SIGTERM');
+    h.shutdown.request('SIGTERM');
+    h.shutdown.request('SIGHUP');
+    h.shutdown.request('the npm start process exited');
+    expect(h.exits).toEqual([]);
+    expect(stop).toHaveBeenCalledTimes(1);
+    finishStop();
+    await vi.waitFor(() => expect(h.exits).toEqual([0]));
   });
 
   it('a failing stop is reported and exits 1', async () => {

@@ -3,8 +3,10 @@
  * `kill`/systemd/docker (SIGTERM), a closed terminal (SIGHUP), or the `npm start` wrapper dying
  * (its IPC channel disconnects) — runs the same graceful stop once: close the server, shut the
  * host down (the gateway keeps running unless the user asked otherwise), remove the instance
- * file. A hard deadline ends the process even when that stop hangs, and a second request (Ctrl+C
- * pressed again) ends it at once, so the port is never left held by a process nobody can stop.
+ * file. A hard deadline ends the process even when that stop hangs, and Ctrl+C pressed again
+ * (a second SIGINT) ends it at once, so the port is never left held by a process nobody can stop.
+ * Other repeats are ignored: systemd's stop sends SIGTERM to every process of the service at once,
+ * so this host hears it both directly and forwarded by `npm start`, and that must stay graceful.
  */
 import type { EventEmitter } from 'node:events';
 
@@ -22,7 +24,7 @@ export interface ShutdownOptions {
 }
 
 export interface Shutdown {
-  /** First call starts the graceful stop; any later call ends the process at once. */
+  /** First call starts the graceful stop; a later SIGINT ends the process at once. */
   request(reason: string): void;
   readonly stopping: boolean;
 }
@@ -46,7 +48,8 @@ export function createShutdown(options: ShutdownOptions): Shutdown {
     request(reason) {
       if (finished) return;
       if (stopping) {
-        options.log('Stopping at once (second request).');
+        if (reason !== 'SIGINT') return;
+        options.log('Stopping at once (Ctrl+C again).');
         finish(1);
         return;
       }
