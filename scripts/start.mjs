@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // `npm start`: OpenClaw Desktop. With a display and an Electron runtime it opens the app (tray +
 // window); otherwise (a server, CI, or --headless) it runs the same app host headless on
-// 127.0.0.1 and prints a URL with a one-time token. `npm start -- --gateway` runs only the gateway.
+// 127.0.0.1 and prints a URL with a one-time token (a second start prints a fresh one from the
+// running app). `npm start -- --gateway` runs only the gateway. Ctrl+C, SIGTERM and SIGHUP stop
+// the whole tree: see supervise().
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
