@@ -1,4 +1,4 @@
-// Lint rules, including the import boundaries of docs/DESIGN.md ("may import" column).
+// Lint rules, including the import boundaries between parts (ARCHITECTURE.md, "Floors and import rules").
 // A boundary is a `no-restricted-imports` pattern per folder, so a wrong import fails `npm run lint`.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';

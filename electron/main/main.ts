@@ -7,6 +7,7 @@ import path from 'node:path';
 import {
   app,
   BrowserWindow,
+  dialog,
   ipcMain,
   Menu,
   Notification,
@@ -20,6 +21,7 @@ import { pathToFileURL } from 'node:url';
 import { HOST_IPC } from '../contract/transport.js';
 import { createAppHost } from '../host/app-host.js';
 import type { AppHost, TrayMenuModel } from '../host/app-host-types.js';
+import { runningHeadlessInstance } from '../host/instance-lock.js';
 import { safeStorageCipher } from './safe-storage-cipher.js';
 import { denyPermissions, hardenedWebPreferences, lockNavigation } from './secure-web.js';
 import { trayIcon } from './tray-icons.js';
@@ -38,6 +40,12 @@ let controlUiWindow: BrowserWindow | undefined;
 let tray: Tray | undefined;
 let quitting = false;
 
+// The same data folder as the headless host (settings, stack, identity): `productName` in
+// package.json names it; OPENCLAW_DESKTOP_DATA_DIR moves it for both. Set before the
+// single-instance lock, which lives in this folder.
+if (process.env.OPENCLAW_DESKTOP_DATA_DIR)
+  app.setPath('userData', path.resolve(process.env.OPENCLAW_DESKTOP_DATA_DIR));
+
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
@@ -49,6 +57,17 @@ if (!app.requestSingleInstanceLock()) {
 }
 
 async function start(): Promise<void> {
+  // The headless host on the same data folder supervises the same stack: one of them at a time.
+  const headless = await runningHeadlessInstance(app.getPath('userData'));
+  if (headless) {
+    const where = headless.port ? ` at http://127.0.0.1:${headless.port}/` : '';
+    dialog.showErrorBox(
+      'OpenClaw Desktop is already running',
+      `It runs headless (pid ${headless.pid})${where}. Stop it first (Ctrl+C in its terminal, or kill ${headless.pid}), then open the app again.`,
+    );
+    app.exit(1);
+    return;
+  }
   const uiRoot = path.join(ROOT, 'control-ui');
   protocol.handle(APP_SCHEME, (request) => {
     const url = new URL(request.url);

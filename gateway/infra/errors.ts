@@ -40,6 +40,8 @@ export const ErrorCode = {
   SECRET_STORE_UNAVAILABLE: 'SECRET_STORE_UNAVAILABLE',
   // electron/host supervisor (serial operations queue)
   OPERATION_QUEUE_FULL: 'OPERATION_QUEUE_FULL',
+  // electron/host headless host (`npm start` without a display)
+  HOST_PORT_IN_USE: 'HOST_PORT_IN_USE',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -125,4 +125,74 @@ describe('headless host', () => {
       open(`ws://127.0.0.1:${server.port}/host`, { Origin: 'http://evil.test' }),
     ).rejects.toThrow('HTTP 403');
   });
+
+  it('hands a fresh one-time link to the owner of the instance secret, and only to them', async () => {
+    const secret = 'k'.repeat(32);
+    server = await startHeadlessServer({
+      handler: new HostApiHandler(fakeImpl()),
+      uiRoot: os.tmpdir(),
+      instanceSecret: secret,
+    });
+    const endpoint = `${server.url}instance/launch-url`;
+    const post = (headers: Record<string, string>) => fetch(endpoint, { method: 'POST', headers });
+    expect((await post({})).status).toBe(401);
+    expect((await post({ Authorization: `Bearer ${'x'.repeat(32)}` })).status).toBe(401);
+    // A web page cannot use it even if it guessed the secret: browsers send Origin on POST.
+    expect(
+      (await post({ Authorization: `Bearer ${secret}`, Origin: 'http://evil.test' })).status,
+    ).toBe(403);
+    expect((await fetch(endpoint, { headers: { Authorization: `Bearer ${secret}` } })).status).toBe(
+      405,
+    );
+
+    const res = await post({ Authorization: `Bearer ${secret}` });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    const { launchUrl } = (await res.json()) as { launchUrl: string };
+    expect(launchUrl).toMatch(new RegExp(`^${server.url}#hostToken=[\\w-]{32}$`));
+    expect(launchUrl).not.toBe(server.launchUrl);
+
+    // Both links work, each once (the handed-out one is tried a second time last).
+    const origin = `http://127.0.0.1:${server.port}`;
+    const outcomes: unknown[] = [];
+    for (const link of [launchUrl, server.launchUrl, launchUrl]) {
+      const token = new URL(link).hash.replace('#hostToken=', '');
+      const ws = await open(`ws://127.0.0.1:${server.port}/host`, { Origin: origin });
+      const reply = Promise.race([next(ws).then((m) => m.type), closed(ws).then((code) => code)]);
+      ws.send(JSON.stringify({ type: 'auth', token }));
+      outcomes.push(await reply);
+      ws.close();
+    }
+    expect(outcomes).toEqual(['auth-ok', 'auth-ok', 4401]);
+  });
+
+  it('without an instance secret there is no link endpoint', async () => {
+    server = await startHeadlessServer({
+      handler: new HostApiHandler(fakeImpl()),
+      uiRoot: os.tmpdir(),
+    });
+    const res = await fetch(`${server.url}instance/launch-url`, { method: 'POST' });
+    expect(res.status).toBe(404);
+  });
+
+  it('says who holds a busy port and how to pick another, instead of a raw EADDRINUSE', async () => {
+    server = await startHeadlessServer({
+      handler: new HostApiHandler(fakeImpl()),
+      uiRoot: os.tmpdir(),
+    });
+    await expect(
+      startHeadlessServer({
+        handler: new HostApiHandler(fakeImpl()),
+        uiRoot: os.tmpdir(),
+        port: server.port,
+      }),
+    ).rejects.toMatchObject({
+      code: 'HOST_PORT_IN_USE',
+      message: expect.stringMatching(
+        new RegExp(
+          `Port ${server.port} on 127.0.0.1 is already in use.*npm start -- --port ${server.port + 1}.*OPENCLAW_DESKTOP_PORT`,
+        ),
+      ),
+    });
+  });
 });

@@ -2,7 +2,9 @@
  * The headless host: when there is no display or Electron runtime (a home server), the same UI and
  * the same host API are served on 127.0.0.1. The printed URL carries a one-time token in its
  * fragment; the page trades it for a session token on its first connection, so the printed URL
- * cannot be replayed later and nothing secret travels in a query string or a log.
+ * cannot be replayed later and nothing secret travels in a query string or a log. A second
+ * `npm start` on the same data folder gets a fresh one-time link from `POST /instance/launch-url`,
+ * authenticated with the instance secret only the data folder's owner can read.
  */
 import { randomBytes } from 'node:crypto';
 import { createReadStream, promises as fs } from 'node:fs';
@@ -11,6 +13,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { HostWireMessage } from '../../contract/host-api.js';
+import { ErrorCode, OpenClawError, systemErrorCode } from '../../../gateway/infra/errors.js';
 import { safeEqualSecret } from '../../../gateway/infra/secret-compare.js';
 import type { HostApiHandler } from './host-api-handler.js';
 
@@ -20,6 +23,8 @@ export interface HeadlessServerOptions {
   uiRoot: string;
   port?: number;
   host?: string;
+  /** Bearer secret that unlocks `POST /instance/launch-url`; without it the endpoint is off. */
+  instanceSecret?: string;
 }
 
 export interface HeadlessServer {
@@ -27,6 +32,8 @@ export interface HeadlessServer {
   readonly port: number;
   /** The printed URL with the one-time token in the fragment. */
   readonly launchUrl: string;
+  /** A fresh one-time link (earlier unused links keep working, up to a few). */
+  issueLaunchUrl(): string;
   close(): Promise<void>;
 }
 
@@ -80,11 +87,51 @@ async function serve(req: IncomingMessage, res: ServerResponse, root: string): P
   createReadStream(file).pipe(res);
 }
 
+/** Unused one-time links kept at most; older ones are dropped when more are handed out. */
+const MAX_PENDING_LAUNCH_TOKENS = 8;
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, {
+    ...HEADERS,
+    'Content-Type': 'application/json',
+    'Cache-Control': 'no-store',
+  });
+  res.end(JSON.stringify(body));
+}
+
 export async function startHeadlessServer(options: HeadlessServerOptions): Promise<HeadlessServer> {
   const host = options.host ?? '127.0.0.1';
-  let oneTimeToken: string | undefined = randomBytes(24).toString('base64url');
+  // Insertion-ordered, so the oldest unused link is the one dropped past the cap.
+  const oneTimeTokens = new Set<string>();
   const sessionTokens = new Set<string>();
-  const server = http.createServer((req, res) => void serve(req, res, options.uiRoot));
+  let baseUrl = '';
+  const issueLaunchUrl = () => {
+    const token = randomBytes(24).toString('base64url');
+    oneTimeTokens.add(token);
+    if (oneTimeTokens.size > MAX_PENDING_LAUNCH_TOKENS)
+      oneTimeTokens.delete(oneTimeTokens.values().next().value as string);
+    return `${baseUrl}#hostToken=${token}`;
+  };
+  const server = http.createServer((req, res) => {
+    if (new URL(req.url ?? '/', 'http://host').pathname === '/instance/launch-url') {
+      handleLaunchUrlRequest(req, res);
+      return;
+    }
+    void serve(req, res, options.uiRoot);
+  });
+
+  /** The second `npm start` asks for a link here; browsers and unauthenticated callers cannot. */
+  function handleLaunchUrlRequest(req: IncomingMessage, res: ServerResponse): void {
+    const secret = options.instanceSecret;
+    const auth = req.headers.authorization ?? '';
+    if (!secret) return sendJson(res, 404, { error: 'not found' });
+    if (req.method !== 'POST') return sendJson(res, 405, { error: 'use POST' });
+    // A page in a browser always sends Origin on a POST; the other `npm start` never does.
+    if (req.headers.origin !== undefined) return sendJson(res, 403, { error: 'forbidden' });
+    if (!auth.startsWith('Bearer ') || !safeEqualSecret(auth.slice('Bearer '.length), secret))
+      return sendJson(res, 401, { error: 'unauthorized' });
+    sendJson(res, 200, { launchUrl: issueLaunchUrl() });
+  }
   server.headersTimeout = 10_000;
   const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
   const sockets = new Set<WebSocket>();
@@ -131,8 +178,9 @@ export async function startHeadlessServer(options: HeadlessServerOptions): Promi
       if (!authed) {
         const token = typeof message.token === 'string' ? message.token : '';
         let session: string | undefined;
-        if (message.type === 'auth' && oneTimeToken && safeEqualSecret(token, oneTimeToken)) {
-          oneTimeToken = undefined; // used: the printed URL is now spent
+        const oneTime = [...oneTimeTokens].find((t) => safeEqualSecret(token, t));
+        if (message.type === 'auth' && oneTime) {
+          oneTimeTokens.delete(oneTime); // used: this printed URL is now spent
           session = randomBytes(24).toString('base64url');
           sessionTokens.add(session);
         } else if (
@@ -142,7 +190,7 @@ export async function startHeadlessServer(options: HeadlessServerOptions): Promi
           session = token;
         }
         if (!session) {
-          ws.close(4401, 'invalid or already used token; restart `npm start` for a new URL');
+          ws.close(4401, 'invalid or already used token; run `npm start` again for a new link');
           return;
         }
         authed = true;
@@ -169,16 +217,17 @@ export async function startHeadlessServer(options: HeadlessServerOptions): Promi
   }
 
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (err) => reject(listenError(err, options.port ?? 0, host)));
     server.listen(options.port ?? 0, host, () => resolve());
   });
   const { port } = server.address() as AddressInfo;
   const url = `http://${host}:${port}/`;
-  const launchToken = oneTimeToken!;
+  baseUrl = url;
   return {
     url,
     port,
-    launchUrl: `${url}#hostToken=${launchToken}`,
+    launchUrl: issueLaunchUrl(),
+    issueLaunchUrl,
     async close() {
       for (const ws of sockets) ws.terminate();
       wss.close();
@@ -186,4 +235,24 @@ export async function startHeadlessServer(options: HeadlessServerOptions): Promi
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/** Say plainly who holds the port and what to do, instead of a raw `listen EADDRINUSE`. */
+function listenError(err: unknown, port: number, host: string): unknown {
+  const code = systemErrorCode(err);
+  const other = port >= 65535 ? port - 1 : port + 1;
+  const nextStep = `start on another port: npm start -- --port ${other} (or OPENCLAW_DESKTOP_PORT=${other} npm start)`;
+  if (code === 'EADDRINUSE')
+    return new OpenClawError(
+      ErrorCode.HOST_PORT_IN_USE,
+      `Port ${port} on ${host} is already in use by another program (or by OpenClaw Desktop with another data folder). Stop that program, or ${nextStep}.`,
+      { cause: err, details: { port, host } },
+    );
+  if (code === 'EACCES')
+    return new OpenClawError(
+      ErrorCode.HOST_PORT_IN_USE,
+      `Port ${port} on ${host} needs extra privileges on this system; ${nextStep}.`,
+      { cause: err, details: { port, host } },
+    );
+  return err;
 }
