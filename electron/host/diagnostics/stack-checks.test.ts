@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import JSON5 from 'json5';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { upsertEnvFile } from '../../../docker/stack/index.js';
+import { quoteShellArg, upsertEnvFile } from '../../../docker/stack/index.js';
 import {
   allowedOriginsCheck,
   configPermissionsCheck,
@@ -180,14 +180,14 @@ describe('allowed origins', () => {
     expect(result.status).toBe('fail');
     expect(result.detail).toContain('http://127.0.0.1:19000 would be refused');
     expect(result.fix?.action).toBe('add-allowed-origin');
-    const arg = /allowedOrigins "(.*)"$/.exec(result.fix?.command ?? '')?.[1];
+    const arg = /allowedOrigins '(.*)'$/.exec(result.fix?.command ?? '')?.[1];
     expect(JSON5.parse(arg ?? 'null')).toEqual([
       'http://127.0.0.1:18789',
       'http://127.0.0.1:19000',
       'http://localhost:19000',
     ]);
-    expect(result.fix?.command).toMatch(
-      /^docker compose -p openclaw -f ".*docker-compose.yml" run --rm openclaw-cli config set/,
+    expect(result.fix?.command).toBe(
+      `cd ${quoteShellArg(stackDir, 'posix')} && docker compose -f docker-compose.yml run --rm openclaw-cli config set gateway.controlUi.allowedOrigins '${arg}'`,
     );
   });
 
@@ -206,7 +206,7 @@ describe('token sync', () => {
   const ctx = (engine = fakeEngine({ failWith: new Error('no engine') })) =>
     testContext(root, { settings: testSettings(root), engine });
   const config = (auth: string) => writeConfig(`{ gateway: { mode: 'local', auth: ${auth} } }`);
-  const REF_ARG = `"{source:'env',provider:'default',id:'OPENCLAW_GATEWAY_TOKEN'}"`;
+  const REF_ARG = `'{"source":"env","provider":"default","id":"OPENCLAW_GATEWAY_TOKEN"}'`;
 
   it('skips before setup', async () => {
     expect((await tokenSyncCheck.run(ctx(), never)).status).toBe('skip');
@@ -234,7 +234,7 @@ describe('token sync', () => {
     expect(result.detail).toMatch(/differs from OPENCLAW_GATEWAY_TOKEN in .*\.env/);
     expect(result.fix?.action).toBe('sync-token');
     expect(result.fix?.command).toBe(
-      `docker compose -p openclaw -f "${path.join(stackDir, 'docker-compose.yml')}" run --rm openclaw-cli config set gateway.auth.token ${REF_ARG}`,
+      `cd ${quoteShellArg(stackDir, 'posix')} && docker compose -f docker-compose.yml run --rm openclaw-cli config set gateway.auth.token ${REF_ARG}`,
     );
     expect(JSON5.parse(REF_ARG.slice(1, -1))).toEqual({
       source: 'env',

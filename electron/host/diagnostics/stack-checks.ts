@@ -10,7 +10,7 @@ import { loadConfigSnapshot } from '../../../gateway/config/config-store.js';
 import { systemErrorCode } from '../../../gateway/infra/errors.js';
 import type { CheckOutcome, DiagnosticCheck, DiagnosticStatus } from './checks.js';
 import { configFileOf, defaultStatfs, envFileOf, type DiagnosticsContext } from './context.js';
-import { cliCommand, json5Argument } from './fix-commands.js';
+import { cliCommand, configValueArgument } from './fix-commands.js';
 
 export const CONTAINER_UID = 1000;
 const CONTAINER_GID = 1000;
@@ -245,10 +245,12 @@ function failOrigins(
     detail: `The Control UI at ${expected} would be refused by the gateway: ${why} (gateway.controlUi.allowedOrigins).`,
     fix: {
       label: `Allow ${expected}`,
-      command: cliCommand(
-        ctx,
-        `config set gateway.controlUi.allowedOrigins ${json5Argument(next)}`,
-      ),
+      command: cliCommand(ctx, [
+        'config',
+        'set',
+        'gateway.controlUi.allowedOrigins',
+        configValueArgument(ctx, next),
+      ]),
       action: 'add-allowed-origin',
     },
   };
