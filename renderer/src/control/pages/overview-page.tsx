@@ -99,9 +99,16 @@ export function ReachableFrom({
   }
   return (
     <span data-testid="reachable-from">
-      {bind === 'loopback'
-        ? 'inside the container only (bind loopback)'
-        : 'not visible from inside the container: it depends on where Docker publishes the port (OpenClaw Desktop shows it)'}
+      {bind === 'loopback' ? (
+        'inside the container only (bind loopback)'
+      ) : (
+        <>
+          not visible from inside the container
+          <span className="cui-kv-note">
+            Docker’s published port decides (OpenClaw Desktop shows it)
+          </span>
+        </>
+      )}
     </span>
   );
 }
