@@ -191,6 +191,38 @@ describe('allowed origins', () => {
     );
   });
 
+  it('with LAN exposure, warns when this host’s network address is not an allowed origin', async () => {
+    const lanCtx = (address: string) =>
+      testContext(root, {
+        settings: testSettings(root, { gatewayPort: 19000, exposeOnLan: true }),
+        interfaces: () => ({
+          eth0: [{ address, family: 'IPv4', internal: false } as os.NetworkInterfaceInfo],
+        }),
+      });
+    await writeConfig(
+      `{ gateway: { controlUi: { allowedOrigins: ['http://127.0.0.1:19000', 'http://192.168.1.23:19000'] } } }`,
+    );
+    expect((await allowedOriginsCheck.run(lanCtx('192.168.1.23'), never)).status).toBe('ok');
+    // The machine moved to another network: its new address is not allowed yet.
+    const moved = await allowedOriginsCheck.run(lanCtx('10.0.0.7'), never);
+    expect(moved.status).toBe('warn');
+    expect(moved.detail).toContain('http://10.0.0.7:19000 would be refused');
+    const arg = /allowedOrigins '(.*)'$/.exec(moved.fix?.command ?? '')?.[1];
+    expect(JSON5.parse(arg ?? 'null')).toEqual([
+      'http://127.0.0.1:19000',
+      'http://192.168.1.23:19000',
+      'http://10.0.0.7:19000',
+    ]);
+    // Exposure off: other devices cannot connect anyway, nothing to say.
+    const off = testContext(root, {
+      settings: testSettings(root, { gatewayPort: 19000, exposeOnLan: false }),
+      interfaces: () => ({
+        eth0: [{ address: '10.0.0.7', family: 'IPv4', internal: false } as os.NetworkInterfaceInfo],
+      }),
+    });
+    expect((await allowedOriginsCheck.run(off, never)).status).toBe('ok');
+  });
+
   it('relies on the defaults only for port 18789, and reports a broken file', async () => {
     await writeConfig('{ gateway: { mode: "local" } }');
     expect((await allowedOriginsCheck.run(ctx(18789), never)).status).toBe('ok');
