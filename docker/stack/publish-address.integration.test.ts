@@ -29,7 +29,9 @@ const compose: ComposeCommand | undefined = ready
 const runId = crypto.randomBytes(4).toString('hex');
 const project = `wtlan-${runId}`;
 const port = 46000 + crypto.randomInt(0, 1000);
-const lanIp = lanIPv4Addresses(os.networkInterfaces())[0];
+// The LAN address is only this engine's when the engine runs on this machine (no tcp:// DOCKER_HOST).
+const localEngine = !process.env.DOCKER_HOST || process.env.DOCKER_HOST.startsWith('unix://');
+const lanIp = localEngine ? lanIPv4Addresses(os.networkInterfaces())[0] : undefined;
 const skip = !ready || !compose;
 const note = skip ? ` [SKIPPED: no engine, compose or ${NODE_IMAGE}]` : '';
 
