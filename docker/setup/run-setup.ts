@@ -21,6 +21,7 @@ import {
   pingEngine,
   waitForHealthy,
   waitForHttp,
+  waitForOrigins,
   type BuildProgressEvent,
   type ComposeCommand,
 } from '../engine/index.js';
@@ -316,6 +317,18 @@ export async function runSetup(options: SetupOptions): Promise<SetupResult> {
     timeoutMs: 30_000,
     signal,
   });
+
+  // Onboarding wrote the origins after the gateway started; it applies them on its next config
+  // reload. Until then a browser on the new port or a LAN address would get 403.
+  const originsLive = await waitForOrigins(`ws://${probeHost}:${inputs.gatewayPort}/`, origins, {
+    signal,
+  });
+  if (!originsLive.ok) {
+    emit({
+      kind: 'warning',
+      text: `The gateway does not accept Control UI pages from ${originsLive.refused.join(', ')} yet; if that stays, restart it (\`up -d --force-recreate openclaw-gateway\`).`,
+    });
+  }
 
   phase('done', 'The gateway is running');
   return {
