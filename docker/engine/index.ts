@@ -87,3 +87,4 @@ export {
 } from './container-logs.js';
 export type { LogLine, LogStream } from './log-demux.js';
 export { waitForHttp, type WaitForHttpOptions } from './wait-for-http.js';
+export { probeOrigin, waitForOrigins, type WaitForOriginOptions } from './wait-for-origin.js';

@@ -21,12 +21,20 @@ import {
   pingEngine,
   waitForHealthy,
   waitForHttp,
+  waitForOrigins,
   type BuildProgressEvent,
   type ComposeCommand,
 } from '../engine/index.js';
 import { readEnvFile, stackEnvValues, upsertEnvFile } from '../stack/env-file.js';
 import { writeExtraCompose } from '../stack/extra-compose.js';
 import { formatSetupInputProblems, parseSetupInputs, type SetupInputs } from '../stack/inputs.js';
+import {
+  isLoopbackPublish,
+  lanOrigins,
+  localProbeHost,
+  systemInterfaces,
+  type InterfaceSource,
+} from '../stack/publish-address.js';
 import { composeFiles, seedHostDirs, stackFiles } from '../stack/stack-dir.js';
 import { resolveSetupToken, type SetupTokenSource } from '../stack/token.js';
 
@@ -77,6 +85,8 @@ export interface SetupOptions {
   dockerfilePath?: string;
   /** More browser origins the gateway must accept (the desktop app's own UI, e.g. the headless host). */
   extraAllowedOrigins?: readonly string[];
+  /** This host's network interfaces (LAN origins, publish address check); default the OS's. */
+  interfaces?: InterfaceSource;
 }
 
 export interface SetupResult {
@@ -84,6 +94,8 @@ export interface SetupResult {
   token: string;
   tokenSource: SetupTokenSource;
   dashboardUrl: string;
+  /** Addresses other devices use (`http://<ip>:<port>/`); empty when published on loopback. */
+  lanUrls: string[];
   imageId: string;
   imageRebuilt: boolean;
   extraComposeAction: string;
@@ -93,8 +105,11 @@ export interface SetupResult {
 }
 
 /** Everything but the image and the engine: used to refuse bad input before anything is written. */
-export function validateSetupInputs(env: SetupOptions['env']): SetupInputs {
-  const parsed = parseSetupInputs(env);
+export function validateSetupInputs(
+  env: SetupOptions['env'],
+  interfaces?: InterfaceSource,
+): SetupInputs {
+  const parsed = parseSetupInputs(env, { interfaces });
   if (!parsed.ok) {
     throw new OpenClawError(
       ErrorCode.INVALID_ARGUMENT,
@@ -141,8 +156,27 @@ async function bundleStamp(bundleDir: string, controlUiDir?: string): Promise<st
   return hash.digest('hex').slice(0, 16);
 }
 
-export function dashboardUrl(port: number, token: string): string {
-  return `http://127.0.0.1:${port}/#token=${encodeURIComponent(token)}`;
+export function dashboardUrl(port: number, token: string, host = '127.0.0.1'): string {
+  return `http://${host}:${port}/#token=${encodeURIComponent(token)}`;
+}
+
+/**
+ * The browser origins the gateway must accept: this computer's own, then — when the port is
+ * published beyond loopback — `http://<lan ip>:<port>` of every address other devices use (the
+ * gateway checks Origin against gateway.controlUi.allowedOrigins), then the caller's extras.
+ */
+export function setupAllowedOrigins(
+  inputs: Pick<SetupInputs, 'gatewayPort' | 'publishAddress'>,
+  interfaces: InterfaceSource,
+  extra: readonly string[] = [],
+): string[] {
+  const origins = [
+    `http://127.0.0.1:${inputs.gatewayPort}`,
+    `http://localhost:${inputs.gatewayPort}`,
+    ...lanOrigins(inputs.publishAddress, inputs.gatewayPort, interfaces()),
+    ...extra,
+  ];
+  return [...new Set(origins)];
 }
 
 export async function runSetup(options: SetupOptions): Promise<SetupResult> {
@@ -151,7 +185,8 @@ export async function runSetup(options: SetupOptions): Promise<SetupResult> {
   const signal = options.signal;
 
   phase('validate', 'Checking the setup inputs');
-  const parsedInputs = validateSetupInputs(options.env);
+  const interfaces = options.interfaces ?? systemInterfaces;
+  const parsedInputs = validateSetupInputs(options.env, interfaces);
   const inputs = options.buildTag ? { ...parsedInputs, image: options.buildTag } : parsedInputs;
 
   phase('engine', 'Connecting to the Docker engine');
@@ -212,11 +247,13 @@ export async function runSetup(options: SetupOptions): Promise<SetupResult> {
   });
 
   phase('onboard', 'Writing the gateway config through the image (openclaw onboard)');
-  const origins = [
-    `http://127.0.0.1:${inputs.gatewayPort}`,
-    `http://localhost:${inputs.gatewayPort}`,
-    ...(options.extraAllowedOrigins ?? []),
-  ];
+  const origins = setupAllowedOrigins(inputs, interfaces, options.extraAllowedOrigins);
+  if (!isLoopbackPublish(inputs.publishAddress)) {
+    emit({
+      kind: 'warning',
+      text: `The gateway port is published on ${inputs.publishAddress}: other devices on the network can reach it. The token is always required and new browsers still need approval.`,
+    });
+  }
   const onboarded = await project.run(
     CLI_SERVICE,
     [
@@ -255,6 +292,7 @@ export async function runSetup(options: SetupOptions): Promise<SetupResult> {
       'The gateway container did not start; see `docker compose logs openclaw-gateway`.',
     );
   }
+  const probeHost = localProbeHost(inputs.publishAddress);
   // Ready means the gateway answers /readyz through the published port. Docker's own health
   // status lags by one healthcheck interval; a container that exits still fails fast here.
   const race = new AbortController();
@@ -266,7 +304,7 @@ export async function runSetup(options: SetupOptions): Promise<SetupResult> {
         timeoutMs: options.healthTimeoutMs ?? 120_000,
         signal: race.signal,
       }),
-      waitForHttp(`http://127.0.0.1:${inputs.gatewayPort}/readyz`, {
+      waitForHttp(`http://${probeHost}:${inputs.gatewayPort}/readyz`, {
         timeoutMs: options.healthTimeoutMs ?? 120_000,
         signal: race.signal,
       }),
@@ -275,17 +313,32 @@ export async function runSetup(options: SetupOptions): Promise<SetupResult> {
     race.abort();
     signal?.removeEventListener('abort', onAbort);
   }
-  await waitForHttp(`http://127.0.0.1:${inputs.gatewayPort}/healthz`, {
+  await waitForHttp(`http://${probeHost}:${inputs.gatewayPort}/healthz`, {
     timeoutMs: 30_000,
     signal,
   });
+
+  // Onboarding wrote the origins after the gateway started; it applies them on its next config
+  // reload. Until then a browser on the new port or a LAN address would get 403.
+  const originsLive = await waitForOrigins(`ws://${probeHost}:${inputs.gatewayPort}/`, origins, {
+    signal,
+  });
+  if (!originsLive.ok) {
+    emit({
+      kind: 'warning',
+      text: `The gateway does not accept Control UI pages from ${originsLive.refused.join(', ')} yet; if that stays, restart it (\`up -d --force-recreate openclaw-gateway\`).`,
+    });
+  }
 
   phase('done', 'The gateway is running');
   return {
     inputs,
     token: token.token,
     tokenSource: token.source,
-    dashboardUrl: dashboardUrl(inputs.gatewayPort, token.token),
+    dashboardUrl: dashboardUrl(inputs.gatewayPort, token.token, probeHost),
+    lanUrls: isLoopbackPublish(inputs.publishAddress)
+      ? []
+      : lanOrigins(inputs.publishAddress, inputs.gatewayPort, interfaces()).map((o) => `${o}/`),
     imageId: image.imageId,
     imageRebuilt: image.rebuilt,
     extraComposeAction: extra.action,

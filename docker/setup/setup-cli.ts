@@ -13,6 +13,7 @@ import {
   errorMessage,
 } from '../../gateway/infra/errors.js';
 import { redactText } from '../../gateway/infra/logger.js';
+import { composeTerminalCommand, terminalShellFor } from '../stack/terminal-command.js';
 import { runSetup, validateSetupInputs, type SetupEvent } from './run-setup.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -21,14 +22,19 @@ const REPO_ROOT = path.resolve(HERE, '../..');
 const HELP = `Usage: ./docker-setup.sh [--non-interactive] [--stack-dir DIR] [--project-name NAME]
 
 Builds the gateway image, writes .env (and docker-compose.extra.yml when extras are set),
-onboards the gateway config and starts the stack on 127.0.0.1. Re-running is safe.
+onboards the gateway config and starts the stack (published on 127.0.0.1 unless
+OPENCLAW_GATEWAY_PUBLISH_ADDRESS says otherwise). Re-running is safe.
 --project-name sets the compose project (default "openclaw"; saved as COMPOSE_PROJECT_NAME in
 .env), so a second stack — a test, a trial — never touches the default one.
 
 Inputs (environment variables):
   OPENCLAW_CONFIG_DIR           host folder for ~/.openclaw            (default ~/.openclaw)
   OPENCLAW_WORKSPACE_DIR        host folder for the agent workspace     (default <config>/workspace)
-  OPENCLAW_GATEWAY_PORT         port published on 127.0.0.1             (default 18789)
+  OPENCLAW_GATEWAY_PORT         host port of the gateway                (default 18789)
+  OPENCLAW_GATEWAY_PUBLISH_ADDRESS  host address the port is published on (default 127.0.0.1:
+                                this computer only; 0.0.0.0: other devices on the network can
+                                connect — the token is still required and new browsers still
+                                need approval; or one of this computer's IPv4 addresses)
   OPENCLAW_GATEWAY_BIND         lan | loopback (inside the container)   (default lan)
   OPENCLAW_GATEWAY_TOKEN        gateway token (default: reuse, else generate)
   OPENCLAW_IMAGE                use this image instead of building openclaw:local
@@ -118,7 +124,7 @@ export async function main(argv: string[]): Promise<number> {
         'OpenClaw Docker setup',
         `  config dir     ${inputs.configDir}`,
         `  workspace      ${inputs.workspaceDir}`,
-        `  port           127.0.0.1:${inputs.gatewayPort}`,
+        `  port           ${inputs.publishAddress}:${inputs.gatewayPort}${inputs.publishAddress === '127.0.0.1' ? ' (this computer only)' : ' (reachable from other devices on the network)'}`,
         `  project        ${projectName ?? 'openclaw'}`,
         `  image          ${inputs.image}${inputs.aptPackages.length ? ` (+ ${inputs.aptPackages.join(' ')})` : ''}`,
         `  extra mounts   ${inputs.extraMounts.length ? inputs.extraMounts.map((m) => `${m.source} → ${m.target}${m.readOnly ? ' (ro)' : ''}`).join(', ') : 'none'}`,
@@ -149,22 +155,37 @@ export async function main(argv: string[]): Promise<number> {
     },
   });
 
-  const compose = result.composeKind === 'v2' ? 'docker compose' : 'docker-compose';
-  const files = result.composeFiles.map((f) => `-f ${path.basename(f)}`).join(' ');
+  const shell = terminalShellFor(process.platform);
+  const invocation = {
+    command: result.composeKind === 'v2' ? ['docker', 'compose'] : ['docker-compose'],
+    stackDir,
+    files: result.composeFiles,
+    projectName: result.projectName,
+  };
+  // Pasteable from any folder: the stack folder, the detected CLI, its files and project.
+  const compose = (...args: string[]) => composeTerminalCommand(invocation, args, shell);
+  const cli = (...args: string[]) => compose('run', '--rm', 'openclaw-cli', ...args);
   process.stdout.write(
     [
       '',
-      `Gateway running on http://127.0.0.1:${result.inputs.gatewayPort}/ (token ${result.tokenSource === 'generated' ? 'generated and saved in .env' : `reused from ${result.tokenSource}`}).`,
+      `Gateway running on ${result.dashboardUrl.replace(/#.*$/, '')} (token ${result.tokenSource === 'generated' ? 'generated and saved in .env' : `reused from ${result.tokenSource}`}).`,
+      ...(result.lanUrls.length > 0
+        ? [
+            `Other devices on the network open: ${result.lanUrls.join('  ')}`,
+            '  (they need the token, and each new browser must be approved: devices approve <requestId>)',
+          ]
+        : []),
       '',
       'Control UI (token included — keep it private):',
       `  ${result.dashboardUrl}`,
       '',
       'Next steps:',
-      `  health:        ${compose} exec openclaw-gateway node /app/gateway/openclaw.mjs health`,
-      `  devices:       ${compose} run --rm openclaw-cli devices list   (approve: devices approve <requestId>)`,
-      `  model access:  ${compose} run --rm openclaw-cli config set agents.defaults.model.primary <provider/model>`,
-      `  channels:      ${compose} run --rm openclaw-cli channels add --channel telegram --token <bot-token>`,
-      `  compose files: ${compose} ${files} ps`,
+      `  health:        ${cli('health')}`,
+      `  devices:       ${cli('devices', 'list')}`,
+      `  approve:       ${cli('devices', 'approve')} <requestId>`,
+      `  model access:  ${cli('config', 'set', 'agents.defaults.model.primary')} <provider/model>`,
+      `  channels:      ${cli('channels', 'add', '--channel', 'telegram', '--token')} <bot-token>`,
+      `  status:        ${compose('ps')}`,
       '',
     ].join('\n'),
   );

@@ -58,8 +58,10 @@ describe('docker-compose.yml template', () => {
     expect(Object.keys(doc.services)).toEqual(['openclaw-gateway', 'openclaw-cli']);
   });
 
-  it('publishes the gateway on loopback only and never mounts the Docker socket', () => {
-    expect(gateway.ports).toEqual(['127.0.0.1:${OPENCLAW_GATEWAY_PORT:-18789}:18789']);
+  it('publishes the gateway on loopback unless .env says otherwise; never mounts the Docker socket', () => {
+    expect(gateway.ports).toEqual([
+      '${OPENCLAW_GATEWAY_PUBLISH_ADDRESS:-127.0.0.1}:${OPENCLAW_GATEWAY_PORT:-18789}:18789',
+    ]);
     expect(cli.ports).toBeUndefined();
     expect(TEMPLATE_TEXT).not.toMatch(
       /docker\.sock|privileged|cap_add|pid:\s*host|network_mode:\s*host/,
@@ -230,6 +232,31 @@ describe.skipIf(CLIS.length === 0)(
         expect(Object.keys((doc.volumes as Record<string, unknown>) ?? {})).toContain(
           'openclaw-home',
         );
+      });
+
+      it(`${cli.name} publishes where OPENCLAW_GATEWAY_PUBLISH_ADDRESS in .env says`, async () => {
+        const envFile = path.join(stack, '.env');
+        const files = await composeFiles(stack);
+        const ports = (): string => {
+          const run = spawnSync(cli.command, [...cli.prefix, ...composeFileArgs(files), 'config'], {
+            cwd: stack,
+            encoding: 'utf8',
+            env: { PATH: process.env.PATH, HOME: process.env.HOME },
+          });
+          expect(run.status, run.stderr).toBe(0);
+          return JSON.stringify(
+            (parse(run.stdout) as ComposeDoc).services['openclaw-gateway']!.ports,
+          );
+        };
+        try {
+          await upsertEnvFile(envFile, { OPENCLAW_GATEWAY_PUBLISH_ADDRESS: '0.0.0.0' });
+          const open = ports();
+          expect(open).toContain('0.0.0.0');
+          expect(open).not.toContain('127.0.0.1');
+        } finally {
+          await upsertEnvFile(envFile, { OPENCLAW_GATEWAY_PUBLISH_ADDRESS: '127.0.0.1' });
+        }
+        expect(ports()).toContain('127.0.0.1');
       });
     }
   },

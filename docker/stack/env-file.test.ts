@@ -171,6 +171,7 @@ describe('stackEnvValues', () => {
         OPENCLAW_HOME_VOLUME: 'home-vol',
         OPENCLAW_DOCKER_APT_PACKAGES: 'git jq',
         OPENCLAW_GATEWAY_PORT: '19000',
+        OPENCLAW_GATEWAY_PUBLISH_ADDRESS: '0.0.0.0',
       },
       { homeDir: '/home/me' },
     );
@@ -182,6 +183,7 @@ describe('stackEnvValues', () => {
       OPENCLAW_CONFIG_DIR: '/srv/my config',
       OPENCLAW_WORKSPACE_DIR: '/srv/my config/workspace',
       OPENCLAW_GATEWAY_PORT: '19000',
+      OPENCLAW_GATEWAY_PUBLISH_ADDRESS: '0.0.0.0',
       OPENCLAW_GATEWAY_BIND: 'lan',
       OPENCLAW_GATEWAY_TOKEN: 'f'.repeat(64),
       OPENCLAW_IMAGE: 'openclaw:local',

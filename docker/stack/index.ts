@@ -73,6 +73,27 @@ export {
   type StackFiles,
 } from './stack-dir.js';
 export {
+  ALL_INTERFACES_PUBLISH_ADDRESS,
+  checkPublishAddress,
+  isLoopbackPublish,
+  lanIPv4Addresses,
+  lanOrigins,
+  localProbeHost,
+  LOOPBACK_PUBLISH_ADDRESS,
+  reachableAddresses,
+  systemInterfaces,
+  type InterfaceSource,
+  type NetworkInterfaces,
+} from './publish-address.js';
+export {
+  composeArgv,
+  composeTerminalCommand,
+  quoteShellArg,
+  terminalShellFor,
+  type ComposeInvocation,
+  type TerminalShell,
+} from './terminal-command.js';
+export {
   generateToken,
   resolveSetupToken,
   type ResolveSetupTokenOptions,

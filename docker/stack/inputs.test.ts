@@ -27,6 +27,7 @@ describe('parseSetupInputs defaults', () => {
       configDir: '/home/me/.openclaw',
       workspaceDir: '/home/me/.openclaw/workspace',
       gatewayPort: 18789,
+      publishAddress: '127.0.0.1',
       gatewayBind: 'lan',
       gatewayToken: undefined,
       image: 'openclaw:local',
@@ -221,6 +222,11 @@ const HOSTILE: Array<[string, string, RegExp]> = [
   ['OPENCLAW_GATEWAY_PORT', '1e4', /between 1 and 65535/],
   ['OPENCLAW_GATEWAY_BIND', 'all', /"lan".*"loopback"/],
   ['OPENCLAW_GATEWAY_BIND', '0.0.0.0', /"lan"/],
+  ['OPENCLAW_GATEWAY_PUBLISH_ADDRESS', 'lan', /127\.0\.0\.1.*0\.0\.0\.0/],
+  ['OPENCLAW_GATEWAY_PUBLISH_ADDRESS', '0.0.0.0:80', /IPv4/],
+  ['OPENCLAW_GATEWAY_PUBLISH_ADDRESS', '::', /IPv4/],
+  ['OPENCLAW_GATEWAY_PUBLISH_ADDRESS', '8.8.8.8', /not an address of this computer/],
+  ['OPENCLAW_GATEWAY_PUBLISH_ADDRESS', '127.0.0.2', /not an address of this computer/],
   ['OPENCLAW_GATEWAY_TOKEN', 'short', /shorter than 16/],
   ['OPENCLAW_GATEWAY_TOKEN', 'abcdefghijklmnop$(id)', /"\$"/],
   ['OPENCLAW_GATEWAY_TOKEN', 'abcdefghijklmnop qrs', /spaces/],
@@ -289,5 +295,52 @@ describe('parseSetupInputs refuses hostile and malformed inputs', () => {
     // the token never appears in errors
     const token = result.errors.find((e) => e.input === 'OPENCLAW_GATEWAY_TOKEN');
     expect(token?.value).toBe('(hidden)');
+  });
+});
+
+describe('OPENCLAW_GATEWAY_PUBLISH_ADDRESS', () => {
+  const interfaces = () =>
+    ({
+      lo: [{ address: '127.0.0.1', family: 'IPv4', internal: true }],
+      eth0: [
+        { address: '192.168.1.23', family: 'IPv4', internal: false },
+        { address: 'fe80::1', family: 'IPv6', internal: false },
+      ],
+    }) as unknown as ReturnType<typeof import('node:os').networkInterfaces>;
+  const parse = (value: string | undefined) =>
+    parseSetupInputs(
+      { ...BASE, OPENCLAW_GATEWAY_PUBLISH_ADDRESS: value },
+      { homeDir: HOME, interfaces },
+    );
+
+  it('defaults to loopback without a warning', () => {
+    const result = parse(undefined);
+    expect(result.ok && result.value.publishAddress).toBe('127.0.0.1');
+    expect(result.ok && result.warnings).toEqual([]);
+  });
+
+  it('accepts 0.0.0.0 and an address of this host, warning what LAN exposure means', () => {
+    for (const address of ['0.0.0.0', '192.168.1.23', ' 0.0.0.0 ']) {
+      const result = parse(address);
+      expect(result.ok, JSON.stringify(result)).toBe(true);
+      if (!result.ok) continue;
+      expect(result.value.publishAddress).toBe(address.trim());
+      expect(result.warnings.join('\n')).toMatch(
+        /other devices.*token is always required.*approval/s,
+      );
+    }
+  });
+
+  it('refuses an address this host does not have, naming the ones it has', () => {
+    const result = parse('192.168.1.99');
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.errors).toEqual([
+      expect.objectContaining({
+        input: 'OPENCLAW_GATEWAY_PUBLISH_ADDRESS',
+        value: '192.168.1.99',
+        message: expect.stringMatching(/its addresses: 192\.168\.1\.23/),
+      }),
+    ]);
   });
 });

@@ -9,6 +9,13 @@ import path from 'node:path';
 import { checkImageReference, parseAptPackages } from './build-inputs.js';
 import { checkHostSource, comparablePath, stripTrailingSeparators } from './host-paths.js';
 import { parseExtraMounts, parseHomeVolume, type ExtraMount, type HomeVolume } from './mounts.js';
+import {
+  checkPublishAddress,
+  isLoopbackPublish,
+  LOOPBACK_PUBLISH_ADDRESS,
+  systemInterfaces,
+  type InterfaceSource,
+} from './publish-address.js';
 
 export type GatewayBind = 'loopback' | 'lan';
 
@@ -17,8 +24,13 @@ export interface SetupInputs {
   configDir: string;
   /** Host folder mounted at /home/node/.openclaw/workspace. */
   workspaceDir: string;
-  /** Host port published on 127.0.0.1 (the container port is always 18789). */
+  /** Host port (the container port is always 18789). */
   gatewayPort: number;
+  /**
+   * Host address the port is published on: 127.0.0.1 (this computer only), 0.0.0.0 (every
+   * network) or one of this host's IPv4 addresses.
+   */
+  publishAddress: string;
   /** `--bind` inside the container: lan (reachable through the published port) or loopback. */
   gatewayBind: GatewayBind;
   /** Only when given explicitly; `resolveSetupToken` decides the token otherwise. */
@@ -47,6 +59,8 @@ export type ParseSetupInputsResult =
 export interface ParseSetupInputsOptions {
   /** Base for the default config dir (`<home>/.openclaw`); default os.homedir(). */
   homeDir?: string;
+  /** This host's network interfaces (checks OPENCLAW_GATEWAY_PUBLISH_ADDRESS); default the OS's. */
+  interfaces?: InterfaceSource;
 }
 
 export const DEFAULT_GATEWAY_PORT = 18789;
@@ -83,7 +97,7 @@ function parsePort(value: string): number | undefined {
 
 /**
  * Parse and validate. Defaults: config dir `<home>/.openclaw`, workspace `<config>/workspace`,
- * port 18789, bind lan, image openclaw:local, no extras.
+ * port 18789 published on 127.0.0.1, bind lan, image openclaw:local, no extras.
  */
 export function parseSetupInputs(
   env: Readonly<Record<string, string | undefined>>,
@@ -126,6 +140,19 @@ export function parseSetupInputs(
     else gatewayPort = port;
   }
 
+  const publishRaw = envValue(env, 'OPENCLAW_GATEWAY_PUBLISH_ADDRESS');
+  let publishAddress = LOOPBACK_PUBLISH_ADDRESS;
+  if (publishRaw !== undefined) {
+    const problem = checkPublishAddress(publishRaw, (options.interfaces ?? systemInterfaces)());
+    if (problem)
+      fail(
+        'OPENCLAW_GATEWAY_PUBLISH_ADDRESS',
+        publishRaw,
+        `OPENCLAW_GATEWAY_PUBLISH_ADDRESS ${publishRaw} ${problem}`,
+      );
+    else publishAddress = publishRaw;
+  }
+
   const bindRaw = envValue(env, 'OPENCLAW_GATEWAY_BIND');
   let gatewayBind: GatewayBind = 'lan';
   if (bindRaw !== undefined) {
@@ -135,7 +162,7 @@ export function parseSetupInputs(
       fail(
         'OPENCLAW_GATEWAY_BIND',
         bindRaw,
-        'OPENCLAW_GATEWAY_BIND must be "lan" (reachable through the port published on 127.0.0.1) or "loopback" (inside the container only)',
+        'OPENCLAW_GATEWAY_BIND must be "lan" (reachable through the published port) or "loopback" (inside the container only)',
       );
     }
   }
@@ -143,6 +170,12 @@ export function parseSetupInputs(
     warnings.push(
       'OPENCLAW_GATEWAY_BIND=loopback: the gateway listens inside the container only, so the Control UI is not reachable from this machine (the CLI container still works). Use lan to reach it at http://127.0.0.1:' +
         gatewayPort,
+    );
+  }
+
+  if (!isLoopbackPublish(publishAddress) && gatewayBind === 'lan') {
+    warnings.push(
+      `OPENCLAW_GATEWAY_PUBLISH_ADDRESS=${publishAddress}: other devices on the network can reach the gateway on port ${gatewayPort}. The token is always required, and every new browser still needs your approval (devices approve).`,
     );
   }
 
@@ -218,6 +251,7 @@ export function parseSetupInputs(
       configDir,
       workspaceDir,
       gatewayPort,
+      publishAddress,
       gatewayBind,
       gatewayToken: token,
       image,

@@ -136,6 +136,34 @@ export const StackProblemSchema = Type.Object({
 });
 export type StackProblem = Static<typeof StackProblemSchema>;
 
+/**
+ * Where the gateway is reachable from, from the host's point of view (the published address and
+ * port), not the gateway's own listening address inside its container.
+ */
+export const StackReachabilitySchema = Type.Object({
+  /** "container": read from the gateway container's port bindings; "settings": not created yet. */
+  source: Type.Union([Type.Literal('container'), Type.Literal('settings')]),
+  /** Host address the port is published on: 127.0.0.1, 0.0.0.0 or one interface address. */
+  publishAddress: Type.String(),
+  port: Type.Integer({ minimum: 1, maximum: 65535 }),
+  scope: Type.Union([Type.Literal('this-computer'), Type.Literal('network')]),
+  /** What this computer opens, e.g. http://127.0.0.1:18789/ */
+  localUrl: Type.String(),
+  /** What other devices open (`http://<ip>:<port>/`); empty while published on loopback. */
+  lanUrls: Type.Array(Type.String()),
+  /** This host's LAN IPv4 addresses, exposed or not (to preview the setting). */
+  lanAddresses: Type.Array(Type.String()),
+});
+export type StackReachability = Static<typeof StackReachabilitySchema>;
+
+/** A compose command to paste into a terminal, for the stack as the app runs it. */
+export const TerminalCommandSchema = Type.Object({
+  command: Type.String(),
+  /** The shell it is quoted for: POSIX shells, or PowerShell on Windows. */
+  shell: Type.Union([Type.Literal('posix'), Type.Literal('powershell')]),
+});
+export type TerminalCommand = Static<typeof TerminalCommandSchema>;
+
 export const ApplyPlanSchema = Type.Object({
   action: Type.Union([Type.Literal('none'), Type.Literal('recreate'), Type.Literal('rebuild')]),
   reasons: Type.Array(Type.String()),
@@ -206,6 +234,23 @@ export const HostCalls = {
   ),
   'stack.plan': call(StackSettingsSchema, ApplyPlanSchema),
   'stack.apply': call(StackSettingsSchema, ApplyPlanSchema),
+  'stack.reachability': call(Empty, StackReachabilitySchema),
+  /**
+   * `cd '<stack dir>' && <detected compose> -f … [-p …] run --rm openclaw-cli <args…>`, quoted
+   * for this host's shell. Formatting only: nothing is run.
+   */
+  'stack.cliCommand': call(
+    Type.Object(
+      {
+        args: Type.Array(Type.String({ minLength: 1, maxLength: 512 }), {
+          minItems: 1,
+          maxItems: 32,
+        }),
+      },
+      { additionalProperties: false },
+    ),
+    TerminalCommandSchema,
+  ),
   'approvals.list': call(
     Empty,
     Type.Object({

@@ -132,6 +132,7 @@ export async function createAppHost(options: AppHostOptions): Promise<AppHost> {
       dockerfilePath: options.resourcesDir
         ? path.join(options.resourcesDir, 'docker', 'gateway.Dockerfile')
         : undefined,
+      platform,
     });
   let stack = makeStack();
 
@@ -450,6 +451,8 @@ export async function createAppHost(options: AppHostOptions): Promise<AppHost> {
       if (plan.action !== 'none') await runStackSetup('apply', next);
       return plan;
     },
+    'stack.reachability': async () => stack.reachability(settings),
+    'stack.cliCommand': async ({ args }) => stack.cliCommand(args),
     'approvals.list': async () => {
       // The queue stays current through pairing events and its periodic re-list.
       return {

@@ -236,6 +236,29 @@ describe('lifecycle', () => {
     fresh.close();
   }, 15_000);
 
+  it('ignores a hot reload to auth none while listening beyond loopback', async () => {
+    // Bound on all interfaces as in the container (port from the range this suite may use).
+    const port = 46000 + Math.floor(Math.random() * 1000);
+    const gw = await startTestGateway({}, { flags: { port, bind: 'lan' } });
+    running.push(gw);
+    const raw = JSON.parse(await fs.readFile(gw.paths.configPath, 'utf8')) as {
+      gateway: { auth: Record<string, unknown> };
+    };
+    raw.gateway.auth = { mode: 'none' };
+    await fs.writeFile(gw.paths.configPath, JSON.stringify(raw));
+    // Wait for the reload to be looked at, then check a client without a token is still refused.
+    const log = path.join(gw.dir, 'gateway.log');
+    for (let i = 0; i < 50; i++) {
+      if ((await fs.readFile(log, 'utf8').catch(() => '')).includes('config change ignored')) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(await fs.readFile(log, 'utf8')).toMatch(/config change ignored: the gateway listens/);
+    const anonymous = await RawClient.open(gw.url);
+    const reply = await anonymous.connect({ auth: {} });
+    expect(reply.ok).toBe(false);
+    anonymous.close();
+  }, 15_000);
+
   it('supports password auth', async () => {
     const gw = await start({
       gateway: { auth: { mode: 'password', password: 'correct horse battery' } },

@@ -324,6 +324,20 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
       });
       return;
     }
+    // The start guard again: a config edit (`config set gateway.auth.mode none`) must not open a
+    // gateway that listens beyond loopback — in Docker it always does, and with LAN publishing
+    // other devices reach it — without a token or password.
+    const nextAuth = nextRuntime.settings.auth;
+    const nextHasSecret =
+      (nextAuth.mode === 'token' && nextAuth.token) ||
+      (nextAuth.mode === 'password' && nextAuth.password);
+    if (!isLoopbackBind(runtime.settings.bind, runtime.customBindHost) && !nextHasSecret) {
+      logger.warn(
+        'config change ignored: the gateway listens beyond loopback, so it keeps requiring a token (or password); set gateway.auth.token instead of removing it',
+        { authMode: nextAuth.mode },
+      );
+      return;
+    }
     const restartNeeded =
       nextRuntime.settings.port !== runtime.settings.port ||
       nextRuntime.settings.bind !== runtime.settings.bind;

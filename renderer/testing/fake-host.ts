@@ -259,6 +259,12 @@ export function createFakeHost(initial: Scenario): FakeHost {
         reasons.push('The home volume changed.');
       if (next.gatewayPort !== stack.gatewayPort)
         reasons.push(`The port changes from ${stack.gatewayPort} to ${next.gatewayPort}.`);
+      if (next.exposeOnLan !== stack.exposeOnLan)
+        reasons.push(
+          next.exposeOnLan
+            ? 'the gateway port is now published on the local network'
+            : 'the gateway port is now published on this computer only',
+        );
       const action =
         reasons.length === 0 ? 'none' : reasons[0]!.startsWith('The apt') ? 'rebuild' : 'recreate';
       return { action, reasons };
@@ -268,6 +274,19 @@ export function createFakeHost(initial: Scenario): FakeHost {
       if (plan.action !== 'none') await runSetup(next, 'apply');
       return plan;
     },
+    'stack.reachability': async () => ({
+      source: setUp ? ('container' as const) : ('settings' as const),
+      publishAddress: stack.exposeOnLan ? '0.0.0.0' : '127.0.0.1',
+      port: stack.gatewayPort,
+      scope: stack.exposeOnLan ? ('network' as const) : ('this-computer' as const),
+      localUrl: `http://127.0.0.1:${stack.gatewayPort}/`,
+      lanUrls: stack.exposeOnLan ? [`http://192.168.1.23:${stack.gatewayPort}/`] : [],
+      lanAddresses: ['192.168.1.23'],
+    }),
+    'stack.cliCommand': async ({ args }) => ({
+      shell: 'posix' as const,
+      command: `cd '/home/me/.config/OpenClaw Desktop/stack' && docker compose -f docker-compose.yml${stack.extraMounts.length || stack.homeVolume ? ' -f docker-compose.extra.yml' : ''} run --rm openclaw-cli ${args.join(' ')}`,
+    }),
     'approvals.list': async () => ({ pending, paired }),
     'approvals.approve': async ({ requestId }) => {
       const r = pending.find((p) => p.requestId === requestId);

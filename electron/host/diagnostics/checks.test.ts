@@ -3,6 +3,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { quoteShellArg } from '../../../docker/stack/index.js';
 import { ErrorCode, OpenClawError, isOpenClawError } from '../../../gateway/infra/errors.js';
 import {
   BUILTIN_CHECKS,
@@ -308,7 +309,14 @@ describe('gateway health check', () => {
     const stopped = await healthCheck.run(ctx([container({ state: 'exited' })]), never);
     expect(stopped).toMatchObject({ status: 'skip', fix: { action: 'start-gateway' } });
     expect(stopped.fix?.command).toBe(
-      `docker compose -p openclaw -f "${path.join(root, 'stack', 'docker-compose.yml')}" up -d openclaw-gateway`,
+      `cd ${quoteShellArg(path.join(root, 'stack'), 'posix')} && docker compose -f docker-compose.yml up -d openclaw-gateway`,
+    );
+    // With extras the command names the extra file too (without it `up` drops the mounts).
+    await fs.mkdir(path.join(root, 'stack'), { recursive: true });
+    await fs.writeFile(path.join(root, 'stack', 'docker-compose.extra.yml'), 'services: {}\n');
+    const withExtra = await healthCheck.run(ctx([container({ state: 'exited' })]), never);
+    expect(withExtra.fix?.command).toMatch(
+      / && docker compose -f docker-compose.yml -f docker-compose.extra.yml up -d openclaw-gateway$/,
     );
     expect((await healthCheck.run(ctx(), never)).status).toBe('fail');
   });

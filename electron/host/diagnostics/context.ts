@@ -17,7 +17,7 @@ import {
   type ProcessResult,
   type StackContainer,
 } from '../../../docker/engine/index.js';
-import { composeFiles, stackFiles } from '../../../docker/stack/index.js';
+import { composeFiles, stackFiles, type InterfaceSource } from '../../../docker/stack/index.js';
 import type { DesktopSettings } from '../settings/app-settings.js';
 import { collectKnownSecrets } from './known-secrets.js';
 
@@ -76,6 +76,8 @@ export interface DiagnosticsContext {
   detectCompose?: (signal?: AbortSignal) => Promise<ComposeCommand>;
   /** Free/total bytes of the filesystem holding `path` (default: fs.statfs). */
   statfs?: (path: string) => Promise<DiskSpace>;
+  /** This host's network interfaces (LAN origins); default the OS's. */
+  interfaces?: InterfaceSource;
 }
 
 export const GATEWAY_SERVICE = 'openclaw-gateway';

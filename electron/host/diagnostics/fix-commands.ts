@@ -1,37 +1,58 @@
 /**
- * Terminal commands shown as fixes. They address the stack by its compose file and project name,
- * so they work from any folder; arguments are double-quoted with single quotes inside, which
- * bash, zsh, PowerShell and cmd all pass through unchanged.
+ * Terminal commands shown as fixes, through the same formatter as every other pasteable command
+ * (docker/stack/terminal-command.ts): `cd` into the stack folder, the detected compose CLI, the
+ * files the app uses — the extra file too, or `up` would recreate the gateway without the extra
+ * mounts — and the project when it is not the default; quoted for this OS's shell.
  */
-import path from 'node:path';
-import { COMPOSE_FILE } from '../../../docker/stack/index.js';
+import { existsSync } from 'node:fs';
+import {
+  composeTerminalCommand,
+  stackFiles,
+  terminalShellFor,
+  type ComposeInvocation,
+} from '../../../docker/stack/index.js';
 import { CLI_SERVICE, GATEWAY_SERVICE, type DiagnosticsContext } from './context.js';
 
-type Ctx = Pick<DiagnosticsContext, 'settings' | 'projectName' | 'compose'>;
+type Ctx = Pick<DiagnosticsContext, 'settings' | 'projectName' | 'compose' | 'platform'>;
 
-function composePrefix(ctx: Ctx): string {
-  const bin = ctx.compose ? ctx.compose.command.join(' ') : 'docker compose';
-  const file = path.join(ctx.settings.stackDir, COMPOSE_FILE);
-  return `${bin} -p ${ctx.projectName} -f "${file}"`;
+function invocation(ctx: Ctx): ComposeInvocation {
+  const files = stackFiles(ctx.settings.stackDir);
+  return {
+    command: ctx.compose ? ctx.compose.command : ['docker', 'compose'],
+    stackDir: ctx.settings.stackDir,
+    files: existsSync(files.extraComposeFile)
+      ? [files.composeFile, files.extraComposeFile]
+      : [files.composeFile],
+    projectName: ctx.projectName,
+  };
+}
+
+function command(ctx: Ctx, args: readonly string[]): string {
+  return composeTerminalCommand(invocation(ctx), args, terminalShellFor(ctx.platform));
 }
 
 /** `… run --rm openclaw-cli <args>` */
-export function cliCommand(ctx: Ctx, args: string): string {
-  return `${composePrefix(ctx)} run --rm ${CLI_SERVICE} ${args}`;
+export function cliCommand(ctx: Ctx, args: readonly string[]): string {
+  return command(ctx, ['run', '--rm', CLI_SERVICE, ...args]);
 }
 
 /** `… up -d openclaw-gateway` (recreates the container when its definition changed). */
 export function upCommand(ctx: Ctx): string {
-  return `${composePrefix(ctx)} up -d ${GATEWAY_SERVICE}`;
+  return command(ctx, ['up', '-d', GATEWAY_SERVICE]);
 }
 
 /** `… logs --tail 100 openclaw-gateway` */
 export function logsCommand(ctx: Ctx): string {
-  return `${composePrefix(ctx)} logs --tail 100 ${GATEWAY_SERVICE}`;
+  return command(ctx, ['logs', '--tail', '100', GATEWAY_SERVICE]);
 }
 
-/** A JSON value as JSON5 with single-quoted strings, for inside a double-quoted argument. */
-export function json5Argument(value: unknown): string {
+/**
+ * A value for `config set` (which reads JSON5), as one argument before shell quoting. JSON for
+ * POSIX shells (it sits inside single quotes untouched); single-quoted JSON5 strings for
+ * PowerShell, because Windows PowerShell 5.1 drops double quotes inside native arguments.
+ */
+export function configValueArgument(ctx: Pick<Ctx, 'platform'>, value: unknown): string {
+  if (terminalShellFor(ctx.platform) === 'posix') return JSON.stringify(value);
   const render = (v: unknown): string => {
     if (typeof v === 'string') return `'${v.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
     if (Array.isArray(v)) return `[${v.map(render).join(',')}]`;
@@ -41,5 +62,5 @@ export function json5Argument(value: unknown): string {
         .join(',')}}`;
     return JSON.stringify(v);
   };
-  return `"${render(value)}"`;
+  return render(value);
 }

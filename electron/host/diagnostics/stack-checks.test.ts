@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import JSON5 from 'json5';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { upsertEnvFile } from '../../../docker/stack/index.js';
+import { quoteShellArg, upsertEnvFile } from '../../../docker/stack/index.js';
 import {
   allowedOriginsCheck,
   configPermissionsCheck,
@@ -180,15 +180,47 @@ describe('allowed origins', () => {
     expect(result.status).toBe('fail');
     expect(result.detail).toContain('http://127.0.0.1:19000 would be refused');
     expect(result.fix?.action).toBe('add-allowed-origin');
-    const arg = /allowedOrigins "(.*)"$/.exec(result.fix?.command ?? '')?.[1];
+    const arg = /allowedOrigins '(.*)'$/.exec(result.fix?.command ?? '')?.[1];
     expect(JSON5.parse(arg ?? 'null')).toEqual([
       'http://127.0.0.1:18789',
       'http://127.0.0.1:19000',
       'http://localhost:19000',
     ]);
-    expect(result.fix?.command).toMatch(
-      /^docker compose -p openclaw -f ".*docker-compose.yml" run --rm openclaw-cli config set/,
+    expect(result.fix?.command).toBe(
+      `cd ${quoteShellArg(stackDir, 'posix')} && docker compose -f docker-compose.yml run --rm openclaw-cli config set gateway.controlUi.allowedOrigins '${arg}'`,
     );
+  });
+
+  it('with LAN exposure, warns when this host’s network address is not an allowed origin', async () => {
+    const lanCtx = (address: string) =>
+      testContext(root, {
+        settings: testSettings(root, { gatewayPort: 19000, exposeOnLan: true }),
+        interfaces: () => ({
+          eth0: [{ address, family: 'IPv4', internal: false } as os.NetworkInterfaceInfo],
+        }),
+      });
+    await writeConfig(
+      `{ gateway: { controlUi: { allowedOrigins: ['http://127.0.0.1:19000', 'http://192.168.1.23:19000'] } } }`,
+    );
+    expect((await allowedOriginsCheck.run(lanCtx('192.168.1.23'), never)).status).toBe('ok');
+    // The machine moved to another network: its new address is not allowed yet.
+    const moved = await allowedOriginsCheck.run(lanCtx('10.0.0.7'), never);
+    expect(moved.status).toBe('warn');
+    expect(moved.detail).toContain('http://10.0.0.7:19000 would be refused');
+    const arg = /allowedOrigins '(.*)'$/.exec(moved.fix?.command ?? '')?.[1];
+    expect(JSON5.parse(arg ?? 'null')).toEqual([
+      'http://127.0.0.1:19000',
+      'http://192.168.1.23:19000',
+      'http://10.0.0.7:19000',
+    ]);
+    // Exposure off: other devices cannot connect anyway, nothing to say.
+    const off = testContext(root, {
+      settings: testSettings(root, { gatewayPort: 19000, exposeOnLan: false }),
+      interfaces: () => ({
+        eth0: [{ address: '10.0.0.7', family: 'IPv4', internal: false } as os.NetworkInterfaceInfo],
+      }),
+    });
+    expect((await allowedOriginsCheck.run(off, never)).status).toBe('ok');
   });
 
   it('relies on the defaults only for port 18789, and reports a broken file', async () => {
@@ -206,7 +238,7 @@ describe('token sync', () => {
   const ctx = (engine = fakeEngine({ failWith: new Error('no engine') })) =>
     testContext(root, { settings: testSettings(root), engine });
   const config = (auth: string) => writeConfig(`{ gateway: { mode: 'local', auth: ${auth} } }`);
-  const REF_ARG = `"{source:'env',provider:'default',id:'OPENCLAW_GATEWAY_TOKEN'}"`;
+  const REF_ARG = `'{"source":"env","provider":"default","id":"OPENCLAW_GATEWAY_TOKEN"}'`;
 
   it('skips before setup', async () => {
     expect((await tokenSyncCheck.run(ctx(), never)).status).toBe('skip');
@@ -234,7 +266,7 @@ describe('token sync', () => {
     expect(result.detail).toMatch(/differs from OPENCLAW_GATEWAY_TOKEN in .*\.env/);
     expect(result.fix?.action).toBe('sync-token');
     expect(result.fix?.command).toBe(
-      `docker compose -p openclaw -f "${path.join(stackDir, 'docker-compose.yml')}" run --rm openclaw-cli config set gateway.auth.token ${REF_ARG}`,
+      `cd ${quoteShellArg(stackDir, 'posix')} && docker compose -f docker-compose.yml run --rm openclaw-cli config set gateway.auth.token ${REF_ARG}`,
     );
     expect(JSON5.parse(REF_ARG.slice(1, -1))).toEqual({
       source: 'env',

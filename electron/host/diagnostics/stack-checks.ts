@@ -5,12 +5,17 @@
 import { promises as fs, type Stats } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { readEnvFile } from '../../../docker/stack/index.js';
+import {
+  ALL_INTERFACES_PUBLISH_ADDRESS,
+  lanOrigins,
+  readEnvFile,
+  systemInterfaces,
+} from '../../../docker/stack/index.js';
 import { loadConfigSnapshot } from '../../../gateway/config/config-store.js';
 import { systemErrorCode } from '../../../gateway/infra/errors.js';
 import type { CheckOutcome, DiagnosticCheck, DiagnosticStatus } from './checks.js';
 import { configFileOf, defaultStatfs, envFileOf, type DiagnosticsContext } from './context.js';
-import { cliCommand, json5Argument } from './fix-commands.js';
+import { cliCommand, configValueArgument } from './fix-commands.js';
 
 export const CONTAINER_UID = 1000;
 const CONTAINER_GID = 1000;
@@ -216,10 +221,10 @@ export const allowedOriginsCheck: DiagnosticCheck = {
     if (origins.length === 0) {
       // The gateway then allows its own port's local origins: the container port, 18789.
       return port === 18789
-        ? {
+        ? lanOriginsOutcome(ctx, origins, {
             status: 'ok',
             detail: `No origins are configured; the gateway's defaults include ${expected}.`,
-          }
+          })
         : failOrigins(
             ctx,
             expected,
@@ -228,10 +233,51 @@ export const allowedOriginsCheck: DiagnosticCheck = {
           );
     }
     if (origins.some((o) => o.trim() === '*' || originOf(o) === expected))
-      return { status: 'ok', detail: `gateway.controlUi.allowedOrigins includes ${expected}.` };
+      return lanOriginsOutcome(ctx, origins, {
+        status: 'ok',
+        detail: `gateway.controlUi.allowedOrigins includes ${expected}.`,
+      });
     return failOrigins(ctx, expected, origins, `it lists only ${origins.join(', ')}`);
   },
 };
+
+/**
+ * With LAN exposure on, browsers on other devices come from `http://<this host's ip>:<port>`.
+ * Setup allows the addresses of the moment; a new address (another network, a DHCP change) is
+ * refused until it is allowed too.
+ */
+function lanOriginsOutcome(
+  ctx: DiagnosticsContext,
+  origins: readonly string[],
+  local: CheckOutcome,
+): CheckOutcome {
+  if (!ctx.settings.exposeOnLan || origins.some((o) => o.trim() === '*')) return local;
+  const lan = lanOrigins(
+    ALL_INTERFACES_PUBLISH_ADDRESS,
+    ctx.settings.gatewayPort,
+    (ctx.interfaces ?? systemInterfaces)(),
+  );
+  const allowed = new Set(origins.map(originOf));
+  const missing = lan.filter((o) => !allowed.has(o));
+  if (missing.length === 0)
+    return lan.length > 0
+      ? { ...local, detail: `${local.detail} Other devices' origins are allowed too.` }
+      : local;
+  return {
+    status: 'warn',
+    detail: `Browsers on other devices opening ${missing.join(', ')} would be refused: the gateway allows only ${origins.join(', ') || 'its defaults'} (this computer's network address may have changed since the setup).`,
+    fix: {
+      label: `Allow ${missing.join(', ')}`,
+      command: cliCommand(ctx, [
+        'config',
+        'set',
+        'gateway.controlUi.allowedOrigins',
+        configValueArgument(ctx, [...new Set([...origins, ...missing])]),
+      ]),
+      action: 'add-allowed-origin',
+    },
+  };
+}
 
 function failOrigins(
   ctx: DiagnosticsContext,
@@ -245,10 +291,12 @@ function failOrigins(
     detail: `The Control UI at ${expected} would be refused by the gateway: ${why} (gateway.controlUi.allowedOrigins).`,
     fix: {
       label: `Allow ${expected}`,
-      command: cliCommand(
-        ctx,
-        `config set gateway.controlUi.allowedOrigins ${json5Argument(next)}`,
-      ),
+      command: cliCommand(ctx, [
+        'config',
+        'set',
+        'gateway.controlUi.allowedOrigins',
+        configValueArgument(ctx, next),
+      ]),
       action: 'add-allowed-origin',
     },
   };

@@ -14,7 +14,7 @@ import { isSecretRef } from '../../../gateway/config/env-subst.js';
 import { errorMessage } from '../../../gateway/infra/errors.js';
 import type { CheckOutcome, DiagnosticCheck, DiagnosticFix } from './checks.js';
 import { configFileOf, envFileOf, GATEWAY_SERVICE, type DiagnosticsContext } from './context.js';
-import { cliCommand, json5Argument, upCommand } from './fix-commands.js';
+import { cliCommand, configValueArgument, upCommand } from './fix-commands.js';
 
 const TOKEN_VAR = 'OPENCLAW_GATEWAY_TOKEN';
 
@@ -22,7 +22,12 @@ function referenceFix(ctx: DiagnosticsContext): DiagnosticFix {
   const ref = { source: 'env', provider: 'default', id: TOKEN_VAR };
   return {
     label: 'Make openclaw.json use the token from .env (as the setup does)',
-    command: cliCommand(ctx, `config set gateway.auth.token ${json5Argument(ref)}`),
+    command: cliCommand(ctx, [
+      'config',
+      'set',
+      'gateway.auth.token',
+      configValueArgument(ctx, ref),
+    ]),
     action: 'sync-token',
   };
 }

@@ -329,6 +329,7 @@ describe('toSetupEnv', () => {
       OPENCLAW_CONFIG_DIR: '/srv/my config',
       OPENCLAW_WORKSPACE_DIR: '/srv/my config/workspace',
       OPENCLAW_GATEWAY_PORT: '19000',
+      OPENCLAW_GATEWAY_PUBLISH_ADDRESS: '127.0.0.1',
       OPENCLAW_GATEWAY_BIND: 'lan',
       OPENCLAW_IMAGE: 'openclaw:local',
       OPENCLAW_EXTRA_MOUNTS: 'C:\\data x:/data:ro,/srv/b:/b',
@@ -352,8 +353,13 @@ describe('toSetupEnv', () => {
     });
   });
 
-  it('maps exposeOnLan to the published address', () => {
+  it('maps exposeOnLan to the published address, in .env for compose and setup alike', () => {
     expect(publishAddress({ exposeOnLan: false })).toBe('127.0.0.1');
     expect(publishAddress({ exposeOnLan: true })).toBe('0.0.0.0');
+    const settings = defaultAppSettings('/srv/app', { platform: 'linux', homeDir: '/home/me' });
+    const env = toSetupEnv({ ...settings, exposeOnLan: true });
+    expect(env.OPENCLAW_GATEWAY_PUBLISH_ADDRESS).toBe('0.0.0.0');
+    const parsed = parseSetupInputs(env, { homeDir: '/home/me' });
+    expect(parsed.ok && parsed.value.publishAddress).toBe('0.0.0.0');
   });
 });

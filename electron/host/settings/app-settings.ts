@@ -24,6 +24,7 @@ import {
   applySettingsPatch,
   defaultWorkspaceDir,
   formatSettingsProblems,
+  publishAddressOf,
   sanitiseSettings,
   stackSetupEnv,
   type DesktopSettings,
@@ -289,11 +290,11 @@ export function toSetupEnv(
 }
 
 /**
- * Host address the gateway port should be published on. The compose template publishes on
- * 127.0.0.1 only for now; `exposeOnLan` needs a template variable before it has an effect.
+ * Host address the gateway port is published on (OPENCLAW_GATEWAY_PUBLISH_ADDRESS in the stack's
+ * `.env`, read by the compose template): every interface when the user opened it to the network.
  */
 export function publishAddress(
   settings: Pick<StackSettings, 'exposeOnLan'>,
 ): '127.0.0.1' | '0.0.0.0' {
-  return settings.exposeOnLan ? '0.0.0.0' : '127.0.0.1';
+  return publishAddressOf(settings);
 }

@@ -8,7 +8,9 @@
  */
 import type { StackSettings } from '../../contract/host-api.js';
 import {
+  ALL_INTERFACES_PUBLISH_ADDRESS,
   DEFAULT_IMAGE,
+  LOOPBACK_PUBLISH_ADDRESS,
   formatExtraMounts,
   formatHomeVolume,
   parseSetupInputs,
@@ -37,6 +39,13 @@ export {
   type SettingsProblem,
 } from './settings-fields.js';
 
+/** Where the gateway port is published: every interface only when the user opened it to the LAN. */
+export function publishAddressOf(
+  settings: Pick<StackSettings, 'exposeOnLan'>,
+): '127.0.0.1' | '0.0.0.0' {
+  return settings.exposeOnLan ? ALL_INTERFACES_PUBLISH_ADDRESS : LOOPBACK_PUBLISH_ADDRESS;
+}
+
 /** The OPENCLAW_* variables `runSetup`/`docker-setup.sh` read, for the stack fields. */
 export function stackSetupEnv(
   settings: StackSettings & { image?: string },
@@ -47,6 +56,7 @@ export function stackSetupEnv(
     OPENCLAW_GATEWAY_PORT: String(settings.gatewayPort),
     // The gateway always binds all interfaces inside the container; exposure is decided by the
     // published address, not by --bind.
+    OPENCLAW_GATEWAY_PUBLISH_ADDRESS: publishAddressOf(settings),
     OPENCLAW_GATEWAY_BIND: 'lan',
     OPENCLAW_IMAGE: settings.image ?? DEFAULT_IMAGE,
     OPENCLAW_EXTRA_MOUNTS: formatExtraMounts(settings.extraMounts),
@@ -59,6 +69,7 @@ const INPUT_FIELDS: Record<string, SettingsField> = {
   OPENCLAW_CONFIG_DIR: 'configDir',
   OPENCLAW_WORKSPACE_DIR: 'workspaceDir',
   OPENCLAW_GATEWAY_PORT: 'gatewayPort',
+  OPENCLAW_GATEWAY_PUBLISH_ADDRESS: 'exposeOnLan',
   OPENCLAW_IMAGE: 'image',
   OPENCLAW_EXTRA_MOUNTS: 'extraMounts',
   OPENCLAW_HOME_VOLUME: 'homeVolume',

@@ -7,7 +7,7 @@ import { promises as fs } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import type Dockerode from 'dockerode';
-import type { StackSettings } from '../../contract/host-api.js';
+import type { StackReachability, StackSettings, TerminalCommand } from '../../contract/host-api.js';
 import { ErrorCode, OpenClawError } from '../../../gateway/infra/errors.js';
 import {
   ComposeProject,
@@ -21,7 +21,14 @@ import {
 import { readEnvFile, withoutManagedEnv } from '../../../docker/stack/env-file.js';
 import { toSetupEnv } from '../settings/app-settings.js';
 import { composeFiles, prepareStackDir, stackFiles } from '../../../docker/stack/stack-dir.js';
+import { systemInterfaces, type InterfaceSource } from '../../../docker/stack/publish-address.js';
 import {
+  composeTerminalCommand,
+  terminalShellFor,
+} from '../../../docker/stack/terminal-command.js';
+import { describeReachability, type PortBinding } from './reachability.js';
+import {
+  CLI_SERVICE,
   CONTAINER_PORT,
   GATEWAY_SERVICE,
   runSetup,
@@ -45,6 +52,12 @@ export interface StackManagerOptions {
   /** The app's copies of docker-compose.yml and the gateway Dockerfile. */
   composeTemplate?: string;
   dockerfilePath?: string;
+  /** The OS the commands shown to the user are quoted for (default process.platform). */
+  platform?: NodeJS.Platform;
+  /** This host's network interfaces (LAN addresses); default the OS's. */
+  interfaces?: InterfaceSource;
+  /** The compose CLI to use (default: detected on first use). */
+  compose?: ComposeCommand;
 }
 
 export interface GatewayContainerInfo {
@@ -70,6 +83,7 @@ export class StackManager {
 
   constructor(private readonly options: StackManagerOptions) {
     this.projectName = options.projectName ?? 'openclaw';
+    this.compose = options.compose;
   }
 
   get stackDir(): string {
@@ -166,6 +180,54 @@ export class StackManager {
       startedAt: Number.isFinite(started) && details.State.Running ? started : undefined,
       image: gateway.image,
     };
+  }
+
+  /**
+   * Where the gateway is reachable from: the running (or stopped) container's port bindings, or
+   * what `settings` will publish when there is no container yet.
+   */
+  async reachability(
+    settings: Pick<StackSettings, 'exposeOnLan' | 'gatewayPort'>,
+  ): Promise<StackReachability> {
+    let bindings: PortBinding[] | undefined;
+    const gateway = await this.inspectGateway().catch(() => undefined);
+    if (gateway) {
+      const details = await this.options.docker
+        .getContainer(gateway.id)
+        .inspect()
+        .catch(() => undefined);
+      const key = `${CONTAINER_PORT}/tcp`;
+      // Live bindings while running; the configured ones (same addresses) when stopped.
+      bindings = (details?.NetworkSettings?.Ports?.[key] ??
+        details?.HostConfig?.PortBindings?.[key] ??
+        undefined) as PortBinding[] | undefined;
+    }
+    return describeReachability(
+      settings,
+      bindings,
+      (this.options.interfaces ?? systemInterfaces)(),
+    );
+  }
+
+  /**
+   * `run --rm openclaw-cli <args>` as a user pastes it: the stack folder, the compose CLI found
+   * on this machine, the files and project the app uses, quoted for this OS's shell.
+   */
+  async cliCommand(args: readonly string[]): Promise<TerminalCommand> {
+    // Without a detected CLI the hint still names the usual one rather than failing.
+    const compose = await this.composeCommand().catch(() => undefined);
+    const shell = terminalShellFor(this.options.platform ?? process.platform);
+    const command = composeTerminalCommand(
+      {
+        command: compose?.command ?? ['docker', 'compose'],
+        stackDir: this.options.stackDir,
+        files: await composeFiles(this.options.stackDir),
+        projectName: this.projectName,
+      },
+      ['run', '--rm', CLI_SERVICE, ...args],
+      shell,
+    );
+    return { command, shell };
   }
 
   /**

@@ -16,6 +16,7 @@ export {
   toHostError,
 } from './host-error.js';
 export { createIpcHost, isHostBridge, unwrapOutcome } from './ipc-client.js';
+export { useCliCommand, useReachability } from './use-stack-hints.js';
 export { takeHostTokenFromUrl, type FragmentEnvironment } from './launch-fragment.js';
 export {
   createWsHost,

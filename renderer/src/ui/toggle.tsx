@@ -10,7 +10,7 @@ export interface ToggleProps {
   label: ReactNode;
   description?: ReactNode;
   disabled?: boolean;
-  /** Extra content after the description (a badge such as "Coming soon"). */
+  /** Extra content after the label (a badge). */
   adornment?: ReactNode;
   id?: string;
   className?: string;

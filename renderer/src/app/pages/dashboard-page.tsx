@@ -5,6 +5,7 @@
 import { useEffect, useState } from 'react';
 import type { GatewayStatus } from '../../../../electron/contract/host-api.js';
 import { useHost } from '../../host/host-context.js';
+import { useReachability } from '../../host/use-stack-hints.js';
 import { nextStepFor, nextStepForCode } from '../../host/host-error.js';
 import { navigate } from '../../shell/router.js';
 import { Link } from '../../shell/link.js';
@@ -93,6 +94,30 @@ const OPERATOR_LABEL: Record<string, string> = {
   'not-paired': 'Not paired yet',
 };
 
+/** The published address (from the container's port binding), not an assumed 127.0.0.1. */
+function Reachable({ port }: { port: number }) {
+  const r = useReachability();
+  if (!r) return <span className="ui-mono">127.0.0.1:{port}</span>;
+  if (r.scope === 'this-computer')
+    return (
+      <span title="Published on this computer only">
+        <span className="ui-mono">
+          {r.publishAddress}:{r.port}
+        </span>{' '}
+        <span className="ui-muted">this computer</span>
+      </span>
+    );
+  return (
+    <span title={r.lanUrls.join('\n') || undefined}>
+      <span className="ui-mono">
+        {(r.lanUrls[0] ?? `${r.publishAddress}:${r.port}`).replace(/^http:\/\/|\/$/g, '')}
+      </span>
+      {r.lanUrls.length > 1 ? ` +${r.lanUrls.length - 1}` : ''}{' '}
+      <span className="ui-muted">local network</span>
+    </span>
+  );
+}
+
 function StatusCard({ status, at }: { status: GatewayStatus; at: number | undefined }) {
   const tone = PHASE_TONE[status.phase];
   const busy = status.phase === 'starting' || status.operation !== undefined;
@@ -125,8 +150,8 @@ function StatusCard({ status, at }: { status: GatewayStatus; at: number | undefi
           },
           {
             key: 'port',
-            label: 'Address',
-            value: <span className="ui-mono">127.0.0.1:{status.port}</span>,
+            label: 'Reachable at',
+            value: <Reachable port={status.port} />,
           },
           {
             key: 'operator',

@@ -22,6 +22,7 @@ import { useToastStore } from '../../ui/toast.js';
 import { AppStoreProvider } from '../store/app-store-context.js';
 import { bindHostEvents, createAppStore } from '../store/app-store.js';
 import { MountsEditor } from '../stack/mounts-editor.js';
+import { PortEditor } from '../stack/port-editor.js';
 import { createDraftStore } from '../stack/stack-draft.js';
 import { ApprovalsPage } from './approvals-page.js';
 import { DashboardPage } from './dashboard-page.js';
@@ -242,5 +243,59 @@ describe('SetupPage', () => {
     click(getButton(container, 'Next'));
     expect(container.textContent).toContain('Use a full (absolute) path');
     expect(container.textContent).toContain('Where OpenClaw keeps its files');
+  });
+});
+
+describe('LAN exposure', () => {
+  const reachability = (exposed: boolean) => ({
+    source: 'container' as const,
+    publishAddress: exposed ? '0.0.0.0' : '127.0.0.1',
+    port: 18789,
+    scope: exposed ? ('network' as const) : ('this-computer' as const),
+    localUrl: 'http://127.0.0.1:18789/',
+    lanUrls: exposed ? ['http://192.168.1.23:18789/', 'http://10.0.0.5:18789/'] : [],
+    lanAddresses: ['192.168.1.23', '10.0.0.5'],
+  });
+
+  it('asks before opening the port to the network, then lists the addresses other devices use', async () => {
+    const host = fakeHostApi({ 'stack.reachability': () => reachability(false) });
+    const store = createDraftStore(stack);
+    const { container } = withHost(host, <PortEditor store={store} />);
+    await flush();
+    expect(container.textContent).not.toContain('Coming soon');
+    const toggle = getByLabel(container, 'Reachable from other devices on this network');
+    click(toggle);
+    // Nothing changes until the warning is confirmed.
+    expect(store.getState().draft.exposeOnLan).toBe(false);
+    expect(document.body.textContent).toContain('The gateway token is always required');
+    click(getButton(document.body, 'Cancel'));
+    expect(store.getState().draft.exposeOnLan).toBe(false);
+    click(toggle);
+    click(getButton(document.body, 'Open to the network'));
+    await flush();
+    expect(store.getState().draft.exposeOnLan).toBe(true);
+    const urls = container.querySelector('[data-testid="lan-urls"]')?.textContent;
+    expect(urls).toContain('http://192.168.1.23:18789/');
+    expect(urls).toContain('http://10.0.0.5:18789/');
+    // Turning it off needs no confirmation.
+    click(toggle);
+    expect(store.getState().draft.exposeOnLan).toBe(false);
+    expect(container.querySelector('[data-testid="lan-urls"]')).toBeNull();
+  });
+
+  it('dashboard shows where the gateway is published, from the host', async () => {
+    let exposed = false;
+    const host = fakeHostApi({
+      'status.get': () => statusOf(),
+      'controlUi.url': () => ({ url: 'http://127.0.0.1:18789/#token=t' }),
+      'stack.reachability': () => reachability(exposed),
+    });
+    const { container } = withHost(host, <DashboardPage />);
+    await flush();
+    expect(container.textContent).toContain('127.0.0.1:18789 this computer');
+    exposed = true;
+    host.emit('status', statusOf({ phase: 'starting' }));
+    await flush();
+    expect(container.textContent).toContain('192.168.1.23:18789 +1 local network');
   });
 });

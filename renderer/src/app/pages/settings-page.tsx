@@ -155,7 +155,7 @@ function StackEditors({ store }: { store: DraftStore }) {
       <Card title="Home volume" description="Whether /home/node survives rebuilds.">
         <HomeVolumeEditor store={store} hostError={errorFor('home')} />
       </Card>
-      <Card title="Network" description="The gateway’s port on this computer.">
+      <Card title="Network" description="The gateway’s port, and who may reach it.">
         <PortEditor store={store} hostError={errorFor('port')} />
       </Card>
       <div

@@ -60,7 +60,10 @@ const SECTION_COPY: Record<DraftSection, { title: string; lead: string }> = {
     title: 'Keep the home folder (optional)',
     lead: 'Choose whether the container’s home folder survives rebuilds.',
   },
-  port: { title: 'Network', lead: 'The port the gateway listens on, on this computer.' },
+  port: {
+    title: 'Network',
+    lead: 'The port the gateway listens on, and whether other devices on your network may reach it.',
+  },
 };
 
 const BUSY_REASON = 'The setup is running. Cancel it first, or wait until it finishes.';

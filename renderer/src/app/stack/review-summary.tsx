@@ -73,10 +73,18 @@ export function ReviewSummary({
         <p>{homeVolumeText(settings.homeVolume)}</p>
       </Card>
       <Card level={3} title="Network" actions={edit('port', 'port')}>
-        <p>
-          Port <span className="ui-mono">{settings.gatewayPort}</span> on this computer only
-          (127.0.0.1)
-        </p>
+        {settings.exposeOnLan ? (
+          <p>
+            Port <span className="ui-mono">{settings.gatewayPort}</span> on all network addresses
+            (0.0.0.0): <Badge tone="warning">reachable from other devices</Badge> — token and
+            approval still required
+          </p>
+        ) : (
+          <p>
+            Port <span className="ui-mono">{settings.gatewayPort}</span> on this computer only
+            (127.0.0.1)
+          </p>
+        )}
       </Card>
     </div>
   );

@@ -18,6 +18,7 @@ import { retryGateway, setGatewayToken } from '../connection/control-store.js';
 import type { GatewayConnectionStatus } from '../connection/gateway-connection.js';
 import { formatRelative, shortId } from '../format.js';
 import { useNow } from './use-now.js';
+import { useCliCommand } from '../../host/use-stack-hints.js';
 
 type Status<S extends GatewayConnectionStatus['state']> = Extract<
   GatewayConnectionStatus,
@@ -70,6 +71,9 @@ export function PairingRequiredScreen({ status }: { status: Status<'pairing-requ
   const now = useNow(1000);
   const id = status.requestId;
   const [checking, setChecking] = useState(false);
+  // From the app the host names its stack folder, compose CLI, files and project; served by the
+  // gateway alone the page cannot know them and shows the plain form.
+  const hostCommand = useCliCommand(id ? ['devices', 'approve', id] : ['devices', 'list']);
   return (
     <Screen
       icon="shield"
@@ -110,12 +114,28 @@ export function PairingRequiredScreen({ status }: { status: Status<'pairing-requ
               label="Command"
               prompt
             />
-            <span className="cui-steps__text ui-muted">With the Docker setup:</span>
-            <CodeBlock
-              code={`docker compose run --rm openclaw-cli devices approve ${id ?? '<requestId>'}`}
-              label="Docker command"
-              prompt
-            />
+            {hostCommand ? (
+              <>
+                <span className="cui-steps__text ui-muted">
+                  {hostCommand.shell === 'powershell'
+                    ? 'With this app’s Docker stack, in PowerShell'
+                    : 'With this app’s Docker stack'}
+                  {id ? ':' : ' (lists the requests):'}
+                </span>
+                <CodeBlock code={hostCommand.command} label="Docker command" prompt />
+              </>
+            ) : (
+              <>
+                <span className="cui-steps__text ui-muted">
+                  With the Docker setup, in the folder that holds docker-compose.yml:
+                </span>
+                <CodeBlock
+                  code={`docker compose run --rm openclaw-cli devices approve ${id ?? '<requestId>'}`}
+                  label="Docker command"
+                  prompt
+                />
+              </>
+            )}
           </li>
         </ol>
         <div className="cui-pairing__wait" role="status" aria-live="polite">

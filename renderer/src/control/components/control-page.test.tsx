@@ -16,6 +16,8 @@ import {
 import { loadOrCreateDeviceIdentity, memoryIdentityStore } from '../connection/device-identity.js';
 import { connectGateway, disconnectGateway } from '../connection/control-store.js';
 import { ControlPage } from './control-page.js';
+import { HostProvider } from '../../host/host-context.js';
+import { fakeHostApi } from '../../testing/fake-host-api.js';
 
 (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
 
@@ -90,6 +92,33 @@ describe('ControlPage', () => {
     approved = true;
     await until(() => container.textContent?.includes('Devices page') ?? false);
     expect(container.textContent).not.toContain('Pairing required');
+  });
+
+  it('in the app, gives the approve command for the app’s own stack as the host formats it', async () => {
+    const gateway = new FakeGateway();
+    gateway.answer = () => pairingRefusal('req-9');
+    connect(gateway, 'tok');
+    const command =
+      "cd '/home/me/My Stack' && docker-compose -f docker-compose.yml -f docker-compose.extra.yml run --rm openclaw-cli devices approve req-9";
+    const host = fakeHostApi({
+      'stack.cliCommand': ({ args }) => ({
+        shell: 'posix' as const,
+        command: args.join(' ') === 'devices approve req-9' ? command : 'wrong args',
+      }),
+    });
+    await act(async () =>
+      root.render(
+        <HostProvider connection={host}>
+          <ControlPage>
+            <h1>Devices page</h1>
+          </ControlPage>
+        </HostProvider>,
+      ),
+    );
+    await until(() => container.textContent?.includes(command) ?? false);
+    expect(host.callsTo('stack.cliCommand')).toEqual([{ args: ['devices', 'approve', 'req-9'] }]);
+    // The generic form (which would miss the folder, v1 binary and extra file) is not offered.
+    expect(container.textContent).not.toContain('docker compose run --rm openclaw-cli');
   });
 
   it('explains a refusal and uses a pasted token for the next attempt', async () => {

@@ -30,6 +30,8 @@ import {
 } from '../connection/hooks.js';
 import { parseHealth, parseStatus } from '../connection/payloads.js';
 import { useControlStore } from '../connection/control-store.js';
+import { useReachability } from '../../host/use-stack-hints.js';
+import type { StackReachability } from '../../../../electron/contract/host-api.js';
 
 function Stat({ label, value, hint }: { label: string; value: ReactNode; hint?: ReactNode }) {
   return (
@@ -59,10 +61,63 @@ function clientName(entry: PresenceEntry): string {
   );
 }
 
+/**
+ * Who can reach the gateway. Only the host sees the published address (Docker's port binding);
+ * the gateway's own "listening" and "bind" describe its side of the container, where 0.0.0.0 and
+ * "lan" are needed for port mapping at all and say nothing about the network.
+ */
+export function ReachableFrom({
+  reachability,
+  bind,
+}: {
+  reachability: StackReachability | null;
+  bind: string | undefined;
+}) {
+  if (reachability) {
+    const local = reachability.localUrl.replace(/\/$/, '');
+    if (reachability.scope === 'this-computer')
+      return (
+        <span data-testid="reachable-from">
+          <span className="ui-mono">{local}</span> — this computer only
+        </span>
+      );
+    return (
+      <span data-testid="reachable-from">
+        {reachability.lanUrls.length > 0 ? (
+          <span className="ui-mono">
+            {reachability.lanUrls.map((u) => u.replace(/\/$/, '')).join(', ')}
+          </span>
+        ) : (
+          <span className="ui-mono">
+            {reachability.publishAddress}:{reachability.port}
+          </span>
+        )}{' '}
+        — other devices on your network (token and approval required), and{' '}
+        <span className="ui-mono">{local}</span> here
+      </span>
+    );
+  }
+  return (
+    <span data-testid="reachable-from">
+      {bind === 'loopback' ? (
+        'inside the container only (bind loopback)'
+      ) : (
+        <>
+          not visible from inside the container
+          <span className="cui-kv-note">
+            Docker’s published port decides (OpenClaw Desktop shows it)
+          </span>
+        </>
+      )}
+    </span>
+  );
+}
+
 function OverviewContent() {
   const now = useNow(1000);
   const hello = useGatewayHello();
   const url = useControlStore((s) => s.gatewayUrl);
+  const reachability = useReachability();
   const livePresence = useGatewayPresence();
   const health = useGatewayQuery(
     'overview.health',
@@ -246,17 +301,21 @@ function OverviewContent() {
               columns={2}
               items={[
                 {
-                  key: 'listen',
-                  label: 'Listening on',
-                  value: <span className="ui-mono">{status.data?.listening ?? '—'}</span>,
+                  key: 'bind',
+                  label: 'Reachable at',
+                  value: <ReachableFrom reachability={reachability} bind={status.data?.bind} />,
                 },
                 {
-                  key: 'bind',
-                  label: 'Reachable from',
-                  value:
-                    status.data?.bind === 'loopback'
-                      ? 'this computer only'
-                      : (status.data?.bind ?? '—'),
+                  key: 'listen',
+                  label: 'Gateway listens on',
+                  value: status.data?.listening ? (
+                    <span>
+                      <span className="ui-mono">{status.data.listening}</span>{' '}
+                      <span className="ui-muted">inside the container</span>
+                    </span>
+                  ) : (
+                    '—'
+                  ),
                 },
                 {
                   key: 'auth',
