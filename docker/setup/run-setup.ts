@@ -295,14 +295,16 @@ async function rollBackStackFiles(args: {
   try {
     if (args.containersChanged && previous.env === undefined) {
       // A first install that failed: remove its containers while the new files still describe them.
-      await project(
-        { ...baseEnv, ...args.newValues },
-        await composeFiles(options.stackDir),
-      ).down({ removeOrphans: true });
+      await project({ ...baseEnv, ...args.newValues }, await composeFiles(options.stackDir)).down({
+        removeOrphans: true,
+      });
     }
     await restoreFile(previous.files.envFile, previous.env, ENV_FILE_MODE);
     await restoreFile(previous.files.extraComposeFile, previous.extra, 0o644);
-    emit({ kind: 'log', text: 'Setup failed: .env and the compose files were put back as they were' });
+    emit({
+      kind: 'log',
+      text: 'Setup failed: .env and the compose files were put back as they were',
+    });
     if (args.containersChanged && previous.env !== undefined) {
       await project(baseEnv, await composeFiles(options.stackDir)).up({
         services: [GATEWAY_SERVICE],
