@@ -39,6 +39,9 @@ export const ErrorCode = {
   SECRET_STORE_UNAVAILABLE: 'SECRET_STORE_UNAVAILABLE',
   // electron/host supervisor (serial operations queue)
   OPERATION_QUEUE_FULL: 'OPERATION_QUEUE_FULL',
+  // electron/host settings (a stack change that is not applied)
+  APPLY_IN_PROGRESS: 'APPLY_IN_PROGRESS',
+  APPLY_INTERRUPTED: 'APPLY_INTERRUPTED',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
