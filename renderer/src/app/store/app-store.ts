@@ -69,6 +69,7 @@ export function bindHostEvents(
       void s().refreshStatus();
       if (loaded(s().approvals)) void s().refreshApprovals();
       if (loaded(s().stack)) void s().loadStack();
+      if (loaded(s().stackChange)) void s().loadStackChange();
       if (loaded(s().appSettings)) void s().loadAppSettings();
     }),
   ];
