@@ -178,6 +178,33 @@ describe('SettingsPage: a change that was not applied', () => {
     expect(container.querySelector('.settings-section-title .ui-badge')?.textContent).toBe(
       'not applied',
     );
+    // The banner says it once; the field is not blamed for a build that failed.
+    expect(container.textContent).not.toContain('The app refused a package');
+  });
+
+  it('refused input goes next to its field and is not shown as a pending change', async () => {
+    const { host } = settingsHost();
+    host.handlers['stack.apply'] = () => {
+      throw new HostError(
+        'INVALID_ARGUMENT',
+        'Settings not saved:\naptPackages[1]: "Bad_Name" is not a Debian package name',
+      );
+    };
+    const { container } = renderSettings(host);
+    await flush();
+    const input = getByLabel(container, 'Debian packages') as HTMLInputElement;
+    typeInto(input, 'ripgrep');
+    input.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true }));
+    await flush();
+    click(getButton(container, 'Review changes'));
+    await flush();
+    click(getButton(document.body, 'Rebuild and restart'));
+    await flush();
+    await flush();
+    click(getButton(document.body, 'Close'));
+    await flush();
+    expect(container.textContent).toContain('The app refused a package');
+    expect(container.querySelector('.pending-change')).toBeNull();
   });
 
   it('works with a host that cannot report pending changes', async () => {

@@ -123,6 +123,9 @@ function BehaviourCard() {
   );
 }
 
+/** Host codes for input refused before anything ran (nothing was recorded as pending). */
+const REFUSED = new Set(['INVALID_ARGUMENT', 'STACK_INPUT_INVALID', 'GATEWAY_PORT_IN_USE']);
+
 /** A card title with a "not applied" mark when its section differs from what runs. */
 function SectionTitle({ title, pending }: { title: string; pending: boolean }) {
   return (
@@ -252,13 +255,17 @@ function StackEditors({
       </Card>
       <Card
         title="Setup"
-        description="Walk through the setup wizard again, starting from the settings in use. Your config, workspace and paired devices stay."
         actions={
           <Button size="sm" icon="setup" onClick={() => navigate('/setup')}>
             Re-run setup
           </Button>
         }
-      />
+      >
+        <p className="ui-muted">
+          Walk through the setup wizard again, starting from the settings in use. Your config,
+          workspace and paired devices stay.
+        </p>
+      </Card>
       <div
         className={['settings-bar', dirty ? 'settings-bar--visible' : ''].filter(Boolean).join(' ')}
         aria-hidden={!dirty}
@@ -284,7 +291,13 @@ function StackEditors({
         mode={reviewing?.mode}
         onClose={(result) => {
           setReviewing(null);
-          if (result.kind === 'failed') {
+          // Refused input belongs next to its field. A change that ran and failed is the host's
+          // pending change: the banner above shows it, not a field.
+          if (result.kind === 'failed' && !REFUSED.has(result.code ?? ''))
+            requestAnimationFrame(() =>
+              document.querySelector('.pending-change')?.scrollIntoView?.({ block: 'start' }),
+            );
+          if (result.kind === 'failed' && REFUSED.has(result.code ?? '')) {
             const section = sectionForHostError(result.message);
             if (section) setHostError({ section, message: result.message });
           }

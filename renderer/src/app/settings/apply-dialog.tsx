@@ -12,7 +12,7 @@ import { OperationProgress } from '../operation/operation-progress.js';
 import { useAppStore, useAppStoreApi } from '../store/app-store-context.js';
 
 export type ApplyResult =
-  { kind: 'cancelled' } | { kind: 'applied' } | { kind: 'failed'; message: string };
+  { kind: 'cancelled' } | { kind: 'applied' } | { kind: 'failed'; message: string; code?: string };
 
 const BUSY_REASON =
   'Changes are being applied. Wait until it finishes, or cancel it in the dialog.';
@@ -59,12 +59,12 @@ export function ApplyDialog({
   };
   const close = () => {
     if (applying) return;
-    const error = store.getState().operation?.error;
+    const { error, errorCode } = store.getState().operation ?? {};
     onClose(
       phase === 'applied'
         ? { kind: 'applied' }
         : phase === 'failed' && error
-          ? { kind: 'failed', message: error }
+          ? { kind: 'failed', message: error, code: errorCode }
           : { kind: 'cancelled' },
     );
   };

@@ -4,7 +4,6 @@
  * failed, and the two ways out — Retry (apply it again) or Discard (keep what runs).
  */
 import type { StackChange, StackSettings } from '../../../../electron/contract/host-api.js';
-import { nextStepForCode } from '../../host/host-error.js';
 import { Button, Callout } from '../../ui/index.js';
 
 function homeText(h: StackSettings['homeVolume']): string {
@@ -64,7 +63,6 @@ export function PendingChangeBanner({
   }
   if (change.state !== 'failed') return null;
   const lines = describeChange(applied, change.desired);
-  const next = nextStepForCode(change.error.code);
   return (
     <div className="pending-change">
       <Callout
@@ -84,7 +82,6 @@ export function PendingChangeBanner({
         }
       >
         <p className="pending-change__error">{change.error.message}</p>
-        {next ? <p>{next}</p> : null}
         {lines.length ? (
           <ul className="pending-change__list" aria-label="Not applied">
             {lines.map((l) => (
@@ -93,8 +90,8 @@ export function PendingChangeBanner({
           </ul>
         ) : null}
         <p>
-          The gateway keeps running with the settings it had. Retry applies these changes again;
-          Discard drops them.
+          The gateway keeps running with the settings it had. Correct the settings below and review
+          them again, Retry them as they are, or Discard them.
         </p>
       </Callout>
     </div>
