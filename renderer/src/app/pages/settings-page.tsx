@@ -209,7 +209,7 @@ function StackEditors({
       ) : null}
       <Card
         title={<SectionTitle title="Folders" pending={differs.folders} />}
-        description="Where the gateway keeps its config and where the agent works. Changing them recreates the container; the old folders are left as they are."
+        description="Where the gateway keeps its config and where the agent works. Changing them recreates the container with the new folders; nothing is copied or deleted, so the gateway then uses what is in the new folders (paired devices live in the config folder)."
       >
         <FoldersEditor store={store} />
       </Card>
