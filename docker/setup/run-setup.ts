@@ -1,6 +1,6 @@
 /**
- * The Docker setup flow of OpenClaw's guide, as a library: validate inputs, write `.env` and the
- * generated extra compose file, build (or reuse) the image, fix config-dir ownership for uid 1000,
+ * The Docker setup flow of OpenClaw's guide, as a library: validate inputs, build (or reuse) the
+ * image, write `.env` and the generated extra compose file, fix config-dir ownership for uid 1000,
  * onboard through the image, start the stack and wait until it is healthy. `./docker-setup.sh`
  * calls it now; the desktop app calls the same code later. Re-running is idempotent: the token is
  * reused, paired devices stay paired, only what changed is rebuilt or recreated.
@@ -9,7 +9,13 @@ import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type Dockerode from 'dockerode';
-import { ErrorCode, OpenClawError, errorMessage } from '../../gateway/infra/errors.js';
+import { writeFileAtomic } from '../../gateway/infra/atomic-write.js';
+import {
+  ErrorCode,
+  OpenClawError,
+  errorMessage,
+  systemErrorCode,
+} from '../../gateway/infra/errors.js';
 import { stageBuildContext } from '../build-context.js';
 import {
   buildImage,
@@ -25,8 +31,15 @@ import {
   type BuildProgressEvent,
   type ComposeCommand,
 } from '../engine/index.js';
-import { readEnvFile, stackEnvValues, upsertEnvFile } from '../stack/env-file.js';
-import { writeExtraCompose } from '../stack/extra-compose.js';
+import {
+  ENV_FILE_MODE,
+  readEnvFile,
+  stackEnvValues,
+  upsertEnvFile,
+  upsertEnvText,
+  withoutManagedEnv,
+} from '../stack/env-file.js';
+import { isGeneratedExtraCompose, writeExtraCompose } from '../stack/extra-compose.js';
 import { formatSetupInputProblems, parseSetupInputs, type SetupInputs } from '../stack/inputs.js';
 import {
   isLoopbackPublish,
@@ -35,7 +48,7 @@ import {
   systemInterfaces,
   type InterfaceSource,
 } from '../stack/publish-address.js';
-import { composeFiles, seedHostDirs, stackFiles } from '../stack/stack-dir.js';
+import { composeFiles, seedHostDirs, stackFiles, type StackFiles } from '../stack/stack-dir.js';
 import { resolveSetupToken, type SetupTokenSource } from '../stack/token.js';
 
 export const GATEWAY_SERVICE = 'openclaw-gateway';
@@ -196,20 +209,175 @@ export async function runSetup(options: SetupOptions): Promise<SetupResult> {
   const compose =
     options.compose ?? (await detectCompose({ env: options.env as NodeJS.ProcessEnv }));
 
-  phase('files', 'Writing .env and the compose files');
+  // The image is built BEFORE `.env` and the extra compose file are written: a failed build
+  // (a misspelt apt package) must leave the files saying what runs now, because a terminal
+  // `docker compose` reads them. Later failures put the previous files back (see below).
   const files = stackFiles(options.stackDir);
   const token = await resolveSetupToken({
     env: options.env,
     configPath: path.join(inputs.configDir, 'openclaw.json'),
     envFilePath: files.envFile,
   });
-  await seedHostDirs(inputs);
   // Re-runs keep the project name already in .env (a second stack on the same port would clash).
   const existingEnv = await readEnvFile(files.envFile).catch(() => new Map<string, string>());
   const projectName =
     options.projectName ?? (existingEnv.get('COMPOSE_PROJECT_NAME') || PROJECT_NAME);
   const stackValues = { ...stackEnvValues(inputs, token.token), COMPOSE_PROJECT_NAME: projectName };
-  await upsertEnvFile(files.envFile, stackValues);
+  // Refuse what the files cannot take before spending minutes on a build: a value `.env` cannot
+  // hold, or a hand-written docker-compose.extra.yml (writeExtraCompose throws STACK_FILE_CONFLICT
+  // for it without writing anything).
+  upsertEnvText('', stackValues);
+  const currentExtra = await readOptional(files.extraComposeFile);
+  if (currentExtra !== undefined && !isGeneratedExtraCompose(currentExtra))
+    await writeExtraCompose(options.stackDir, inputs);
+
+  phase(
+    'image',
+    inputs.aptPackages.length
+      ? `Building the image with ${inputs.aptPackages.join(', ')}`
+      : 'Building the image',
+  );
+  const image = await ensureImage(docker, inputs, options, emit);
+
+  phase('files', 'Writing .env and the compose files');
+  const previousFiles = await snapshotStackFiles(files);
+  const started = { value: false };
+  try {
+    return await writeFilesAndStart({
+      options,
+      inputs,
+      docker,
+      compose,
+      files,
+      projectName,
+      stackValues,
+      token,
+      image,
+      started,
+      interfaces,
+    });
+  } catch (err) {
+    await rollBackStackFiles({
+      options,
+      docker,
+      compose,
+      projectName,
+      previous: previousFiles,
+      newValues: stackValues,
+      containersChanged: started.value,
+    });
+    throw err;
+  }
+}
+
+interface StackFileSnapshot {
+  files: StackFiles;
+  /** undefined: the file did not exist. */
+  env: string | undefined;
+  extra: string | undefined;
+}
+
+async function readOptional(file: string): Promise<string | undefined> {
+  try {
+    return await fs.readFile(file, 'utf8');
+  } catch (err) {
+    if (systemErrorCode(err) === 'ENOENT') return undefined;
+    throw err;
+  }
+}
+
+async function snapshotStackFiles(files: StackFiles): Promise<StackFileSnapshot> {
+  const [env, extra] = await Promise.all([
+    readOptional(files.envFile),
+    readOptional(files.extraComposeFile),
+  ]);
+  return { files, env, extra };
+}
+
+async function restoreFile(file: string, text: string | undefined, mode: number): Promise<void> {
+  if (text === undefined) await fs.rm(file, { force: true });
+  else await writeFileAtomic(file, text, { mode, forceMode: true });
+}
+
+/**
+ * Setup failed after the new `.env`/extra file were written: put the previous ones back so the
+ * files (and a terminal `docker compose`) keep describing what was there before, and, when the
+ * container had already been recreated from the new files, bring the stack back in line with the
+ * old ones (recreate from them, or remove what a first install created). Best effort: the
+ * original error is what the caller reports; what could not be undone is said in a warning.
+ */
+async function rollBackStackFiles(args: {
+  options: SetupOptions;
+  docker: Dockerode;
+  compose: ComposeCommand;
+  projectName: string;
+  previous: StackFileSnapshot;
+  newValues: Record<string, string>;
+  containersChanged: boolean;
+}): Promise<void> {
+  const { options, previous } = args;
+  const emit = options.onEvent ?? (() => {});
+  const project = (env: NodeJS.ProcessEnv, files: string[]) =>
+    new ComposeProject({
+      compose: args.compose,
+      projectDir: options.stackDir,
+      files,
+      projectName: args.projectName,
+      docker: args.docker,
+      env,
+      onLine: (line) => emit({ kind: 'log', text: line }),
+    });
+  const baseEnv = withoutManagedEnv({ ...process.env, ...options.env } as NodeJS.ProcessEnv);
+  try {
+    if (args.containersChanged && previous.env === undefined) {
+      // A first install that failed: remove its containers while the new files still describe them.
+      await project({ ...baseEnv, ...args.newValues }, await composeFiles(options.stackDir)).down({
+        removeOrphans: true,
+      });
+    }
+    await restoreFile(previous.files.envFile, previous.env, ENV_FILE_MODE);
+    await restoreFile(previous.files.extraComposeFile, previous.extra, 0o644);
+    emit({
+      kind: 'log',
+      text: 'Setup failed: .env and the compose files were put back as they were',
+    });
+    if (args.containersChanged && previous.env !== undefined) {
+      await project(baseEnv, await composeFiles(options.stackDir)).up({
+        services: [GATEWAY_SERVICE],
+        detach: true,
+        noBuild: true,
+        removeOrphans: true,
+      });
+      emit({ kind: 'log', text: 'The gateway was recreated with the previous settings' });
+    }
+  } catch (err) {
+    emit({
+      kind: 'warning',
+      text: `Could not fully undo the failed setup (${errorMessage(err)}); check .env in ${options.stackDir} and run setup again.`,
+    });
+  }
+}
+
+async function writeFilesAndStart(ctx: {
+  options: SetupOptions;
+  inputs: SetupInputs;
+  docker: Dockerode;
+  compose: ComposeCommand;
+  files: StackFiles;
+  projectName: string;
+  stackValues: Record<string, string>;
+  token: Awaited<ReturnType<typeof resolveSetupToken>>;
+  image: { imageId: string; rebuilt: boolean };
+  /** Set once compose may have touched the containers (what a rollback has to undo). */
+  started: { value: boolean };
+  interfaces: InterfaceSource;
+}): Promise<SetupResult> {
+  const { options, inputs, docker, compose, projectName, token, image, interfaces } = ctx;
+  const emit = options.onEvent ?? (() => {});
+  const phase = (p: SetupPhase, message: string) => emit({ kind: 'phase', phase: p, message });
+  const signal = options.signal;
+  await seedHostDirs(inputs);
+  await upsertEnvFile(ctx.files.envFile, ctx.stackValues);
   const extra = await writeExtraCompose(options.stackDir, inputs);
   const fileList = await composeFiles(options.stackDir);
   const project = new ComposeProject({
@@ -222,22 +390,15 @@ export async function runSetup(options: SetupOptions): Promise<SetupResult> {
     // written: a caller's own OPENCLAW_IMAGE (the desktop app's default openclaw:local while it
     // builds under another tag) must not make compose run, or try to pull, a different image.
     // The token in the environment also lets `run -e` pass it without a command line.
-    env: { ...process.env, ...options.env, ...stackValues } as NodeJS.ProcessEnv,
+    env: { ...process.env, ...options.env, ...ctx.stackValues } as NodeJS.ProcessEnv,
     onLine: (line) => emit({ kind: 'log', text: line }),
   });
-
-  phase(
-    'image',
-    inputs.aptPackages.length
-      ? `Building the image with ${inputs.aptPackages.join(', ')}`
-      : 'Building the image',
-  );
-  const image = await ensureImage(docker, inputs, options, emit);
 
   phase('permissions', 'Making the config folder writable for the container user (uid 1000)');
   await fixConfigOwnership(docker, inputs, image.imageId, signal);
 
   phase('start', 'Starting the gateway');
+  ctx.started.value = true;
   await project.up({
     services: [GATEWAY_SERVICE],
     detach: true,

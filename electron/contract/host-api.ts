@@ -170,6 +170,32 @@ export const ApplyPlanSchema = Type.Object({
 });
 export type ApplyPlan = Static<typeof ApplyPlanSchema>;
 
+/**
+ * Where the last stack change stands. `applied`: the stack runs what `stack.getSettings` says.
+ * `applying`: a setup or apply is under way with `desired`. `failed`: `desired` was NOT applied
+ * (the stack, settings.json and `.env` still hold the previous settings) and waits for the user:
+ * `stack.retry` applies it again, `stack.discard` drops it. Kept on disk, so an app that stopped
+ * mid-apply comes back showing the change as failed instead of silently losing or adopting it.
+ */
+export const StackChangeKindSchema = Type.Union([Type.Literal('setup'), Type.Literal('apply')]);
+export const StackChangeSchema = Type.Union([
+  Type.Object({ state: Type.Literal('applied') }),
+  Type.Object({
+    state: Type.Literal('applying'),
+    kind: StackChangeKindSchema,
+    desired: StackSettingsSchema,
+    startedAt: Type.Number(),
+  }),
+  Type.Object({
+    state: Type.Literal('failed'),
+    kind: StackChangeKindSchema,
+    desired: StackSettingsSchema,
+    error: Type.Object({ code: Type.String(), message: Type.String() }),
+    failedAt: Type.Number(),
+  }),
+]);
+export type StackChange = Static<typeof StackChangeSchema>;
+
 export const AppSettingsSchema = Type.Object({
   startAtLogin: Type.Boolean(),
   startInBackground: Type.Boolean(),
@@ -250,6 +276,23 @@ export const HostCalls = {
       { additionalProperties: false },
     ),
     TerminalCommandSchema,
+  ),
+  /** The pending (not applied) stack change, if any: see StackChangeSchema. */
+  'stack.change': call(Empty, StackChangeSchema),
+  /** Apply the failed change's settings again (same flow as stack.apply / setup.run). */
+  'stack.retry': call(Empty, ApplyPlanSchema),
+  /** Drop the failed change; the applied settings stay as they are. */
+  'stack.discard': call(Empty, StackChangeSchema),
+  /**
+   * Empty the home volume (/home/node in the container): stop the gateway, remove the named
+   * volume, recreate it. `volume` must repeat the configured name (the user typed it to confirm).
+   */
+  'stack.resetHome': call(
+    Type.Object(
+      { volume: Type.String({ minLength: 1, maxLength: 128 }) },
+      { additionalProperties: false },
+    ),
+    Type.Object({ removed: Type.Boolean(), restarted: Type.Boolean() }),
   ),
   'approvals.list': call(
     Empty,

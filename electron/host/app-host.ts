@@ -45,12 +45,15 @@ import { loadOrCreateOperatorIdentity } from './pairing/operator-identity.js';
 import { PairingQueue } from './pairing/pairing-queue.js';
 import { createSecretStore } from './pairing/secret-store.js';
 import {
+  checkAppSettingsPatch,
   loadAppSettings,
   updateAppSettings,
   type DesktopSettings,
 } from './settings/app-settings.js';
 import { planStackChange } from './settings/apply-plan.js';
 import { checkStackSettings, stackRefusal } from './stack/stack-check.js';
+import { runStackChange, StackChangeStore, type StackChangeKind } from './settings/stack-change.js';
+import { resetHomeVolume } from './stack/home-reset.js';
 import { StackManager } from './stack/stack-manager.js';
 import { Supervisor } from './supervisor/supervisor.js';
 import type { GatewayEvent } from './supervisor/crash-detector.js';
@@ -110,6 +113,8 @@ export async function createAppHost(options: AppHostOptions): Promise<AppHost> {
   await fs.mkdir(dataDir, { recursive: true, mode: 0o700 });
   const loaded = await loadAppSettings(dataDir, { platform });
   let settings = loaded.settings;
+  // settings.json holds only what the stack runs; a change on its way (or one that failed) is here.
+  const changes = (await StackChangeStore.open(dataDir)).store;
 
   const endpoint = resolveEngineEndpoint({ env: options.env, platform });
   const docker = createDockerClient({ env: options.env, platform, endpoint });
@@ -361,27 +366,37 @@ export async function createAppHost(options: AppHostOptions): Promise<AppHost> {
     });
   }
 
-  async function runStackSetup(kind: string, next: StackSettings): Promise<string> {
+  /**
+   * Setup and every later change: checked first (refused input is not a change, nothing is
+   * recorded), then applied through the change state machine, so settings.json only moves once the
+   * stack has the new settings and a failure stays visible as "not applied" with its error.
+   */
+  async function runStackSetup(kind: StackChangeKind, next: StackSettings): Promise<string> {
+    // Install's gate is the wizard's per-step check (plain words, each problem on its field).
     const refusal = stackRefusal(await checkStack(next));
     if (refusal) throw refusal;
+    checkAppSettingsPatch(settings, next, { platform });
     const op = progress(kind);
     try {
-      const result = await supervisor.runOperation(kind, async (signal) => {
-        await saveStackSettings(next);
-        return stack.setup(next, {
-          signal,
-          extraAllowedOrigins: options.uiOrigins?.() ?? [],
-          onEvent: (event) => {
-            if (event.kind === 'phase') op.emit({ phase: event.phase, message: event.message });
-            else if (event.kind === 'build' && event.event.kind === 'step')
-              op.emit({
-                step: { index: event.event.index, total: event.event.total },
-                message: event.event.text,
-              });
-            else if (event.kind === 'build') op.emit({ log: event.event.text });
-            else op.emit({ log: event.text });
-          },
-        });
+      const result = await runStackChange(changes, kind, next, {
+        apply: (desired) =>
+          supervisor.runOperation(kind, (signal) =>
+            stack.setup(desired, {
+              signal,
+              extraAllowedOrigins: options.uiOrigins?.() ?? [],
+              onEvent: (event) => {
+                if (event.kind === 'phase') op.emit({ phase: event.phase, message: event.message });
+                else if (event.kind === 'build' && event.event.kind === 'step')
+                  op.emit({
+                    step: { index: event.event.index, total: event.event.total },
+                    message: event.event.text,
+                  });
+                else if (event.kind === 'build') op.emit({ log: event.event.text });
+                else op.emit({ log: event.text });
+              },
+            }),
+          ),
+        commit: (desired) => saveStackSettings(desired),
       });
       sharedToken = result.token;
       try {
@@ -449,10 +464,67 @@ export async function createAppHost(options: AppHostOptions): Promise<AppHost> {
     'stack.apply': async (next) => {
       const plan = planStackChange(stackSettingsOf(settings), next);
       if (plan.action !== 'none') await runStackSetup('apply', next);
+      // Edited back to what runs: a failed change is no longer wanted.
+      else if (changes.current.state === 'failed') await changes.discard();
       return plan;
     },
     'stack.reachability': async () => stack.reachability(settings),
     'stack.cliCommand': async ({ args }) => stack.cliCommand(args),
+    'stack.change': async () => changes.current,
+    'stack.retry': async () => {
+      const pending = changes.current;
+      if (pending.state !== 'failed')
+        throw new OpenClawError(
+          ErrorCode.NOT_FOUND,
+          'There are no failed changes to retry; the settings shown are the ones in use.',
+        );
+      const plan = planStackChange(stackSettingsOf(settings), pending.desired);
+      await runStackSetup(pending.kind, pending.desired);
+      return plan;
+    },
+    'stack.discard': () => changes.discard(),
+    'stack.resetHome': async ({ volume }) => {
+      const home = settings.homeVolume;
+      if (home?.kind !== 'volume')
+        throw new OpenClawError(
+          ErrorCode.INVALID_ARGUMENT,
+          'The home folder is not a Docker volume, so there is nothing to reset here. A home folder on this computer is emptied with your file manager.',
+        );
+      if (volume !== home.name)
+        throw new OpenClawError(
+          ErrorCode.INVALID_ARGUMENT,
+          `Type the volume name exactly (${home.name}) to confirm the reset.`,
+        );
+      if (changes.current.state === 'applying')
+        throw new OpenClawError(
+          ErrorCode.APPLY_IN_PROGRESS,
+          'Stack changes are being applied; reset the home volume when they are done.',
+        );
+      const op = progress('reset-home');
+      try {
+        const result = await supervisor.runOperation(
+          'reset-home',
+          async (signal) => {
+            const wasRunning = (await stack.inspectGateway(signal))?.state === 'running';
+            op.emit({ phase: 'reset', message: `Emptying the home volume ${home.name}` });
+            return resetHomeVolume(
+              {
+                docker,
+                projectName: PROJECT,
+                project: () => stack.project((line) => op.emit({ log: line })),
+              },
+              { volume: home.name, wasRunning, signal },
+            );
+          },
+          { stopsGateway: true },
+        );
+        op.emit({ done: true, message: 'The home volume was reset' });
+        return result;
+      } catch (err) {
+        op.emit({ done: true, error: errorMessage(err) });
+        throw err;
+      }
+    },
     'approvals.list': async () => {
       // The queue stays current through pairing events and its periodic re-list.
       return {

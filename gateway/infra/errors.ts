@@ -42,6 +42,9 @@ export const ErrorCode = {
   OPERATION_QUEUE_FULL: 'OPERATION_QUEUE_FULL',
   // electron/host headless host (`npm start` without a display)
   HOST_PORT_IN_USE: 'HOST_PORT_IN_USE',
+  // electron/host settings (a stack change that is not applied)
+  APPLY_IN_PROGRESS: 'APPLY_IN_PROGRESS',
+  APPLY_INTERRUPTED: 'APPLY_INTERRUPTED',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

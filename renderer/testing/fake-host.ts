@@ -11,6 +11,7 @@ import type {
   AppSettings,
   PairedDeviceView,
   PairingRequestView,
+  StackChange,
   StackSettings,
 } from '../../electron/contract/host-api.js';
 import {
@@ -33,6 +34,9 @@ import {
 } from './fake-host-data.js';
 
 export type { Scenario } from './fake-host-data.js';
+
+/** Package names the fake build cannot find (a failed apply for screenshots and manual checks). */
+const MISSPELT = new Set(['jqq', 'ripgrepp']);
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export interface FakeHost {
@@ -113,6 +117,8 @@ export function createFakeHost(initial: Scenario): FakeHost {
     },
   ];
   let cancel: (() => void) | undefined;
+  // Like the real host: `stack` only changes once an apply succeeded; a failed one stays pending.
+  let change: StackChange = { state: 'applied' };
 
   const emitStatus = () => handler.emit('status', status);
   const sleep = (ms: number, signal: { cancelled: boolean }) =>
@@ -126,6 +132,7 @@ export function createFakeHost(initial: Scenario): FakeHost {
     });
 
   async function runSetup(next: StackSettings, kind: 'setup' | 'apply'): Promise<void> {
+    change = { state: 'applying', kind, desired: next, startedAt: Date.now() };
     const operationId = `op-${Date.now()}`;
     const emit = (p: Record<string, unknown>) =>
       handler.emit('operation.progress', { operationId, kind, ...p });
@@ -141,7 +148,6 @@ export function createFakeHost(initial: Scenario): FakeHost {
       const phases: Array<[string, string]> = [
         ['validate', 'Checking the setup inputs'],
         ['engine', 'Connecting to the Docker engine'],
-        ['files', 'Writing .env and the compose files'],
         [
           'image',
           next.aptPackages.length
@@ -165,16 +171,20 @@ export function createFakeHost(initial: Scenario): FakeHost {
         emit({
           log: `#${i + 3} [${i}/${total}] ${i === 5 ? 'RUN apt-get update && apt-get install -y …' : 'COPY dist/gateway /app'}\n#${i + 3} DONE 0.${i}s`,
         });
-        if (scenario === 'failing' && i === 5) {
-          emit({ log: 'E: Unable to locate package jqq' });
+        // The failing scenario, or a misspelt package (shows a failed apply in Settings).
+        const misspelt = next.aptPackages.find((p) => MISSPELT.has(p));
+        if ((scenario === 'failing' || misspelt) && i === 5) {
+          const name = misspelt ?? 'jqq';
+          emit({ log: `E: Unable to locate package ${name}` });
           throw new OpenClawError(
             'IMAGE_BUILD_FAILED',
-            'The image build failed at step 5/9: apt-get could not find the package "jqq". Check the apt package names.',
+            `The image build failed at step 5/9: apt-get could not find the package "${name}". Check the apt package names.`,
           );
         }
         await sleep(300, signal);
       }
       for (const [phase, message] of [
+        ['files', 'Writing .env and the compose files'],
         ['permissions', 'Making the config folder writable for the container user (uid 1000)'],
         ['start', 'Starting the gateway'],
         ['onboard', 'Writing the gateway config through the image (openclaw onboard)'],
@@ -186,9 +196,20 @@ export function createFakeHost(initial: Scenario): FakeHost {
       }
       stack = next;
       setUp = true;
+      change = { state: 'applied' };
       status = baseStatus('running');
       emit({ done: true, message: 'The gateway is running' });
     } catch (err) {
+      change = {
+        state: 'failed',
+        kind,
+        desired: next,
+        error: {
+          code: err instanceof OpenClawError ? err.code : 'INTERNAL',
+          message: err instanceof Error ? err.message : String(err),
+        },
+        failedAt: Date.now(),
+      };
       emit({ done: true, error: err instanceof Error ? err.message : String(err) });
       status = baseStatus(setUp ? 'running' : 'not-set-up');
       throw err;
@@ -272,6 +293,7 @@ export function createFakeHost(initial: Scenario): FakeHost {
     'stack.apply': async (next) => {
       const plan = await impl['stack.plan'](next);
       if (plan.action !== 'none') await runSetup(next, 'apply');
+      else if (change.state === 'failed') change = { state: 'applied' };
       return plan;
     },
     'stack.reachability': async () => ({
@@ -287,6 +309,29 @@ export function createFakeHost(initial: Scenario): FakeHost {
       shell: 'posix' as const,
       command: `cd '/home/me/.config/OpenClaw Desktop/stack' && docker compose -f docker-compose.yml${stack.extraMounts.length || stack.homeVolume ? ' -f docker-compose.extra.yml' : ''} run --rm openclaw-cli ${args.join(' ')}`,
     }),
+    'stack.change': async () => change,
+    'stack.retry': async () => {
+      if (change.state !== 'failed')
+        throw new OpenClawError('NOT_FOUND', 'There are no failed changes to retry.');
+      const { desired, kind } = change;
+      const plan = await impl['stack.plan'](desired);
+      await runSetup(desired, kind);
+      return plan;
+    },
+    'stack.discard': async () => {
+      if (change.state === 'failed') change = { state: 'applied' };
+      return change;
+    },
+    'stack.resetHome': async ({ volume }) => {
+      const home = stack.homeVolume;
+      if (home?.kind !== 'volume' || home.name !== volume)
+        throw new OpenClawError(
+          'INVALID_ARGUMENT',
+          `Type the volume name exactly (${home?.kind === 'volume' ? home.name : 'none'}) to confirm the reset.`,
+        );
+      await new Promise((r) => setTimeout(r, 600));
+      return { removed: true, restarted: true };
+    },
     'approvals.list': async () => ({ pending, paired }),
     'approvals.approve': async ({ requestId }) => {
       const r = pending.find((p) => p.requestId === requestId);

@@ -186,6 +186,56 @@ async function wizard(scheme: 'light' | 'dark', scenario: 'fresh' | 'failing'): 
   await server.close();
 }
 
+/** Settings after a failed apply (not applied: banner, chips), Retry, and the home volume reset. */
+async function settingsChanges(scheme: 'light' | 'dark'): Promise<void> {
+  const server = await startFakeHost('running');
+  const page = await newPage();
+  await page.emulateMedia({ colorScheme: scheme });
+  await page.goto(server.launchUrl);
+  await settle(page);
+  await page.goto(`${server.url.replace(/\/$/, '')}/settings`);
+  await settle(page);
+  // A misspelt package: the fake build fails like apt-get would.
+  await page.getByLabel('Debian packages').fill('ripgrepp');
+  await page.getByLabel('Debian packages').press('Enter');
+  await page.getByRole('button', { name: 'Review changes' }).click();
+  await page.getByRole('button', { name: 'Rebuild and restart' }).click();
+  await page.waitForSelector('text=The changes were not applied', { timeout: 15_000 });
+  await page.waitForTimeout(300);
+  await shot(page, `${scheme}-settings-apply-failed`);
+  await page.getByRole('button', { name: 'Close' }).click();
+  await page.waitForSelector('text=These changes are not applied');
+  await page.waitForTimeout(300);
+  await shot(page, `${scheme}-settings-not-applied`);
+  await page.evaluate(() => document.querySelector('main')?.scrollTo(0, 900));
+  await page.waitForTimeout(200);
+  await shot(page, `${scheme}-settings-not-applied-chips`);
+  // The app restarts: the change is still there, still not applied.
+  await page.reload();
+  await settle(page);
+  await page.waitForSelector('text=These changes are not applied');
+  await page.getByRole('button', { name: 'Retry' }).click();
+  await page.waitForSelector('text=Retry the changes');
+  await shot(page, `${scheme}-settings-retry-plan`);
+  await page.getByRole('button', { name: 'Cancel' }).click();
+  await page.getByRole('button', { name: 'Discard', exact: true }).first().click();
+  await page.waitForTimeout(400);
+  if (await page.getByText('These changes are not applied').count())
+    throw new Error('Discard left the banner');
+  await page.getByRole('button', { name: 'Reset home volume…' }).click();
+  await page.getByLabel('Type openclaw-home to confirm').fill('openclaw-home');
+  await shot(page, `${scheme}-settings-reset-home`);
+  await page.getByRole('button', { name: 'Reset home volume', exact: true }).click();
+  await page.waitForSelector('text=The home volume is empty again');
+  await shot(page, `${scheme}-settings-reset-home-done`);
+  await page.getByRole('button', { name: 'Done' }).click();
+  await page.evaluate(() => document.querySelector('main')?.scrollTo(0, 10_000));
+  await page.waitForTimeout(200);
+  await shot(page, `${scheme}-settings-bottom`);
+  await page.context().close();
+  await server.close();
+}
+
 async function noHost(): Promise<void> {
   // Served without a host token: only the Control UI section exists.
   const server = await startFakeHost('running');
@@ -205,6 +255,10 @@ try {
   }
   if (!only || only === 'fail') await wizard('light', 'failing');
   if (!only || only === 'nohost') await noHost();
+  if (!only || only === 'settings') {
+    await settingsChanges('light');
+    await settingsChanges('dark');
+  }
 } finally {
   await browser.close();
 }

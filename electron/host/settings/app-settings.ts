@@ -228,6 +228,35 @@ function emitChange(dataDir: string, next: DesktopSettings, previous: DesktopSet
   }
 }
 
+function checkedPatch(
+  current: DesktopSettings,
+  patch: unknown,
+  options: AppSettingsOptions,
+): { settings: DesktopSettings; notes: string[] } {
+  const applied = applySettingsPatch(current, patch, context(options));
+  if (!applied.ok) {
+    throw new OpenClawError(
+      ErrorCode.INVALID_ARGUMENT,
+      `Settings not saved:\n${formatSettingsProblems(applied.problems)}`,
+      { details: { problems: applied.problems } },
+    );
+  }
+  return applied;
+}
+
+/**
+ * What `updateAppSettings` would save for `patch`, without saving it: a stack change is checked
+ * before anything runs, but only recorded once the stack really has it. Throws INVALID_ARGUMENT
+ * like the update.
+ */
+export function checkAppSettingsPatch(
+  current: DesktopSettings,
+  patch: unknown,
+  options: AppSettingsOptions = {},
+): DesktopSettings {
+  return checkedPatch(current, patch, options).settings;
+}
+
 /**
  * Validate `patch` (untrusted: from IPC or the headless API) against the current settings, then
  * save. Throws INVALID_ARGUMENT listing every problem, and saves nothing, when any value is
@@ -255,14 +284,7 @@ export async function updateAppSettings(
     const previous = sanitised?.settings ?? defaults;
     const fileHasProblems =
       outcome.kind === 'unparsable' || (sanitised !== undefined && sanitised.warnings.length > 0);
-    const applied = applySettingsPatch(previous, patch, context(options));
-    if (!applied.ok) {
-      throw new OpenClawError(
-        ErrorCode.INVALID_ARGUMENT,
-        `Settings not saved:\n${formatSettingsProblems(applied.problems)}`,
-        { details: { problems: applied.problems } },
-      );
-    }
+    const applied = checkedPatch(previous, patch, options);
     const changed = serialise(applied.settings) !== serialise(previous);
     const onDiskDiffers = outcome.kind !== 'parsed' || outcome.raw !== serialise(applied.settings);
     if (onDiskDiffers) {

@@ -16,6 +16,10 @@ export interface ChipsInputProps {
   validate?: (value: string, current: readonly string[]) => string | undefined;
   /** Mark individual chips as invalid (e.g. a host-side error for one entry). */
   invalidValues?: readonly string[];
+  /** Mark chips that are not in effect yet (e.g. settings that were not applied). */
+  pendingValues?: readonly string[];
+  /** The words on a pending chip (also read by screen readers); default "not applied". */
+  pendingLabel?: string;
   /** Error for the list as a whole (shown under the box). */
   error?: ReactNode;
   max?: number;
@@ -34,6 +38,8 @@ export function ChipsInput({
   placeholder,
   validate,
   invalidValues = [],
+  pendingValues = [],
+  pendingLabel = 'not applied',
   error,
   max,
   disabled = false,
@@ -113,11 +119,18 @@ export function ChipsInput({
             {values.map((v) => (
               <li
                 key={v}
-                className={['ui-chip', invalidValues.includes(v) ? 'ui-chip--invalid' : '']
+                className={[
+                  'ui-chip',
+                  invalidValues.includes(v) ? 'ui-chip--invalid' : '',
+                  pendingValues.includes(v) ? 'ui-chip--pending' : '',
+                ]
                   .filter(Boolean)
                   .join(' ')}
               >
                 <span className="ui-chip__text">{v}</span>
+                {pendingValues.includes(v) ? (
+                  <span className="ui-chip__tag">{pendingLabel}</span>
+                ) : null}
                 <button
                   type="button"
                   className="ui-chip__remove"

@@ -2,8 +2,8 @@
 export const SETUP_PHASES: ReadonlyArray<{ phase: string; label: string }> = [
   { phase: 'validate', label: 'Check the settings' },
   { phase: 'engine', label: 'Connect to Docker' },
-  { phase: 'files', label: 'Write the stack files' },
   { phase: 'image', label: 'Build the image' },
+  { phase: 'files', label: 'Write the stack files' },
   { phase: 'permissions', label: 'Prepare folder permissions' },
   { phase: 'start', label: 'Start the gateway' },
   { phase: 'onboard', label: 'Write the gateway config' },

@@ -1,15 +1,19 @@
 /**
- * Settings: how the app behaves (applies at once) and the stack wizards again. Stack changes are
- * collected in a draft; "Review changes" asks the host what they imply (`stack.plan`: nothing,
- * recreate the container, or rebuild the image) BEFORE anything happens, then applies with progress.
+ * Settings: how the app behaves (applies at once) and everything the setup wizard says can be
+ * changed later (folders, extra folders, packages, home volume with its reset, port, re-running
+ * the setup). Stack changes are collected in a draft; "Review changes" asks the host what they
+ * imply (`stack.plan`: nothing, recreate the container, or rebuild the image) BEFORE anything
+ * happens, then applies with progress. A change the host could not apply stays visibly "not
+ * applied" (banner with the error, Retry, Discard) — the cards never show it as the current state.
  */
 import { useEffect, useState } from 'react';
 import { useStore } from 'zustand';
-import type { StackSettings } from '../../../../electron/contract/host-api.js';
+import type { StackChange, StackSettings } from '../../../../electron/contract/host-api.js';
 import { useHost } from '../../host/host-context.js';
 import { navigate } from '../../shell/router.js';
 import { nextStepFor } from '../../host/host-error.js';
 import {
+  Badge,
   Button,
   Callout,
   Card,
@@ -20,6 +24,9 @@ import {
   Toggle,
 } from '../../ui/index.js';
 import { ApplyDialog } from '../settings/apply-dialog.js';
+import { PendingChangeBanner } from '../settings/pending-change.js';
+import { ResetHomeDialog } from '../settings/reset-home-dialog.js';
+import { FoldersEditor } from '../stack/folders-editor.js';
 import { HomeVolumeEditor } from '../stack/home-volume-editor.js';
 import { MountsEditor } from '../stack/mounts-editor.js';
 import { PackagesEditor } from '../stack/packages-editor.js';
@@ -116,18 +123,62 @@ function BehaviourCard() {
   );
 }
 
-function StackEditors({ store }: { store: DraftStore }) {
+/** Host codes for input refused before anything ran (nothing was recorded as pending). */
+const REFUSED = new Set(['INVALID_ARGUMENT', 'STACK_INPUT_INVALID', 'GATEWAY_PORT_IN_USE']);
+
+/** A card title with a "not applied" mark when its section differs from what runs. */
+function SectionTitle({ title, pending }: { title: string; pending: boolean }) {
+  return (
+    <span className="settings-section-title">
+      {title}
+      {pending ? (
+        <Badge tone="warning" title="Saved as a change that is not applied yet">
+          not applied
+        </Badge>
+      ) : null}
+    </span>
+  );
+}
+
+function StackEditors({
+  store,
+  applied,
+  change,
+}: {
+  store: DraftStore;
+  /** What the stack runs now. */
+  applied: StackSettings;
+  /** The host's pending change (a failed one is what the draft starts from). */
+  change: StackChange | undefined;
+}) {
   const draft = useStore(store, (s) => s.draft);
   const initial = useStore(store, (s) => s.initial);
+  const discardStack = useAppStore((s) => s.discardStack);
   const [hostError, setHostError] = useState<{ section: DraftSection; message: string } | null>(
     null,
   );
-  const [reviewing, setReviewing] = useState<StackSettings | null>(null);
+  const [reviewing, setReviewing] = useState<{
+    next: StackSettings;
+    mode: 'apply' | 'retry';
+  } | null>(null);
+  const [discarding, setDiscarding] = useState(false);
+  const [resetOpen, setResetOpen] = useState(false);
   const settings = draftToSettings(draft);
   const problems = draftProblems(draft);
   const dirty = !sameSettings(settings, initial);
+  const failed = change?.state === 'failed' ? change : undefined;
   const errorFor = (section: DraftSection) =>
     hostError?.section === section ? hostError.message : undefined;
+  const differs = {
+    folders:
+      settings.configDir !== applied.configDir || settings.workspaceDir !== applied.workspaceDir,
+    mounts: JSON.stringify(settings.extraMounts) !== JSON.stringify(applied.extraMounts),
+    packages: JSON.stringify(settings.aptPackages) !== JSON.stringify(applied.aptPackages),
+    home: JSON.stringify(settings.homeVolume) !== JSON.stringify(applied.homeVolume),
+    port:
+      settings.gatewayPort !== applied.gatewayPort || settings.exposeOnLan !== applied.exposeOnLan,
+  };
+  const homeVolume = applied.homeVolume?.kind === 'volume' ? applied.homeVolume.name : null;
 
   const review = () => {
     if (sectionHasProblems(problems)) {
@@ -138,70 +189,152 @@ function StackEditors({ store }: { store: DraftStore }) {
       return;
     }
     setHostError(null);
-    setReviewing(settings);
+    setReviewing({ next: settings, mode: 'apply' });
+  };
+  const discard = () => {
+    setDiscarding(true);
+    void discardStack().finally(() => setDiscarding(false));
   };
 
   return (
     <div className="settings-stack">
+      {change ? (
+        <PendingChangeBanner
+          change={change}
+          applied={applied}
+          discarding={discarding}
+          onRetry={() => failed && setReviewing({ next: failed.desired, mode: 'retry' })}
+          onDiscard={discard}
+        />
+      ) : null}
       <Card
-        title="Extra folders"
+        title={<SectionTitle title="Folders" pending={differs.folders} />}
+        description="Where the gateway keeps its config and where the agent works. Changing them recreates the container with the new folders; nothing is copied or deleted, so the gateway then uses what is in the new folders (paired devices live in the config folder)."
+      >
+        <FoldersEditor store={store} />
+      </Card>
+      <Card
+        title={<SectionTitle title="Extra folders" pending={differs.mounts} />}
         description="Folders of this computer the gateway can see. Changing them recreates the container."
       >
-        <MountsEditor store={store} hostError={errorFor('mounts')} />
+        <MountsEditor store={store} hostError={errorFor('mounts')} applied={applied.extraMounts} />
       </Card>
-      <Card title="Packages" description="Extra Debian packages in the gateway image.">
-        <PackagesEditor store={store} hostError={errorFor('packages')} />
+      <Card
+        title={<SectionTitle title="Packages" pending={differs.packages} />}
+        description="Extra Debian packages in the gateway image."
+      >
+        <PackagesEditor
+          store={store}
+          hostError={errorFor('packages')}
+          applied={applied.aptPackages}
+        />
       </Card>
-      <Card title="Home volume" description="Whether /home/node survives rebuilds.">
+      {/*
+        Base image: the choice of the gateway image's base (stack setting and resolver) is being
+        added to the host API in another slice of issue 9. Its card goes HERE, between the
+        packages (baked into that image) and the home volume; it is not implemented in this slice.
+      */}
+      <Card
+        title={<SectionTitle title="Home volume" pending={differs.home} />}
+        description="Whether /home/node survives rebuilds."
+        actions={
+          homeVolume ? (
+            <Button size="sm" variant="danger" icon="trash" onClick={() => setResetOpen(true)}>
+              Reset home volume…
+            </Button>
+          ) : undefined
+        }
+      >
         <HomeVolumeEditor store={store} hostError={errorFor('home')} />
       </Card>
-      <Card title="Network" description="The gateway’s port, and who may reach it.">
+      <Card
+        title={<SectionTitle title="Network" pending={differs.port} />}
+        description="The gateway’s port, and who may reach it."
+      >
         <PortEditor store={store} hostError={errorFor('port')} />
+      </Card>
+      <Card
+        title="Setup"
+        actions={
+          <Button size="sm" icon="setup" onClick={() => navigate('/setup')}>
+            Re-run setup
+          </Button>
+        }
+      >
+        <p className="ui-muted">
+          Walk through the setup wizard again, starting from the settings in use. Your config,
+          workspace and paired devices stay.
+        </p>
       </Card>
       <div
         className={['settings-bar', dirty ? 'settings-bar--visible' : ''].filter(Boolean).join(' ')}
         aria-hidden={!dirty}
       >
-        <p className="settings-bar__text">You have changes that are not applied yet.</p>
+        <p className="settings-bar__text">
+          {failed
+            ? 'You edited the changes that are not applied.'
+            : 'You have changes that are not applied yet.'}
+        </p>
         <Button
           variant="ghost"
           tabIndex={dirty ? 0 : -1}
           onClick={() => store.getState().reset(initial)}
         >
-          Discard
+          {failed ? 'Undo edits' : 'Discard'}
         </Button>
         <Button variant="primary" tabIndex={dirty ? 0 : -1} onClick={review}>
           Review changes
         </Button>
       </div>
       <ApplyDialog
-        next={reviewing}
+        next={reviewing?.next ?? null}
+        mode={reviewing?.mode}
         onClose={(result) => {
           setReviewing(null);
-          if (result.kind === 'failed') {
+          // Refused input belongs next to its field. A change that ran and failed is the host's
+          // pending change: the banner above shows it, not a field.
+          if (result.kind === 'failed' && !REFUSED.has(result.code ?? ''))
+            requestAnimationFrame(() =>
+              document.querySelector('.pending-change')?.scrollIntoView?.({ block: 'start' }),
+            );
+          if (result.kind === 'failed' && REFUSED.has(result.code ?? '')) {
             const section = sectionForHostError(result.message);
             if (section) setHostError({ section, message: result.message });
           }
         }}
       />
+      {homeVolume ? (
+        <ResetHomeDialog volume={homeVolume} open={resetOpen} onClose={() => setResetOpen(false)} />
+      ) : null}
     </div>
   );
 }
 
+/** The draft starts from the failed change when there is one (it is what the user asked for). */
+function draftBase(applied: StackSettings, change: StackChange | undefined): StackSettings {
+  return change?.state === 'failed' ? change.desired : applied;
+}
+
 function StackSection() {
   const stack = useAppStore((s) => s.stack);
+  const stackChange = useAppStore((s) => s.stackChange);
   const load = useAppStore((s) => s.loadStack);
+  const loadChange = useAppStore((s) => s.loadStackChange);
   const [store, setStore] = useState<DraftStore | null>(null);
   useEffect(() => {
     void load();
-  }, [load]);
+    void loadChange();
+  }, [load, loadChange]);
+  // A host without the pending-change call still gets a working page (nothing shown as pending).
+  const changeKnown = stackChange.data !== undefined || stackChange.error !== undefined;
+  const change = stackChange.data;
   // (Re)start the draft from what the host has whenever it changes (after an apply, for example).
   useEffect(() => {
-    if (!stack.data) return;
-    if (!store) setStore(createDraftStore(stack.data.settings));
-    else if (!sameSettings(store.getState().initial, stack.data.settings))
-      store.getState().reset(stack.data.settings);
-  }, [stack.data, store]);
+    if (!stack.data || !changeKnown) return;
+    const base = draftBase(stack.data.settings, change);
+    if (!store) setStore(createDraftStore(base));
+    else if (!sameSettings(store.getState().initial, base)) store.getState().reset(base);
+  }, [stack.data, change, changeKnown, store]);
 
   if (stack.error && !stack.data)
     return (
@@ -233,7 +366,7 @@ function StackSection() {
         Run the setup first; these settings become editable afterwards.
       </Callout>
     );
-  return <StackEditors store={store} />;
+  return <StackEditors store={store} applied={stack.data.settings} change={change} />;
 }
 
 export function SettingsPage() {

@@ -309,10 +309,25 @@ export function SetupPage() {
   useEffect(() => {
     if (!stack.data) void load();
   }, [load, stack.data]);
-  const [initial, setInitial] = useState<{ settings: StackSettings; setUp: boolean } | null>(null);
+  const stackChange = useAppStore((s) => s.stackChange);
+  const loadChange = useAppStore((s) => s.loadStackChange);
   useEffect(() => {
-    if (!initial && stack.data) setInitial(stack.data);
-  }, [initial, stack.data]);
+    void loadChange();
+  }, [loadChange]);
+  const [initial, setInitial] = useState<{ settings: StackSettings; setUp: boolean } | null>(null);
+  // The wizard starts from the settings in use ("Re-run setup" from Settings), or from a setup
+  // that failed (its settings were never applied, but they are what the user chose last time).
+  // A host that cannot say (older host, error) gets the settings in use.
+  const changeKnown = stackChange.data !== undefined || stackChange.error !== undefined;
+  useEffect(() => {
+    if (initial || !stack.data || !changeKnown) return;
+    const change = stackChange.data;
+    setInitial(
+      change?.state === 'failed' && change.kind === 'setup'
+        ? { settings: change.desired, setUp: stack.data.setUp }
+        : stack.data,
+    );
+  }, [initial, stack.data, stackChange.data, changeKnown]);
   return (
     <Page width="normal">
       <PageHeader

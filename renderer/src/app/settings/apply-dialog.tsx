@@ -12,7 +12,7 @@ import { OperationProgress } from '../operation/operation-progress.js';
 import { useAppStore, useAppStoreApi } from '../store/app-store-context.js';
 
 export type ApplyResult =
-  { kind: 'cancelled' } | { kind: 'applied' } | { kind: 'failed'; message: string };
+  { kind: 'cancelled' } | { kind: 'applied' } | { kind: 'failed'; message: string; code?: string };
 
 const BUSY_REASON =
   'Changes are being applied. Wait until it finishes, or cancel it in the dialog.';
@@ -20,14 +20,18 @@ const BUSY_REASON =
 export function ApplyDialog({
   next,
   onClose,
+  mode = 'apply',
 }: {
   next: StackSettings | null;
   onClose: (result: ApplyResult) => void;
+  /** `retry`: `next` is the host's failed change, applied again with `stack.retry`. */
+  mode?: 'apply' | 'retry';
 }) {
   const plan = useAppStore((s) => s.plan);
   const planStack = useAppStore((s) => s.planStack);
   const clearPlan = useAppStore((s) => s.clearPlan);
   const applyStack = useAppStore((s) => s.applyStack);
+  const retryStack = useAppStore((s) => s.retryStack);
   const operation = useAppStore((s) => s.operation);
   const cancel = useAppStore((s) => s.cancelOperation);
   const store = useAppStoreApi();
@@ -49,16 +53,18 @@ export function ApplyDialog({
   const apply = () => {
     if (!next) return;
     setPhase('applying');
-    void applyStack(next).then((ok) => setPhase(ok ? 'applied' : 'failed'));
+    void (mode === 'retry' ? retryStack() : applyStack(next)).then((ok) =>
+      setPhase(ok ? 'applied' : 'failed'),
+    );
   };
   const close = () => {
     if (applying) return;
-    const error = store.getState().operation?.error;
+    const { error, errorCode } = store.getState().operation ?? {};
     onClose(
       phase === 'applied'
         ? { kind: 'applied' }
         : phase === 'failed' && error
-          ? { kind: 'failed', message: error }
+          ? { kind: 'failed', message: error, code: errorCode }
           : { kind: 'cancelled' },
     );
   };
@@ -71,7 +77,9 @@ export function ApplyDialog({
         ? 'The changes were not applied'
         : applying
           ? 'Applying changes…'
-          : 'Review changes';
+          : mode === 'retry'
+            ? 'Retry the changes'
+            : 'Review changes';
 
   let body;
   let footer;
@@ -156,6 +164,12 @@ export function ApplyDialog({
             }
             onRetry={apply}
           />
+        ) : null}
+        {phase === 'failed' ? (
+          <p className="plan__sub">
+            Nothing was switched over: the gateway keeps the settings it had. Settings lists these
+            changes as not applied until you retry or discard them.
+          </p>
         ) : null}
         {operation ? (
           <OperationProgress operation={operation} onCancel={() => void cancel()} />

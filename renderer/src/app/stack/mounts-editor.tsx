@@ -2,12 +2,25 @@
  * Extra bind mounts: rows of host folder → container path with a read-only switch, validated as
  * typed. New rows start read-only: the safer default for a folder handed to an agent.
  */
-import { Button, Callout, EmptyState, Field, TextInput, Toggle } from '../../ui/index.js';
+import type { ExtraMount } from '../../../../electron/contract/host-api.js';
+import { Badge, Button, Callout, EmptyState, Field, TextInput, Toggle } from '../../ui/index.js';
 import type { DraftStore } from './stack-draft.js';
 import { useDraft, useDraftProblems, useTouched } from './use-draft.js';
 import { MAX_EXTRA_MOUNTS } from './validation.js';
 
-export function MountsEditor({ store, hostError }: { store: DraftStore; hostError?: string }) {
+const sameMount = (a: ExtraMount, b: ExtraMount) =>
+  a.source.trim() === b.source && a.target.trim() === b.target && a.readOnly === b.readOnly;
+
+export function MountsEditor({
+  store,
+  hostError,
+  applied,
+}: {
+  store: DraftStore;
+  hostError?: string;
+  /** The mounts the container has now (Settings): other rows are marked "not applied". */
+  applied?: readonly ExtraMount[];
+}) {
   const mounts = useDraft(store, (s) => s.draft.mounts);
   const showAll = useDraft(store, (s) => s.showAll);
   const { addMount, updateMount, removeMount } = store.getState();
@@ -78,6 +91,11 @@ export function MountsEditor({ store, hostError }: { store: DraftStore; hostErro
                   </Field>
                 </div>
                 <div className="mount-row__side">
+                  {applied && !applied.some((a) => sameMount(m, a)) ? (
+                    <Badge tone="warning" title="The container does not have this folder yet">
+                      not applied
+                    </Badge>
+                  ) : null}
                   <Toggle
                     checked={m.readOnly}
                     onChange={(readOnly) => updateMount(m.key, { readOnly })}

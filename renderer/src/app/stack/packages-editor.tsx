@@ -6,12 +6,23 @@ import { checkAptPackage, MAX_APT_PACKAGES } from './validation.js';
 
 const SUGGESTIONS = ['jq', 'ripgrep', 'ffmpeg', 'python3-pip', 'git-lfs'];
 
-export function PackagesEditor({ store, hostError }: { store: DraftStore; hostError?: string }) {
+export function PackagesEditor({
+  store,
+  hostError,
+  applied,
+}: {
+  store: DraftStore;
+  hostError?: string;
+  /** What the image has now (Settings): other chips are marked "not applied". */
+  applied?: readonly string[];
+}) {
   const packages = useDraft(store, (s) => s.draft.packages);
   const update = useDraft(store, (s) => s.update);
   const problems = useDraftProblems(store);
   const invalid = Object.keys(problems.packages);
   const missing = SUGGESTIONS.filter((s) => !packages.includes(s));
+  const pending = applied ? packages.filter((p) => !applied.includes(p)) : [];
+  const stillInstalled = applied ? applied.filter((p) => !packages.includes(p)) : [];
   return (
     <div className="stack-form">
       {hostError ? (
@@ -25,11 +36,17 @@ export function PackagesEditor({ store, hostError }: { store: DraftStore; hostEr
         onChange={(next) => update({ packages: next })}
         validate={checkAptPackage}
         invalidValues={invalid}
+        pendingValues={pending}
         error={invalid.length ? problems.packages[invalid[0] ?? ''] : undefined}
         max={MAX_APT_PACKAGES}
         placeholder="Type a package name and press Enter"
         hint="Installed with apt-get into the gateway image. Separate names with Enter, a space or a comma."
       />
+      {stillInstalled.length > 0 ? (
+        <p className="stack-note stack-note--pending">
+          Removed, but still in the image until applied: {stillInstalled.join(', ')}
+        </p>
+      ) : null}
       {missing.length > 0 ? (
         <div className="stack-suggestions">
           <span className="stack-suggestions__label">Common picks:</span>

@@ -279,6 +279,28 @@ describe('setup and apply', () => {
 });
 
 describe('bindHostEvents', () => {
+  it('refetches the stack and its pending change when an operation started elsewhere ends', async () => {
+    const host = fakeHostApi({
+      'status.get': () => statusOf(),
+      'stack.getSettings': () => ({ settings: stack, setUp: true }),
+      'stack.change': () => ({ state: 'applied' as const }),
+    });
+    const store = createAppStore(host);
+    bindHostEvents(store, host);
+    await store.getState().loadStack();
+    await store.getState().loadStackChange();
+    host.emit('status', statusOf({ operation: { kind: 'apply', startedAt: 1 } }));
+    await tick();
+    expect(host.callsTo('stack.change')).toHaveLength(1);
+    host.emit('status', statusOf());
+    await tick();
+    expect(host.callsTo('stack.change')).toHaveLength(2);
+    expect(host.callsTo('stack.getSettings')).toHaveLength(2);
+    host.emit('status', statusOf());
+    await tick();
+    expect(host.callsTo('stack.change')).toHaveLength(2);
+  });
+
   it('refetches what was loaded after the connection comes back', async () => {
     const host = fakeHostApi({
       'status.get': () => statusOf(),

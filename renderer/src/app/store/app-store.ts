@@ -52,8 +52,18 @@ export function bindHostEvents(
   const s = () => store.getState();
   const loaded = (r: { data: unknown; loading: boolean }) => r.data !== undefined || r.loading;
   let previous = connection.getState();
+  let operationKind: string | undefined;
   const offs = [
-    connection.on('status', () => void s().refreshStatus()),
+    connection.on('status', (status) => {
+      void s().refreshStatus();
+      // A stack operation ended — possibly one this window did not start (another window, the
+      // tray, a restarted app): it may have applied a change or left one failed.
+      const ended = operationKind !== undefined && !status.operation;
+      operationKind = status.operation?.kind;
+      if (!ended) return;
+      if (loaded(s().stack)) void s().loadStack();
+      if (loaded(s().stackChange)) void s().loadStackChange();
+    }),
     connection.on('approvals.changed', () => {
       if (loaded(s().approvals)) void s().refreshApprovals();
       void s().refreshStatus();
@@ -69,6 +79,7 @@ export function bindHostEvents(
       void s().refreshStatus();
       if (loaded(s().approvals)) void s().refreshApprovals();
       if (loaded(s().stack)) void s().loadStack();
+      if (loaded(s().stackChange)) void s().loadStackChange();
       if (loaded(s().appSettings)) void s().loadAppSettings();
     }),
   ];
