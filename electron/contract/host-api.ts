@@ -261,7 +261,16 @@ export const OperationProgressSchema = Type.Object({
   kind: Type.String(),
   phase: Type.Optional(Type.String()),
   message: Type.Optional(Type.String()),
-  step: Type.Optional(Type.Object({ index: Type.Number(), total: Type.Number() })),
+  step: Type.Optional(
+    Type.Object({
+      index: Type.Number(),
+      total: Type.Number(),
+      /** Readable name of the build step ("Installing apt packages: jq"). */
+      label: Type.Optional(Type.String()),
+      /** The raw Dockerfile instruction, for the log. */
+      instruction: Type.Optional(Type.String()),
+    }),
+  ),
   log: Type.Optional(Type.String()),
   done: Type.Optional(Type.Boolean()),
   error: Type.Optional(Type.String()),

@@ -338,7 +338,7 @@ export async function createAppHost(options: AppHostOptions): Promise<AppHost> {
       emit: (p: {
         phase?: string;
         message?: string;
-        step?: { index: number; total: number };
+        step?: { index: number; total: number; label?: string; instruction?: string };
         log?: string;
         done?: boolean;
         error?: string;
@@ -366,8 +366,13 @@ export async function createAppHost(options: AppHostOptions): Promise<AppHost> {
             if (event.kind === 'phase') op.emit({ phase: event.phase, message: event.message });
             else if (event.kind === 'build' && event.event.kind === 'step')
               op.emit({
-                step: { index: event.event.index, total: event.event.total },
-                message: event.event.text,
+                step: {
+                  index: event.event.index,
+                  total: event.event.total,
+                  label: event.event.label,
+                  instruction: event.event.text,
+                },
+                message: event.event.label,
               });
             else if (event.kind === 'build') op.emit({ log: event.event.text });
             else op.emit({ log: event.text });

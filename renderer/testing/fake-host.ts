@@ -21,6 +21,8 @@ import {
   startHeadlessServer,
   type HeadlessServer,
 } from '../../electron/host/api/headless-server.js';
+import { describeBuildStep } from '../../docker/engine/build-step-label.js';
+import { GATEWAY_STEP_LABELS } from '../../docker/setup/run-setup.js';
 import { OpenClawError } from '../../gateway/infra/errors.js';
 import {
   baseStatus,
@@ -150,26 +152,41 @@ export function createFakeHost(initial: Scenario): FakeHost {
         emit({ phase, message });
         await sleep(250, signal);
       }
-      const total = 9;
+      // The real gateway Dockerfile's steps, named as the host names them.
+      const instructions = [
+        'ARG NODE_IMAGE=node:22-bookworm-slim',
+        'FROM ${NODE_IMAGE}',
+        'USER root',
+        'ARG OPENCLAW_DOCKER_APT_PACKAGES=""',
+        "RUN set -eu;     set -f;     count=0;     for p in $OPENCLAW_DOCKER_APT_PACKAGES; do       if ! printf '%s\\n' \"$p\" | grep -Eqx '[a-z0-9][a-z0-9+.-]+'; then exit 1; fi;     done;     apt-get update;     DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends -- $OPENCLAW_DOCKER_APT_PACKAGES;     apt-get clean",
+        'COPY app/ /app/',
+        'RUN mkdir -p /home/node/.openclaw/workspace     && chown -R node:node /home/node/.openclaw     && chmod 0700 /home/node/.openclaw',
+        'ENV HOME=/home/node     OPENCLAW_STATE_DIR=/home/node/.openclaw     NODE_ENV=production',
+        'USER node',
+      ];
+      const buildArgs = {
+        NODE_IMAGE: 'openclaw-base/node:22-bookworm-slim',
+        OPENCLAW_DOCKER_APT_PACKAGES: next.aptPackages.join(' '),
+      };
+      const total = instructions.length;
       for (let i = 1; i <= total; i++) {
+        const instruction = instructions[i - 1]!;
+        const label = describeBuildStep(instruction, { buildArgs, rules: GATEWAY_STEP_LABELS });
+        emit({ step: { index: i, total, label, instruction }, message: label });
         emit({
-          step: { index: i, total },
-          message:
+          log:
             i === 5
-              ? `RUN apt-get install -y ${next.aptPackages.join(' ') || '--no-install-recommends'}`
-              : `Step ${i}`,
-        });
-        emit({
-          log: `#${i + 3} [${i}/${total}] ${i === 5 ? 'RUN apt-get update && apt-get install -y …' : 'COPY dist/gateway /app'}\n#${i + 3} DONE 0.${i}s`,
+              ? 'Get:1 http://deb.debian.org/debian bookworm InRelease [151 kB]'
+              : ` ---> Running in 5d1c0f3e2b${i}a`,
         });
         if (scenario === 'failing' && i === 5) {
           emit({ log: 'E: Unable to locate package jqq' });
           throw new OpenClawError(
             'IMAGE_BUILD_FAILED',
-            'The image build failed at step 5/9: apt-get could not find the package "jqq". Check the apt package names.',
+            `The image build failed at step 5/${total}: apt-get could not find the package "jqq". Check the apt package names.`,
           );
         }
-        await sleep(300, signal);
+        await sleep(i === 5 ? 1500 : 300, signal);
       }
       for (const [phase, message] of [
         ['permissions', 'Making the config folder writable for the container user (uid 1000)'],
