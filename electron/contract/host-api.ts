@@ -143,6 +143,8 @@ export const LogLineSchema = Type.Object({
   stream: Type.String(),
   ts: Type.Optional(Type.String()),
   text: Type.String(),
+  /** Not container output: a note from the app ("container recreated at …"). */
+  marker: Type.Optional(Type.Boolean()),
 });
 export type LogLine = Static<typeof LogLineSchema>;
 

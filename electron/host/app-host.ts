@@ -33,6 +33,7 @@ import { watchStackEvents } from './engine/docker-events.js';
 import { probeEngine } from './engine/engine-probe.js';
 import { containerStats } from './engine/container-stats.js';
 import { startEngine } from './engine/engine-start.js';
+import { ContainerLogHistory } from './logs/log-history.js';
 import { registerOperatorDevice } from './pairing/bootstrap.js';
 import {
   ControlUiApprover,
@@ -418,6 +419,8 @@ export async function createAppHost(options: AppHostOptions): Promise<AppHost> {
     });
   };
 
+  const logHistory = new ContainerLogHistory();
+
   const impl: HostImplementation = {
     'status.get': async () => supervisor.status(),
     'gateway.start': async () => (await supervisor.start(), { ok: true as const }),
@@ -546,21 +549,23 @@ export async function createAppHost(options: AppHostOptions): Promise<AppHost> {
     },
     'logs.tail': async ({ tail }) => {
       const containers = await findStackContainers(docker, PROJECT).catch(() => []);
-      const lines = [];
+      const reads = [];
       for (const c of containers) {
+        const source = c.oneOff ? `${c.service} (run)` : c.service;
         const read = await readContainerLogs(docker, c.id, {
           tail: tail ?? 500,
           timestamps: true,
         }).catch(() => []);
-        for (const l of read)
-          lines.push({
-            source: c.oneOff ? `${c.service} (run)` : c.service,
-            stream: l.stream,
-            ts: l.timestamp,
-            text: l.text,
-          });
+        reads.push({
+          id: c.id,
+          source,
+          oneOff: c.oneOff,
+          createdAt: c.createdAt,
+          lines: read.map((l) => ({ source, stream: l.stream, ts: l.timestamp, text: l.text })),
+        });
       }
-      return lines.sort((a, b) => (a.ts ?? '').localeCompare(b.ts ?? ''));
+      // Lines of containers that were recreated or removed stay, from the history.
+      return logHistory.update(reads);
     },
   };
   handler.bind(impl);

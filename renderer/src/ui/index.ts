@@ -66,3 +66,10 @@ export {
   type ToastItem,
 } from './toast.js';
 export { Toggle, type ToggleProps } from './toggle.js';
+export {
+  parseLogRecord,
+  plainTextLevel,
+  type LogLevel,
+  type LogRecord,
+} from './log-record.js';
+export { LogRecordText, type LogRecordTextProps } from './log-record-text.js';
