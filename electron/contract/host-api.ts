@@ -181,7 +181,13 @@ export const HostCalls = {
   ),
   'approvals.approve': call(
     Type.Object(
-      { requestId: Type.String({ minLength: 1, maxLength: 128 }) },
+      {
+        requestId: Type.String({ minLength: 1, maxLength: 128 }),
+        /** Grant only these of the requested scopes (the approver unticked the rest). */
+        scopes: Type.Optional(
+          Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { maxItems: 32 }),
+        ),
+      },
       { additionalProperties: false },
     ),
     Ok,

@@ -478,8 +478,8 @@ export async function createAppHost(options: AppHostOptions): Promise<AppHost> {
         })),
       };
     },
-    'approvals.approve': async ({ requestId }) => (
-      await queue.approve(requestId),
+    'approvals.approve': async ({ requestId, scopes }) => (
+      await queue.approve(requestId, scopes),
       { ok: true as const }
     ),
     'approvals.reject': async ({ requestId }) => (

@@ -39,6 +39,8 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 export interface FakeHost {
   handler: HostApiHandler;
   setScenario(s: Scenario): void;
+  /** Lists a paired device (screenshots pair "this browser" once it has an identity). */
+  addPaired(device: PairedDeviceView): void;
 }
 
 export function createFakeHost(initial: Scenario): FakeHost {
@@ -66,8 +68,8 @@ export function createFakeHost(initial: Scenario): FakeHost {
   let pending: PairingRequestView[] = [
     {
       requestId: '7c1e9b2a-4f0d-4b61-9a55-2f1d9c0e8b13',
-      deviceId: 'd2f0c9a1b8e7',
-      displayName: 'Chrome on Linux',
+      deviceId: 'd2f0c9a1b8e74c3f9a0d6b5e1c2f3a4b5c6d7e8f9a0b1c2d3e4f5a6b7c8d9e0f',
+      displayName: 'Control UI (Chrome on Linux)',
       platform: 'Linux x86_64',
       clientId: 'openclaw-control-ui',
       clientMode: 'webchat',
@@ -99,6 +101,18 @@ export function createFakeHost(initial: Scenario): FakeHost {
       scopes: [SCOPES.read, SCOPES.write],
       createdAtMs: Date.now() - 5 * 86_400_000,
       lastUsedAtMs: Date.now() - 2 * HOUR,
+      isThisApp: false,
+    },
+    {
+      // A twin of the pending request's name: only the device id tells them apart.
+      deviceId: '5e2a9c0f7b1d4e8a3c6f9b2d5a8e1c4f7a0d3b6e9c2f5a8d1b4e7c0f3a6d9b2e',
+      displayName: 'Control UI (Chrome on Linux)',
+      platform: 'Linux x86_64',
+      clientId: 'openclaw-control-ui',
+      roles: ['operator'],
+      scopes: [SCOPES.read, SCOPES.write],
+      createdAtMs: Date.now() - 2 * 86_400_000,
+      lastUsedAtMs: Date.now() - 3 * HOUR,
       isThisApp: false,
     },
     {
@@ -265,7 +279,7 @@ export function createFakeHost(initial: Scenario): FakeHost {
       return plan;
     },
     'approvals.list': async () => ({ pending, paired }),
-    'approvals.approve': async ({ requestId }) => {
+    'approvals.approve': async ({ requestId, scopes }) => {
       const r = pending.find((p) => p.requestId === requestId);
       pending = pending.filter((p) => p.requestId !== requestId);
       if (r)
@@ -277,7 +291,7 @@ export function createFakeHost(initial: Scenario): FakeHost {
             platform: r.platform,
             clientId: r.clientId,
             roles: [r.role],
-            scopes: r.scopes,
+            scopes: scopes ? r.scopes.filter((s) => scopes.includes(s.scope)) : r.scopes,
             createdAtMs: Date.now(),
             lastUsedAtMs: Date.now(),
             isThisApp: false,
@@ -350,6 +364,10 @@ export function createFakeHost(initial: Scenario): FakeHost {
     handler,
     setScenario(s) {
       scenario = s;
+    },
+    addPaired(device) {
+      paired = [...paired, device];
+      handler.emit('approvals.changed', { pending: pending.length });
     },
   };
 }

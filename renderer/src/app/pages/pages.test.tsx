@@ -100,6 +100,54 @@ describe('ApprovalsPage', () => {
     expect(container.textContent).toContain('No one is waiting');
   });
 
+  it('tells twin browsers apart by device id, marks this browser, and approves fewer scopes', async () => {
+    const twin = (deviceId: string, requestId: string): PairingRequestView => ({
+      ...request,
+      requestId,
+      deviceId,
+      displayName: 'Control UI (Chrome on Linux)',
+      scopes: [
+        { scope: 'operator.read', label: 'Read', description: 'See status' },
+        { scope: 'operator.write', label: 'Chat and run agents', description: 'Send messages' },
+      ],
+    });
+    const host = fakeHostApi({
+      'approvals.list': () => ({
+        pending: [twin('aaaaaaaaaaaaaaaa1111', 'req-a'), twin('bbbbbbbbbbbbbbbb2222', 'req-b')],
+        paired: [app, { ...phone, deviceId: 'ph0123456789abcdef', lastUsedAtMs: Date.now() }],
+      }),
+      'approvals.approve': () => ({ ok: true as const }),
+      'status.get': () => statusOf(),
+    });
+    const { container } = withHost(
+      host,
+      <ApprovalsPage browserDeviceId={async () => 'bbbbbbbbbbbbbbbb2222'} />,
+    );
+    await flush();
+    const cards = [...container.querySelectorAll('.request')];
+    expect(cards.map((c) => c.querySelector('.device-id [title]')?.getAttribute('title'))).toEqual([
+      'aaaaaaaaaaaaaaaa1111',
+      'bbbbbbbbbbbbbbbb2222',
+    ]);
+    expect(cards[0]!.textContent).toContain('ID aaaaaaaaaaaa…');
+    expect(cards[0]!.textContent).not.toContain('This browser');
+    expect(cards[1]!.textContent).toContain('This browser');
+    expect(container.textContent).toContain('ID ph0123456789…');
+
+    const second = cards[1]!;
+    const write = [...second.querySelectorAll<HTMLInputElement>('input[type="checkbox"]')].find(
+      (box) => box.closest('label')?.textContent?.includes('Chat and run agents'),
+    )!;
+    expect(write.checked).toBe(true);
+    click(write);
+    await flush();
+    click(getButton(second, 'Approve 1 of 2'));
+    await flush();
+    expect(host.callsTo('approvals.approve')).toEqual([
+      { requestId: 'req-b', scopes: ['operator.read'] },
+    ]);
+  });
+
   it('shows an error with a retry when the list cannot load', async () => {
     let fail = true;
     const host = fakeHostApi({
