@@ -53,7 +53,7 @@ function Screen({
   );
 }
 
-export function ConnectingScreen({ url }: { url: string | null }) {
+export function ConnectingScreen({ url, note }: { url: string | null; note?: string }) {
   return (
     <div className="cui-screen" aria-busy="true">
       <div className="cui-screen__panel cui-screen__panel--quiet">
@@ -61,6 +61,7 @@ export function ConnectingScreen({ url }: { url: string | null }) {
         <p className="cui-screen__lead">
           Connecting to the gateway{url ? ` at ${url.replace(/^wss?:\/\//, '')}` : ''}…
         </p>
+        {note ? <p className="cui-screen__lead ui-muted">{note}</p> : null}
       </div>
     </div>
   );
