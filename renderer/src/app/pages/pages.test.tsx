@@ -1,5 +1,5 @@
 // @vitest-environment happy-dom
-import type { ReactNode } from 'react';
+import { act, type ReactNode } from 'react';
 import { afterEach, describe, expect, it } from 'vitest';
 import type {
   PairedDeviceView,
@@ -200,6 +200,21 @@ describe('DashboardPage', () => {
 });
 
 describe('MountsEditor', () => {
+  it('does not start a new row red after problems were revealed, until it is typed in or Next is pressed again', () => {
+    const store = createDraftStore(stack);
+    store.getState().setShowAll(true); // an earlier "Next" with a problem somewhere
+    const { container } = render(<MountsEditor store={store} />);
+    click(getButton(container, 'Add a folder'));
+    const source = getByLabel(container, 'Host folder (mount 1)') as HTMLInputElement;
+    const target = getByLabel(container, 'Container path (mount 1)') as HTMLInputElement;
+    expect(container.querySelectorAll('[aria-invalid="true"]')).toHaveLength(0);
+    typeInto(source, 'relative/path');
+    expect(source.getAttribute('aria-invalid')).toBe('true');
+    expect(target.getAttribute('aria-invalid')).toBeNull();
+    act(() => store.getState().setShowAll(true)); // "Next" again
+    expect(target.getAttribute('aria-invalid')).toBe('true');
+  });
+
   it('validates a row once its field is left and clears the error when fixed', () => {
     const store = createDraftStore(stack);
     const { container } = render(<MountsEditor store={store} />);

@@ -1,6 +1,7 @@
 /**
- * Extra bind mounts: rows of host folder → container path with a read-only switch, validated as
- * typed. New rows start read-only: the safer default for a folder handed to an agent.
+ * Extra bind mounts: rows of host folder → container path with a read-only switch, validated once
+ * a field was left or typed in (a new empty row is not an error yet). New rows start read-only:
+ * the safer default for a folder handed to an agent.
  */
 import { Button, Callout, EmptyState, Field, TextInput, Toggle } from '../../ui/index.js';
 import type { DraftStore } from './stack-draft.js';
@@ -38,6 +39,8 @@ export function MountsEditor({ store, hostError }: { store: DraftStore; hostErro
         <ol className="mount-list" aria-label="Extra folders">
           {mounts.map((m, i) => {
             const p = problems.mounts[i] ?? {};
+            const shown = (field: 'source' | 'target') =>
+              touched(`${m.key}.${field}`) || (showAll && !m.pristine?.includes(field));
             return (
               <li key={m.key} className="mount-row">
                 <span className="mount-row__index" aria-hidden="true">
@@ -50,7 +53,7 @@ export function MountsEditor({ store, hostError }: { store: DraftStore; hostErro
                         Host folder<span className="sr-only"> (mount {i + 1})</span>
                       </>
                     }
-                    error={showAll || touched(`${m.key}.source`) ? p.source : undefined}
+                    error={shown('source') ? p.source : undefined}
                   >
                     <TextInput
                       mono
@@ -66,7 +69,7 @@ export function MountsEditor({ store, hostError }: { store: DraftStore; hostErro
                         Container path<span className="sr-only"> (mount {i + 1})</span>
                       </>
                     }
-                    error={showAll || touched(`${m.key}.target`) ? p.target : undefined}
+                    error={shown('target') ? p.target : undefined}
                   >
                     <TextInput
                       mono
