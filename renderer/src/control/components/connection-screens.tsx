@@ -13,6 +13,7 @@ import {
   Icon,
   Spinner,
   TextInput,
+  TextWithCode,
 } from '../../ui/index.js';
 import { retryGateway, setGatewayToken } from '../connection/control-store.js';
 import type { GatewayConnectionStatus } from '../connection/gateway-connection.js';
@@ -152,19 +153,7 @@ export function PairingRequiredScreen({ status }: { status: Status<'pairing-requ
 
 /** Renders `backticked` parts of a sentence as code (commands in next-step texts). */
 export function WithCode({ text }: { text: string }) {
-  return (
-    <>
-      {text.split(/(`[^`]+`)/).map((part, i) =>
-        part.startsWith('`') && part.endsWith('`') && part.length > 2 ? (
-          <code key={i} className="ui-code-inline">
-            {part.slice(1, -1)}
-          </code>
-        ) : (
-          part
-        ),
-      )}
-    </>
-  );
+  return <TextWithCode text={text} />;
 }
 
 function TokenForm() {
