@@ -22,6 +22,7 @@ import {
   resolveEngineEndpoint,
   findStackContainers,
   type ComposeCommand,
+  type StackContainer,
 } from '../../docker/engine/index.js';
 import { detectCompose } from '../../docker/engine/index.js';
 import { HostApiHandler, type HostImplementation } from './api/host-api-handler.js';
@@ -420,6 +421,30 @@ export async function createAppHost(options: AppHostOptions): Promise<AppHost> {
   };
 
   const logHistory = new ContainerLogHistory();
+  const readForHistory = async (c: StackContainer, tail = 500) => {
+    const source = c.oneOff ? `${c.service} (run)` : c.service;
+    const read = await readContainerLogs(docker, c.id, { tail, timestamps: true }).catch(() => []);
+    return {
+      id: c.id,
+      source,
+      oneOff: c.oneOff,
+      createdAt: c.createdAt,
+      lines: read.map((l) => ({ source, stream: l.stream, ts: l.timestamp, text: l.text })),
+    };
+  };
+  // A stopped container is about to be removed when compose recreates it: read its lines while
+  // it still exists, so the Logs page has them even if it was not open at that moment.
+  disposables.add(
+    watchStackEvents(docker, PROJECT, (event) => {
+      if (event.action !== 'die') return;
+      void findStackContainers(docker, PROJECT)
+        .then(async (list) => {
+          const container = list.find((c) => c.id === event.containerId);
+          if (container) logHistory.capture(await readForHistory(container));
+        })
+        .catch(() => {});
+    }),
+  );
 
   const impl: HostImplementation = {
     'status.get': async () => supervisor.status(),
@@ -550,20 +575,7 @@ export async function createAppHost(options: AppHostOptions): Promise<AppHost> {
     'logs.tail': async ({ tail }) => {
       const containers = await findStackContainers(docker, PROJECT).catch(() => []);
       const reads = [];
-      for (const c of containers) {
-        const source = c.oneOff ? `${c.service} (run)` : c.service;
-        const read = await readContainerLogs(docker, c.id, {
-          tail: tail ?? 500,
-          timestamps: true,
-        }).catch(() => []);
-        reads.push({
-          id: c.id,
-          source,
-          oneOff: c.oneOff,
-          createdAt: c.createdAt,
-          lines: read.map((l) => ({ source, stream: l.stream, ts: l.timestamp, text: l.text })),
-        });
-      }
+      for (const c of containers) reads.push(await readForHistory(c, tail ?? 500));
       // Lines of containers that were recreated or removed stay, from the history.
       return logHistory.update(reads);
     },

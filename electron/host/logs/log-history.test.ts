@@ -40,6 +40,23 @@ describe('ContainerLogHistory', () => {
     expect(view[3]).toMatchObject({ marker: true, source: 'openclaw-gateway' });
   });
 
+  it('keeps lines captured when a container stopped, even if no poll ever saw it', () => {
+    const history = new ContainerLogHistory();
+    // The Logs page was closed: the only read of the old container is the capture at "die".
+    history.capture(gateway('old', 0, lines('openclaw-gateway', 1, 2, 'old')));
+    const view = history.update([gateway('new', 10, lines('openclaw-gateway', 11, 1, 'new'))]);
+    expect(view.map((l) => l.text)).toEqual([
+      'old 1',
+      'old 2',
+      'Container recreated at 2026-03-14 09:00:10 UTC: the lines above come from the previous container.',
+      'new 11',
+    ]);
+    // A container that was only restarted (still there) is read fresh, not doubled.
+    history.capture(gateway('new', 10, lines('openclaw-gateway', 11, 1, 'new')));
+    const again = history.update([gateway('new', 10, lines('openclaw-gateway', 11, 2, 'new'))]);
+    expect(again.filter((l) => l.text.startsWith('new'))).toHaveLength(2);
+  });
+
   it('reads live containers fresh each time (no duplicates) and marks no one-off runs', () => {
     const history = new ContainerLogHistory();
     history.update([gateway('a', 0, lines('openclaw-gateway', 1, 2))]);

@@ -69,6 +69,24 @@ export class ContainerLogHistory {
     return this.view();
   }
 
+  /**
+   * Keeps a container's lines from a read made outside a Logs poll (when it stopped, just before
+   * compose removes it): without this, a recreation while the Logs page was closed lost them.
+   * A container that still exists is simply read fresh again by the next `update`.
+   */
+  capture(read: ContainerRead): void {
+    const known = this.entries.get(read.id);
+    this.entries.set(read.id, {
+      id: read.id,
+      source: read.source,
+      oneOff: read.oneOff,
+      order: known?.order ?? (read.createdAt ?? this.now()) + ++this.seen / 1e6,
+      lines: read.lines,
+      live: known?.live ?? false,
+    });
+    this.trim();
+  }
+
   /** Drops the oldest lines of gone containers until the kept history fits the limits. */
   private trim(): void {
     const gone = [...this.entries.values()]
