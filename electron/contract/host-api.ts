@@ -68,6 +68,8 @@ export const PairedDeviceViewSchema = Type.Object({
   scopes: Type.Array(ScopeViewSchema),
   createdAtMs: Type.Optional(Type.Number()),
   lastUsedAtMs: Type.Optional(Type.Number()),
+  /** It has a live connection to the gateway now (from the gateway's presence list). */
+  connectedNow: Type.Optional(Type.Boolean()),
   isThisApp: Type.Boolean(),
 });
 export type PairedDeviceView = Static<typeof PairedDeviceViewSchema>;

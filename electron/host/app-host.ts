@@ -44,6 +44,7 @@ import {
 import { OperatorConnection } from './pairing/operator-connection.js';
 import { loadOrCreateOperatorIdentity } from './pairing/operator-identity.js';
 import { PairingQueue } from './pairing/pairing-queue.js';
+import { presentDeviceIds } from './pairing/pairing-views.js';
 import { createSecretStore } from './pairing/secret-store.js';
 import {
   loadAppSettings,
@@ -475,6 +476,11 @@ export async function createAppHost(options: AppHostOptions): Promise<AppHost> {
       return plan;
     },
     'approvals.list': async () => {
+      // Who is connected right now; best effort (an older gateway or a dropped connection just
+      // leaves "Last used" to the tokens' stamps).
+      const online = await operator
+        .request('system-presence', {}, { timeoutMs: 2000 })
+        .then(presentDeviceIds, () => new Set<string>());
       // The queue stays current through pairing events and its periodic re-list.
       return {
         pending: queue.pending().map((p) => ({
@@ -499,6 +505,7 @@ export async function createAppHost(options: AppHostOptions): Promise<AppHost> {
           scopes: d.scopes,
           createdAtMs: d.createdAtMs,
           lastUsedAtMs: d.lastUsedAtMs,
+          ...(online.has(d.deviceId) ? { connectedNow: true } : {}),
           isThisApp: d.isThisApp,
         })),
       };

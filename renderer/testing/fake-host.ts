@@ -90,6 +90,7 @@ export function createFakeHost(initial: Scenario): FakeHost {
       scopes: [SCOPES.admin, SCOPES.pairing],
       createdAtMs: Date.now() - 9 * 86_400_000,
       lastUsedAtMs: Date.now() - 30_000,
+      connectedNow: true,
       isThisApp: true,
     },
     {

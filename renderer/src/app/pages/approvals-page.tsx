@@ -23,6 +23,7 @@ import {
   Page,
   PageHeader,
   Skeleton,
+  StatusDot,
   Table,
   type TableColumn,
 } from '../../ui/index.js';
@@ -253,11 +254,16 @@ function PairedTable({
       key: 'used',
       header: 'Last used',
       width: '14%',
-      render: (d) => (
-        <span className="ui-text-sm ui-muted">
-          {d.lastUsedAtMs ? formatRelative(d.lastUsedAtMs) : 'Never'}
-        </span>
-      ),
+      render: (d) =>
+        d.connectedNow ? (
+          <span className="ui-text-sm device-online">
+            <StatusDot tone="success" label="Connected now" />
+          </span>
+        ) : (
+          <span className="ui-text-sm ui-muted">
+            {d.lastUsedAtMs ? formatRelative(d.lastUsedAtMs) : 'Never'}
+          </span>
+        ),
     },
     {
       key: 'actions',

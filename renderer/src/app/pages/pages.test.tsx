@@ -114,7 +114,7 @@ describe('ApprovalsPage', () => {
     const host = fakeHostApi({
       'approvals.list': () => ({
         pending: [twin('aaaaaaaaaaaaaaaa1111', 'req-a'), twin('bbbbbbbbbbbbbbbb2222', 'req-b')],
-        paired: [app, { ...phone, deviceId: 'ph0123456789abcdef', lastUsedAtMs: Date.now() }],
+        paired: [app, { ...phone, deviceId: 'ph0123456789abcdef', connectedNow: true }],
       }),
       'approvals.approve': () => ({ ok: true as const }),
       'status.get': () => statusOf(),
@@ -133,6 +133,12 @@ describe('ApprovalsPage', () => {
     expect(cards[0]!.textContent).not.toContain('This browser');
     expect(cards[1]!.textContent).toContain('This browser');
     expect(container.textContent).toContain('ID ph0123456789…');
+    // In use right now (the gateway's presence), not "Never".
+    const phoneRow = [...container.querySelectorAll('tr')].find((r) =>
+      r.textContent?.includes('Phone'),
+    );
+    expect(phoneRow?.textContent).toContain('Connected now');
+    expect(phoneRow?.textContent).not.toContain('Never');
 
     const second = cards[1]!;
     const write = [...second.querySelectorAll<HTMLInputElement>('input[type="checkbox"]')].find(
