@@ -103,7 +103,10 @@ export function logLines(): LogLine[] {
         stream: 'marker',
         marker: true,
         ts: at.toISOString(),
-        text: `Container recreated at ${at.toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC')}: the lines above come from the previous container.`,
+        text: `Container recreated at ${at
+          .toISOString()
+          .replace('T', ' ')
+          .replace(/\.\d+Z$/, ' UTC')}: the lines above come from the previous container.`,
       });
     }
   }
