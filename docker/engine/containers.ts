@@ -31,6 +31,8 @@ export interface StackContainer {
   /** Human status from the engine ("Up 3 minutes (healthy)"). */
   status: string;
   labels: Record<string, string>;
+  /** When the engine created it (ms since the epoch): tells a recreated container from the old one. */
+  createdAt?: number;
 }
 
 /** All containers (running or not) that belong to compose project `projectName`. */
@@ -61,6 +63,7 @@ export async function findStackContainers(
       health: normaliseHealth(undefined, info.Status),
       status: info.Status ?? '',
       labels,
+      ...(typeof info.Created === 'number' ? { createdAt: info.Created * 1000 } : {}),
     };
   });
 }

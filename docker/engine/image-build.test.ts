@@ -55,6 +55,7 @@ describe('build progress', () => {
       index: 3,
       total: 9,
       text: 'RUN apt-get update',
+      label: 'RUN apt-get update',
     });
     expect(classifyBuildLine(' ---> Running in abc')).toEqual({
       kind: 'log',
@@ -68,9 +69,27 @@ describe('build progress', () => {
 
     const { events, tracker } = feed(STREAM, 13);
     expect(events.filter((e) => e.kind === 'step')).toEqual([
-      { kind: 'step', index: 1, total: 3, text: 'FROM openclaw-base/debian:bookworm-slim' },
-      { kind: 'step', index: 2, total: 3, text: 'ARG GREETING' },
-      { kind: 'step', index: 3, total: 3, text: 'RUN apt-get install -y no-such-package' },
+      {
+        kind: 'step',
+        index: 1,
+        total: 3,
+        text: 'FROM openclaw-base/debian:bookworm-slim',
+        label: 'Starting from the base image openclaw-base/debian:bookworm-slim',
+      },
+      {
+        kind: 'step',
+        index: 2,
+        total: 3,
+        text: 'ARG GREETING',
+        label: 'Reading the build setting GREETING',
+      },
+      {
+        kind: 'step',
+        index: 3,
+        total: 3,
+        text: 'RUN apt-get install -y no-such-package',
+        label: 'Installing apt packages: no-such-package',
+      },
     ]);
     expect(events).toContainEqual({
       kind: 'log',

@@ -7,13 +7,15 @@
 import type Dockerode from 'dockerode';
 import { ErrorCode, OpenClawError } from '../../gateway/infra/errors.js';
 import { cancelledError, onAbort } from './abort.js';
+import { describeBuildStep, type StepLabelRule } from './build-step-label.js';
 import { contextRelativeDockerfile, packBuildContext } from './build-context.js';
 import { translateDockerError } from './docker-client.js';
 import { imageInfo } from './images.js';
 import { LineSplitter } from './line-splitter.js';
 
 export type BuildProgressEvent =
-  | { kind: 'step'; index: number; total: number; text: string }
+  /** `text` is the raw instruction; `label` a readable name for it (see build-step-label.ts). */
+  | { kind: 'step'; index: number; total: number; text: string; label: string }
   | { kind: 'log'; text: string }
   | { kind: 'error'; text: string };
 
@@ -33,6 +35,8 @@ export interface BuildImageOptions {
   target?: string;
   signal?: AbortSignal;
   onProgress?: (event: BuildProgressEvent) => void;
+  /** Names for steps this caller knows better than the generic describer. */
+  stepLabels?: readonly StepLabelRule[];
 }
 
 export interface BuildImageResult {
@@ -59,8 +63,10 @@ const STEP_LINE = /^Step (\d+)\/(\d+) : (.*)$/;
 /** Parses "Step 3/9 : RUN …" (classic builder) into a step event; anything else is a log line. */
 export function classifyBuildLine(line: string): BuildProgressEvent {
   const match = STEP_LINE.exec(line);
-  if (match)
-    return { kind: 'step', index: Number(match[1]), total: Number(match[2]), text: match[3] ?? '' };
+  if (match) {
+    const text = match[3] ?? '';
+    return { kind: 'step', index: Number(match[1]), total: Number(match[2]), text, label: text };
+  }
   return { kind: 'log', text: line };
 }
 
@@ -109,7 +115,13 @@ export class BuildProgressTracker {
   readonly tail: string[] = [];
   private readonly lines: LineSplitter;
 
-  constructor(private readonly emit: (event: BuildProgressEvent) => void) {
+  constructor(
+    private readonly emit: (event: BuildProgressEvent) => void,
+    private readonly labels: {
+      buildArgs?: Record<string, string>;
+      rules?: readonly StepLabelRule[];
+    } = {},
+  ) {
     this.lines = new LineSplitter((line) => this.onStreamLine(line));
   }
 
@@ -140,7 +152,7 @@ export class BuildProgressTracker {
       this.currentStep = { index: event.index, total: event.total, text: event.text };
       this.steps = Math.max(this.steps, event.total);
       this.pushTail(line);
-      this.emit(event);
+      this.emit({ ...event, label: describeBuildStep(event.text, this.labels) });
       return;
     }
     const built = /^Successfully built ([0-9a-f]+)$/.exec(line.trim());
@@ -180,7 +192,10 @@ export async function buildImage(
   const { signal, tag } = options;
   if (signal?.aborted) throw cancelledError('The image build');
   const emit = (event: BuildProgressEvent): void => options.onProgress?.(event);
-  const tracker = new BuildProgressTracker(emit);
+  const tracker = new BuildProgressTracker(emit, {
+    buildArgs: options.buildArgs,
+    rules: options.stepLabels,
+  });
   // Engine unreachable / permission problems keep their codes; anything else is a failed build.
   const streamError = (err: unknown): OpenClawError => {
     const translated = translateDockerError(err, { docker });

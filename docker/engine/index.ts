@@ -59,6 +59,7 @@ export {
   type BuildImageResult,
   type BuildProgressEvent,
 } from './image-build.js';
+export { describeBuildStep, type StepLabelRule } from './build-step-label.js';
 export {
   imageExists,
   imageInfo,

@@ -30,6 +30,7 @@ import {
   waitForOrigins,
   type BuildProgressEvent,
   type ComposeCommand,
+  type StepLabelRule,
 } from '../engine/index.js';
 import {
   ENV_FILE_MODE,
@@ -552,12 +553,25 @@ async function ensureImage(
       networkMode: options.buildNetworkHost === false ? undefined : 'host',
       signal: options.signal,
       onProgress: (event) => emit({ kind: 'build', event }),
+      stepLabels: GATEWAY_STEP_LABELS,
     });
     return { imageId: result.imageId, rebuilt: true };
   } finally {
     await staged.dispose();
   }
 }
+
+/**
+ * Names for the steps of docker/gateway.Dockerfile that the generic describer can only call
+ * "Copying app/ into /app/" or "Running mkdir -p …"; the rest (apt packages, base image) it names.
+ */
+export const GATEWAY_STEP_LABELS: readonly StepLabelRule[] = [
+  { match: /^COPY\s+app\/?\s/, label: 'Copying the gateway and the Control UI' },
+  {
+    match: /^RUN\s+mkdir -p \/home\/node\/\.openclaw/,
+    label: 'Preparing the node user (state folder, openclaw command)',
+  },
+];
 
 /**
  * The container runs as uid 1000; a config folder created by another user is not writable for it

@@ -49,7 +49,7 @@ function describe(event: SetupEvent, verbose: boolean): string | undefined {
       return `==> ${event.message}`;
     case 'build':
       if (event.event.kind === 'step')
-        return `    [${event.event.index}/${event.event.total}] ${event.event.text}`;
+        return `    [${event.event.index}/${event.event.total}] ${event.event.label}`;
       if (event.event.kind === 'error') return `    ! ${event.event.text}`;
       return verbose ? `    ${event.event.text}` : undefined;
     case 'warning':

@@ -68,6 +68,8 @@ export const PairedDeviceViewSchema = Type.Object({
   scopes: Type.Array(ScopeViewSchema),
   createdAtMs: Type.Optional(Type.Number()),
   lastUsedAtMs: Type.Optional(Type.Number()),
+  /** It has a live connection to the gateway now (from the gateway's presence list). */
+  connectedNow: Type.Optional(Type.Boolean()),
   isThisApp: Type.Boolean(),
 });
 export type PairedDeviceView = Static<typeof PairedDeviceViewSchema>;
@@ -229,6 +231,8 @@ export const LogLineSchema = Type.Object({
   stream: Type.String(),
   ts: Type.Optional(Type.String()),
   text: Type.String(),
+  /** Not container output: a note from the app ("container recreated at …"). */
+  marker: Type.Optional(Type.Boolean()),
 });
 export type LogLine = Static<typeof LogLineSchema>;
 
@@ -303,7 +307,13 @@ export const HostCalls = {
   ),
   'approvals.approve': call(
     Type.Object(
-      { requestId: Type.String({ minLength: 1, maxLength: 128 }) },
+      {
+        requestId: Type.String({ minLength: 1, maxLength: 128 }),
+        /** Grant only these of the requested scopes (the approver unticked the rest). */
+        scopes: Type.Optional(
+          Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { maxItems: 32 }),
+        ),
+      },
       { additionalProperties: false },
     ),
     Ok,
@@ -385,7 +395,16 @@ export const OperationProgressSchema = Type.Object({
   kind: Type.String(),
   phase: Type.Optional(Type.String()),
   message: Type.Optional(Type.String()),
-  step: Type.Optional(Type.Object({ index: Type.Number(), total: Type.Number() })),
+  step: Type.Optional(
+    Type.Object({
+      index: Type.Number(),
+      total: Type.Number(),
+      /** Readable name of the build step ("Installing apt packages: jq"). */
+      label: Type.Optional(Type.String()),
+      /** The raw Dockerfile instruction, for the log. */
+      instruction: Type.Optional(Type.String()),
+    }),
+  ),
   log: Type.Optional(Type.String()),
   done: Type.Optional(Type.Boolean()),
   error: Type.Optional(Type.String()),

@@ -129,7 +129,7 @@ describe.skipIf(!ping.ok)(
     it('refuses bad input without recording a pending change', async () => {
       await expect(
         call(host, 'stack.apply', { ...applied, aptPackages: ['jq', 'Bad_Name'] }),
-      ).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+      ).rejects.toMatchObject({ code: 'STACK_INPUT_INVALID' });
       expect(await call(host, 'stack.change')).toEqual({ state: 'applied' });
     });
 

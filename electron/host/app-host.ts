@@ -23,6 +23,7 @@ import {
   resolveEngineEndpoint,
   findStackContainers,
   type ComposeCommand,
+  type StackContainer,
 } from '../../docker/engine/index.js';
 import { detectCompose } from '../../docker/engine/index.js';
 import { HostApiHandler, type HostImplementation } from './api/host-api-handler.js';
@@ -34,6 +35,7 @@ import { watchStackEvents } from './engine/docker-events.js';
 import { probeEngine } from './engine/engine-probe.js';
 import { containerStats } from './engine/container-stats.js';
 import { startEngine } from './engine/engine-start.js';
+import { ContainerLogHistory } from './logs/log-history.js';
 import { registerOperatorDevice } from './pairing/bootstrap.js';
 import {
   ControlUiApprover,
@@ -43,6 +45,7 @@ import {
 import { OperatorConnection } from './pairing/operator-connection.js';
 import { loadOrCreateOperatorIdentity } from './pairing/operator-identity.js';
 import { PairingQueue } from './pairing/pairing-queue.js';
+import { presentDeviceIds } from './pairing/pairing-views.js';
 import { createSecretStore } from './pairing/secret-store.js';
 import {
   checkAppSettingsPatch,
@@ -346,7 +349,7 @@ export async function createAppHost(options: AppHostOptions): Promise<AppHost> {
       emit: (p: {
         phase?: string;
         message?: string;
-        step?: { index: number; total: number };
+        step?: { index: number; total: number; label?: string; instruction?: string };
         log?: string;
         done?: boolean;
         error?: string;
@@ -388,8 +391,13 @@ export async function createAppHost(options: AppHostOptions): Promise<AppHost> {
                 if (event.kind === 'phase') op.emit({ phase: event.phase, message: event.message });
                 else if (event.kind === 'build' && event.event.kind === 'step')
                   op.emit({
-                    step: { index: event.event.index, total: event.event.total },
-                    message: event.event.text,
+                    step: {
+                      index: event.event.index,
+                      total: event.event.total,
+                      label: event.event.label,
+                      instruction: event.event.text,
+                    },
+                    message: event.event.label,
                   });
                 else if (event.kind === 'build') op.emit({ log: event.event.text });
                 else op.emit({ log: event.text });
@@ -436,6 +444,32 @@ export async function createAppHost(options: AppHostOptions): Promise<AppHost> {
       platform,
     });
   };
+
+  const logHistory = new ContainerLogHistory();
+  const readForHistory = async (c: StackContainer, tail = 500) => {
+    const source = c.oneOff ? `${c.service} (run)` : c.service;
+    const read = await readContainerLogs(docker, c.id, { tail, timestamps: true }).catch(() => []);
+    return {
+      id: c.id,
+      source,
+      oneOff: c.oneOff,
+      createdAt: c.createdAt,
+      lines: read.map((l) => ({ source, stream: l.stream, ts: l.timestamp, text: l.text })),
+    };
+  };
+  // A stopped container is about to be removed when compose recreates it: read its lines while
+  // it still exists, so the Logs page has them even if it was not open at that moment.
+  disposables.add(
+    watchStackEvents(docker, PROJECT, (event) => {
+      if (event.action !== 'die') return;
+      void findStackContainers(docker, PROJECT)
+        .then(async (list) => {
+          const container = list.find((c) => c.id === event.containerId);
+          if (container) logHistory.capture(await readForHistory(container));
+        })
+        .catch(() => {});
+    }),
+  );
 
   const impl: HostImplementation = {
     'status.get': async () => supervisor.status(),
@@ -526,6 +560,11 @@ export async function createAppHost(options: AppHostOptions): Promise<AppHost> {
       }
     },
     'approvals.list': async () => {
+      // Who is connected right now; best effort (an older gateway or a dropped connection just
+      // leaves "Last used" to the tokens' stamps).
+      const online = await operator
+        .request('system-presence', {}, { timeoutMs: 2000 })
+        .then(presentDeviceIds, () => new Set<string>());
       // The queue stays current through pairing events and its periodic re-list.
       return {
         pending: queue.pending().map((p) => ({
@@ -550,12 +589,13 @@ export async function createAppHost(options: AppHostOptions): Promise<AppHost> {
           scopes: d.scopes,
           createdAtMs: d.createdAtMs,
           lastUsedAtMs: d.lastUsedAtMs,
+          ...(online.has(d.deviceId) ? { connectedNow: true } : {}),
           isThisApp: d.isThisApp,
         })),
       };
     },
-    'approvals.approve': async ({ requestId }) => (
-      await queue.approve(requestId),
+    'approvals.approve': async ({ requestId, scopes }) => (
+      await queue.approve(requestId, scopes),
       { ok: true as const }
     ),
     'approvals.reject': async ({ requestId }) => (
@@ -625,21 +665,10 @@ export async function createAppHost(options: AppHostOptions): Promise<AppHost> {
     },
     'logs.tail': async ({ tail }) => {
       const containers = await findStackContainers(docker, PROJECT).catch(() => []);
-      const lines = [];
-      for (const c of containers) {
-        const read = await readContainerLogs(docker, c.id, {
-          tail: tail ?? 500,
-          timestamps: true,
-        }).catch(() => []);
-        for (const l of read)
-          lines.push({
-            source: c.oneOff ? `${c.service} (run)` : c.service,
-            stream: l.stream,
-            ts: l.timestamp,
-            text: l.text,
-          });
-      }
-      return lines.sort((a, b) => (a.ts ?? '').localeCompare(b.ts ?? ''));
+      const reads = [];
+      for (const c of containers) reads.push(await readForHistory(c, tail ?? 500));
+      // Lines of containers that were recreated or removed stay, from the history.
+      return logHistory.update(reads);
     },
   };
   handler.bind(impl);

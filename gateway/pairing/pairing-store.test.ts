@@ -290,6 +290,27 @@ describe('connect evaluation', () => {
     expect(rec?.tokens?.operator?.rotatedAtMs).toBe(clock);
   });
 
+  it('approves with fewer scopes than asked for, never more', async () => {
+    const s = store();
+    const d = device();
+    const { request: r } = await s.requestPairing(
+      request(d, { scopes: ['operator.read', 'operator.write'] }),
+    );
+    await expectCode(
+      s.approve(r.requestId, { scopes: ['operator.pairing'] }),
+      ErrorCode.INVALID_ARGUMENT,
+    );
+    const approved = await s.approve(r.requestId, { scopes: ['operator.read'] });
+    expect(approved.device.approvedScopes).toEqual(['operator.read']);
+    expect(approved.token.scopes).toEqual(['operator.read']);
+    expect(
+      await s.verifyDeviceToken(d.deviceId, 'operator', approved.token.token, ['operator.write']),
+    ).toMatchObject({ ok: false });
+    expect(
+      await s.verifyDeviceToken(d.deviceId, 'operator', approved.token.token, ['operator.read']),
+    ).toEqual({ ok: true });
+  });
+
   it('approving a metadata upgrade moves the pin', async () => {
     const s = store();
     const { d } = await paired(s);
@@ -353,6 +374,21 @@ describe('tokens', () => {
     expect(await s.verifyDeviceToken(d.deviceId, 'operator', fresh.token, [])).toEqual({
       ok: true,
     });
+  });
+
+  it('a paired connect counts as a use of the pairing, throttled (browsers log in with the shared token)', async () => {
+    const s = store();
+    const { d } = await pairedWith(s, ['operator.read']);
+    const lastUsed = async () => (await s.getPaired(d.deviceId))?.tokens?.operator?.lastUsedAtMs;
+    expect(await lastUsed()).toBeUndefined();
+    await s.ensureDeviceToken(d.deviceId, 'operator', ['operator.read']);
+    expect(await lastUsed()).toBe(T0);
+    clock += 10_000;
+    await s.ensureDeviceToken(d.deviceId, 'operator', ['operator.read']);
+    expect(await lastUsed()).toBe(T0);
+    clock += 60_000;
+    await s.ensureDeviceToken(d.deviceId, 'operator', ['operator.read']);
+    expect(await lastUsed()).toBe(clock);
   });
 
   it('rotateToken replaces the value and stays within approved scopes', async () => {

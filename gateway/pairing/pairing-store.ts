@@ -41,6 +41,8 @@ import {
   text,
 } from './pairing-rules.js';
 
+import { scopesCover } from './scopes.js';
+
 export * from './pairing-records.js';
 export { SCOPES, scopesCover, mergeScopes, describeScope, type OperatorScope } from './scopes.js';
 export type { DeviceTokenVerification, IssuedDeviceToken } from './device-token.js';
@@ -209,26 +211,37 @@ export class PairingStore {
     return { request, created: outcome.created };
   }
 
-  /** Merge the request into the paired record and mint a fresh token for its role. */
+  /**
+   * Merge the request into the paired record and mint a fresh token for its role. `scopes`
+   * grants fewer than were asked for (the approver unticked some); it can narrow, never widen.
+   */
   async approve(
     requestId: string,
-    options: { approvedVia?: string } = {},
+    options: { approvedVia?: string; scopes?: readonly string[] } = {},
   ): Promise<ApprovalResult> {
+    const narrowed = options.scopes === undefined ? undefined : cleanScopes(options.scopes);
     const { request, device, token } = await this.files.mutatePending(async (pending) => {
       const found = pending[requestId];
       if (!found) throw pairingNotFound(requestId);
       // Older or hand-written entries may carry only `roles`; a request is for one role.
       const role = found.role ?? found.roles?.[0] ?? 'operator';
+      const requested = found.scopes ?? [];
+      if (narrowed && !scopesCover(requested, narrowed)) {
+        throw invalid(
+          `Request ${requestId} did not ask for ${narrowed.filter((x) => !scopesCover(requested, [x])).join(', ')}; an approval can only grant the scopes asked for or fewer.`,
+        );
+      }
+      const granted = narrowed ?? requested;
       const approved = await this.files.mutatePaired((paired) => {
         const now = this.now();
         const record = approvedRecord(
           paired[found.deviceId],
-          found,
+          { ...found, scopes: [...granted] },
           role,
           now,
           options.approvedVia,
         );
-        const minted = replaceDeviceToken(record, role, found.scopes ?? [], now);
+        const minted = replaceDeviceToken(record, role, granted, now);
         paired[found.deviceId] = record;
         return { value: paired, result: { device: record, token: minted } };
       });
@@ -297,11 +310,20 @@ export class PairingStore {
     const wanted = cleanScopes(scopes);
     return this.files.mutatePaired((paired) => {
       const device = requirePairedScopes(paired[deviceId], deviceId, role, wanted);
+      const now = this.now();
       const reusable = reusableDeviceToken(device, role, wanted);
       if (reusable) {
-        return { value: paired, result: issuedDeviceToken(reusable), changed: false };
+        // The device is connecting with this pairing: that is a use, whichever secret it proved
+        // (browsers log in with the shared token, so the device-token path alone never saw them
+        // and "Last used" stayed "Never"). Throttled like markUsed: no write per reconnect.
+        const stale =
+          reusable.lastUsedAtMs === undefined ||
+          now - reusable.lastUsedAtMs >= this.lastUsedThrottleMs;
+        if (stale) reusable.lastUsedAtMs = now;
+        return { value: paired, result: issuedDeviceToken(reusable), changed: stale };
       }
-      const minted = replaceDeviceToken(device, role, wanted, this.now());
+      const minted = replaceDeviceToken(device, role, wanted, now);
+      minted.lastUsedAtMs = now;
       return { value: paired, result: issuedDeviceToken(minted) };
     });
   }

@@ -154,9 +154,22 @@ export function createMethodTable(deps: MethodDeps): Map<string, MethodHandler> 
   });
   add('device.pair.approve', {
     validator: 'validateDevicePairApproveParams',
+    // OpenClaw Desktop lets the approver untick scopes; without `scopes` it grants what was asked.
+    extensionParams: ['scopes'],
     handle: async (raw) => {
-      const result = await deps.pairing.approve(String(asParams(raw).requestId), {
+      const params = asParams(raw);
+      const scopes = params.scopes;
+      if (
+        scopes !== undefined &&
+        (!Array.isArray(scopes) || scopes.some((x) => typeof x !== 'string' || x.length > 64))
+      )
+        throw new OpenClawError(
+          ErrorCode.INVALID_ARGUMENT,
+          'invalid device.pair.approve params: scopes must be a list of scope names',
+        );
+      const result = await deps.pairing.approve(String(params.requestId), {
         approvedVia: 'operator',
+        ...(scopes !== undefined ? { scopes: scopes as string[] } : {}),
       });
       return { requestId: result.request.requestId, device: result.device };
     },

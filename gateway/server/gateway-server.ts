@@ -34,6 +34,12 @@ import type { ClientSession, GatewayRuntimeSettings, PresenceEntry } from './typ
 export interface MethodHandler {
   /** Name of the `@openclaw/gateway-protocol` params validator, when the method has one. */
   validator?: keyof ProtocolValidators;
+  /**
+   * Params this gateway accepts beyond the published schema (which forbids unknown keys). They are
+   * left out of the protocol validation and the handler validates them; clients that never send
+   * them see the protocol exactly.
+   */
+  extensionParams?: readonly string[];
   handle(params: unknown, session: ClientSession): Promise<unknown> | unknown;
 }
 
@@ -538,7 +544,13 @@ export class GatewayServer {
       const validate = validators[handler.validator] as unknown as ((value: unknown) => boolean) & {
         errors?: unknown;
       };
-      if (!validate(params)) {
+      const standard =
+        handler.extensionParams && params && typeof params === 'object' && !Array.isArray(params)
+          ? Object.fromEntries(
+              Object.entries(params).filter(([k]) => !handler.extensionParams?.includes(k)),
+            )
+          : params;
+      if (!validate(standard)) {
         throw new OpenClawError(
           ErrorCode.INVALID_ARGUMENT,
           `invalid ${method} params: ${validators.formatValidationErrors(validate.errors as Parameters<ProtocolValidators['formatValidationErrors']>[0])}`,

@@ -148,6 +148,16 @@ describe('requests after hello', () => {
     const res = await client.request('bad', 'device.pair.approve', { nope: 1 });
     expect(res.ok).toBe(false);
     expect(res.error?.message).toContain('invalid device.pair.approve params');
+    // `scopes` (narrowing an approval) is this gateway's extension; still validated.
+    const narrowed = await client.request('n', 'device.pair.approve', {
+      requestId: 'nope',
+      scopes: ['operator.read'],
+    });
+    expect((narrowed.error?.details as { code?: string } | undefined)?.code).toBe(
+      'PAIRING_NOT_FOUND',
+    );
+    const bad = await client.request('b', 'device.pair.approve', { requestId: 'x', scopes: 5 });
+    expect(bad.error?.message).toContain('scopes must be a list');
     client.close();
   });
 

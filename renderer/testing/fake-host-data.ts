@@ -64,7 +64,7 @@ export function logLines(): LogLine[] {
     ['openclaw-gateway', '{"level":"info","msg":"control ui served from /app/control-ui"}'],
     [
       'openclaw-gateway',
-      '{"level":"info","msg":"operator connected","client":"openclaw-desktop","role":"operator"}',
+      '{"level":"info","msg":"operator connected","subsystem":"gateway/ws","client":"openclaw-desktop","role":"operator"}',
     ],
     [
       'openclaw-gateway',
@@ -95,6 +95,20 @@ export function logLines(): LogLine[] {
       ts: new Date(start + i * 1730).toISOString(),
       text,
     });
+    if (i === 29) {
+      // A settings change recreated the gateway halfway: the host keeps the earlier lines.
+      const at = new Date(start + i * 1730 + 800);
+      out.push({
+        source: 'openclaw-gateway',
+        stream: 'marker',
+        marker: true,
+        ts: at.toISOString(),
+        text: `Container recreated at ${at
+          .toISOString()
+          .replace('T', ' ')
+          .replace(/\.\d+Z$/, ' UTC')}: the lines above come from the previous container.`,
+      });
+    }
   }
   return out;
 }

@@ -22,6 +22,8 @@ import {
   startHeadlessServer,
   type HeadlessServer,
 } from '../../electron/host/api/headless-server.js';
+import { describeBuildStep } from '../../docker/engine/build-step-label.js';
+import { GATEWAY_STEP_LABELS } from '../../docker/setup/run-setup.js';
 import { OpenClawError } from '../../gateway/infra/errors.js';
 import { checkStackSettings, stackRefusal } from '../../electron/host/stack/stack-check.js';
 import {
@@ -44,6 +46,8 @@ export interface FakeHost {
   setScenario(s: Scenario): void;
   /** Make "another program" hold (or release) a port, as the port check sees it. */
   setPortBusy(port: number, busy: boolean): void;
+  /** Lists a paired device (screenshots pair "this browser" once it has an identity). */
+  addPaired(device: PairedDeviceView): void;
 }
 
 export function createFakeHost(initial: Scenario): FakeHost {
@@ -71,8 +75,8 @@ export function createFakeHost(initial: Scenario): FakeHost {
   let pending: PairingRequestView[] = [
     {
       requestId: '7c1e9b2a-4f0d-4b61-9a55-2f1d9c0e8b13',
-      deviceId: 'd2f0c9a1b8e7',
-      displayName: 'Chrome on Linux',
+      deviceId: 'd2f0c9a1b8e74c3f9a0d6b5e1c2f3a4b5c6d7e8f9a0b1c2d3e4f5a6b7c8d9e0f',
+      displayName: 'Control UI (Chrome on Linux)',
       platform: 'Linux x86_64',
       clientId: 'openclaw-control-ui',
       clientMode: 'webchat',
@@ -93,6 +97,7 @@ export function createFakeHost(initial: Scenario): FakeHost {
       scopes: [SCOPES.admin, SCOPES.pairing],
       createdAtMs: Date.now() - 9 * 86_400_000,
       lastUsedAtMs: Date.now() - 30_000,
+      connectedNow: true,
       isThisApp: true,
     },
     {
@@ -104,6 +109,18 @@ export function createFakeHost(initial: Scenario): FakeHost {
       scopes: [SCOPES.read, SCOPES.write],
       createdAtMs: Date.now() - 5 * 86_400_000,
       lastUsedAtMs: Date.now() - 2 * HOUR,
+      isThisApp: false,
+    },
+    {
+      // A twin of the pending request's name: only the device id tells them apart.
+      deviceId: '5e2a9c0f7b1d4e8a3c6f9b2d5a8e1c4f7a0d3b6e9c2f5a8d1b4e7c0f3a6d9b2e',
+      displayName: 'Control UI (Chrome on Linux)',
+      platform: 'Linux x86_64',
+      clientId: 'openclaw-control-ui',
+      roles: ['operator'],
+      scopes: [SCOPES.read, SCOPES.write],
+      createdAtMs: Date.now() - 2 * 86_400_000,
+      lastUsedAtMs: Date.now() - 3 * HOUR,
       isThisApp: false,
     },
     {
@@ -159,17 +176,32 @@ export function createFakeHost(initial: Scenario): FakeHost {
         emit({ phase, message });
         await sleep(250, signal);
       }
-      const total = 9;
+      // The real gateway Dockerfile's steps, named as the host names them.
+      const instructions = [
+        'ARG NODE_IMAGE=node:22-bookworm-slim',
+        'FROM ${NODE_IMAGE}',
+        'USER root',
+        'ARG OPENCLAW_DOCKER_APT_PACKAGES=""',
+        "RUN set -eu;     set -f;     count=0;     for p in $OPENCLAW_DOCKER_APT_PACKAGES; do       if ! printf '%s\\n' \"$p\" | grep -Eqx '[a-z0-9][a-z0-9+.-]+'; then exit 1; fi;     done;     apt-get update;     DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends -- $OPENCLAW_DOCKER_APT_PACKAGES;     apt-get clean",
+        'COPY app/ /app/',
+        'RUN mkdir -p /home/node/.openclaw/workspace     && chown -R node:node /home/node/.openclaw     && chmod 0700 /home/node/.openclaw',
+        'ENV HOME=/home/node     OPENCLAW_STATE_DIR=/home/node/.openclaw     NODE_ENV=production',
+        'USER node',
+      ];
+      const buildArgs = {
+        NODE_IMAGE: 'openclaw-base/node:22-bookworm-slim',
+        OPENCLAW_DOCKER_APT_PACKAGES: next.aptPackages.join(' '),
+      };
+      const total = instructions.length;
       for (let i = 1; i <= total; i++) {
+        const instruction = instructions[i - 1]!;
+        const label = describeBuildStep(instruction, { buildArgs, rules: GATEWAY_STEP_LABELS });
+        emit({ step: { index: i, total, label, instruction }, message: label });
         emit({
-          step: { index: i, total },
-          message:
+          log:
             i === 5
-              ? `RUN apt-get install -y ${next.aptPackages.join(' ') || '--no-install-recommends'}`
-              : `Step ${i}`,
-        });
-        emit({
-          log: `#${i + 3} [${i}/${total}] ${i === 5 ? 'RUN apt-get update && apt-get install -y …' : 'COPY dist/gateway /app'}\n#${i + 3} DONE 0.${i}s`,
+              ? 'Get:1 http://deb.debian.org/debian bookworm InRelease [151 kB]'
+              : ` ---> Running in 5d1c0f3e2b${i}a`,
         });
         // The failing scenario, or a misspelt package (shows a failed apply in Settings).
         const misspelt = next.aptPackages.find((p) => MISSPELT.has(p));
@@ -178,10 +210,10 @@ export function createFakeHost(initial: Scenario): FakeHost {
           emit({ log: `E: Unable to locate package ${name}` });
           throw new OpenClawError(
             'IMAGE_BUILD_FAILED',
-            `The image build failed at step 5/9: apt-get could not find the package "${name}". Check the apt package names.`,
+            `The image build failed at step 5/${total}: apt-get could not find the package "${name}". Check the apt package names.`,
           );
         }
-        await sleep(300, signal);
+        await sleep(i === 5 ? 1500 : 300, signal);
       }
       for (const [phase, message] of [
         ['files', 'Writing .env and the compose files'],
@@ -333,7 +365,7 @@ export function createFakeHost(initial: Scenario): FakeHost {
       return { removed: true, restarted: true };
     },
     'approvals.list': async () => ({ pending, paired }),
-    'approvals.approve': async ({ requestId }) => {
+    'approvals.approve': async ({ requestId, scopes }) => {
       const r = pending.find((p) => p.requestId === requestId);
       pending = pending.filter((p) => p.requestId !== requestId);
       if (r)
@@ -345,7 +377,7 @@ export function createFakeHost(initial: Scenario): FakeHost {
             platform: r.platform,
             clientId: r.clientId,
             roles: [r.role],
-            scopes: r.scopes,
+            scopes: scopes ? r.scopes.filter((s) => scopes.includes(s.scope)) : r.scopes,
             createdAtMs: Date.now(),
             lastUsedAtMs: Date.now(),
             isThisApp: false,
@@ -422,6 +454,10 @@ export function createFakeHost(initial: Scenario): FakeHost {
     setPortBusy(port, busy) {
       if (busy) busyPorts.add(port);
       else busyPorts.delete(port);
+    },
+    addPaired(device) {
+      paired = [...paired, device];
+      handler.emit('approvals.changed', { pending: pending.length });
     },
   };
 }

@@ -157,6 +157,20 @@ async function wizard(scheme: 'light' | 'dark', scenario: 'fresh' | 'failing'): 
   await page.getByRole('button', { name: 'Next' }).click();
   await page.getByText('Docker volume', { exact: true }).click();
   await shot(page, `${p}-5-home`);
+  // Every step label readable in full ("Home volume" was cut to "Home volu…").
+  const cut = await page.$$eval('.stepper__item', (items) =>
+    items
+      .filter((item) => {
+        const label = item.querySelector<HTMLElement>('.stepper__label');
+        if (!label) return false;
+        const overflows = label.scrollWidth > label.clientWidth + 1;
+        return (
+          overflows || label.getBoundingClientRect().right > item.getBoundingClientRect().right + 1
+        );
+      })
+      .map((item) => item.textContent ?? ''),
+  );
+  if (cut.length) throw new Error(`stepper labels are cut off: ${cut.join(', ')}`);
   await page.getByRole('button', { name: 'Next' }).click();
   await shot(page, `${p}-6-network`);
   await page.getByRole('button', { name: 'Next' }).click();

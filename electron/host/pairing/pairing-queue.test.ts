@@ -263,6 +263,13 @@ describe('PairingQueue', () => {
     });
     expect(ids(queue)).toEqual(['r3']);
 
+    // Fewer scopes than asked for travel to the gateway, which enforces "never more".
+    source.emit('device.pair.requested', request(clock, 'r4', 'dev-4'));
+    await queue.approve('r4', ['operator.read']);
+    expect(
+      source.calls.filter((c) => c.method === 'device.pair.approve').map((c) => c.params),
+    ).toContainEqual({ requestId: 'r4', scopes: ['operator.read'] });
+
     source.handlers.set('device.pair.approve', () => {
       throw new OpenClawError(ErrorCode.PAIRING_NOT_FOUND, 'No pending pairing request r3.');
     });

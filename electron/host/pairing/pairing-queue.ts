@@ -141,8 +141,9 @@ export class PairingQueue implements Disposable {
     return this.refreshing;
   }
 
-  async approve(requestId: string): Promise<void> {
-    await this.resolve('device.pair.approve', requestId);
+  /** `scopes` grants fewer than the device asked for; the gateway refuses more. */
+  async approve(requestId: string, scopes?: readonly string[]): Promise<void> {
+    await this.resolve('device.pair.approve', requestId, scopes ? { scopes: [...scopes] } : {});
   }
 
   async reject(requestId: string): Promise<void> {
@@ -209,12 +210,16 @@ export class PairingQueue implements Disposable {
     }
   }
 
-  private async resolve(method: string, requestId: string): Promise<void> {
+  private async resolve(
+    method: string,
+    requestId: string,
+    extra: Record<string, unknown> = {},
+  ): Promise<void> {
     if (typeof requestId !== 'string' || requestId.trim() === '') {
       throw new OpenClawError(ErrorCode.INVALID_ARGUMENT, 'A pairing request id is required.');
     }
     try {
-      await this.source.request(method, { requestId });
+      await this.source.request(method, { requestId, ...extra });
     } catch (err) {
       if (isOpenClawError(err, ErrorCode.PAIRING_NOT_FOUND)) {
         // Gone from the gateway: it must go from the queue too, whatever happened to it.

@@ -187,6 +187,24 @@ export function parseResolution(raw: unknown): PairingResolution | undefined {
   return { requestId, deviceId, decision };
 }
 
+/**
+ * Device ids with a live connection, from the gateway's `system-presence` list: a browser that is
+ * open right now is "connected", whatever its token's last-used stamp says.
+ */
+export function presentDeviceIds(raw: unknown): Set<string> {
+  const list = Array.isArray(raw)
+    ? raw
+    : Array.isArray(record(raw)?.presence)
+      ? (record(raw)?.presence as unknown[])
+      : [];
+  const ids = new Set<string>();
+  for (const entry of list) {
+    const id = str(record(entry)?.deviceId);
+    if (id) ids.add(id);
+  }
+  return ids;
+}
+
 /** The `device.pair.list` result; entries that do not validate are left out. */
 export function parsePairList(
   raw: unknown,

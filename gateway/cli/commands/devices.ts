@@ -23,7 +23,7 @@ import {
 
 const USAGE = `openclaw devices <command>
   list [--json]                       pending requests and paired devices
-  approve <requestId> | --latest      approve a pending request
+  approve <requestId> | --latest [--scope s …]   approve a pending request (only these scopes)
   reject <requestId>                  reject a pending request
   remove <deviceId>                   forget a paired device
   rotate --device <id> --role <role> [--scope s …]   issue a new device token
@@ -195,14 +195,16 @@ export async function devices(argv: string[], env: Env, paths: StatePaths): Prom
           }
           requestId = newest.requestId;
         }
+        // --scope grants fewer scopes than requested (never more: the gateway refuses that).
+        const scopes = values.scope as string[] | undefined;
         const result =
           backend.kind === 'rpc'
             ? await backend.session.request<{ requestId: string; device: PairedDeviceView }>(
                 'device.pair.approve',
-                { requestId },
+                { requestId, ...(scopes ? { scopes } : {}) },
               )
             : await backend.store
-                .approve(requestId, { approvedVia: 'cli' })
+                .approve(requestId, { approvedVia: 'cli', ...(scopes ? { scopes } : {}) })
                 .then((r) => ({ requestId, device: r.device }));
         out.result(
           result,

@@ -66,3 +66,6 @@ export {
   type ToastItem,
 } from './toast.js';
 export { Toggle, type ToggleProps } from './toggle.js';
+export { parseLogRecord, plainTextLevel, type LogLevel, type LogRecord } from './log-record.js';
+export { LogRecordText, type LogRecordTextProps } from './log-record-text.js';
+export { TextWithCode } from './text-with-code.js';

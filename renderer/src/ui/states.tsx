@@ -7,6 +7,7 @@ import type { ReactNode } from 'react';
 import type { Tone } from './badge.js';
 import { Button } from './button.js';
 import { Icon, type IconName } from './icon.js';
+import { TextWithCode } from './text-with-code.js';
 
 export interface EmptyStateProps {
   icon?: IconName | (string & {});
@@ -81,7 +82,9 @@ export function ErrorState({
       </span>
       <div className="ui-error__body">
         <p className="ui-error__title">{title}</p>
-        <p className="ui-error__message">{message}</p>
+        <p className="ui-error__message">
+          {typeof message === 'string' ? <TextWithCode text={message} /> : message}
+        </p>
         {nextStep ? (
           <p className="ui-error__next">
             <span className="ui-error__next-label">Next step: </span>

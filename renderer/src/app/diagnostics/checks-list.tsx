@@ -1,6 +1,14 @@
 /** Diagnostic results: status, what was found, and the fix (with a copyable command). */
 import type { DiagnosticResult } from '../../../../electron/contract/host-api.js';
-import { Badge, CodeBlock, Icon, Skeleton, type IconName, type Tone } from '../../ui/index.js';
+import {
+  Badge,
+  CodeBlock,
+  Icon,
+  Skeleton,
+  TextWithCode,
+  type IconName,
+  type Tone,
+} from '../../ui/index.js';
 
 const STATUS: Record<DiagnosticResult['status'], { tone: Tone; label: string; icon: IconName }> = {
   ok: { tone: 'success', label: 'OK', icon: 'success' },
@@ -24,11 +32,13 @@ export function ChecksList({ results }: { results: readonly DiagnosticResult[] }
                 <h3 className="check__title">{r.title}</h3>
                 <Badge tone={s.tone}>{s.label}</Badge>
               </div>
-              <p className="check__detail">{r.detail}</p>
+              <p className="check__detail">
+                <TextWithCode text={r.detail} />
+              </p>
               {r.fix && r.status !== 'ok' ? (
                 <div className="check__fix">
                   <p className="check__fix-label">
-                    <strong>How to fix:</strong> {r.fix.label}
+                    <strong>How to fix:</strong> <TextWithCode text={r.fix.label} />
                     {r.fix.docs ? (
                       <>
                         {' '}

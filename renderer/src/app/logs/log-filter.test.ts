@@ -46,6 +46,15 @@ describe('search and filter', () => {
     ).toEqual([lines[0]]);
   });
 
+  it('keeps "container recreated" notes under a search, but not under another source', () => {
+    const note: LogLine = { ...line('openclaw-gateway', 'Container recreated at …'), marker: true };
+    const all = [...lines, note];
+    expect(
+      filterLines(all, { source: ALL_SOURCES, search: compileSearch('APPROVED', false) }),
+    ).toEqual([lines[1], note]);
+    expect(filterLines(all, { source: 'openclaw-cli', search: {} })).not.toContain(note);
+  });
+
   it('treats text literally unless regex is on, and reports a bad regex', () => {
     expect(
       filterLines(lines, { source: ALL_SOURCES, search: compileSearch('boom|listening', false) }),

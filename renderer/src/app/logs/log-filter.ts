@@ -71,6 +71,8 @@ export const ALL_SOURCES = '*';
 export function filterLines(lines: readonly LogLine[], filter: LogFilter): LogLine[] {
   return lines.filter((l) => {
     if (filter.source !== ALL_SOURCES && l.source !== filter.source) return false;
+    // "Container recreated" notes stay under a search: they explain where a gap in time comes from.
+    if (l.marker) return true;
     if (filter.search.test && !filter.search.test(l.text)) return false;
     if (filter.levels && filter.levels.size > 0) {
       const level = detectLevel(l.text);

@@ -1,10 +1,13 @@
 /**
- * Live view of a long operation: the phase list, the build step, the last message, a log pane that
- * follows new lines (unless the user scrolled up to read) and Cancel.
+ * Live view of a long operation: the phase list, the build steps by readable name with how long
+ * each took, the overall time, a log pane with the raw output that follows new lines (unless the
+ * user scrolled up to read) and Cancel.
  */
 import { useEffect, useMemo, useRef } from 'react';
+import { useNow } from '../../control/components/use-now.js';
 import { Button, Icon, ProgressBar, Spinner } from '../../ui/index.js';
-import type { OperationView } from '../store/operation-slice.js';
+import { formatDuration } from '../format.js';
+import type { BuildStepView, OperationView } from '../store/operation-slice.js';
 import { phaseRows } from './phases.js';
 
 export interface OperationProgressProps {
@@ -21,6 +24,8 @@ export function OperationProgress({ operation, onCancel, showLog = true }: Opera
     [operation.kind, operation.phases, operation.done, operation.error],
   );
   const running = !operation.done;
+  const now = useNow(1000);
+  const elapsed = (operation.endedAt ?? now) - operation.startedAt;
   return (
     <div className="op">
       <div className="op__top">
@@ -38,6 +43,9 @@ export function OperationProgress({ operation, onCancel, showLog = true }: Opera
               : running
                 ? (operation.message ?? 'Starting…')
                 : (operation.message ?? 'Finished')}
+          </span>
+          <span className="op__elapsed" title="Time since the operation started">
+            {formatDuration(elapsed)}
           </span>
         </div>
         {running && onCancel ? (
@@ -87,8 +95,54 @@ export function OperationProgress({ operation, onCancel, showLog = true }: Opera
           ))}
         </ol>
       ) : null}
+      {operation.buildSteps.length > 0 ? (
+        <BuildSteps steps={operation.buildSteps} now={now} open={showLog} />
+      ) : null}
       {showLog ? <LogPane lines={operation.log} /> : null}
     </div>
+  );
+}
+
+/** Cached steps take milliseconds; "0s" reads like nothing happened. */
+function stepTime(ms: number): string {
+  return ms < 1000 ? '<1s' : formatDuration(ms);
+}
+
+function BuildSteps({
+  steps,
+  now,
+  open,
+}: {
+  steps: readonly BuildStepView[];
+  now: number;
+  open: boolean;
+}) {
+  const total = steps.at(-1)?.total ?? steps.length;
+  return (
+    <details className="op__build" open={open}>
+      <summary>
+        Image build steps ({steps.length} of {total})
+      </summary>
+      <ol className="op__build-steps" aria-label="Image build steps">
+        {steps.map((s) => {
+          const running = s.endedAt === undefined;
+          return (
+            <li
+              key={s.index}
+              className={`op__build-step${running ? ' op__build-step--running' : ''}`}
+              title={s.instruction}
+            >
+              <span className="op__build-index">{s.index}</span>
+              <span className="op__build-label">{s.label}</span>
+              <span className="op__build-time">
+                {running ? <span className="ui-spinner ui-spinner--sm" aria-hidden="true" /> : null}
+                {stepTime((s.endedAt ?? now) - s.startedAt)}
+              </span>
+            </li>
+          );
+        })}
+      </ol>
+    </details>
   );
 }
 
@@ -101,7 +155,7 @@ function LogPane({ lines }: { lines: readonly string[] }) {
   }, [lines]);
   return (
     <details className="op__log" open>
-      <summary>Log{lines.length ? ` (${lines.length} lines)` : ''}</summary>
+      <summary>Raw log{lines.length ? ` (${lines.length} lines)` : ''}</summary>
       <pre
         ref={ref}
         className="op__log-pane"

@@ -41,7 +41,7 @@ describe('reduceProgress', () => {
       step: { index: 3, total: 9 },
       message: 'RUN apt',
     });
-    expect(op.step).toEqual({ index: 3, total: 9 });
+    expect(op.step).toEqual({ index: 3, total: 9, label: 'RUN apt' });
     op = reduceProgress(op, {
       operationId: 'a',
       kind: 'setup',
@@ -52,6 +52,67 @@ describe('reduceProgress', () => {
     op = reduceProgress(op, { operationId: 'a', kind: 'setup', done: true, error: 'boom' });
     expect(op).toMatchObject({ done: true, error: 'boom' });
     expect(op.log.at(-1)).toBe('✖ boom');
+  });
+
+  it('names build steps readably, times each step and the whole operation, keeps the raw instruction in the log', () => {
+    const at = (ms: number) => 1_000_000 + ms;
+    let op = reduceProgress(
+      null,
+      { operationId: 'a', kind: 'setup', phase: 'image', message: 'Building' },
+      at(0),
+    );
+    op = reduceProgress(
+      op,
+      {
+        operationId: 'a',
+        kind: 'setup',
+        step: {
+          index: 2,
+          total: 4,
+          label: 'Installing apt packages: jq',
+          instruction: 'RUN set -eu; apt-get install -y $P',
+        },
+        message: 'Installing apt packages: jq',
+      },
+      at(1_000),
+    );
+    expect(op.message).toBe('Installing apt packages: jq');
+    expect(op.buildSteps).toEqual([
+      {
+        index: 2,
+        total: 4,
+        label: 'Installing apt packages: jq',
+        instruction: 'RUN set -eu; apt-get install -y $P',
+        startedAt: at(1_000),
+        endedAt: undefined,
+      },
+    ]);
+    expect(op.log.slice(-2)).toEqual([
+      '▸ Step 2/4: Installing apt packages: jq',
+      '  RUN set -eu; apt-get install -y $P',
+    ]);
+    op = reduceProgress(
+      op,
+      {
+        operationId: 'a',
+        kind: 'setup',
+        step: { index: 3, total: 4, label: 'Copying the gateway' },
+      },
+      at(31_000),
+    );
+    expect(op.buildSteps.map((s) => [s.label, s.endedAt && s.endedAt - s.startedAt])).toEqual([
+      ['Installing apt packages: jq', 30_000],
+      ['Copying the gateway', undefined],
+    ]);
+    op = reduceProgress(
+      op,
+      { operationId: 'a', kind: 'setup', phase: 'start', message: 'Starting' },
+      at(33_000),
+    );
+    expect(op.buildSteps[1]?.endedAt).toBe(at(33_000));
+    expect(op.endedAt).toBeUndefined();
+    op = reduceProgress(op, { operationId: 'a', kind: 'setup', done: true }, at(40_000));
+    expect(op.endedAt! - op.startedAt).toBe(40_000);
   });
 
   it('keeps only the tail of a long log', () => {

@@ -1,9 +1,11 @@
 /**
- * Approvals: devices asking to pair (with what they ask for, in plain words) and the devices that
- * already have access. The list refetches on `approvals.changed`, so a new browser shows up here
- * while the page is open.
+ * Approvals: devices asking to pair (with what they ask for, in plain words, each scope a checkbox
+ * so the user can grant less) and the devices that already have access. Rows name the device id
+ * (two "Control UI (Chrome on Linux)" are otherwise twins) and mark the browser this page runs in.
+ * The list refetches on `approvals.changed`, so a new browser shows up here while the page is open.
  */
 import { useEffect, useState } from 'react';
+import { storedBrowserDeviceId } from '../../control/connection/control-store.js';
 import type {
   PairedDeviceView,
   PairingRequestView,
@@ -14,12 +16,14 @@ import {
   Button,
   Card,
   ConfirmDialog,
+  CopyButton,
   EmptyState,
   ErrorState,
   Icon,
   Page,
   PageHeader,
   Skeleton,
+  StatusDot,
   Table,
   type TableColumn,
 } from '../../ui/index.js';
@@ -27,28 +31,90 @@ import { formatRelative } from '../format.js';
 import { useAppStore } from '../store/app-store-context.js';
 import { deviceName } from '../store/approvals-slice.js';
 
-function Scopes({ scopes }: { scopes: PairingRequestView['scopes'] }) {
+/** Resolves this browser's device id once (null: no identity yet, or storage refused). */
+function useBrowserDeviceId(lookup: () => Promise<string | null>): string | null {
+  const [id, setId] = useState<string | null>(null);
+  useEffect(() => {
+    let live = true;
+    void lookup().then((found) => {
+      if (live) setId(found);
+    });
+    return () => {
+      live = false;
+    };
+  }, [lookup]);
+  return id;
+}
+
+/** `a1b2c3d4…` with the full id on hover and a copy button: tells look-alike rows apart. */
+function DeviceId({ deviceId }: { deviceId: string }) {
+  return (
+    <span className="device-id">
+      <span className="ui-mono" title={deviceId}>
+        ID {deviceId.length > 12 ? `${deviceId.slice(0, 12)}…` : deviceId}
+      </span>
+      <CopyButton text={deviceId} iconOnly size="sm" label={`Copy device id ${deviceId}`} />
+    </span>
+  );
+}
+
+function ThisBrowser() {
+  return (
+    <Badge tone="success" title="The browser you are looking at this page with">
+      This browser
+    </Badge>
+  );
+}
+
+function Scopes({
+  scopes,
+  granted,
+  onToggle,
+}: {
+  scopes: PairingRequestView['scopes'];
+  granted: ReadonlySet<string>;
+  onToggle: (scope: string, on: boolean) => void;
+}) {
   if (scopes.length === 0)
     return <p className="ui-muted ui-text-sm">No extra permissions (connect only).</p>;
   return (
     <ul className="scope-list">
       {scopes.map((s) => (
         <li key={s.scope} className="scope-list__item">
-          <Icon name="check" size={14} className="scope-list__icon" />
-          <span>
-            <span className="scope-list__label">{s.label}</span>
-            <span className="scope-list__desc"> — {s.description}</span>
-          </span>
+          <label className="scope-list__choice">
+            <input
+              type="checkbox"
+              className="scope-list__check"
+              checked={granted.has(s.scope)}
+              onChange={(e) => onToggle(s.scope, e.currentTarget.checked)}
+            />
+            <span>
+              <span className="scope-list__label">{s.label}</span>
+              <span className="scope-list__desc"> — {s.description}</span>
+            </span>
+          </label>
         </li>
       ))}
     </ul>
   );
 }
 
-function RequestCard({ request }: { request: PairingRequestView }) {
+function RequestCard({
+  request,
+  thisBrowser,
+}: {
+  request: PairingRequestView;
+  thisBrowser: boolean;
+}) {
   const busy = useAppStore((s) => s.approvalBusy[request.requestId]);
   const approve = useAppStore((s) => s.approve);
   const reject = useAppStore((s) => s.reject);
+  // Every scope asked for starts ticked; unticking grants less (the gateway never grants more).
+  const [granted, setGranted] = useState<ReadonlySet<string>>(
+    () => new Set(request.scopes.map((s) => s.scope)),
+  );
+  const all = request.scopes.length;
+  const narrowed = granted.size < all;
   const facts = [
     request.platform,
     request.clientMode
@@ -65,11 +131,13 @@ function RequestCard({ request }: { request: PairingRequestView }) {
         <div className="request__title">
           <h3 className="request__name">
             {deviceName(request)} {request.isRepair ? <Badge tone="info">Re-pairing</Badge> : null}
+            {thisBrowser ? <ThisBrowser /> : null}
           </h3>
           <p className="request__meta">
             {facts.join(' · ')}
             {facts.length ? ' · ' : ''}asked {formatRelative(request.ts)}
           </p>
+          <DeviceId deviceId={request.deviceId} />
         </div>
         <div className="request__actions">
           <Button
@@ -83,11 +151,21 @@ function RequestCard({ request }: { request: PairingRequestView }) {
           <Button
             variant="primary"
             icon="check"
-            onClick={() => void approve(request)}
+            onClick={() =>
+              void approve(
+                request,
+                narrowed
+                  ? request.scopes.map((s) => s.scope).filter((x) => granted.has(x))
+                  : undefined,
+              )
+            }
             loading={busy === 'approve'}
-            disabled={Boolean(busy)}
+            disabled={Boolean(busy) || (all > 0 && granted.size === 0)}
+            title={
+              all > 0 && granted.size === 0 ? 'Tick at least one permission, or Reject' : undefined
+            }
           >
-            Approve
+            {narrowed ? `Approve ${granted.size} of ${all}` : 'Approve'}
           </Button>
         </div>
       </div>
@@ -95,7 +173,24 @@ function RequestCard({ request }: { request: PairingRequestView }) {
         <p className="request__asks">
           Wants to connect as <strong>{request.role}</strong> and:
         </p>
-        <Scopes scopes={request.scopes} />
+        <Scopes
+          scopes={request.scopes}
+          granted={granted}
+          onToggle={(scope, on) =>
+            setGranted((current) => {
+              const next = new Set(current);
+              if (on) next.add(scope);
+              else next.delete(scope);
+              return next;
+            })
+          }
+        />
+        {narrowed ? (
+          <p className="ui-text-xs ui-muted">
+            The device gets only the ticked permissions; if it needs another one later, it asks
+            again and shows up here.
+          </p>
+        ) : null}
         <p className="request__id ui-text-xs ui-muted">
           Request <span className="ui-mono">{request.requestId}</span>
         </p>
@@ -104,7 +199,15 @@ function RequestCard({ request }: { request: PairingRequestView }) {
   );
 }
 
-function PairedTable({ devices, loading }: { devices: PairedDeviceView[]; loading: boolean }) {
+function PairedTable({
+  devices,
+  loading,
+  browserDeviceId,
+}: {
+  devices: PairedDeviceView[];
+  loading: boolean;
+  browserDeviceId: string | null;
+}) {
   const busy = useAppStore((s) => s.approvalBusy);
   const revoke = useAppStore((s) => s.revokeDevice);
   const remove = useAppStore((s) => s.removeDevice);
@@ -118,10 +221,14 @@ function PairedTable({ devices, loading }: { devices: PairedDeviceView[]; loadin
         <div className="device-cell">
           <span className="device-cell__name">
             {deviceName(d)} {d.isThisApp ? <Badge tone="accent">This app</Badge> : null}
+            {!d.isThisApp && d.deviceId === browserDeviceId ? <ThisBrowser /> : null}
           </span>
-          <span className="device-cell__meta">
-            {[d.platform, d.clientId].filter(Boolean).join(' · ') || d.deviceId.slice(0, 12)}
-          </span>
+          {d.platform || d.clientId ? (
+            <span className="device-cell__meta">
+              {[d.platform, d.clientId].filter(Boolean).join(' · ')}
+            </span>
+          ) : null}
+          <DeviceId deviceId={d.deviceId} />
         </div>
       ),
     },
@@ -147,11 +254,16 @@ function PairedTable({ devices, loading }: { devices: PairedDeviceView[]; loadin
       key: 'used',
       header: 'Last used',
       width: '14%',
-      render: (d) => (
-        <span className="ui-text-sm ui-muted">
-          {d.lastUsedAtMs ? formatRelative(d.lastUsedAtMs) : 'Never'}
-        </span>
-      ),
+      render: (d) =>
+        d.connectedNow ? (
+          <span className="ui-text-sm device-online">
+            <StatusDot tone="success" label="Connected now" />
+          </span>
+        ) : (
+          <span className="ui-text-sm ui-muted">
+            {d.lastUsedAtMs ? formatRelative(d.lastUsedAtMs) : 'Never'}
+          </span>
+        ),
     },
     {
       key: 'actions',
@@ -224,7 +336,13 @@ function PairedTable({ devices, loading }: { devices: PairedDeviceView[]; loadin
   );
 }
 
-export function ApprovalsPage() {
+export interface ApprovalsPageProps {
+  /** Where "this browser" comes from (tests pass their own). */
+  browserDeviceId?: () => Promise<string | null>;
+}
+
+export function ApprovalsPage({ browserDeviceId = storedBrowserDeviceId }: ApprovalsPageProps) {
+  const thisBrowser = useBrowserDeviceId(browserDeviceId);
   const approvals = useAppStore((s) => s.approvals);
   const refresh = useAppStore((s) => s.refreshApprovals);
   useEffect(() => {
@@ -270,7 +388,7 @@ export function ApprovalsPage() {
         ) : data && data.pending.length > 0 ? (
           <ul className="request-list">
             {data.pending.map((r) => (
-              <RequestCard key={r.requestId} request={r} />
+              <RequestCard key={r.requestId} request={r} thisBrowser={r.deviceId === thisBrowser} />
             ))}
           </ul>
         ) : (
@@ -287,7 +405,11 @@ export function ApprovalsPage() {
         title="Paired devices"
         description="Revoke takes a role's token away; Remove forgets the device entirely."
       >
-        <PairedTable devices={data?.paired ?? []} loading={firstLoad} />
+        <PairedTable
+          devices={data?.paired ?? []}
+          loading={firstLoad}
+          browserDeviceId={thisBrowser}
+        />
       </Card>
     </Page>
   );

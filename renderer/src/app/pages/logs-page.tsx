@@ -1,6 +1,8 @@
 /**
  * Logs of every stack container, interleaved by time: follow (poll + stick to the bottom), source
  * filter, text or regex search with highlighting, level colours, timestamps, export to a file.
+ * JSON lines are formatted like the Control UI's; lines of recreated containers stay (the host
+ * keeps them) below a "container recreated" note.
  */
 import { memo, useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
 import type { LogLine } from '../../../../electron/contract/host-api.js';
@@ -12,10 +14,12 @@ import {
   ErrorState,
   Field,
   Icon,
+  LogRecordText,
   Page,
   PageHeader,
   Select,
   Skeleton,
+  parseLogRecord,
   TextInput,
   Toggle,
 } from '../../ui/index.js';
@@ -42,7 +46,25 @@ const Line = memo(function Line({
   timestamps: boolean;
   highlighter: (() => RegExp) | undefined;
 }) {
-  const level = detectLevel(line.text);
+  // The same formatting as the Control UI's Logs page: level, subsystem, message, fields.
+  const record = useMemo(() => parseLogRecord(line.text), [line.text]);
+  if (line.marker)
+    return (
+      <div className="log-line log-line--marker" role="note">
+        {timestamps ? (
+          <time className="log-line__ts" dateTime={line.ts} title={line.ts}>
+            {shortTime(line.ts)}
+          </time>
+        ) : null}
+        <span className="log-line__source">{line.source}</span>
+        <span className="log-line__text">{line.text}</span>
+      </div>
+    );
+  const level = record.level ?? detectLevel(line.text);
+  const mark = (text: string) =>
+    highlightParts(text, highlighter).map((p, i) =>
+      p.match ? <mark key={i}>{p.text}</mark> : p.text,
+    );
   return (
     <div
       className={[
@@ -52,6 +74,7 @@ const Line = memo(function Line({
       ]
         .filter(Boolean)
         .join(' ')}
+      title={record.record ? line.text : undefined}
     >
       {timestamps ? (
         <time className="log-line__ts" dateTime={line.ts} title={line.ts}>
@@ -60,9 +83,7 @@ const Line = memo(function Line({
       ) : null}
       <span className="log-line__source">{line.source}</span>
       <span className="log-line__text">
-        {highlightParts(line.text, highlighter).map((p, i) =>
-          p.match ? <mark key={i}>{p.text}</mark> : p.text,
-        )}
+        <LogRecordText record={record} mark={mark} />
       </span>
     </div>
   );

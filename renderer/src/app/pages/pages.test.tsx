@@ -1,5 +1,5 @@
 // @vitest-environment happy-dom
-import type { ReactNode } from 'react';
+import { act, type ReactNode } from 'react';
 import { afterEach, describe, expect, it } from 'vitest';
 import type {
   PairedDeviceView,
@@ -101,6 +101,60 @@ describe('ApprovalsPage', () => {
     expect(container.textContent).toContain('No one is waiting');
   });
 
+  it('tells twin browsers apart by device id, marks this browser, and approves fewer scopes', async () => {
+    const twin = (deviceId: string, requestId: string): PairingRequestView => ({
+      ...request,
+      requestId,
+      deviceId,
+      displayName: 'Control UI (Chrome on Linux)',
+      scopes: [
+        { scope: 'operator.read', label: 'Read', description: 'See status' },
+        { scope: 'operator.write', label: 'Chat and run agents', description: 'Send messages' },
+      ],
+    });
+    const host = fakeHostApi({
+      'approvals.list': () => ({
+        pending: [twin('aaaaaaaaaaaaaaaa1111', 'req-a'), twin('bbbbbbbbbbbbbbbb2222', 'req-b')],
+        paired: [app, { ...phone, deviceId: 'ph0123456789abcdef', connectedNow: true }],
+      }),
+      'approvals.approve': () => ({ ok: true as const }),
+      'status.get': () => statusOf(),
+    });
+    const { container } = withHost(
+      host,
+      <ApprovalsPage browserDeviceId={async () => 'bbbbbbbbbbbbbbbb2222'} />,
+    );
+    await flush();
+    const cards = [...container.querySelectorAll('.request')];
+    expect(cards.map((c) => c.querySelector('.device-id [title]')?.getAttribute('title'))).toEqual([
+      'aaaaaaaaaaaaaaaa1111',
+      'bbbbbbbbbbbbbbbb2222',
+    ]);
+    expect(cards[0]!.textContent).toContain('ID aaaaaaaaaaaa…');
+    expect(cards[0]!.textContent).not.toContain('This browser');
+    expect(cards[1]!.textContent).toContain('This browser');
+    expect(container.textContent).toContain('ID ph0123456789…');
+    // In use right now (the gateway's presence), not "Never".
+    const phoneRow = [...container.querySelectorAll('tr')].find((r) =>
+      r.textContent?.includes('Phone'),
+    );
+    expect(phoneRow?.textContent).toContain('Connected now');
+    expect(phoneRow?.textContent).not.toContain('Never');
+
+    const second = cards[1]!;
+    const write = [...second.querySelectorAll<HTMLInputElement>('input[type="checkbox"]')].find(
+      (box) => box.closest('label')?.textContent?.includes('Chat and run agents'),
+    )!;
+    expect(write.checked).toBe(true);
+    click(write);
+    await flush();
+    click(getButton(second, 'Approve 1 of 2'));
+    await flush();
+    expect(host.callsTo('approvals.approve')).toEqual([
+      { requestId: 'req-b', scopes: ['operator.read'] },
+    ]);
+  });
+
   it('shows an error with a retry when the list cannot load', async () => {
     let fail = true;
     const host = fakeHostApi({
@@ -193,6 +247,21 @@ describe('DashboardPage', () => {
 });
 
 describe('MountsEditor', () => {
+  it('does not start a new row red after problems were revealed, until it is typed in or Next is pressed again', () => {
+    const store = createDraftStore(stack);
+    store.getState().setShowAll(true); // an earlier "Next" with a problem somewhere
+    const { container } = render(<MountsEditor store={store} />);
+    click(getButton(container, 'Add a folder'));
+    const source = getByLabel(container, 'Host folder (mount 1)') as HTMLInputElement;
+    const target = getByLabel(container, 'Container path (mount 1)') as HTMLInputElement;
+    expect(container.querySelectorAll('[aria-invalid="true"]')).toHaveLength(0);
+    typeInto(source, 'relative/path');
+    expect(source.getAttribute('aria-invalid')).toBe('true');
+    expect(target.getAttribute('aria-invalid')).toBeNull();
+    act(() => store.getState().setShowAll(true)); // "Next" again
+    expect(target.getAttribute('aria-invalid')).toBe('true');
+  });
+
   it('validates a row once its field is left and clears the error when fixed', () => {
     const store = createDraftStore(stack);
     const { container } = render(<MountsEditor store={store} />);

@@ -1,6 +1,6 @@
 /** Whether /home/node survives rebuilds, and where it lives. */
 import { Callout, Field, RadioCards, TextInput } from '../../ui/index.js';
-import type { DraftStore, HomeKind } from './stack-draft.js';
+import { dockerVolumeName, type DraftStore, type HomeKind } from './stack-draft.js';
 import { useDraft, useDraftProblems, useTouched } from './use-draft.js';
 
 export function HomeVolumeEditor({ store, hostError }: { store: DraftStore; hostError?: string }) {
@@ -46,7 +46,14 @@ export function HomeVolumeEditor({ store, hostError }: { store: DraftStore; host
       {kind === 'volume' ? (
         <Field
           label="Volume name"
-          hint="Created on first start if it does not exist."
+          hint={
+            <>
+              Created on first start if it does not exist. Docker names it{' '}
+              <code className="ui-code-inline">{dockerVolumeName(name.trim() || '<name>')}</code>{' '}
+              (the compose project, then this name): look for that in{' '}
+              <code className="ui-code-inline">docker volume ls</code>.
+            </>
+          }
           error={showAll || touched('name') ? problems.home : undefined}
         >
           <TextInput

@@ -1,6 +1,7 @@
 /**
- * Extra bind mounts: rows of host folder → container path with a read-only switch, validated as
- * typed. New rows start read-only: the safer default for a folder handed to an agent.
+ * Extra bind mounts: rows of host folder → container path with a read-only switch, validated once
+ * a field was left or typed in (a new empty row is not an error yet). New rows start read-only:
+ * the safer default for a folder handed to an agent.
  */
 import type { ExtraMount } from '../../../../electron/contract/host-api.js';
 import { Badge, Button, Callout, EmptyState, Field, TextInput, Toggle } from '../../ui/index.js';
@@ -51,6 +52,8 @@ export function MountsEditor({
         <ol className="mount-list" aria-label="Extra folders">
           {mounts.map((m, i) => {
             const p = problems.mounts[i] ?? {};
+            const shown = (field: 'source' | 'target') =>
+              touched(`${m.key}.${field}`) || (showAll && !m.pristine?.includes(field));
             return (
               <li key={m.key} className="mount-row">
                 <span className="mount-row__index" aria-hidden="true">
@@ -63,7 +66,7 @@ export function MountsEditor({
                         Host folder<span className="sr-only"> (mount {i + 1})</span>
                       </>
                     }
-                    error={showAll || touched(`${m.key}.source`) ? p.source : undefined}
+                    error={shown('source') ? p.source : undefined}
                   >
                     <TextInput
                       mono
@@ -79,7 +82,7 @@ export function MountsEditor({
                         Container path<span className="sr-only"> (mount {i + 1})</span>
                       </>
                     }
-                    error={showAll || touched(`${m.key}.target`) ? p.target : undefined}
+                    error={shown('target') ? p.target : undefined}
                   >
                     <TextInput
                       mono

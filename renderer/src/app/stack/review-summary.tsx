@@ -1,11 +1,13 @@
 /** The review screen: every choice in plain words, each with a way back to change it. */
 import type { StackSettings } from '../../../../electron/contract/host-api.js';
 import { Badge, Button, Card } from '../../ui/index.js';
-import type { DraftSection } from './stack-draft.js';
+import { dockerVolumeName, type DraftSection } from './stack-draft.js';
 
 export function homeVolumeText(home: StackSettings['homeVolume']): string {
   if (!home) return 'Off — /home/node starts fresh on every rebuild';
-  return home.kind === 'volume' ? `Docker volume “${home.name}”` : `Folder ${home.source}`;
+  return home.kind === 'volume'
+    ? `Docker volume “${home.name}” (Docker lists it as ${dockerVolumeName(home.name)})`
+    : `Folder ${home.source}`;
 }
 
 export function ReviewSummary({

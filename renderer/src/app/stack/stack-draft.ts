@@ -24,6 +24,11 @@ export type HomeKind = 'off' | 'volume' | 'bind';
 export interface MountRow extends ExtraMount {
   /** Stable row identity for React and focus (not sent to the host). */
   key: string;
+  /**
+   * Fields of a just-added row nobody has typed in yet: no error for them even when problems are
+   * already shown (a new empty row must not start red). Cleared by input, or by the next "Next".
+   */
+  pristine?: ReadonlyArray<'source' | 'target'>;
 }
 
 export interface StackDraft {
@@ -50,6 +55,17 @@ export interface DraftProblems {
 }
 
 export const DEFAULT_HOME_VOLUME = 'openclaw-home';
+
+/**
+ * The app's compose project (docker/setup/run-setup.ts PROJECT_NAME; the renderer may not import
+ * docker/). Compose prefixes the volumes it creates with it: the home volume `uxtest-home` is
+ * `openclaw_uxtest-home` in `docker volume ls`, and the user should know to look for that.
+ */
+export const COMPOSE_PROJECT = 'openclaw';
+
+export function dockerVolumeName(name: string): string {
+  return `${COMPOSE_PROJECT}_${name}`;
+}
 
 let rowCounter = 0;
 const rowKey = () => `m${++rowCounter}`;
@@ -235,7 +251,13 @@ export function createDraftStore(initial: StackSettings): DraftStore {
           ...get().draft,
           mounts: [
             ...get().draft.mounts,
-            { key: rowKey(), source: '', target: '', readOnly: true },
+            {
+              key: rowKey(),
+              source: '',
+              target: '',
+              readOnly: true,
+              pristine: ['source', 'target'],
+            },
           ],
         },
       }),
@@ -243,12 +265,32 @@ export function createDraftStore(initial: StackSettings): DraftStore {
       set({
         draft: {
           ...get().draft,
-          mounts: get().draft.mounts.map((m) => (m.key === key ? { ...m, ...patch } : m)),
+          mounts: get().draft.mounts.map((m) =>
+            m.key === key
+              ? {
+                  ...m,
+                  ...patch,
+                  pristine: m.pristine?.filter((field) => !(field in patch)),
+                }
+              : m,
+          ),
         },
       }),
     removeMount: (key) =>
       set({ draft: { ...get().draft, mounts: get().draft.mounts.filter((m) => m.key !== key) } }),
-    setShowAll: (showAll) => set({ showAll }),
+    // Asking to see every problem (Next, Review) counts the new rows in too.
+    setShowAll: (showAll) =>
+      set({
+        showAll,
+        ...(showAll
+          ? {
+              draft: {
+                ...get().draft,
+                mounts: get().draft.mounts.map(({ pristine: _, ...m }) => m),
+              },
+            }
+          : {}),
+      }),
     reset: (settings) =>
       set({
         draft: draftFromSettings(settings),

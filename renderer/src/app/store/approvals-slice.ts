@@ -20,7 +20,8 @@ export interface ApprovalsSlice {
   /** Action under way per request id / device id. */
   approvalBusy: Record<string, ApprovalAction>;
   refreshApprovals(): Promise<void>;
-  approve(request: PairingRequestView): Promise<boolean>;
+  /** `scopes`: grant only these of the requested scopes (undefined: all of them). */
+  approve(request: PairingRequestView, scopes?: readonly string[]): Promise<boolean>;
   reject(request: PairingRequestView): Promise<boolean>;
   revokeDevice(device: PairedDeviceView, role: string): Promise<boolean>;
   removeDevice(device: PairedDeviceView): Promise<boolean>;
@@ -74,11 +75,15 @@ export const createApprovalsSlice: AppSlice<ApprovalsSlice> = (host) => (set, ge
     approvals: idleResource(),
     approvalBusy: {},
     refreshApprovals,
-    approve: (r) =>
+    approve: (r, scopes) =>
       act(
         r.requestId,
         'approve',
-        () => host.call('approvals.approve', { requestId: r.requestId }),
+        () =>
+          host.call('approvals.approve', {
+            requestId: r.requestId,
+            ...(scopes ? { scopes: [...scopes] } : {}),
+          }),
         `Approved ${deviceName(r)}`,
       ),
     reject: (r) =>

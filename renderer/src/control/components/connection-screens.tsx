@@ -13,6 +13,7 @@ import {
   Icon,
   Spinner,
   TextInput,
+  TextWithCode,
 } from '../../ui/index.js';
 import { retryGateway, setGatewayToken } from '../connection/control-store.js';
 import type { GatewayConnectionStatus } from '../connection/gateway-connection.js';
@@ -54,7 +55,7 @@ function Screen({
   );
 }
 
-export function ConnectingScreen({ url }: { url: string | null }) {
+export function ConnectingScreen({ url, note }: { url: string | null; note?: string }) {
   return (
     <div className="cui-screen" aria-busy="true">
       <div className="cui-screen__panel cui-screen__panel--quiet">
@@ -62,6 +63,7 @@ export function ConnectingScreen({ url }: { url: string | null }) {
         <p className="cui-screen__lead">
           Connecting to the gateway{url ? ` at ${url.replace(/^wss?:\/\//, '')}` : ''}…
         </p>
+        {note ? <p className="cui-screen__lead ui-muted">{note}</p> : null}
       </div>
     </div>
   );
@@ -171,19 +173,7 @@ export function PairingRequiredScreen({ status }: { status: Status<'pairing-requ
 
 /** Renders `backticked` parts of a sentence as code (commands in next-step texts). */
 export function WithCode({ text }: { text: string }) {
-  return (
-    <>
-      {text.split(/(`[^`]+`)/).map((part, i) =>
-        part.startsWith('`') && part.endsWith('`') && part.length > 2 ? (
-          <code key={i} className="ui-code-inline">
-            {part.slice(1, -1)}
-          </code>
-        ) : (
-          part
-        ),
-      )}
-    </>
-  );
+  return <TextWithCode text={text} />;
 }
 
 function TokenForm() {

@@ -14,8 +14,8 @@ import {
   pairingRefusal,
 } from '../connection/fake-gateway-socket.js';
 import { loadOrCreateDeviceIdentity, memoryIdentityStore } from '../connection/device-identity.js';
-import { connectGateway, disconnectGateway } from '../connection/control-store.js';
-import { ControlPage } from './control-page.js';
+import { connectGateway, disconnectGateway, useControlStore } from '../connection/control-store.js';
+import { APP_APPROVAL_GRACE_MS, ControlPage } from './control-page.js';
 import { HostProvider } from '../../host/host-context.js';
 import { fakeHostApi } from '../../testing/fake-host-api.js';
 
@@ -51,6 +51,7 @@ function connect(gateway: FakeGateway, token?: string) {
 
 beforeEach(() => {
   sessionStorage.clear();
+  useControlStore.getState().setAppApproval(null);
   container = document.createElement('div');
   document.body.appendChild(container);
   root = createRoot(container);
@@ -119,6 +120,50 @@ describe('ControlPage', () => {
     expect(host.callsTo('stack.cliCommand')).toEqual([{ args: ['devices', 'approve', 'req-9'] }]);
     // The generic form (which would miss the folder, v1 binary and extra file) is not offered.
     expect(container.textContent).not.toContain('docker compose run --rm openclaw-cli');
+  });
+
+  it('inside the app, says "Connecting…" while the app approves its own window', async () => {
+    const gateway = new FakeGateway();
+    let approved = false;
+    gateway.answer = () =>
+      approved ? { ok: true, payload: helloPayload() } : pairingRefusal('req-app');
+    // ensure-connection sets this once the host was told the window's key.
+    useControlStore.getState().setAppApproval(Date.now());
+    connect(gateway, 'tok');
+    const seen: string[] = [];
+    await act(async () =>
+      root.render(
+        <ControlPage>
+          <h1>Chat page</h1>
+        </ControlPage>,
+      ),
+    );
+    await until(() => {
+      seen.push(container.textContent ?? '');
+      return gateway.connects.length >= 3;
+    });
+    expect(container.textContent).toContain('OpenClaw Desktop is approving this window');
+    approved = true;
+    await until(() => {
+      seen.push(container.textContent ?? '');
+      return container.textContent?.includes('Chat page') ?? false;
+    });
+    expect(seen.some((text) => text.includes('Pairing required'))).toBe(false);
+  });
+
+  it('shows the pairing screen once the app had its chance and did not approve', async () => {
+    const gateway = new FakeGateway();
+    gateway.answer = () => pairingRefusal('req-late');
+    useControlStore.getState().setAppApproval(Date.now() - APP_APPROVAL_GRACE_MS - 1);
+    connect(gateway, 'tok');
+    await act(async () =>
+      root.render(
+        <ControlPage>
+          <h1>Chat page</h1>
+        </ControlPage>,
+      ),
+    );
+    await until(() => container.textContent?.includes('Pairing required') ?? false);
   });
 
   it('explains a refusal and uses a pasted token for the next attempt', async () => {

@@ -3,7 +3,7 @@
  * connection screens while there is none, and the page itself once connected. A page that was
  * connected stays on screen through a drop (with a banner) instead of vanishing.
  */
-import type { ReactNode } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import { ErrorState } from '../../ui/index.js';
 import { useControlStore } from '../connection/control-store.js';
 import {
@@ -16,11 +16,35 @@ import {
 import { useEnsureGatewayConnection } from './ensure-connection.js';
 import './control.css';
 
+/**
+ * How long "pairing required" is shown as "Connecting…" after the app was told this window's key.
+ * The app approves within a second or two; past this something went wrong (the app's operator
+ * connection is down, say) and the person needs the real pairing screen with its other ways in.
+ */
+export const APP_APPROVAL_GRACE_MS = 10_000;
+
+/** True until `since + APP_APPROVAL_GRACE_MS`, re-rendering when that moment passes. */
+function useWithinGrace(since: number | null): boolean {
+  const remaining = since === null ? 0 : since + APP_APPROVAL_GRACE_MS - Date.now();
+  const active = remaining > 0;
+  const [, setExpired] = useState(0);
+  useEffect(() => {
+    if (since === null) return;
+    const left = since + APP_APPROVAL_GRACE_MS - Date.now();
+    if (left <= 0) return;
+    const timer = setTimeout(() => setExpired((n) => n + 1), left + 50);
+    return () => clearTimeout(timer);
+  }, [since, active]);
+  return active;
+}
+
 export function ControlPage({ children }: { children: ReactNode }) {
   const { hostError, retry } = useEnsureGatewayConnection();
   const status = useControlStore((s) => s.gatewayStatus);
   const url = useControlStore((s) => s.gatewayUrl);
   const hello = useControlStore((s) => s.gatewayHello);
+  const appApprovalSince = useControlStore((s) => s.appApprovalSince);
+  const appApproving = useWithinGrace(appApprovalSince);
 
   if (hostError && status.state === 'idle') {
     return (
@@ -40,6 +64,9 @@ export function ControlPage({ children }: { children: ReactNode }) {
     case 'connected':
       return <>{children}</>;
     case 'pairing-required':
+      // Inside the app the request is the app's to approve: no alarm for the second it takes.
+      if (appApproving)
+        return <ConnectingScreen url={url} note="OpenClaw Desktop is approving this window…" />;
       return <PairingRequiredScreen status={status} />;
     case 'auth-failed':
       return <AuthFailedScreen status={status} />;

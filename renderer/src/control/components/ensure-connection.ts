@@ -13,6 +13,7 @@ import {
   connectToPageGateway,
   getGatewayConnection,
   loadBrowserIdentity,
+  retryGateway,
   useControlStore,
 } from '../connection/control-store.js';
 import { errorText } from '../connection/queries-slice.js';
@@ -26,6 +27,8 @@ export interface EnsureConnection {
 async function announceDevice(api: HostApi): Promise<void> {
   const identity = await loadBrowserIdentity();
   await api.call('controlUi.expectDevice', { publicKey: identity.publicKey });
+  // The app now approves this key on its own: the page says "Connecting…", not "pairing required".
+  useControlStore.getState().setAppApproval(Date.now());
 }
 
 export function useEnsureGatewayConnection(): EnsureConnection {
@@ -68,6 +71,14 @@ export function useEnsureGatewayConnection(): EnsureConnection {
     announcedFor.current = pendingId;
     void announceDevice(api).catch(() => {});
   }, [api, host.kind, pendingId]);
+
+  // The app's approval changes its pairing queue: try again at once instead of at the next
+  // pairing poll, so the window connects as soon as it is let in.
+  const waiting = status.state === 'pairing-required';
+  useEffect(() => {
+    if (!api || host.kind === 'none' || !waiting) return;
+    return api.on('approvals.changed', () => retryGateway());
+  }, [api, host.kind, waiting]);
 
   const retry = useCallback(() => setAttempt((n) => n + 1), []);
   return { hostError, retry };

@@ -24,6 +24,12 @@ export interface GatewaySlice {
   gatewayLastEventAt: number | null;
   /** Whether this page holds a gateway token (never the token itself). */
   gatewayHasToken: boolean;
+  /**
+   * When the desktop app was told this window's device key (`controlUi.expectDevice`): the app
+   * approves that key by itself within a second or two, so "pairing required" is not news yet.
+   */
+  appApprovalSince: number | null;
+  setAppApproval(since: number | null): void;
   bindGatewayConnection(connection: GatewayConnection | null): void;
   setGatewayStatus(status: GatewayConnectionStatus, hello: GatewayHello | null): void;
   setGatewayPresence(presence: PresenceEntry[]): void;
@@ -37,6 +43,8 @@ export const createGatewaySlice: StateCreator<GatewaySlice, [], [], GatewaySlice
   gatewayPresence: [],
   gatewayLastEventAt: null,
   gatewayHasToken: false,
+  appApprovalSince: null,
+  setAppApproval: (since) => set({ appApprovalSince: since }),
   bindGatewayConnection: (connection) =>
     set({
       gatewayUrl: connection?.url ?? null,

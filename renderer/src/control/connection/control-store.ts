@@ -54,6 +54,19 @@ export function loadBrowserIdentity(): Promise<DeviceIdentity> {
   return identityPromise;
 }
 
+/**
+ * This browser's device id when it already has an identity, else null: the Approvals page marks
+ * "this browser" with it and must not create an identity just by being looked at.
+ */
+export async function storedBrowserDeviceId(): Promise<string | null> {
+  try {
+    if (identityPromise) return (await identityPromise).deviceId;
+    return (await (await openDefaultIdentityStore()).load())?.deviceId ?? null;
+  } catch {
+    return null;
+  }
+}
+
 export function getGatewayConnection(): GatewayConnection | null {
   return connection;
 }

@@ -16,6 +16,7 @@ import {
   SegmentedControl,
   Skeleton,
   TextInput,
+  LogRecordText,
   Toggle,
 } from '../../ui/index.js';
 import { ControlPage } from '../components/control-page.js';
@@ -64,13 +65,7 @@ function LogRow({
       <span className="cui-log__time">{formatClock(line.ts)}</span>
       <span className={`cui-log__level cui-log__level--${level ?? 'info'}`}>{level ?? ''}</span>
       <span className="cui-log__text">
-        {line.msg}
-        {line.fields.map(([k, v]) => (
-          <span key={k} className="cui-log__field">
-            {' '}
-            {k}={v}
-          </span>
-        ))}
+        <LogRecordText record={line} showLevel={false} />
       </span>
     </>
   );
