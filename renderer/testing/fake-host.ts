@@ -165,8 +165,8 @@ export function createFakeHost(initial: Scenario): FakeHost {
         if (scenario === 'failing' && i === 5) {
           emit({ log: 'E: Unable to locate package jqq' });
           throw new OpenClawError(
-            'IMAGE_BUILD_FAILED',
-            'The image build failed at step 5/9: apt-get could not find the package "jqq". Check the apt package names.',
+            'APT_PACKAGE_NOT_FOUND',
+            'Building openclaw:local failed at step 5/9. Debian has no package named “jqq” (apt reached the mirror and did not find it). Check the spelling or remove it from the extra packages, then build again.',
           );
         }
         await sleep(300, signal);
