@@ -6,6 +6,7 @@
  * package" answer (with the mirror reached) blames the package list.
  */
 import { ErrorCode } from '../../gateway/infra/errors.js';
+import { stripAnsi } from './process-runner.js';
 
 export type BuildFailureKind =
   | 'base-image-unreachable'
@@ -38,13 +39,9 @@ export interface BuildFailure {
   mirror?: string;
 }
 
-// Built from a string: a control character in a regex literal reads as a typo to the linter.
-const ANSI = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*[A-Za-z]`, 'g');
-
-/** Removes terminal colour codes the classic builder wraps stderr lines in. */
-export function stripAnsi(text: string): string {
-  return text.replace(ANSI, '');
-}
+// The classic builder wraps a RUN step's stderr in colour codes; the process runner strips the
+// same sequences from compose output.
+export { stripAnsi };
 
 /** Registry answers that mean "not reachable" rather than "no such image there". */
 const REGISTRY_UNREACHABLE =

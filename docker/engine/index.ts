@@ -63,6 +63,7 @@ export {
   imageExists,
   imageInfo,
   removeImage,
+  splitImageRef,
   tagImage,
   type ImageInfo,
   type RemoveImageOptions,
@@ -87,3 +88,10 @@ export {
 } from './container-logs.js';
 export type { LogLine, LogStream } from './log-demux.js';
 export { waitForHttp, type WaitForHttpOptions } from './wait-for-http.js';
+export {
+  describeStaleRemoval,
+  findStaleContainers,
+  removeStaleContainers,
+  type StaleContainer,
+} from './stale-containers.js';
+export { classifyBuildFailure, type BuildFailure, type BuildFailureKind } from './build-failure.js';

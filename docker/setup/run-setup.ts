@@ -19,6 +19,7 @@ import {
   findStackContainers,
   imageInfo,
   pingEngine,
+  removeStaleContainers,
   waitForHealthy,
   waitForHttp,
   type BuildProgressEvent,
@@ -29,13 +30,13 @@ import { writeExtraCompose } from '../stack/extra-compose.js';
 import { formatSetupInputProblems, parseSetupInputs, type SetupInputs } from '../stack/inputs.js';
 import { composeFiles, seedHostDirs, stackFiles } from '../stack/stack-dir.js';
 import { resolveSetupToken, type SetupTokenSource } from '../stack/token.js';
+import { resolveNodeBase, type NodeBaseChoice } from './base-image.js';
+import { APT_LABEL, BUILT_AS_LABEL, BUNDLE_LABEL } from './image-retention.js';
 
 export const GATEWAY_SERVICE = 'openclaw-gateway';
 export const CLI_SERVICE = 'openclaw-cli';
 export const PROJECT_NAME = 'openclaw';
 export const CONTAINER_PORT = 18789;
-const APT_LABEL = 'org.openclaw.desktop.apt-packages';
-const BUNDLE_LABEL = 'org.openclaw.desktop.bundle';
 
 export type SetupPhase =
   | 'validate'
@@ -86,6 +87,10 @@ export interface SetupResult {
   dashboardUrl: string;
   imageId: string;
   imageRebuilt: boolean;
+  /** The base the image was built FROM (only when it was built now). */
+  nodeBase?: NodeBaseChoice;
+  /** Containers removed before `up` because their image had been deleted (data kept). */
+  staleContainersRemoved: string[];
   extraComposeAction: string;
   composeFiles: string[];
   composeKind: 'v1' | 'v2';
@@ -203,6 +208,12 @@ export async function runSetup(options: SetupOptions): Promise<SetupResult> {
   await fixConfigOwnership(docker, inputs, image.imageId, signal);
 
   phase('start', 'Starting the gateway');
+  // A stopped container whose image was deleted makes compose v1 ask "Continue with the new
+  // image? [yN]" on stdin (and stop), v2 warn: remove it first, keeping volumes and folders.
+  const stale = await removeStaleContainers(docker, projectName, {
+    signal,
+    onRemoved: (_container, text) => emit({ kind: 'warning', text }),
+  });
   await project.up({
     services: [GATEWAY_SERVICE],
     detach: true,
@@ -288,6 +299,8 @@ export async function runSetup(options: SetupOptions): Promise<SetupResult> {
     dashboardUrl: dashboardUrl(inputs.gatewayPort, token.token),
     imageId: image.imageId,
     imageRebuilt: image.rebuilt,
+    ...(image.base ? { nodeBase: image.base } : {}),
+    staleContainersRemoved: stale.map((c) => c.name || c.id),
     extraComposeAction: extra.action,
     composeFiles: fileList,
     composeKind: compose.kind,
@@ -300,7 +313,7 @@ async function ensureImage(
   inputs: SetupInputs,
   options: SetupOptions,
   emit: (event: SetupEvent) => void,
-): Promise<{ imageId: string; rebuilt: boolean }> {
+): Promise<{ imageId: string; rebuilt: boolean; base?: NodeBaseChoice }> {
   const explicitImage = options.env.OPENCLAW_IMAGE?.trim();
   const existing = await imageInfo(docker, inputs.image).catch(() => undefined);
   if (explicitImage && explicitImage !== 'openclaw:local' && !options.buildTag) {
@@ -322,24 +335,34 @@ async function ensureImage(
     emit({ kind: 'log', text: `Image ${inputs.image} is up to date` });
     return { imageId: existing.id, rebuilt: false };
   }
+  // The same choice ./docker-setup.sh and the app show the user: explicit, stock, local, or none.
+  const base = await resolveNodeBase(
+    docker,
+    { OPENCLAW_NODE_IMAGE: inputs.nodeImage },
+    { signal: options.signal },
+  );
+  emit({ kind: 'log', text: `Base image: ${base.summary}` });
+  if (base.nextStep) emit({ kind: 'warning', text: `${base.summary} ${base.nextStep}` });
   const staged = await stageBuildContext({
     bundleDir: options.bundleDir,
     controlUiDir: options.controlUiDir,
   });
   try {
-    const buildArgs: Record<string, string> = { OPENCLAW_DOCKER_APT_PACKAGES: apt };
-    if (inputs.nodeImage) buildArgs.NODE_IMAGE = inputs.nodeImage;
+    const buildArgs: Record<string, string> = {
+      OPENCLAW_DOCKER_APT_PACKAGES: apt,
+      NODE_IMAGE: base.image,
+    };
     const result = await buildImage(docker, {
       contextDir: staged.dir,
       dockerfile: staged.dockerfile,
       tag: inputs.image,
       buildArgs,
-      labels: { [APT_LABEL]: apt, [BUNDLE_LABEL]: stamp },
+      labels: { [APT_LABEL]: apt, [BUNDLE_LABEL]: stamp, [BUILT_AS_LABEL]: inputs.image },
       networkMode: options.buildNetworkHost === false ? undefined : 'host',
       signal: options.signal,
       onProgress: (event) => emit({ kind: 'build', event }),
     });
-    return { imageId: result.imageId, rebuilt: true };
+    return { imageId: result.imageId, rebuilt: true, base };
   } finally {
     await staged.dispose();
   }
