@@ -326,6 +326,46 @@ export function createFakeHost(initial: Scenario): FakeHost {
         'config/openclaw.json (redacted)',
       ],
     }),
+    'images.base': async () => ({
+      source: 'local' as const,
+      image: 'openclaw-base/node:22-bookworm-slim',
+      present: true,
+      summary:
+        'openclaw-base/node:22-bookworm-slim (made on this computer from Debian packages; no registry needed)',
+      makeLocal: {
+        possible: false,
+        detail:
+          'Making base images needs root the first time (debootstrap). Run `sudo scripts/make-base-images.sh` in a terminal, then build again.',
+      },
+    }),
+    'images.makeBase': async () => {
+      throw new OpenClawError('BASE_IMAGE_UNAVAILABLE', 'Making base images needs Linux.');
+    },
+    'images.usage': async () => ({
+      imageTag: 'openclaw:local',
+      totalBytes: setUp ? 231 * 1024 * 1024 : 0,
+      images: setUp
+        ? [
+            {
+              id: 'sha256:5d1c0f3e2b1a',
+              tags: ['openclaw:local'],
+              role: 'current' as const,
+              created: Date.now() - 3_600_000,
+              sizeBytes: 214 * 1024 * 1024,
+              uniqueBytes: 15 * 1024 * 1024,
+            },
+            {
+              id: 'sha256:34587662237c',
+              tags: ['openclaw:previous'],
+              role: 'previous' as const,
+              created: Date.now() - 86_400_000,
+              sizeBytes: 213 * 1024 * 1024,
+              uniqueBytes: 14 * 1024 * 1024,
+            },
+          ]
+        : [],
+    }),
+    'images.prune': async () => ({ removed: 0, freedBytes: 0, skipped: 0 }),
     'logs.tail': async () => (setUp ? logLines() : []),
   };
   handler.bind(impl);
