@@ -56,6 +56,8 @@ export interface StackManagerOptions {
   /** The app's copies of docker-compose.yml and the gateway Dockerfile. */
   composeTemplate?: string;
   dockerfilePath?: string;
+  /** A compose command already detected (tests; default: detectCompose on first use). */
+  compose?: ComposeCommand;
   /** Things the user should know that are not failures (a stale container removed before start). */
   onWarning?: (text: string) => void;
 }
@@ -83,6 +85,7 @@ export class StackManager {
 
   constructor(private readonly options: StackManagerOptions) {
     this.projectName = options.projectName ?? 'openclaw';
+    this.compose = options.compose;
   }
 
   get stackDir(): string {
