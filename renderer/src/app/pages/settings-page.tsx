@@ -20,6 +20,7 @@ import {
   Toggle,
 } from '../../ui/index.js';
 import { ApplyDialog } from '../settings/apply-dialog.js';
+import { BaseImageSummary, GatewayImagesCard } from '../stack/gateway-image.js';
 import { HomeVolumeEditor } from '../stack/home-volume-editor.js';
 import { MountsEditor } from '../stack/mounts-editor.js';
 import { PackagesEditor } from '../stack/packages-editor.js';
@@ -252,6 +253,16 @@ export function SettingsPage() {
           <p className="ui-muted">Nothing changes until you review and apply.</p>
         </div>
         <StackSection />
+      </section>
+      <section className="settings-group" aria-labelledby="settings-image-heading">
+        <div className="settings-group__head">
+          <h2 id="settings-image-heading" className="settings-group__title">
+            Gateway image
+          </h2>
+          <p className="ui-muted">What the image is built on, and the disk it takes.</p>
+        </div>
+        <BaseImageSummary level={2} />
+        <GatewayImagesCard />
       </section>
     </Page>
   );

@@ -18,6 +18,7 @@ import { HomeVolumeEditor } from '../stack/home-volume-editor.js';
 import { MountsEditor } from '../stack/mounts-editor.js';
 import { PackagesEditor } from '../stack/packages-editor.js';
 import { PortEditor } from '../stack/port-editor.js';
+import { BaseImageSummary } from '../stack/gateway-image.js';
 import { ReviewSummary } from '../stack/review-summary.js';
 import {
   createDraftStore,
@@ -219,6 +220,7 @@ function Wizard({ initial, alreadySetUp }: { initial: StackSettings; alreadySetU
           />
         ) : null}
         {settings ? <ReviewSummary settings={settings} onEdit={(s) => go(s)} /> : null}
+        {settings ? <BaseImageSummary /> : null}
         <div className="setup-step__footer">
           <Button icon="chevron-left" onClick={() => go('port')}>
             Back
