@@ -2,7 +2,9 @@
  * Stale containers (image deleted from the engine) are found through the engine API, so `start`
  * handles them the same whatever compose runs: here the compose runner drives fake v1 and v2
  * binaries that behave as the real ones do with such a container — v1 stops at its question
- * (text recorded from docker-compose 1.29.2 on Docker 20.10, stdin closed), v2 recreates it.
+ * (stderr recorded from docker-compose 1.29.2 on Docker 20.10, stdin closed), v2 recreates it
+ * (modelled on compose v2's convergence, which recreates a container whose image id differs; no
+ * v2 binary is available on this engine to record it).
  * The fake engine and the fake compose share one state file, so the fake compose sees exactly
  * what the engine holds when `up` runs. The real-engine run (v1) is
  * stack-manager.integration.test.ts.
@@ -21,12 +23,21 @@ interface EngineState {
   log: string[];
 }
 
-// What docker-compose 1.29.2 printed on this engine for `up -d` with the image of a stopped
-// container deleted (stdin closed, so its yes/no question reads EOF and it gives up).
+// What docker-compose 1.29.2 printed on stderr on this engine (Docker 20.10) for `up -d` with the
+// image of a stopped container deleted, stdin closed as the app's process runner does (recorded
+// by stack-manager.integration.test.ts; project name and image id shortened). Its yes/no question
+// then reads EOF, and it exits 1.
+const GONE = 'sha256:f3b40795129ea569bd5e907a67b6b0b681274652f7b5205770d46b327d75fdc8';
 const V1_REMOVED = [
+  'Recreating wtimg_openclaw-gateway_1 ... ',
+  'Recreating wtimg_openclaw-gateway_1 ... error',
+  '',
+  `ERROR: for wtimg_openclaw-gateway_1  no such image: ${GONE}: No such image: ${GONE}`,
+  '',
+  `ERROR: for openclaw-gateway  no such image: ${GONE}: No such image: ${GONE}`,
   "The image for the service you're trying to recreate has been removed. If you continue, volume data could be lost. Consider backing up your data before continuing.",
   '',
-  'Continue with the new image? [yN]',
+  `no such image: ${GONE}: No such image: ${GONE}`,
 ].join('\n');
 
 /** A compose CLI stand-in: records argv, answers `up` like the given version would. */
@@ -194,7 +205,7 @@ describe.each(['v1', 'v2'] as const)(
       if (kind === 'v1') {
         await expect(up).rejects.toMatchObject({
           code: 'COMPOSE_FAILED',
-          message: expect.stringContaining('Continue with the new image? [yN]'),
+          message: expect.stringContaining('trying to recreate has been removed'),
         });
       } else {
         await expect(up).resolves.toBeUndefined();
