@@ -20,6 +20,7 @@ import {
   imageInfo,
   pingEngine,
   removeStaleContainers,
+  tagImage,
   waitForHealthy,
   waitForHttp,
   type BuildProgressEvent,
@@ -31,7 +32,13 @@ import { formatSetupInputProblems, parseSetupInputs, type SetupInputs } from '..
 import { composeFiles, seedHostDirs, stackFiles } from '../stack/stack-dir.js';
 import { resolveSetupToken, type SetupTokenSource } from '../stack/token.js';
 import { resolveNodeBase, type NodeBaseChoice } from './base-image.js';
-import { APT_LABEL, BUILT_AS_LABEL, BUNDLE_LABEL } from './image-retention.js';
+import {
+  APT_LABEL,
+  BUILT_AS_LABEL,
+  BUNDLE_LABEL,
+  previousTagOf,
+  pruneGatewayImages,
+} from './image-retention.js';
 
 export const GATEWAY_SERVICE = 'openclaw-gateway';
 export const CLI_SERVICE = 'openclaw-cli';
@@ -91,6 +98,8 @@ export interface SetupResult {
   nodeBase?: NodeBaseChoice;
   /** Containers removed before `up` because their image had been deleted (data kept). */
   staleContainersRemoved: string[];
+  /** Older builds of this image removed after the gateway came up (current + previous kept). */
+  imagesPruned: number;
   extraComposeAction: string;
   composeFiles: string[];
   composeKind: 'v1' | 'v2';
@@ -291,6 +300,26 @@ export async function runSetup(options: SetupOptions): Promise<SetupResult> {
     signal,
   });
 
+  // Only once the new image runs: the image it replaced becomes `<repo>:previous` (what an
+  // upgrade rolls back to) and this stack's older builds go — each is ~200 MB. Never fatal.
+  let imagesPruned = 0;
+  if (image.rebuilt) {
+    try {
+      if (image.replaced && image.replaced !== image.imageId)
+        await tagImage(docker, image.replaced, previousTagOf(inputs.image));
+      const pruned = await pruneGatewayImages(docker, inputs.image, {
+        signal,
+        onLog: (text) => emit({ kind: 'log', text }),
+      });
+      imagesPruned = pruned.removed.length;
+    } catch (err) {
+      emit({
+        kind: 'warning',
+        text: `Could not tidy up older gateway images (${errorMessage(err)}); they only take disk space.`,
+      });
+    }
+  }
+
   phase('done', 'The gateway is running');
   return {
     inputs,
@@ -299,6 +328,7 @@ export async function runSetup(options: SetupOptions): Promise<SetupResult> {
     dashboardUrl: dashboardUrl(inputs.gatewayPort, token.token),
     imageId: image.imageId,
     imageRebuilt: image.rebuilt,
+    imagesPruned,
     ...(image.base ? { nodeBase: image.base } : {}),
     staleContainersRemoved: stale.map((c) => c.name || c.id),
     extraComposeAction: extra.action,
@@ -313,7 +343,7 @@ async function ensureImage(
   inputs: SetupInputs,
   options: SetupOptions,
   emit: (event: SetupEvent) => void,
-): Promise<{ imageId: string; rebuilt: boolean; base?: NodeBaseChoice }> {
+): Promise<{ imageId: string; rebuilt: boolean; base?: NodeBaseChoice; replaced?: string }> {
   const explicitImage = options.env.OPENCLAW_IMAGE?.trim();
   const existing = await imageInfo(docker, inputs.image).catch(() => undefined);
   if (explicitImage && explicitImage !== 'openclaw:local' && !options.buildTag) {
@@ -362,7 +392,7 @@ async function ensureImage(
       signal: options.signal,
       onProgress: (event) => emit({ kind: 'build', event }),
     });
-    return { imageId: result.imageId, rebuilt: true, base };
+    return { imageId: result.imageId, rebuilt: true, base, replaced: existing?.id };
   } finally {
     await staged.dispose();
   }

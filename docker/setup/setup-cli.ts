@@ -162,6 +162,12 @@ export async function main(argv: string[]): Promise<number> {
     [
       '',
       `Gateway running on http://127.0.0.1:${result.inputs.gatewayPort}/ (token ${result.tokenSource === 'generated' ? 'generated and saved in .env' : `reused from ${result.tokenSource}`}).`,
+      ...(result.nodeBase ? [`Image built on ${result.nodeBase.image}.`] : []),
+      ...(result.imagesPruned > 0
+        ? [
+            `Removed ${result.imagesPruned} older build${result.imagesPruned === 1 ? '' : 's'} of ${result.inputs.image} (the previous one is kept as ${result.inputs.image.replace(/:[^:/]*$/, '')}:previous).`,
+          ]
+        : []),
       '',
       'Control UI (token included — keep it private):',
       `  ${result.dashboardUrl}`,

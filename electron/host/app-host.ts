@@ -419,7 +419,11 @@ export async function createAppHost(options: AppHostOptions): Promise<AppHost> {
   const makeBaseSupport = () => localBaseSupport(hostProbe(makeBaseScript, composeEnv));
 
   async function nodeBaseView(): Promise<NodeBaseView> {
-    const [choice, support] = await Promise.all([stack.nodeBase(), makeBaseSupport()]);
+    const choice = await stack.nodeBase();
+    // Probing sudo and apt is only worth it when there is no base to build on.
+    const support = choice.present
+      ? { possible: false, detail: `Not needed: ${choice.image} is on this engine.` }
+      : await makeBaseSupport();
     return {
       source: choice.source,
       image: choice.image,

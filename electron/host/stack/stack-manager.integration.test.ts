@@ -259,13 +259,16 @@ describe.skipIf(skip !== undefined)(
 
     it('rebuilds keep the current and the previous image and prune older builds of this stack', async () => {
       const ids: string[] = [(await imageInfo(docker, imageTag)).id];
+      const pruned: number[] = [];
       for (const version of ['v2', 'v3']) {
         // A changed Control UI changes the image stamp: a real rebuild, as after an app update.
         await fs.writeFile(path.join(uiDir, 'index.html'), `<!doctype html><p>${version}</p>\n`);
-        await stack.upgrade(settings);
+        pruned.push((await stack.upgrade(settings)).imagesPruned);
         ids.push((await imageInfo(docker, imageTag)).id);
       }
       expect(new Set(ids).size).toBe(3);
+      // First rebuild: the old image becomes :previous; second: the one before that goes.
+      expect(pruned).toEqual([0, 1]);
       expect((await imageInfo(docker, previousTag)).id).toBe(ids[1]);
       expect(await imageExists(docker, ids[0]!)).toBe(false); // the oldest build was pruned
       const usage = await stack.imageUsage();

@@ -147,9 +147,7 @@ export class StackManager {
     await fs.mkdir(this.options.stackDir, { recursive: true, mode: 0o700 });
     await prepareStackDir(this.options.stackDir, { composeTemplate: this.options.composeTemplate });
     const token = await this.readToken();
-    const image = this.imageTag;
-    const before = await imageInfo(this.options.docker, image).catch(() => undefined);
-    const result = await runSetup({
+    return runSetup({
       stackDir: this.options.stackDir,
       env: {
         ...this.options.env,
@@ -168,17 +166,6 @@ export class StackManager {
       signal: options.signal,
       onEvent: options.onEvent,
     });
-    // The image just replaced becomes the rollback image; anything older of ours goes (a rebuild
-    // otherwise leaves ~200 MB behind every time). Never fatal: the gateway is already running.
-    const log = (text: string) => options.onEvent?.({ kind: 'log', text });
-    try {
-      if (result.imageRebuilt && before && before.id !== result.imageId)
-        await tagImage(this.options.docker, before.id, previousTagOf(image));
-      await this.pruneImages(undefined, log);
-    } catch (err) {
-      log(`Could not tidy up older gateway images: ${errorMessage(err)}`);
-    }
-    return result;
   }
 
   /**
