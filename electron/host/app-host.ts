@@ -579,6 +579,9 @@ export async function createAppHost(options: AppHostOptions): Promise<AppHost> {
       const op = progress('make-base');
       try {
         const support = await makeBaseSupport();
+        // Where it cannot run, the answer is the explanation — not a failed operation in the status.
+        if (!support.possible)
+          throw new OpenClawError(ErrorCode.BASE_IMAGE_UNAVAILABLE, support.detail);
         await supervisor.runOperation(
           'make-base',
           (signal) =>
