@@ -5,6 +5,7 @@
 import { nextStepForCode } from '../../host/host-error.js';
 import { Button, ErrorState, Spinner } from '../../ui/index.js';
 import { OperationProgress } from '../operation/operation-progress.js';
+import { BaseImageSummary } from '../stack/gateway-image.js';
 import { sectionForHostError, type DraftSection } from '../stack/stack-draft.js';
 import type { OperationView } from '../store/operation-slice.js';
 
@@ -16,6 +17,17 @@ const SECTION_LABEL: Record<DraftSection, string> = {
   port: 'Network',
 };
 
+/**
+ * Failures of the machine, not of a wizard choice: the build step's text names apt and packages,
+ * but sending the user to Packages for an unreachable mirror or a missing base image would be
+ * wrong. An unknown package always goes to Packages.
+ */
+function sectionFor(code: string | undefined, message: string): DraftSection | undefined {
+  if (code === 'BASE_IMAGE_UNAVAILABLE' || code === 'APT_MIRROR_UNREACHABLE') return undefined;
+  if (code === 'APT_PACKAGE_NOT_FOUND') return 'packages';
+  return sectionForHostError(message);
+}
+
 export interface RunStepProps {
   operation: OperationView | null;
   title: string;
@@ -26,7 +38,7 @@ export interface RunStepProps {
 
 export function RunStep({ operation, title, onCancel, onRetry, onBack }: RunStepProps) {
   const failed = operation?.done && operation.error;
-  const section = failed ? sectionForHostError(operation.error ?? '') : undefined;
+  const section = failed ? sectionFor(operation.errorCode, operation.error ?? '') : undefined;
   const cancelled = operation?.errorCode === 'CANCELLED';
   return (
     <div className="setup-step">
@@ -57,6 +69,7 @@ export function RunStep({ operation, title, onCancel, onRetry, onBack }: RunStep
           }
         />
       ) : null}
+      {failed && operation.errorCode === 'BASE_IMAGE_UNAVAILABLE' ? <BaseImageSummary /> : null}
       {operation ? (
         <OperationProgress operation={operation} onCancel={onCancel} />
       ) : (
