@@ -30,7 +30,7 @@ import {
   draftProblems,
   draftToSettings,
   sameSettings,
-  sectionForHostError,
+  sectionForFailure,
   sectionHasProblems,
   type DraftSection,
   type DraftStore,
@@ -180,7 +180,7 @@ function StackEditors({ store }: { store: DraftStore }) {
         onClose={(result) => {
           setReviewing(null);
           if (result.kind === 'failed') {
-            const section = sectionForHostError(result.message);
+            const section = sectionForFailure(result.code, result.message);
             if (section) setHostError({ section, message: result.message });
           }
         }}

@@ -24,7 +24,7 @@ import {
   createDraftStore,
   draftProblems,
   draftToSettings,
-  sectionForHostError,
+  sectionForFailure,
   sectionHasProblems,
   type DraftSection,
   type DraftStore,
@@ -161,8 +161,9 @@ function Wizard({ initial, alreadySetUp }: { initial: StackSettings; alreadySetU
         setStep('done');
         return;
       }
-      const message = storeApi.getState().operation?.error;
-      const section = message ? sectionForHostError(message) : undefined;
+      const failed = storeApi.getState().operation;
+      const message = failed?.error;
+      const section = message ? sectionForFailure(failed?.errorCode, message) : undefined;
       if (message && section) setHostError({ section, message });
     });
   };

@@ -12,7 +12,7 @@ import { OperationProgress } from '../operation/operation-progress.js';
 import { useAppStore, useAppStoreApi } from '../store/app-store-context.js';
 
 export type ApplyResult =
-  { kind: 'cancelled' } | { kind: 'applied' } | { kind: 'failed'; message: string };
+  { kind: 'cancelled' } | { kind: 'applied' } | { kind: 'failed'; message: string; code?: string };
 
 const BUSY_REASON =
   'Changes are being applied. Wait until it finishes, or cancel it in the dialog.';
@@ -53,12 +53,13 @@ export function ApplyDialog({
   };
   const close = () => {
     if (applying) return;
-    const error = store.getState().operation?.error;
+    const failedOp = store.getState().operation;
+    const error = failedOp?.error;
     onClose(
       phase === 'applied'
         ? { kind: 'applied' }
         : phase === 'failed' && error
-          ? { kind: 'failed', message: error }
+          ? { kind: 'failed', message: error, code: failedOp?.errorCode }
           : { kind: 'cancelled' },
     );
   };

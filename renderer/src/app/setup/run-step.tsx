@@ -6,7 +6,7 @@ import { nextStepForCode } from '../../host/host-error.js';
 import { Button, ErrorState, Spinner } from '../../ui/index.js';
 import { OperationProgress } from '../operation/operation-progress.js';
 import { BaseImageSummary } from '../stack/gateway-image.js';
-import { sectionForHostError, type DraftSection } from '../stack/stack-draft.js';
+import { sectionForFailure, type DraftSection } from '../stack/stack-draft.js';
 import type { OperationView } from '../store/operation-slice.js';
 
 const SECTION_LABEL: Record<DraftSection, string> = {
@@ -16,17 +16,6 @@ const SECTION_LABEL: Record<DraftSection, string> = {
   home: 'Home volume',
   port: 'Network',
 };
-
-/**
- * Failures of the machine, not of a wizard choice: the build step's text names apt and packages,
- * but sending the user to Packages for an unreachable mirror or a missing base image would be
- * wrong. An unknown package always goes to Packages.
- */
-function sectionFor(code: string | undefined, message: string): DraftSection | undefined {
-  if (code === 'BASE_IMAGE_UNAVAILABLE' || code === 'APT_MIRROR_UNREACHABLE') return undefined;
-  if (code === 'APT_PACKAGE_NOT_FOUND') return 'packages';
-  return sectionForHostError(message);
-}
 
 export interface RunStepProps {
   operation: OperationView | null;
@@ -38,7 +27,9 @@ export interface RunStepProps {
 
 export function RunStep({ operation, title, onCancel, onRetry, onBack }: RunStepProps) {
   const failed = operation?.done && operation.error;
-  const section = failed ? sectionFor(operation.errorCode, operation.error ?? '') : undefined;
+  const section = failed
+    ? sectionForFailure(operation.errorCode, operation.error ?? '')
+    : undefined;
   const cancelled = operation?.errorCode === 'CANCELLED';
   return (
     <div className="setup-step">

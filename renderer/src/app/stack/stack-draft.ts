@@ -131,6 +131,20 @@ export function sameSettings(a: StackSettings, b: StackSettings): boolean {
 }
 
 /** Which wizard section a host error message is about (to send the user back there). */
+/**
+ * The wizard section a failed setup or apply is about, by the host's error code first: a missing
+ * base image or an unreachable apt mirror is the machine's problem, not a choice to change (the
+ * failing build step's text mentions apt packages all the same); an unknown package is Packages.
+ */
+export function sectionForFailure(
+  code: string | undefined,
+  message: string,
+): DraftSection | undefined {
+  if (code === 'BASE_IMAGE_UNAVAILABLE' || code === 'APT_MIRROR_UNREACHABLE') return undefined;
+  if (code === 'APT_PACKAGE_NOT_FOUND') return 'packages';
+  return sectionForHostError(message);
+}
+
 export function sectionForHostError(message: string): DraftSection | undefined {
   const m = message.toLowerCase();
   if (/extra_mounts|extramounts|mount/.test(m)) return 'mounts';
