@@ -8,6 +8,7 @@ import type Dockerode from 'dockerode';
 import { ErrorCode, OpenClawError } from '../../gateway/infra/errors.js';
 import { cancelledError, onAbort } from './abort.js';
 import { describeBuildStep, type StepLabelRule } from './build-step-label.js';
+import { classifyBuildFailure, stripAnsi, type BuildFailure } from './build-failure.js';
 import { contextRelativeDockerfile, packBuildContext } from './build-context.js';
 import { translateDockerError } from './docker-client.js';
 import { imageInfo } from './images.js';
@@ -102,6 +103,9 @@ export function parseBuildMessage(line: string): BuildMessage {
 }
 
 const TAIL_LINES = 15;
+/** Lines of the running step kept for the failure classifier (apt's warnings come early). */
+const STEP_LINES = 400;
+const ARG_LINE = /^ARG\s+([A-Za-z_][A-Za-z0-9_]*)=(\S+)\s*$/;
 
 /**
  * Tracks one build's stream: turns messages into events and remembers what a failure message
@@ -113,6 +117,10 @@ export class BuildProgressTracker {
   imageId: string | undefined;
   error: string | undefined;
   readonly tail: string[] = [];
+  /** Output of the step that is running (or failed), for classifyBuildFailure. */
+  readonly stepLines: string[] = [];
+  /** `ARG NAME=default` lines seen so far, to name the FROM image in a failure. */
+  readonly argDefaults: Record<string, string> = {};
   private readonly lines: LineSplitter;
 
   constructor(
@@ -145,12 +153,16 @@ export class BuildProgressTracker {
   }
 
   private onStreamLine(raw: string): void {
-    const line = raw.trimEnd();
+    // The classic builder wraps a RUN step's stderr in colour codes, even across chunks.
+    const line = stripAnsi(raw).trimEnd();
     if (!line.trim()) return;
     const event = classifyBuildLine(line);
     if (event.kind === 'step') {
       this.currentStep = { index: event.index, total: event.total, text: event.text };
       this.steps = Math.max(this.steps, event.total);
+      this.stepLines.length = 0;
+      const arg = ARG_LINE.exec(event.text);
+      if (arg) this.argDefaults[arg[1]!] = arg[2]!;
       this.pushTail(line);
       this.emit({ ...event, label: describeBuildStep(event.text, this.labels) });
       return;
@@ -162,6 +174,8 @@ export class BuildProgressTracker {
 
   private log(text: string): void {
     this.pushTail(text);
+    this.stepLines.push(text);
+    if (this.stepLines.length > STEP_LINES) this.stepLines.shift();
     this.emit({ kind: 'log', text });
   }
 
@@ -171,16 +185,60 @@ export class BuildProgressTracker {
   }
 }
 
-function buildFailed(tracker: BuildProgressTracker, tag: string, cause?: unknown): OpenClawError {
+/** The FROM image of the failing step with `${ARG}` filled in from build args, then ARG defaults. */
+function fromImage(
+  tracker: BuildProgressTracker,
+  buildArgs: Record<string, string> | undefined,
+): string | undefined {
+  const from = /^FROM\s+(\S+)/i.exec(tracker.currentStep?.text ?? '')?.[1];
+  if (!from) return undefined;
+  return from.replace(
+    /\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?/g,
+    (whole, name: string) => buildArgs?.[name] ?? tracker.argDefaults[name] ?? whole,
+  );
+}
+
+/** Classifies what the tracker saw; exported so callers and tests read a failure the same way. */
+export function describeBuildFailure(
+  tracker: BuildProgressTracker,
+  buildArgs?: Record<string, string>,
+): BuildFailure {
+  return classifyBuildFailure({
+    error: tracker.error,
+    stepText: tracker.currentStep?.text,
+    lines: tracker.stepLines,
+    baseImage: fromImage(tracker, buildArgs),
+  });
+}
+
+function buildFailed(
+  tracker: BuildProgressTracker,
+  tag: string,
+  buildArgs: Record<string, string> | undefined,
+  cause?: unknown,
+): OpenClawError {
   const step = tracker.currentStep;
   const where = step ? ` at step ${step.index}/${step.total} (${step.text})` : '';
   const tail = tracker.tail.slice(-10).join('\n');
+  const failure = describeBuildFailure(tracker, buildArgs);
   return new OpenClawError(
-    ErrorCode.IMAGE_BUILD_FAILED,
-    `Building ${tag} failed${where}: ${tracker.error ?? 'the build stream ended without a result'}.\n` +
+    failure.code,
+    `Building ${tag} failed${where}. ${failure.headline}\n` +
       (tail ? `Last output:\n${tail}\n` : '') +
-      'Fix that step (for extra apt packages: check the package names) and build again.',
-    { cause, details: { tag, step, error: tracker.error, tail: tracker.tail.slice() } },
+      failure.nextStep,
+    {
+      cause,
+      details: {
+        tag,
+        step,
+        error: tracker.error,
+        tail: tracker.tail.slice(),
+        reason: failure.kind,
+        nextStep: failure.nextStep,
+        ...(failure.packages.length ? { packages: failure.packages } : {}),
+        ...(failure.mirror ? { mirror: failure.mirror } : {}),
+      },
+    },
   );
 }
 
@@ -201,7 +259,7 @@ export async function buildImage(
     const translated = translateDockerError(err, { docker });
     if (translated.code !== ErrorCode.REQUEST_FAILED) return translated;
     tracker.error = translated.message;
-    return buildFailed(tracker, tag, err);
+    return buildFailed(tracker, tag, options.buildArgs, err);
   };
   const dockerfile = contextRelativeDockerfile(
     options.contextDir,
@@ -262,7 +320,7 @@ export async function buildImage(
     });
   });
 
-  if (tracker.error !== undefined) throw buildFailed(tracker, tag);
+  if (tracker.error !== undefined) throw buildFailed(tracker, tag, options.buildArgs);
   // The tag is the source of truth for the id (older engines send no aux message).
   let imageId: string;
   try {
@@ -270,7 +328,7 @@ export async function buildImage(
   } catch (err) {
     if (signal?.aborted) throw cancelledError('The image build');
     if (err instanceof OpenClawError && err.code === ErrorCode.IMAGE_NOT_FOUND)
-      throw buildFailed(tracker, tag, err);
+      throw buildFailed(tracker, tag, options.buildArgs, err);
     throw err;
   }
   return { imageId, tag, steps: tracker.steps };

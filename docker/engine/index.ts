@@ -64,6 +64,7 @@ export {
   imageExists,
   imageInfo,
   removeImage,
+  splitImageRef,
   tagImage,
   type ImageInfo,
   type RemoveImageOptions,
@@ -89,3 +90,10 @@ export {
 export type { LogLine, LogStream } from './log-demux.js';
 export { waitForHttp, type WaitForHttpOptions } from './wait-for-http.js';
 export { probeOrigin, waitForOrigins, type WaitForOriginOptions } from './wait-for-origin.js';
+export {
+  describeStaleRemoval,
+  findStaleContainers,
+  removeStaleContainers,
+  type StaleContainer,
+} from './stale-containers.js';
+export { classifyBuildFailure, type BuildFailure, type BuildFailureKind } from './build-failure.js';

@@ -117,7 +117,7 @@ describe('runSetup after a failure', () => {
         }),
         onEvent: (e) => events.push(e),
       }),
-    ).rejects.toMatchObject({ code: 'IMAGE_BUILD_FAILED' });
+    ).rejects.toMatchObject({ code: 'APT_PACKAGE_NOT_FOUND' });
     expect(calls).toContain('build');
     expect(await fs.readFile(path.join(stackDir, '.env'), 'utf8')).toBe(env);
     await expect(fs.stat(path.join(stackDir, 'docker-compose.extra.yml'))).rejects.toMatchObject({

@@ -25,6 +25,8 @@ import {
   findStackContainers,
   imageInfo,
   pingEngine,
+  removeStaleContainers,
+  tagImage,
   waitForHealthy,
   waitForHttp,
   waitForOrigins,
@@ -51,13 +53,19 @@ import {
 } from '../stack/publish-address.js';
 import { composeFiles, seedHostDirs, stackFiles, type StackFiles } from '../stack/stack-dir.js';
 import { resolveSetupToken, type SetupTokenSource } from '../stack/token.js';
+import { resolveNodeBase, type NodeBaseChoice } from './base-image.js';
+import {
+  APT_LABEL,
+  BUILT_AS_LABEL,
+  BUNDLE_LABEL,
+  previousTagOf,
+  pruneGatewayImages,
+} from './image-retention.js';
 
 export const GATEWAY_SERVICE = 'openclaw-gateway';
 export const CLI_SERVICE = 'openclaw-cli';
 export const PROJECT_NAME = 'openclaw';
 export const CONTAINER_PORT = 18789;
-const APT_LABEL = 'org.openclaw.desktop.apt-packages';
-const BUNDLE_LABEL = 'org.openclaw.desktop.bundle';
 
 export type SetupPhase =
   | 'validate'
@@ -112,6 +120,12 @@ export interface SetupResult {
   lanUrls: string[];
   imageId: string;
   imageRebuilt: boolean;
+  /** The base the image was built FROM (only when it was built now). */
+  nodeBase?: NodeBaseChoice;
+  /** Containers removed before `up` because their image had been deleted (data kept). */
+  staleContainersRemoved: string[];
+  /** Older builds of this image removed after the gateway came up (current + previous kept). */
+  imagesPruned: number;
   extraComposeAction: string;
   composeFiles: string[];
   composeKind: 'v1' | 'v2';
@@ -368,7 +382,7 @@ async function writeFilesAndStart(ctx: {
   projectName: string;
   stackValues: Record<string, string>;
   token: Awaited<ReturnType<typeof resolveSetupToken>>;
-  image: { imageId: string; rebuilt: boolean };
+  image: Awaited<ReturnType<typeof ensureImage>>;
   /** Set once compose may have touched the containers (what a rollback has to undo). */
   started: { value: boolean };
   interfaces: InterfaceSource;
@@ -400,6 +414,12 @@ async function writeFilesAndStart(ctx: {
 
   phase('start', 'Starting the gateway');
   ctx.started.value = true;
+  // A stopped container whose image was deleted makes compose v1 ask "Continue with the new
+  // image? [yN]" on stdin (and stop), v2 warn: remove it first, keeping volumes and folders.
+  const stale = await removeStaleContainers(docker, projectName, {
+    signal,
+    onRemoved: (_container, text) => emit({ kind: 'warning', text }),
+  });
   await project.up({
     services: [GATEWAY_SERVICE],
     detach: true,
@@ -492,6 +512,26 @@ async function writeFilesAndStart(ctx: {
     });
   }
 
+  // Only once the new image runs: the image it replaced becomes `<repo>:previous` (what an
+  // upgrade rolls back to) and this stack's older builds go — each is ~200 MB. Never fatal.
+  let imagesPruned = 0;
+  if (image.rebuilt) {
+    try {
+      if (image.replaced && image.replaced !== image.imageId)
+        await tagImage(docker, image.replaced, previousTagOf(inputs.image));
+      const pruned = await pruneGatewayImages(docker, inputs.image, {
+        signal,
+        onLog: (text) => emit({ kind: 'log', text }),
+      });
+      imagesPruned = pruned.removed.length;
+    } catch (err) {
+      emit({
+        kind: 'warning',
+        text: `Could not tidy up older gateway images (${errorMessage(err)}); they only take disk space.`,
+      });
+    }
+  }
+
   phase('done', 'The gateway is running');
   return {
     inputs,
@@ -503,6 +543,9 @@ async function writeFilesAndStart(ctx: {
       : lanOrigins(inputs.publishAddress, inputs.gatewayPort, interfaces()).map((o) => `${o}/`),
     imageId: image.imageId,
     imageRebuilt: image.rebuilt,
+    imagesPruned,
+    ...(image.base ? { nodeBase: image.base } : {}),
+    staleContainersRemoved: stale.map((c) => c.name || c.id),
     extraComposeAction: extra.action,
     composeFiles: fileList,
     composeKind: compose.kind,
@@ -515,7 +558,7 @@ async function ensureImage(
   inputs: SetupInputs,
   options: SetupOptions,
   emit: (event: SetupEvent) => void,
-): Promise<{ imageId: string; rebuilt: boolean }> {
+): Promise<{ imageId: string; rebuilt: boolean; base?: NodeBaseChoice; replaced?: string }> {
   const explicitImage = options.env.OPENCLAW_IMAGE?.trim();
   const existing = await imageInfo(docker, inputs.image).catch(() => undefined);
   if (explicitImage && explicitImage !== 'openclaw:local' && !options.buildTag) {
@@ -537,25 +580,35 @@ async function ensureImage(
     emit({ kind: 'log', text: `Image ${inputs.image} is up to date` });
     return { imageId: existing.id, rebuilt: false };
   }
+  // The same choice ./docker-setup.sh and the app show the user: explicit, stock, local, or none.
+  const base = await resolveNodeBase(
+    docker,
+    { OPENCLAW_NODE_IMAGE: inputs.nodeImage },
+    { signal: options.signal },
+  );
+  emit({ kind: 'log', text: `Base image: ${base.summary}` });
+  if (base.nextStep) emit({ kind: 'warning', text: `${base.summary} ${base.nextStep}` });
   const staged = await stageBuildContext({
     bundleDir: options.bundleDir,
     controlUiDir: options.controlUiDir,
   });
   try {
-    const buildArgs: Record<string, string> = { OPENCLAW_DOCKER_APT_PACKAGES: apt };
-    if (inputs.nodeImage) buildArgs.NODE_IMAGE = inputs.nodeImage;
+    const buildArgs: Record<string, string> = {
+      OPENCLAW_DOCKER_APT_PACKAGES: apt,
+      NODE_IMAGE: base.image,
+    };
     const result = await buildImage(docker, {
       contextDir: staged.dir,
       dockerfile: staged.dockerfile,
       tag: inputs.image,
       buildArgs,
-      labels: { [APT_LABEL]: apt, [BUNDLE_LABEL]: stamp },
+      labels: { [APT_LABEL]: apt, [BUNDLE_LABEL]: stamp, [BUILT_AS_LABEL]: inputs.image },
       networkMode: options.buildNetworkHost === false ? undefined : 'host',
       signal: options.signal,
       onProgress: (event) => emit({ kind: 'build', event }),
       stepLabels: GATEWAY_STEP_LABELS,
     });
-    return { imageId: result.imageId, rebuilt: true };
+    return { imageId: result.imageId, rebuilt: true, base, replaced: existing?.id };
   } finally {
     await staged.dispose();
   }

@@ -14,6 +14,7 @@ import {
 } from '../../gateway/infra/errors.js';
 import { redactText } from '../../gateway/infra/logger.js';
 import { composeTerminalCommand, terminalShellFor } from '../stack/terminal-command.js';
+import { resolveNodeBase, type NodeBaseChoice } from './base-image.js';
 import { runSetup, validateSetupInputs, type SetupEvent } from './run-setup.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -41,7 +42,9 @@ Inputs (environment variables):
   OPENCLAW_EXTRA_MOUNTS         source:target[:ro],… extra bind mounts
   OPENCLAW_HOME_VOLUME          named volume (or absolute host path) for /home/node
   OPENCLAW_DOCKER_APT_PACKAGES  Debian packages baked into the image, space separated
-  OPENCLAW_NODE_IMAGE           base image for air-gapped builds (see scripts/make-base-images.sh)`;
+  OPENCLAW_NODE_IMAGE           base image to build FROM (default: node:22-bookworm-slim if the
+                                engine has it, else the local openclaw-base/node:22-bookworm-slim
+                                made by scripts/make-base-images.sh)`;
 
 function describe(event: SetupEvent, verbose: boolean): string | undefined {
   switch (event.kind) {
@@ -112,12 +115,12 @@ export async function main(argv: string[]): Promise<number> {
 
   // Refuse bad input before touching anything (and before asking anything).
   const inputs = validateSetupInputs(env);
-  if (
-    !env.OPENCLAW_NODE_IMAGE &&
-    (!env.OPENCLAW_IMAGE || env.OPENCLAW_IMAGE === 'openclaw:local')
-  ) {
-    env.OPENCLAW_NODE_IMAGE = await pickLocalNodeBase();
-  }
+  // The base the build would use, for the plan; runSetup resolves it again the same way when it
+  // builds (the engine may change in between: a base made or loaded meanwhile).
+  const base =
+    !env.OPENCLAW_IMAGE || env.OPENCLAW_IMAGE === 'openclaw:local'
+      ? await describeBase(env)
+      : undefined;
   if (interactive) {
     process.stdout.write(
       [
@@ -127,6 +130,7 @@ export async function main(argv: string[]): Promise<number> {
         `  port           ${inputs.publishAddress}:${inputs.gatewayPort}${inputs.publishAddress === '127.0.0.1' ? ' (this computer only)' : ' (reachable from other devices on the network)'}`,
         `  project        ${projectName ?? 'openclaw'}`,
         `  image          ${inputs.image}${inputs.aptPackages.length ? ` (+ ${inputs.aptPackages.join(' ')})` : ''}`,
+        ...(base ? [`  base image     ${base.summary}`] : []),
         `  extra mounts   ${inputs.extraMounts.length ? inputs.extraMounts.map((m) => `${m.source} → ${m.target}${m.readOnly ? ' (ro)' : ''}`).join(', ') : 'none'}`,
         `  home volume    ${inputs.homeVolume ? (inputs.homeVolume.kind === 'volume' ? inputs.homeVolume.name : inputs.homeVolume.source) : 'none'}`,
         '',
@@ -140,6 +144,9 @@ export async function main(argv: string[]): Promise<number> {
       return 1;
     }
   }
+
+  if (!interactive && base) process.stdout.write(`==> Base image: ${base.summary}\n`);
+  if (base?.nextStep) process.stdout.write(`    warning: ${base.nextStep}\n`);
 
   const controller = new AbortController();
   process.once('SIGINT', () => controller.abort());
@@ -169,6 +176,12 @@ export async function main(argv: string[]): Promise<number> {
     [
       '',
       `Gateway running on ${result.dashboardUrl.replace(/#.*$/, '')} (token ${result.tokenSource === 'generated' ? 'generated and saved in .env' : `reused from ${result.tokenSource}`}).`,
+      ...(result.nodeBase ? [`Image built on ${result.nodeBase.image}.`] : []),
+      ...(result.imagesPruned > 0
+        ? [
+            `Removed ${result.imagesPruned} older build${result.imagesPruned === 1 ? '' : 's'} of ${result.inputs.image} (the previous one is kept as ${result.inputs.image.replace(/:[^:/]*$/, '')}:previous).`,
+          ]
+        : []),
       ...(result.lanUrls.length > 0
         ? [
             `Other devices on the network open: ${result.lanUrls.join('  ')}`,
@@ -192,18 +205,16 @@ export async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-/** No registry: prefer the locally made base when the stock one is not on this engine. */
-async function pickLocalNodeBase(): Promise<string | undefined> {
-  const { createDockerClient, imageExists } = await import('../engine/index.js');
-  const docker = createDockerClient({ env: process.env });
+/** The shared resolver (docker/setup/base-image.ts); an unreachable engine is reported by runSetup. */
+async function describeBase(
+  env: Readonly<Record<string, string | undefined>>,
+): Promise<NodeBaseChoice | undefined> {
+  const { createDockerClient } = await import('../engine/index.js');
   try {
-    if (await imageExists(docker, 'node:22-bookworm-slim')) return undefined;
-    if (await imageExists(docker, 'openclaw-base/node:22-bookworm-slim'))
-      return 'openclaw-base/node:22-bookworm-slim';
+    return await resolveNodeBase(createDockerClient({ env: process.env }), env);
   } catch {
-    // the engine check in runSetup reports a missing engine properly
+    return undefined;
   }
-  return undefined;
 }
 
 const invoked = process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1]);

@@ -241,6 +241,42 @@ export const SecretStorageSchema = Type.Object({
   warning: Type.Optional(Type.String()),
 });
 
+/** The Node base the gateway image is built FROM (docker/setup/base-image.ts), shown before a build. */
+export const NodeBaseViewSchema = Type.Object({
+  source: Type.Union([
+    Type.Literal('explicit'),
+    Type.Literal('stock'),
+    Type.Literal('local'),
+    Type.Literal('none'),
+  ]),
+  image: Type.String(),
+  present: Type.Boolean(),
+  summary: Type.String(),
+  nextStep: Type.Optional(Type.String()),
+  /** Whether `images.makeBase` can run here; otherwise `detail` says how to get a base. */
+  makeLocal: Type.Object({ possible: Type.Boolean(), detail: Type.String() }),
+});
+export type NodeBaseView = Static<typeof NodeBaseViewSchema>;
+
+export const GatewayImageViewSchema = Type.Object({
+  id: Type.String(),
+  tags: Type.Array(Type.String()),
+  role: Type.Union([Type.Literal('current'), Type.Literal('previous'), Type.Literal('old')]),
+  created: Type.Number(),
+  sizeBytes: Type.Number(),
+  /** -1 when the engine did not report shared sizes. */
+  uniqueBytes: Type.Number(),
+});
+export type GatewayImageView = Static<typeof GatewayImageViewSchema>;
+
+/** The gateway images kept on the engine (current + previous for rollback) and their disk use. */
+export const GatewayImagesViewSchema = Type.Object({
+  imageTag: Type.String(),
+  images: Type.Array(GatewayImageViewSchema),
+  totalBytes: Type.Number(),
+});
+export type GatewayImagesView = Static<typeof GatewayImagesViewSchema>;
+
 function call<P extends TSchema, R extends TSchema>(params: P, result: R) {
   return { params, result };
 }
@@ -376,6 +412,16 @@ export const HostCalls = {
   'diagnostics.supportBundle': call(
     Empty,
     Type.Object({ file: Type.String(), entries: Type.Array(Type.String()) }),
+  ),
+  /** Which Node base the next build uses, and whether local bases can be made here. */
+  'images.base': call(Empty, NodeBaseViewSchema),
+  /** Runs scripts/make-base-images.sh (progress as `operation.progress`, kind "make-base"). */
+  'images.makeBase': call(Empty, NodeBaseViewSchema),
+  'images.usage': call(Empty, GatewayImagesViewSchema),
+  /** Removes older gateway builds of this stack; the current and previous image stay. */
+  'images.prune': call(
+    Empty,
+    Type.Object({ removed: Type.Number(), freedBytes: Type.Number(), skipped: Type.Number() }),
   ),
   'logs.tail': call(
     Type.Object(

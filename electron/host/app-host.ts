@@ -11,6 +11,7 @@ import type {
   AppSettings,
   GatewayStatus,
   HostNotification,
+  NodeBaseView,
   StackSettings,
 } from '../contract/host-api.js';
 import { DisposableStore, toDisposable, type Disposable } from '../../gateway/infra/disposable.js';
@@ -26,6 +27,11 @@ import {
   type StackContainer,
 } from '../../docker/engine/index.js';
 import { detectCompose } from '../../docker/engine/index.js';
+import {
+  hostProbe,
+  localBaseSupport,
+  makeLocalBaseImages,
+} from '../../docker/setup/local-base-images.js';
 import { HostApiHandler, type HostImplementation } from './api/host-api-handler.js';
 import type { AppHost, AppHostOptions, TrayMenuModel } from './app-host-types.js';
 import { createDiagnosticsContext } from './diagnostics/context.js';
@@ -141,6 +147,13 @@ export async function createAppHost(options: AppHostOptions): Promise<AppHost> {
         ? path.join(options.resourcesDir, 'docker', 'gateway.Dockerfile')
         : undefined,
       platform,
+      onWarning: (text) =>
+        notify({
+          id: randomUUID(),
+          kind: 'warning',
+          title: 'Gateway container replaced',
+          body: text,
+        }),
     });
   let stack = makeStack();
 
@@ -205,10 +218,10 @@ export async function createAppHost(options: AppHostOptions): Promise<AppHost> {
 
   const handler = new HostApiHandler();
 
-  const notify = (n: HostNotification) => {
+  function notify(n: HostNotification): void {
     handler.emit('notification', n);
     for (const listener of notificationListeners) listener(n);
-  };
+  }
 
   const operatorState = (): OperatorState => {
     const state = operator.status.state;
@@ -429,6 +442,28 @@ export async function createAppHost(options: AppHostOptions): Promise<AppHost> {
         'The gateway is not set up yet: run the setup first.',
       );
     return controlUiUrl(settings.gatewayPort, sharedToken);
+  }
+
+  // scripts/make-base-images.sh ships next to the compose template (the repo root in development).
+  const makeBaseScript = options.resourcesDir
+    ? path.join(options.resourcesDir, 'scripts', 'make-base-images.sh')
+    : undefined;
+  const makeBaseSupport = () => localBaseSupport(hostProbe(makeBaseScript, composeEnv));
+
+  async function nodeBaseView(): Promise<NodeBaseView> {
+    const choice = await stack.nodeBase();
+    // Probing sudo and apt is only worth it when there is no base to build on.
+    const support = choice.present
+      ? { possible: false, detail: `Not needed: ${choice.image} is on this engine.` }
+      : await makeBaseSupport();
+    return {
+      source: choice.source,
+      image: choice.image,
+      present: choice.present,
+      summary: choice.summary,
+      ...(choice.nextStep ? { nextStep: choice.nextStep } : {}),
+      makeLocal: { possible: support.possible, detail: support.detail },
+    };
   }
 
   const diagnosticsContext = async () => {
@@ -662,6 +697,62 @@ export async function createAppHost(options: AppHostOptions): Promise<AppHost> {
       await fs.mkdir(path.dirname(outFile), { recursive: true, mode: 0o700 });
       const bundle = await createSupportBundle(await diagnosticsContext(), { outFile });
       return { file: bundle.file, entries: bundle.entries };
+    },
+    'images.base': () => nodeBaseView(),
+    'images.makeBase': async () => {
+      const op = progress('make-base');
+      try {
+        const support = await makeBaseSupport();
+        // Where it cannot run, the answer is the explanation — not a failed operation in the status.
+        if (!support.possible)
+          throw new OpenClawError(ErrorCode.BASE_IMAGE_UNAVAILABLE, support.detail);
+        await supervisor.runOperation(
+          'make-base',
+          (signal) =>
+            makeLocalBaseImages(support, {
+              env: composeEnv,
+              signal,
+              onLine: (line) => op.emit({ log: line }),
+            }),
+          { stopsGateway: false },
+        );
+        const view = await nodeBaseView();
+        op.emit({ done: true, message: `Base image: ${view.summary}` });
+        return view;
+      } catch (err) {
+        op.emit({ done: true, error: errorMessage(err) });
+        throw err;
+      }
+    },
+    'images.usage': async () => {
+      const usage = await stack.imageUsage();
+      return {
+        imageTag: usage.imageTag,
+        totalBytes: usage.totalBytes,
+        images: usage.images.map(({ id, tags, role, created, sizeBytes, uniqueBytes }) => ({
+          id,
+          tags,
+          role,
+          created,
+          sizeBytes,
+          uniqueBytes,
+        })),
+      };
+    },
+    'images.prune': async () => {
+      const before = await stack.imageUsage();
+      const result = await supervisor.runOperation(
+        'prune-images',
+        (signal) => stack.pruneImages(signal),
+        { stopsGateway: false },
+      );
+      // Measured, not summed: removed images share layers with the ones kept.
+      const after = await stack.imageUsage();
+      return {
+        removed: result.removed.length,
+        freedBytes: Math.max(0, before.totalBytes - after.totalBytes),
+        skipped: result.skipped.length,
+      };
     },
     'logs.tail': async ({ tail }) => {
       const containers = await findStackContainers(docker, PROJECT).catch(() => []);

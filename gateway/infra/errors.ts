@@ -26,6 +26,12 @@ export const ErrorCode = {
   COMPOSE_MISSING: 'COMPOSE_MISSING',
   COMPOSE_FAILED: 'COMPOSE_FAILED',
   IMAGE_BUILD_FAILED: 'IMAGE_BUILD_FAILED',
+  /** The build's FROM image is not on the engine and no registry answered for it. */
+  BASE_IMAGE_UNAVAILABLE: 'BASE_IMAGE_UNAVAILABLE',
+  /** apt reached its mirror and said a requested package does not exist. */
+  APT_PACKAGE_NOT_FOUND: 'APT_PACKAGE_NOT_FOUND',
+  /** apt inside the build could not reach the Debian mirror (DNS, proxy, no network). */
+  APT_MIRROR_UNREACHABLE: 'APT_MIRROR_UNREACHABLE',
   IMAGE_NOT_FOUND: 'IMAGE_NOT_FOUND',
   CONTAINER_NOT_FOUND: 'CONTAINER_NOT_FOUND',
   CONTAINER_EXITED: 'CONTAINER_EXITED',

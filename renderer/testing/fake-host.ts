@@ -209,8 +209,8 @@ export function createFakeHost(initial: Scenario): FakeHost {
           const name = misspelt ?? 'jqq';
           emit({ log: `E: Unable to locate package ${name}` });
           throw new OpenClawError(
-            'IMAGE_BUILD_FAILED',
-            `The image build failed at step 5/${total}: apt-get could not find the package "${name}". Check the apt package names.`,
+            'APT_PACKAGE_NOT_FOUND',
+            `Building openclaw:local failed at step 5/${total}. Debian has no package named “${name}” (apt reached the mirror and did not find it). Check the spelling or remove it from the extra packages, then build again.`,
           );
         }
         await sleep(i === 5 ? 1500 : 300, signal);
@@ -443,6 +443,46 @@ export function createFakeHost(initial: Scenario): FakeHost {
         'config/openclaw.json (redacted)',
       ],
     }),
+    'images.base': async () => ({
+      source: 'local' as const,
+      image: 'openclaw-base/node:22-bookworm-slim',
+      present: true,
+      summary:
+        'openclaw-base/node:22-bookworm-slim (made on this computer from Debian packages; no registry needed)',
+      makeLocal: {
+        possible: false,
+        detail:
+          'Making base images needs root the first time (debootstrap). Run `sudo scripts/make-base-images.sh` in a terminal, then build again.',
+      },
+    }),
+    'images.makeBase': async () => {
+      throw new OpenClawError('BASE_IMAGE_UNAVAILABLE', 'Making base images needs Linux.');
+    },
+    'images.usage': async () => ({
+      imageTag: 'openclaw:local',
+      totalBytes: setUp ? 231 * 1024 * 1024 : 0,
+      images: setUp
+        ? [
+            {
+              id: 'sha256:5d1c0f3e2b1a',
+              tags: ['openclaw:local'],
+              role: 'current' as const,
+              created: Date.now() - 3_600_000,
+              sizeBytes: 214 * 1024 * 1024,
+              uniqueBytes: 15 * 1024 * 1024,
+            },
+            {
+              id: 'sha256:34587662237c',
+              tags: ['openclaw:previous'],
+              role: 'previous' as const,
+              created: Date.now() - 86_400_000,
+              sizeBytes: 213 * 1024 * 1024,
+              uniqueBytes: 14 * 1024 * 1024,
+            },
+          ]
+        : [],
+    }),
+    'images.prune': async () => ({ removed: 0, freedBytes: 0, skipped: 0 }),
     'logs.tail': async () => (setUp ? logLines() : []),
   };
   handler.bind(impl);

@@ -103,7 +103,7 @@ describe('a stack change whose build fails', () => {
         commit: (d) =>
           updateAppSettings(dataDir, d, { platform: 'linux', homeDir: root }).then(() => {}),
       }),
-    ).rejects.toMatchObject({ code: 'IMAGE_BUILD_FAILED' });
+    ).rejects.toMatchObject({ code: 'APT_PACKAGE_NOT_FOUND' });
 
     expect(await fs.readFile(appSettingsFile(dataDir), 'utf8')).toBe(settingsBefore);
     expect(JSON.parse(settingsBefore).aptPackages).toEqual(['jq']);

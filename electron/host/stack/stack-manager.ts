@@ -8,16 +8,24 @@ import net from 'node:net';
 import path from 'node:path';
 import type Dockerode from 'dockerode';
 import type { StackReachability, StackSettings, TerminalCommand } from '../../contract/host-api.js';
-import { ErrorCode, OpenClawError } from '../../../gateway/infra/errors.js';
+import { ErrorCode, OpenClawError, errorMessage } from '../../../gateway/infra/errors.js';
 import {
   ComposeProject,
   detectCompose,
   findStackContainers,
   imageInfo,
-  removeImage,
+  removeStaleContainers,
   tagImage,
   type ComposeCommand,
 } from '../../../docker/engine/index.js';
+import { resolveNodeBase, type NodeBaseChoice } from '../../../docker/setup/base-image.js';
+import {
+  gatewayImageUsage,
+  previousTagOf,
+  pruneGatewayImages,
+  type GatewayImageUsage,
+  type PruneResult,
+} from '../../../docker/setup/image-retention.js';
 import { readEnvFile, withoutManagedEnv } from '../../../docker/stack/env-file.js';
 import { toSetupEnv } from '../settings/app-settings.js';
 import { composeFiles, prepareStackDir, stackFiles } from '../../../docker/stack/stack-dir.js';
@@ -45,7 +53,10 @@ export interface StackManagerOptions {
   bundleDir: string;
   controlUiDir?: string | null;
   projectName?: string;
-  /** Base image for air-gapped engines (defaults to the stock node:22 image). */
+  /**
+   * An explicit base image (OPENCLAW_NODE_IMAGE). Without one the shared resolver picks the stock
+   * node:22-bookworm-slim if present, else the local openclaw-base/node:22-bookworm-slim.
+   */
   nodeImage?: string;
   /** Image tag the app builds (default openclaw:local). */
   imageTag?: string;
@@ -56,8 +67,10 @@ export interface StackManagerOptions {
   platform?: NodeJS.Platform;
   /** This host's network interfaces (LAN addresses); default the OS's. */
   interfaces?: InterfaceSource;
-  /** The compose CLI to use (default: detected on first use). */
+  /** The compose CLI to use (default: detected on first use; tests pass one). */
   compose?: ComposeCommand;
+  /** Things the user should know that are not failures (a stale container removed before start). */
+  onWarning?: (text: string) => void;
 }
 
 export interface GatewayContainerInfo {
@@ -88,6 +101,33 @@ export class StackManager {
 
   get stackDir(): string {
     return this.options.stackDir;
+  }
+
+  get imageTag(): string {
+    return this.options.imageTag ?? 'openclaw:local';
+  }
+
+  /** The base the next build uses (the same resolver ./docker-setup.sh uses). */
+  async nodeBase(signal?: AbortSignal): Promise<NodeBaseChoice> {
+    return resolveNodeBase(
+      this.options.docker,
+      { OPENCLAW_NODE_IMAGE: this.explicitNodeImage() },
+      { signal },
+    );
+  }
+
+  /** The gateway images kept for this stack (current, previous) and their disk use. */
+  async imageUsage(signal?: AbortSignal): Promise<GatewayImageUsage> {
+    return gatewayImageUsage(this.options.docker, this.imageTag, { signal });
+  }
+
+  /** Removes this stack's older gateway builds; keeps the current and the previous one. */
+  async pruneImages(signal?: AbortSignal, onLog?: (text: string) => void): Promise<PruneResult> {
+    return pruneGatewayImages(this.options.docker, this.imageTag, { signal, onLog });
+  }
+
+  private explicitNodeImage(): string | undefined {
+    return (this.options.nodeImage ?? this.options.env.OPENCLAW_NODE_IMAGE)?.trim() || undefined;
   }
 
   async isSetUp(): Promise<boolean> {
@@ -124,7 +164,7 @@ export class StackManager {
         ...this.options.env,
         // The same OPENCLAW_* mapping the settings store validates against (docker/stack formats).
         ...toSetupEnv(settings, token ?? this.options.env.OPENCLAW_GATEWAY_TOKEN ?? ''),
-        OPENCLAW_NODE_IMAGE: this.options.nodeImage ?? this.options.env.OPENCLAW_NODE_IMAGE,
+        OPENCLAW_NODE_IMAGE: this.explicitNodeImage(),
       },
       bundleDir: this.options.bundleDir,
       controlUiDir: this.options.controlUiDir,
@@ -136,6 +176,17 @@ export class StackManager {
       extraAllowedOrigins: options.extraAllowedOrigins,
       signal: options.signal,
       onEvent: options.onEvent,
+    });
+  }
+
+  /**
+   * Removes the stack's containers whose image was deleted from the engine (data kept), so
+   * compose creates them again instead of asking on stdin (v1) — see docker/engine/stale-containers.ts.
+   */
+  private async removeStale(signal?: AbortSignal): Promise<void> {
+    await removeStaleContainers(this.options.docker, this.projectName, {
+      signal,
+      onRemoved: (_container, text) => this.options.onWarning?.(text),
     });
   }
 
@@ -153,6 +204,7 @@ export class StackManager {
 
   async start(signal?: AbortSignal): Promise<void> {
     await this.requireSetUp();
+    await this.removeStale(signal);
     const project = await this.project();
     await project.up({ services: [GATEWAY_SERVICE], detach: true, noBuild: true, signal });
   }
@@ -273,15 +325,17 @@ export class StackManager {
   }
 
   /**
-   * Rebuild/upgrade with rollback: keep the current image as `<image>-previous`; if the new one
-   * does not become healthy, put the previous one back and recreate the container from it.
+   * Rebuild/upgrade with rollback: keep the current image as `<repo>:previous`; if the new one
+   * does not become healthy, put the previous one back and recreate the container from it. The
+   * previous tag stays afterwards (the next failed upgrade, or the user, can roll back to it);
+   * older builds are pruned by setup.
    */
   async upgrade(
     settings: StackSettings,
     options: { signal?: AbortSignal; onEvent?: (e: SetupEvent) => void } = {},
   ): Promise<SetupResult> {
-    const image = this.options.imageTag ?? 'openclaw:local';
-    const previousTag = `${image.split(':')[0]}:previous`;
+    const image = this.imageTag;
+    const previousTag = previousTagOf(image);
     const previous = await imageInfo(this.options.docker, image).catch(() => undefined);
     if (previous) await tagImage(this.options.docker, image, previousTag);
     try {
@@ -289,6 +343,7 @@ export class StackManager {
     } catch (err) {
       if (!previous) throw err;
       await tagImage(this.options.docker, previousTag, image);
+      await this.removeStale();
       const project = await this.project();
       await project.up({
         services: [GATEWAY_SERVICE],
@@ -296,14 +351,12 @@ export class StackManager {
         forceRecreate: true,
         noBuild: true,
       });
+      // Keep the cause's code: a base image or apt problem reads as itself, with its next step.
       throw new OpenClawError(
-        ErrorCode.IMAGE_BUILD_FAILED,
-        `The new gateway image did not come up healthy, so the previous one was restored: ${(err as Error).message}`,
-        { cause: err },
+        err instanceof OpenClawError ? err.code : ErrorCode.IMAGE_BUILD_FAILED,
+        `The new gateway image did not come up, so the previous one was restored and is running again. ${errorMessage(err)}`,
+        { cause: err, details: err instanceof OpenClawError ? err.details : undefined },
       );
-    } finally {
-      if (previous)
-        await removeImage(this.options.docker, previousTag, { noPrune: true }).catch(() => false);
     }
   }
 

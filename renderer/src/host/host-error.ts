@@ -40,8 +40,16 @@ const NEXT_STEPS: Record<string, string> = {
     'Give your user access to the Docker engine (on Linux: add it to the "docker" group and log in again), then retry.',
   COMPOSE_MISSING: 'Install Docker Compose (it ships with Docker Desktop), then retry.',
   GATEWAY_PORT_IN_USE: 'Pick another gateway port in the setup, or stop the program using it.',
+  // Only apt's own "no such package" answer blames the package list; a missing base image or an
+  // unreachable mirror has its own code (docker/engine/build-failure.ts).
   IMAGE_BUILD_FAILED:
-    'Check the build log above; a misspelt apt package is the usual cause. Fix it and run the setup again.',
+    'Check the last build output above for the failing step, fix it and run the setup again.',
+  APT_PACKAGE_NOT_FOUND:
+    'Check the spelling of the package named above (or remove it) in Packages, then apply again.',
+  APT_MIRROR_UNREACHABLE:
+    'Check the internet connection or proxy of this computer, then retry; or remove the extra packages for now.',
+  BASE_IMAGE_UNAVAILABLE:
+    'Make local base images (Settings → Gateway image), or load a Node 22 image with `docker load -i`, then retry.',
   HEALTH_TIMEOUT: 'Open Logs to see why the gateway did not become healthy, then retry.',
   CONTAINER_UNHEALTHY: 'Open Logs to see what the gateway reports, then restart it.',
   CONTAINER_EXITED: 'Open Logs to see why the gateway stopped, then start it again.',

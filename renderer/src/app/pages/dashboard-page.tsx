@@ -314,7 +314,13 @@ export function DashboardPage() {
             />
           ) : showOperation ? (
             <Card
-              title={operation.kind === 'rebuild' ? 'Rebuilding the image' : 'Applying changes'}
+              title={
+                operation.kind === 'rebuild'
+                  ? 'Rebuilding the image'
+                  : operation.kind === 'make-base'
+                    ? 'Making local base images'
+                    : 'Applying changes'
+              }
             >
               <OperationProgress
                 operation={operation}

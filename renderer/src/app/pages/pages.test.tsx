@@ -234,6 +234,24 @@ describe('DashboardPage', () => {
     expect(container.textContent).not.toContain('The container is not running');
   });
 
+  it('names a base-image run by what it does', async () => {
+    const host = fakeHostApi({
+      'status.get': () => statusOf(),
+      'controlUi.url': () => ({ url: 'http://127.0.0.1:18789/#token=s3cr3t' }),
+      'gateway.stats': () => null,
+    });
+    const { container } = withHost(host, <DashboardPage />);
+    await flush();
+    host.emit('operation.progress', {
+      operationId: 'op-base',
+      kind: 'make-base',
+      log: '[base-images] importing openclaw-base/debian:bookworm-slim',
+    });
+    await flush();
+    expect(container.textContent).toContain('Making local base images');
+    expect(container.textContent).not.toContain('Applying changes');
+  });
+
   it('sends a fresh install to the setup', async () => {
     const host = fakeHostApi({
       'status.get': () =>

@@ -27,6 +27,7 @@ import { ApplyDialog } from '../settings/apply-dialog.js';
 import { PendingChangeBanner } from '../settings/pending-change.js';
 import { ResetHomeDialog } from '../settings/reset-home-dialog.js';
 import { FoldersEditor } from '../stack/folders-editor.js';
+import { BaseImageSummary, GatewayImagesCard } from '../stack/gateway-image.js';
 import { HomeVolumeEditor } from '../stack/home-volume-editor.js';
 import { MountsEditor } from '../stack/mounts-editor.js';
 import { PackagesEditor } from '../stack/packages-editor.js';
@@ -36,7 +37,7 @@ import {
   draftProblems,
   draftToSettings,
   sameSettings,
-  sectionForHostError,
+  sectionForFailure,
   sectionHasProblems,
   type DraftSection,
   type DraftStore,
@@ -292,13 +293,14 @@ function StackEditors({
         onClose={(result) => {
           setReviewing(null);
           // Refused input belongs next to its field. A change that ran and failed is the host's
-          // pending change: the banner above shows it, not a field.
+          // pending change: the banner above shows it (and an unknown apt package is marked on
+          // the Packages card too).
           if (result.kind === 'failed' && !REFUSED.has(result.code ?? ''))
             requestAnimationFrame(() =>
               document.querySelector('.pending-change')?.scrollIntoView?.({ block: 'start' }),
             );
-          if (result.kind === 'failed' && REFUSED.has(result.code ?? '')) {
-            const section = sectionForHostError(result.message);
+          if (result.kind === 'failed') {
+            const section = sectionForFailure(result.code, result.message);
             if (section) setHostError({ section, message: result.message });
           }
         }}
@@ -385,6 +387,16 @@ export function SettingsPage() {
           <p className="ui-muted">Nothing changes until you review and apply.</p>
         </div>
         <StackSection />
+      </section>
+      <section className="settings-group" aria-labelledby="settings-image-heading">
+        <div className="settings-group__head">
+          <h2 id="settings-image-heading" className="settings-group__title">
+            Gateway image
+          </h2>
+          <p className="ui-muted">What the image is built on, and the disk it takes.</p>
+        </div>
+        <BaseImageSummary level={2} />
+        <GatewayImagesCard />
       </section>
     </Page>
   );

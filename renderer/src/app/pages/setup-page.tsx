@@ -18,6 +18,7 @@ import { HomeVolumeEditor } from '../stack/home-volume-editor.js';
 import { MountsEditor } from '../stack/mounts-editor.js';
 import { PackagesEditor } from '../stack/packages-editor.js';
 import { PortEditor } from '../stack/port-editor.js';
+import { BaseImageSummary } from '../stack/gateway-image.js';
 import { ReviewSummary } from '../stack/review-summary.js';
 import { useDraftProblems } from '../stack/use-draft.js';
 import {
@@ -75,11 +76,14 @@ function indexOf(step: StepId): number {
 function SectionStep({
   section,
   store,
+  buildError,
   onBack,
   onNext,
 }: {
   section: DraftSection;
   store: DraftStore;
+  /** What the last build said about the packages (an unknown name). */
+  buildError?: string;
   onBack: () => void;
   onNext: () => void;
 }) {
@@ -113,7 +117,7 @@ function SectionStep({
   const editors: Record<DraftSection, ReactNode> = {
     folders: <FoldersEditor store={store} />,
     mounts: <MountsEditor store={store} />,
-    packages: <PackagesEditor store={store} />,
+    packages: <PackagesEditor store={store} hostError={buildError} />,
     home: <HomeVolumeEditor store={store} />,
     port: <PortEditor store={store} />,
   };
@@ -160,6 +164,8 @@ function Wizard({ initial, alreadySetUp }: { initial: StackSettings; alreadySetU
   const [submitted, setSubmitted] = useState<StackSettings | null>(null);
   // The step an Install refusal is about (from the host's structured check, not the message).
   const [failedSection, setFailedSection] = useState<DraftSection | undefined>(undefined);
+  /** A build that found an apt package unknown: shown on the Packages step. */
+  const [buildError, setBuildError] = useState<string | undefined>(undefined);
   const checkStack = useAppStore((s) => s.checkStack);
   const operation = useAppStore((s) => s.operation);
   const runSetup = useAppStore((s) => s.runSetup);
@@ -184,6 +190,7 @@ function Wizard({ initial, alreadySetUp }: { initial: StackSettings; alreadySetU
   const start = (settings: StackSettings) => {
     setSubmitted(settings);
     setFailedSection(undefined);
+    setBuildError(undefined);
     setStep('run');
     void runSetup(settings).then(async (ok) => {
       if (ok) {
@@ -191,6 +198,12 @@ function Wizard({ initial, alreadySetUp }: { initial: StackSettings; alreadySetU
         return;
       }
       const code = storeApi.getState().operation?.errorCode;
+      if (code === 'APT_PACKAGE_NOT_FOUND') {
+        // Not a rule the check knows: the build found the name unknown. Say so on Packages.
+        const failed = storeApi.getState().operation;
+        if (failed?.error) setBuildError(failed.error);
+        return;
+      }
       if (code !== 'STACK_INPUT_INVALID' && code !== 'GATEWAY_PORT_IN_USE') return;
       // Which step and field: ask the host for the same check, per field.
       const problems = await checkStack(settings);
@@ -215,6 +228,7 @@ function Wizard({ initial, alreadySetUp }: { initial: StackSettings; alreadySetU
         key={section}
         section={section}
         store={store}
+        buildError={section === 'packages' ? buildError : undefined}
         onBack={() => go(i === 0 ? 'checks' : (sections[i - 1] as StepId))}
         onNext={() => go(i === sections.length - 1 ? 'review' : (sections[i + 1] as StepId))}
       />
@@ -262,6 +276,7 @@ function Wizard({ initial, alreadySetUp }: { initial: StackSettings; alreadySetU
           </Callout>
         ) : null}
         {settings ? <ReviewSummary settings={settings} onEdit={(s) => go(s)} /> : null}
+        {settings ? <BaseImageSummary /> : null}
         <div className="setup-step__footer">
           <Button icon="chevron-left" onClick={() => go('port')}>
             Back

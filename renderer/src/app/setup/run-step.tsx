@@ -5,7 +5,8 @@
 import { nextStepForCode } from '../../host/host-error.js';
 import { Button, ErrorState, Spinner } from '../../ui/index.js';
 import { OperationProgress } from '../operation/operation-progress.js';
-import type { DraftSection } from '../stack/stack-draft.js';
+import { BaseImageSummary } from '../stack/gateway-image.js';
+import { sectionForFailure, type DraftSection } from '../stack/stack-draft.js';
 import type { OperationView } from '../store/operation-slice.js';
 
 const SECTION_LABEL: Record<DraftSection, string> = {
@@ -35,7 +36,10 @@ export function RunStep({
   onBack,
 }: RunStepProps) {
   const failed = operation?.done && operation.error;
-  const section = failed ? failedSection : undefined;
+  // The host's structured problems first (a refused setting); otherwise by the error's code.
+  const section = failed
+    ? (failedSection ?? sectionForFailure(operation.errorCode, operation.error ?? ''))
+    : undefined;
   const cancelled = operation?.errorCode === 'CANCELLED';
   return (
     <div className="setup-step">
@@ -66,6 +70,7 @@ export function RunStep({
           }
         />
       ) : null}
+      {failed && operation.errorCode === 'BASE_IMAGE_UNAVAILABLE' ? <BaseImageSummary /> : null}
       {operation && failed && operation.phases.length === 0 ? null : operation ? (
         // A refusal before the first phase started nothing: no progress list of pending steps.
         <OperationProgress operation={operation} onCancel={onCancel} />

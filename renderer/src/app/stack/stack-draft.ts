@@ -204,6 +204,27 @@ export function sameSettings(a: StackSettings, b: StackSettings): boolean {
 }
 
 /**
+ * The wizard section a failed setup or apply is about, by the host's error code: a missing base
+ * image or an unreachable apt mirror is the machine's problem, not a choice to change (the failing
+ * build step's text mentions apt packages all the same); an unknown package is Packages; a refused
+ * input is guessed from its words only when no structured problems came with it. Anything else
+ * (a compose or health failure) is about no step: the user goes back to the review.
+ */
+export function sectionForFailure(
+  code: string | undefined,
+  message: string,
+): DraftSection | undefined {
+  if (code === 'APT_PACKAGE_NOT_FOUND') return 'packages';
+  if (
+    code === 'STACK_INPUT_INVALID' ||
+    code === 'GATEWAY_PORT_IN_USE' ||
+    code === 'INVALID_ARGUMENT'
+  )
+    return sectionForHostError(message);
+  return undefined;
+}
+
+/**
  * Which section a host error message is about, guessed from its words. Only for messages that
  * come without structured problems; the wizard asks the host (`stack.check`) instead.
  */

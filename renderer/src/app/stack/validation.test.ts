@@ -12,6 +12,7 @@ import {
   draftProblems,
   draftToSettings,
   sameSettings,
+  sectionForFailure,
   sectionForHostError,
   sectionHasProblems,
 } from './stack-draft.js';
@@ -122,6 +123,26 @@ describe('the draft', () => {
     expect(sectionForHostError('OPENCLAW_HOME_VOLUME is the config folder')).toBe('home');
     expect(sectionForHostError('Port 18789 is taken by node')).toBe('port');
     expect(sectionForHostError('Docker is not running')).toBeUndefined();
+  });
+
+  it('maps build failures by their code first: only an unknown package is about Packages', () => {
+    const aptStep = 'failed at step 5/17 (RUN … apt-get install -- $OPENCLAW_DOCKER_APT_PACKAGES)';
+    expect(sectionForHostError(aptStep)).toBe('packages'); // the message alone would say so
+    expect(sectionForFailure('APT_MIRROR_UNREACHABLE', aptStep)).toBeUndefined();
+    expect(sectionForFailure('BASE_IMAGE_UNAVAILABLE', aptStep)).toBeUndefined();
+    expect(sectionForFailure('APT_PACKAGE_NOT_FOUND', 'Debian has no package named “jqq”')).toBe(
+      'packages',
+    );
+    expect(sectionForFailure('STACK_INPUT_INVALID', 'Port 18789 is taken by node')).toBe('port');
+    expect(
+      sectionForFailure('STACK_INPUT_INVALID', 'OPENCLAW_HOME_VOLUME is the config folder'),
+    ).toBe('home');
+    // Anything else is about no step: a compose failure that mentions a mount is not a mount
+    // setting to change (sending the user to a step by a word was the bug).
+    expect(sectionForFailure('COMPOSE_FAILED', 'error while mounting volume')).toBeUndefined();
+    expect(
+      sectionForFailure(undefined, 'OPENCLAW_HOME_VOLUME is the config folder'),
+    ).toBeUndefined();
   });
 });
 
