@@ -111,7 +111,7 @@ describe('a stack change whose build fails', () => {
     expect(store.current).toMatchObject({
       state: 'failed',
       desired,
-      error: { code: 'IMAGE_BUILD_FAILED' },
+      error: { code: 'APT_PACKAGE_NOT_FOUND' },
     });
     const restarted = await StackChangeStore.open(dataDir);
     expect(restarted.store.current).toMatchObject({ state: 'failed', desired });
