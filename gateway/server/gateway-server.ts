@@ -58,6 +58,7 @@ const EVENT_SCOPES: Record<string, string | undefined> = {
   'device.pair.requested': 'operator.pairing',
   'device.pair.resolved': 'operator.pairing',
   'config.changed': 'operator.admin',
+  chat: 'operator.read',
 };
 
 const PRESENCE_COALESCE_MS = 250;
@@ -73,6 +74,7 @@ export const GATEWAY_EVENTS = [
   'device.pair.requested',
   'device.pair.resolved',
   'config.changed',
+  'chat',
 ];
 
 export class GatewayServer {

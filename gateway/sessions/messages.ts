@@ -113,7 +113,9 @@ export function toolCallsOf(message: Message): ToolCall[] {
 export function textOf(message: Message): string {
   if (typeof message.content === 'string') return message.content;
   return message.content
-    .filter((block): block is TextContent => block?.type === 'text' && typeof block.text === 'string')
+    .filter(
+      (block): block is TextContent => block?.type === 'text' && typeof block.text === 'string',
+    )
     .map((block) => block.text)
     .join('\n');
 }

@@ -13,7 +13,15 @@ export const MAX_SESSION_KEY_LENGTH = 512;
 const AGENT_ID = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 // Printable, no whitespace, no path separators: the key never becomes a file name, but it is
 // shown in UIs and logs, and upstream keys never carry these.
-const KEY_PART = /^[^\s/\\\u0000-\u001f\u007f]+$/;
+const KEY_PART = /^[^\s/\\]+$/;
+
+function hasControlCharacter(value: string): boolean {
+  for (let i = 0; i < value.length; i += 1) {
+    const code = value.charCodeAt(i);
+    if (code < 0x20 || code === 0x7f) return true;
+  }
+  return false;
+}
 
 export interface SessionKey {
   /** The canonical key, e.g. `agent:main:main`. */
@@ -74,15 +82,20 @@ export function parseSessionKey(
   const agentId = parts[1]!.toLowerCase();
   if (!isValidAgentId(agentId)) throw invalid(`"${parts[1]}" is not a valid agent id`);
   const restParts = parts.slice(2);
-  if (restParts.some((p) => p === '' || !KEY_PART.test(p))) {
-    throw invalid('its parts must be non-empty and contain no spaces, slashes or control characters');
+  if (restParts.some((p) => p === '' || !KEY_PART.test(p) || hasControlCharacter(p))) {
+    throw invalid(
+      'its parts must be non-empty and contain no spaces, slashes or control characters',
+    );
   }
   const rest = restParts.join(':');
   return { key: `agent:${agentId}:${rest}`, agentId, rest };
 }
 
 /** The key kind sessions.list reports (direct chats vs group/room buckets). */
-export function sessionKindOf(key: string, chatType?: unknown): 'direct' | 'group' | 'global' | 'unknown' {
+export function sessionKindOf(
+  key: string,
+  chatType?: unknown,
+): 'direct' | 'group' | 'global' | 'unknown' {
   if (key === 'global') return 'global';
   if (chatType === 'group' || chatType === 'room' || chatType === 'channel') return 'group';
   if (/:(group|channel|room):/.test(key)) return 'group';

@@ -64,7 +64,9 @@ export function applySessionPatch(
     else {
       const level = patch.thinkingLevel.trim().toLowerCase();
       if (!(THINKING_LEVELS as readonly string[]).includes(level)) {
-        throw invalid(`thinkingLevel "${patch.thinkingLevel}" is not one of ${THINKING_LEVELS.join(', ')}`);
+        throw invalid(
+          `thinkingLevel "${patch.thinkingLevel}" is not one of ${THINKING_LEVELS.join(', ')}`,
+        );
       }
       if (entry.thinkingLevel !== level) changes.thinkingLevel = level;
       entry.thinkingLevel = level;
@@ -79,7 +81,9 @@ export function applySessionPatch(
       const ref = patch.model.trim();
       const slash = ref.indexOf('/');
       if (ref === '' || slash === 0 || slash === ref.length - 1 || /\s/.test(ref)) {
-        throw invalid(`model "${patch.model}" is not a model reference; use provider/model, e.g. openai/gpt-4o`);
+        throw invalid(
+          `model "${patch.model}" is not a model reference; use provider/model, e.g. openai/gpt-4o`,
+        );
       }
       const provider = slash > 0 ? ref.slice(0, slash) : undefined;
       const modelId = slash > 0 ? ref.slice(slash + 1) : ref;

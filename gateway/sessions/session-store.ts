@@ -75,7 +75,10 @@ export class SessionStore {
   }
 
   resolveKey(input: string): SessionKey {
-    return parseSessionKey(input, { agentId: this.options.defaultAgentId(), mainKey: this.mainKey });
+    return parseSessionKey(input, {
+      agentId: this.options.defaultAgentId(),
+      mainKey: this.mainKey,
+    });
   }
 
   sessionsDir(agentId: string): string {
@@ -83,7 +86,10 @@ export class SessionStore {
   }
 
   index(agentId: string): SessionIndex {
-    return new SessionIndex(path.join(this.sessionsDir(agentId), 'sessions.json'), this.options.logger);
+    return new SessionIndex(
+      path.join(this.sessionsDir(agentId), 'sessions.json'),
+      this.options.logger,
+    );
   }
 
   /** Where an entry's transcript lives. A `sessionFile` outside the sessions folder is ignored. */
@@ -136,7 +142,10 @@ export class SessionStore {
   }
 
   /** Change a session's settings (null clears a field); the entry is created when missing. */
-  patch(keyInput: string, patch: SessionPatch): Promise<{ key: string; path: string; entry: SessionEntry }> {
+  patch(
+    keyInput: string,
+    patch: SessionPatch,
+  ): Promise<{ key: string; path: string; entry: SessionEntry }> {
     const key = this.resolveKey(keyInput);
     return this.keys.run(key.key, async () => {
       const index = this.index(key.agentId);
@@ -147,7 +156,10 @@ export class SessionStore {
         return { result };
       });
       // The transcript records setting changes the way pi does, so a replay sees them.
-      if ((changes.model || changes.thinkingLevel) && (await exists(this.transcriptPath(key.agentId, entry)))) {
+      if (
+        (changes.model || changes.thinkingLevel) &&
+        (await exists(this.transcriptPath(key.agentId, entry)))
+      ) {
         const transcript = await this.transcriptOf(key.agentId, entry);
         if (transcript && changes.model) {
           await transcript.appendModelChange(changes.model.provider, changes.model.modelId);
@@ -167,7 +179,12 @@ export class SessionStore {
   reset(
     keyInput: string,
     reason: 'new' | 'reset' = 'reset',
-  ): Promise<{ key: string; entry: SessionEntry; previousSessionId?: string; archivedFile?: string }> {
+  ): Promise<{
+    key: string;
+    entry: SessionEntry;
+    previousSessionId?: string;
+    archivedFile?: string;
+  }> {
     const key = this.resolveKey(keyInput);
     return this.keys.run(key.key, async () => {
       const index = this.index(key.agentId);
@@ -182,7 +199,12 @@ export class SessionStore {
       const entry = await index.update((entries) => {
         const kept: SessionEntry = { ...(usableEntry(entries[key.key]) ?? newEntry()) };
         for (const field of RESET_DROPS) delete kept[field];
-        const next: SessionEntry = { ...kept, sessionId: randomUUID(), updatedAt: now, sessionStartedAt: now };
+        const next: SessionEntry = {
+          ...kept,
+          sessionId: randomUUID(),
+          updatedAt: now,
+          sessionStartedAt: now,
+        };
         entries[key.key] = next;
         return { result: next };
       });
@@ -251,7 +273,8 @@ export class SessionStore {
         entry.cacheRead = (entry.cacheRead ?? 0) + usage.cacheRead;
         entry.cacheWrite = (entry.cacheWrite ?? 0) + usage.cacheWrite;
         entry.totalTokens = (entry.inputTokens ?? 0) + (entry.outputTokens ?? 0);
-        entry.contextTokens = usage.totalTokens || usage.input + usage.cacheRead + usage.cacheWrite + usage.output;
+        entry.contextTokens =
+          usage.totalTokens || usage.input + usage.cacheRead + usage.cacheWrite + usage.output;
         entry.estimatedCostUsd = (entry.estimatedCostUsd ?? 0) + (usage.cost?.total ?? 0);
       }
       if (run.provider) entry.modelProvider = run.provider;
@@ -286,14 +309,22 @@ export class SessionStore {
       if (existing) return { result: existing, changed: false };
       const now = Date.now();
       // Keep whatever an invalid row carried (a hand edit without a session id).
-      const entry: SessionEntry = { ...(entries[key.key] ?? {}), ...newEntry(now), sessionStartedAt: now };
+      const entry: SessionEntry = {
+        ...(entries[key.key] ?? {}),
+        ...newEntry(now),
+        sessionStartedAt: now,
+      };
       entries[key.key] = entry;
       return { result: entry };
     });
   }
 
   /** The shared open transcript of an entry; created when `create` is given, else undefined if absent. */
-  private async transcriptOf(agentId: string, entry: SessionEntry, create: { cwd: string }): Promise<Transcript>;
+  private async transcriptOf(
+    agentId: string,
+    entry: SessionEntry,
+    create: { cwd: string },
+  ): Promise<Transcript>;
   private async transcriptOf(agentId: string, entry: SessionEntry): Promise<Transcript | undefined>;
   private async transcriptOf(
     agentId: string,
@@ -351,7 +382,8 @@ function newEntry(now = Date.now()): SessionEntry {
 
 /** An index row we can use: it names a session id that is safe as a file name. */
 function usableEntry(value: SessionEntry | undefined): SessionEntry | undefined {
-  if (!value || typeof value.sessionId !== 'string' || !isValidSessionId(value.sessionId)) return undefined;
+  if (!value || typeof value.sessionId !== 'string' || !isValidSessionId(value.sessionId))
+    return undefined;
   return value;
 }
 

@@ -59,7 +59,8 @@ export interface OtherEntry extends EntryBase {
   [extra: string]: unknown;
 }
 
-export type KnownEntry = MessageEntry | CompactionEntry | ModelChangeEntry | ThinkingLevelChangeEntry;
+export type KnownEntry =
+  MessageEntry | CompactionEntry | ModelChangeEntry | ThinkingLevelChangeEntry;
 export type TranscriptEntry = KnownEntry | OtherEntry;
 
 type WithoutBase<T> = T extends unknown ? Omit<T, 'id' | 'parentId' | 'timestamp'> : never;
@@ -94,7 +95,13 @@ export function transcriptFileName(sessionId: string): string {
 }
 
 export function makeHeader(sessionId: string, cwd: string, now = new Date()): SessionHeader {
-  return { type: 'session', version: TRANSCRIPT_VERSION, id: sessionId, timestamp: now.toISOString(), cwd };
+  return {
+    type: 'session',
+    version: TRANSCRIPT_VERSION,
+    id: sessionId,
+    timestamp: now.toISOString(),
+    cwd,
+  };
 }
 
 export type ParsedLine =
@@ -117,7 +124,11 @@ export function parseLine(line: string): ParsedLine {
   if (typeof record.type !== 'string' || typeof record.id !== 'string') return { kind: 'invalid' };
   // A missing parentId (version-1 files had no tree) stays missing: the reader then continues
   // from the previous line.
-  if (record.parentId !== undefined && record.parentId !== null && typeof record.parentId !== 'string') {
+  if (
+    record.parentId !== undefined &&
+    record.parentId !== null &&
+    typeof record.parentId !== 'string'
+  ) {
     return { kind: 'invalid' };
   }
   return { kind: 'entry', entry: record as unknown as TranscriptEntry };

@@ -78,7 +78,10 @@ export class Transcript {
   }
 
   /** Start a new transcript file (refuses to overwrite an existing one). */
-  static async create(file: string, options: { sessionId: string; cwd: string }): Promise<Transcript> {
+  static async create(
+    file: string,
+    options: { sessionId: string; cwd: string },
+  ): Promise<Transcript> {
     const header = makeHeader(options.sessionId, options.cwd);
     const out = await TranscriptFile.create(file, JSON.stringify(header));
     return new Transcript(header, [], out, emptyRepairs());
@@ -91,7 +94,9 @@ export class Transcript {
       data = await fs.readFile(file);
     } catch (err) {
       if (systemErrorCode(err) === 'ENOENT') {
-        throw new OpenClawError(ErrorCode.NOT_FOUND, `Transcript ${file} does not exist.`, { cause: err });
+        throw new OpenClawError(ErrorCode.NOT_FOUND, `Transcript ${file} does not exist.`, {
+          cause: err,
+        });
       }
       throw err;
     }
@@ -161,7 +166,10 @@ export class Transcript {
         repairs.backupFile = `${file}.bak-${Date.now()}`;
         await fs.copyFile(file, repairs.backupFile);
       }
-      const lines = [JSON.stringify(header), ...entries.map((e) => raw.get(e) ?? JSON.stringify(e))];
+      const lines = [
+        JSON.stringify(header),
+        ...entries.map((e) => raw.get(e) ?? JSON.stringify(e)),
+      ];
       await writeFileAtomic(file, `${lines.join('\n')}\n`, { mode: 0o600 });
     }
     const out = await TranscriptFile.open(file);
