@@ -34,7 +34,10 @@ describe('sessions.json index', () => {
       entries['agent:main:main']!.label = 'Daily';
       return { result: undefined };
     });
-    const onDisk = JSON.parse(await fs.readFile(file, 'utf8')) as Record<string, Record<string, unknown>>;
+    const onDisk = JSON.parse(await fs.readFile(file, 'utf8')) as Record<
+      string,
+      Record<string, unknown>
+    >;
     expect(onDisk['agent:main:main']).toEqual({ ...upstream['agent:main:main'], label: 'Daily' });
   });
 

@@ -3,7 +3,11 @@ import { formatSessionKey, parseSessionKey, sessionKindOf } from './session-key.
 
 describe('session keys', () => {
   it('parses full keys and keeps everything after the agent id', () => {
-    expect(parseSessionKey('agent:main:main')).toEqual({ key: 'agent:main:main', agentId: 'main', rest: 'main' });
+    expect(parseSessionKey('agent:main:main')).toEqual({
+      key: 'agent:main:main',
+      agentId: 'main',
+      rest: 'main',
+    });
     expect(parseSessionKey('agent:work:telegram:group:-100123')).toEqual({
       key: 'agent:work:telegram:group:-100123',
       agentId: 'work',
