@@ -59,6 +59,8 @@ export interface RunningGateway {
   readonly paths: StatePaths;
   readonly server: GatewayServer;
   readonly logger: Logger;
+  /** Session index and transcripts: what the agent loop appends through and reads history from. */
+  readonly sessions: SessionStore;
   runtime(): ResolvedRuntime;
   stop(reason?: string): Promise<void>;
 }
@@ -408,6 +410,7 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
     paths,
     server,
     logger,
+    sessions,
     runtime: () => runtime,
     stop(reason = 'gateway stopping') {
       stopping ??= (async () => {
