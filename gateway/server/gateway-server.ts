@@ -59,6 +59,7 @@ const EVENT_SCOPES: Record<string, string | undefined> = {
   'device.pair.resolved': 'operator.pairing',
   'config.changed': 'operator.admin',
   chat: 'operator.read',
+  'sessions.changed': 'operator.read',
 };
 
 const PRESENCE_COALESCE_MS = 250;
@@ -75,6 +76,7 @@ export const GATEWAY_EVENTS = [
   'device.pair.resolved',
   'config.changed',
   'chat',
+  'sessions.changed',
 ];
 
 export class GatewayServer {

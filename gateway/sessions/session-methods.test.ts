@@ -131,6 +131,7 @@ describe('session methods through @openclaw/gateway-client', () => {
       expect(hello.features?.methods).toContain(method);
     }
     expect(hello.features?.events).toContain('chat');
+    expect(hello.features?.events).toContain('sessions.changed');
     await client.stopAndWait();
   });
 
@@ -200,6 +201,9 @@ describe('session methods through @openclaw/gateway-client', () => {
     >;
     check(ChatEventSchema, event);
     expect(event).toMatchObject({ sessionKey: MAIN, state: 'final' });
+    await expect
+      .poll(() => watcher.events.find((e) => e.event === 'sessions.changed')?.payload)
+      .toMatchObject({ sessionKey: MAIN, reason: 'inject' });
 
     const history = await client.request<{ messages: Array<{ role: string; content: unknown }> }>(
       'chat.history',

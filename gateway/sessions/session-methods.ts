@@ -45,6 +45,9 @@ function optNumber(value: unknown): number | undefined {
 
 export function createSessionMethods(deps: SessionMethodDeps): Map<string, MethodHandler> {
   const methods = new Map<string, MethodHandler>();
+  /** Lets session lists (ours refetch on it) follow changes made by other clients. */
+  const changed = (sessionKey: string, reason: string) =>
+    deps.broadcast('sessions.changed', { sessionKey, reason, ts: Date.now() });
 
   /** `key` as sent, qualified by `agentId` when the client used a short key such as `main`. */
   const keyOf = (rawKey: unknown, agentId: unknown): string => {
@@ -157,6 +160,7 @@ export function createSessionMethods(deps: SessionMethodDeps): Map<string, Metho
         }
       }
       const result = await deps.sessions.patch(key, patch);
+      changed(result.key, 'patch');
       return { ok: true, path: result.path, key: result.key, entry: result.entry };
     },
   });
@@ -168,6 +172,7 @@ export function createSessionMethods(deps: SessionMethodDeps): Map<string, Metho
       const key = keyOf(params.key, params.agentId);
       const reason = params.reason === 'new' ? 'new' : 'reset';
       const result = await deps.sessions.reset(key, reason);
+      changed(result.key, reason);
       return { ok: true, key: result.key, entry: result.entry };
     },
   });
@@ -189,6 +194,7 @@ export function createSessionMethods(deps: SessionMethodDeps): Map<string, Metho
       const result = await deps.sessions.delete(key, {
         deleteTranscript: params.deleteTranscript === true,
       });
+      if (result.deleted) changed(result.key, 'delete');
       return {
         ok: true as const,
         key: result.key,
@@ -246,6 +252,7 @@ export function createSessionMethods(deps: SessionMethodDeps): Map<string, Metho
         state: 'final',
         message,
       });
+      changed(key, 'inject');
       return { ok: true, messageId: appended.id };
     },
   });
