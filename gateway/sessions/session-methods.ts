@@ -209,8 +209,8 @@ export function createSessionMethods(deps: SessionMethodDeps): Map<string, Metho
     handle: async (raw) => {
       const params = asParams(raw);
       const key = keyOf(params.sessionKey, params.agentId);
-      const { entry, transcript } = await deps.sessions.readSession(key);
-      const view = buildHistory(transcript?.messages() ?? [], {
+      const { entry, messages } = await deps.sessions.readSession(key);
+      const view = buildHistory(messages, {
         limit: optNumber(params.limit),
         maxChars: optNumber(params.maxChars) ?? deps.historyMaxChars(),
       });
@@ -243,7 +243,7 @@ export function createSessionMethods(deps: SessionMethodDeps): Map<string, Metho
         timestamp: Date.now(),
       };
       const session = await deps.sessions.openSession(key);
-      const appended = await session.transcript.appendMessage(message);
+      const appended = await session.transcript.appendMessage(message).finally(session.release);
       await deps.sessions.touch(key);
       deps.broadcast('chat', {
         runId: `inject-${randomUUID()}`,

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { agentSessionsDir, type StatePaths } from '../config/paths.js';
 import { ErrorCode, OpenClawError, errorMessage, systemErrorCode } from '../infra/errors.js';
 import type { Logger } from '../infra/logger.js';
-import type { Usage } from './messages.js';
+import type { Message, Usage } from './messages.js';
 import { KeyedQueue } from './serial-queue.js';
 import { SessionIndex, type SessionEntries, type SessionEntry } from './session-index.js';
 import { DEFAULT_MAIN_KEY, parseSessionKey, type SessionKey } from './session-key.js';
@@ -26,16 +26,30 @@ export interface SessionStoreOptions {
   /** Working directory written into new transcript headers (the agent's workspace). */
   workspaceFor(agentId: string): string;
   logger?: Logger;
+  /** How long a transcript nobody holds stays open (and in memory) before it is closed. */
+  idleCloseMs?: number;
 }
 
-/** A session opened for a run: append through `transcript`, read its context from it. */
+/**
+ * A session opened for a run: append through `transcript`, read its context from it, and call
+ * `release()` when the run ends so an idle transcript can leave memory.
+ */
 export interface OpenSession {
   key: string;
   agentId: string;
   sessionId: string;
   entry: SessionEntry;
   transcript: Transcript;
+  release(): void;
 }
+
+interface OpenTranscript {
+  opening: Promise<Transcript>;
+  holders: number;
+  idle?: NodeJS.Timeout;
+}
+
+const DEFAULT_IDLE_CLOSE_MS = 60_000;
 
 export interface RunRecord {
   usage?: Usage;
@@ -67,7 +81,7 @@ const RESET_DROPS = [
 
 export class SessionStore {
   private readonly keys = new KeyedQueue();
-  private readonly transcripts = new Map<string, Promise<Transcript>>();
+  private readonly transcripts = new Map<string, OpenTranscript>();
   private readonly mainKey: string;
 
   constructor(private readonly options: SessionStoreOptions) {
@@ -115,34 +129,50 @@ export class SessionStore {
 
   /**
    * Open the session behind a key for a run, creating the entry and the transcript when missing.
-   * The transcript is loaded (and repaired) once and shared until reset, delete or close.
+   * The transcript is loaded (and repaired) once and shared by every holder; reset and delete
+   * close it (later appends through an old handle fail with a clear error).
    */
-  openSession(keyInput: string, options: { cwd?: string } = {}): Promise<OpenSession> {
+  async openSession(keyInput: string, options: { cwd?: string } = {}): Promise<OpenSession> {
     const key = this.resolveKey(keyInput);
     return this.keys.run(key.key, async () => {
       const entry = await this.ensureEntry(key);
-      const transcript = await this.transcriptOf(key.agentId, entry, {
+      const held = await this.acquire(key.agentId, entry, {
         cwd: options.cwd ?? this.options.workspaceFor(key.agentId),
       });
-      return { key: key.key, agentId: key.agentId, sessionId: entry.sessionId, entry, transcript };
+      return {
+        key: key.key,
+        agentId: key.agentId,
+        sessionId: entry.sessionId,
+        entry,
+        transcript: held.transcript,
+        release: held.release,
+      };
     });
   }
 
-  /** The entry and (when its file exists) the transcript of a key, creating nothing. */
-  readSession(
+  /**
+   * The entry and the active-branch messages of a key (for history), creating nothing. Loading
+   * an unopened transcript repairs it like any load.
+   */
+  async readSession(
     keyInput: string,
-  ): Promise<{ key: SessionKey; entry?: SessionEntry; transcript?: Transcript }> {
+  ): Promise<{ key: SessionKey; entry?: SessionEntry; messages: Message[] }> {
     const key = this.resolveKey(keyInput);
     return this.keys.run(key.key, async () => {
       const entry = usableEntry((await this.index(key.agentId).read())[key.key]);
-      if (!entry) return { key };
-      const transcript = await this.transcriptOf(key.agentId, entry);
-      return { key, entry, transcript };
+      if (!entry) return { key, messages: [] };
+      const held = await this.acquire(key.agentId, entry);
+      if (!held) return { key, entry, messages: [] };
+      try {
+        return { key, entry, messages: held.transcript.messages() };
+      } finally {
+        held.release();
+      }
     });
   }
 
   /** Change a session's settings (null clears a field); the entry is created when missing. */
-  patch(
+  async patch(
     keyInput: string,
     patch: SessionPatch,
   ): Promise<{ key: string; path: string; entry: SessionEntry }> {
@@ -160,12 +190,16 @@ export class SessionStore {
         (changes.model || changes.thinkingLevel) &&
         (await exists(this.transcriptPath(key.agentId, entry)))
       ) {
-        const transcript = await this.transcriptOf(key.agentId, entry);
-        if (transcript && changes.model) {
-          await transcript.appendModelChange(changes.model.provider, changes.model.modelId);
-        }
-        if (transcript && changes.thinkingLevel) {
-          await transcript.appendThinkingLevelChange(changes.thinkingLevel);
+        const held = await this.acquire(key.agentId, entry);
+        try {
+          if (held && changes.model) {
+            await held.transcript.appendModelChange(changes.model.provider, changes.model.modelId);
+          }
+          if (held && changes.thinkingLevel) {
+            await held.transcript.appendThinkingLevelChange(changes.thinkingLevel);
+          }
+        } finally {
+          held?.release();
         }
       }
       return { key: key.key, path: index.file, entry };
@@ -176,7 +210,7 @@ export class SessionStore {
    * Start a new conversation under the same key: new session id, settings kept, counters reset.
    * The old transcript stays on disk, renamed `<id>.jsonl.reset.<time>` as upstream does.
    */
-  reset(
+  async reset(
     keyInput: string,
     reason: 'new' | 'reset' = 'reset',
   ): Promise<{
@@ -223,7 +257,7 @@ export class SessionStore {
    * `archived`), or removed when `deleteTranscript` is set. The agent's main session cannot be
    * deleted (reset it instead): every client opens it by default.
    */
-  delete(
+  async delete(
     keyInput: string,
     options: { deleteTranscript?: boolean } = {},
   ): Promise<{ key: string; deleted: boolean; archived: string[] }> {
@@ -259,7 +293,7 @@ export class SessionStore {
   }
 
   /** After a run: token counters, the model used, and whether it was aborted. */
-  recordRun(keyInput: string, run: RunRecord): Promise<SessionEntry | undefined> {
+  async recordRun(keyInput: string, run: RunRecord): Promise<SessionEntry | undefined> {
     const key = this.resolveKey(keyInput);
     return this.index(key.agentId).update((entries) => {
       const entry = usableEntry(entries[key.key]);
@@ -287,7 +321,7 @@ export class SessionStore {
   }
 
   /** Mark a key as touched (an append that is not a run, e.g. chat.inject). */
-  touch(keyInput: string): Promise<void> {
+  async touch(keyInput: string): Promise<void> {
     const key = this.resolveKey(keyInput);
     return this.index(key.agentId).update((entries) => {
       const entry = usableEntry(entries[key.key]);
@@ -319,43 +353,76 @@ export class SessionStore {
     });
   }
 
-  /** The shared open transcript of an entry; created when `create` is given, else undefined if absent. */
-  private async transcriptOf(
+  /**
+   * Hold the shared open transcript of an entry, opening it on first use (created when `create`
+   * is given, else undefined when absent). Unheld transcripts close after `idleCloseMs`.
+   */
+  private async acquire(
     agentId: string,
     entry: SessionEntry,
     create: { cwd: string },
-  ): Promise<Transcript>;
-  private async transcriptOf(agentId: string, entry: SessionEntry): Promise<Transcript | undefined>;
-  private async transcriptOf(
+  ): Promise<{ transcript: Transcript; release(): void }>;
+  private async acquire(
+    agentId: string,
+    entry: SessionEntry,
+  ): Promise<{ transcript: Transcript; release(): void } | undefined>;
+  private async acquire(
     agentId: string,
     entry: SessionEntry,
     create?: { cwd: string },
-  ): Promise<Transcript | undefined> {
+  ): Promise<{ transcript: Transcript; release(): void } | undefined> {
     const file = this.transcriptPath(agentId, entry);
-    const cached = this.transcripts.get(file);
-    if (cached) return cached;
-    const present = await exists(file);
-    if (!present && !create) return undefined;
-    const opening = present
-      ? Transcript.load(file)
-      : Transcript.create(file, { sessionId: entry.sessionId, cwd: create!.cwd });
-    this.transcripts.set(file, opening);
+    let open = this.transcripts.get(file);
+    if (!open) {
+      const present = await exists(file);
+      if (!present && !create) return undefined;
+      open = {
+        opening: present
+          ? Transcript.load(file)
+          : Transcript.create(file, { sessionId: entry.sessionId, cwd: create!.cwd }),
+        holders: 0,
+      };
+      this.transcripts.set(file, open);
+      open.opening.then(
+        (t) => this.reportRepairs(t),
+        () => this.transcripts.get(file) === open && this.transcripts.delete(file),
+      );
+    }
+    const held = open;
+    held.holders += 1;
+    clearTimeout(held.idle);
+    held.idle = undefined;
+    let released = false;
+    const release = () => {
+      if (released) return;
+      released = true;
+      held.holders -= 1;
+      if (held.holders > 0 || this.transcripts.get(file) !== held) return;
+      held.idle = setTimeout(() => {
+        if (held.holders === 0) void this.closeTranscript(file);
+      }, this.options.idleCloseMs ?? DEFAULT_IDLE_CLOSE_MS);
+      held.idle.unref();
+    };
     try {
-      const transcript = await opening;
-      this.reportRepairs(transcript);
-      return transcript;
+      return { transcript: await held.opening, release };
     } catch (err) {
-      this.transcripts.delete(file);
+      release();
       throw err;
     }
+  }
+
+  /** Whether a transcript is open in memory (for tests and diagnostics). */
+  isOpen(agentId: string, entry: Pick<SessionEntry, 'sessionId' | 'sessionFile'>): boolean {
+    return this.transcripts.has(this.transcriptPath(agentId, entry));
   }
 
   private async closeTranscript(file: string): Promise<void> {
     const open = this.transcripts.get(file);
     if (!open) return;
     this.transcripts.delete(file);
+    clearTimeout(open.idle);
     try {
-      await (await open).close();
+      await (await open.opening).close();
     } catch (err) {
       this.options.logger?.warn('closing a transcript failed', { file, error: errorMessage(err) });
     }
