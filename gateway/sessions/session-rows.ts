@@ -30,6 +30,9 @@ export interface SessionRow {
   derivedTitle?: string;
   lastMessagePreview?: string;
   chatType?: 'direct' | 'group' | 'channel';
+  channel?: string;
+  lastChannel?: string;
+  subject?: string;
   thinkingLevel?: string;
   verboseLevel?: string;
   reasoningLevel?: string;
@@ -146,6 +149,9 @@ export async function buildSessionRow(
     derivedTitle: peeked.title,
     lastMessagePreview: peeked.preview,
     chatType: chatTypeOf(entry.chatType),
+    channel: str(entry.channel) ?? str(entry.lastChannel) ?? str(entry.provider),
+    lastChannel: str(entry.lastChannel),
+    subject: str(entry.subject),
     thinkingLevel: str(entry.thinkingLevel),
     verboseLevel: str(entry.verboseLevel),
     reasoningLevel: str(entry.reasoningLevel),
