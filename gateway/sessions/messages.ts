@@ -50,6 +50,13 @@ export interface Usage {
   cost: UsageCost;
 }
 
+export interface AssistantMessageDiagnostic {
+  type: string;
+  timestamp: number;
+  error?: { name?: string; message: string; stack?: string; code?: string | number };
+  details?: Record<string, unknown>;
+}
+
 export type StopReason = 'stop' | 'length' | 'toolUse' | 'error' | 'aborted';
 
 export interface UserMessage {
@@ -65,7 +72,11 @@ export interface AssistantMessage {
   api: string;
   provider: string;
   model: string;
+  /** The model id the provider reported, when it differs from the one asked for. */
+  responseModel?: string;
   responseId?: string;
+  /** Provider diagnostics pi attaches (retries, recovered errors); stored as given. */
+  diagnostics?: AssistantMessageDiagnostic[];
   usage: Usage;
   stopReason: StopReason;
   errorMessage?: string;
