@@ -15,7 +15,8 @@ import { toClientView, toPendingView, type PairingStore } from '../pairing/pairi
 import type { MethodHandler } from '../server/gateway-server.js';
 import type { PresenceEntry } from '../server/types.js';
 import { tailLogFile } from './log-file.js';
-import { readAgentSessions } from './sessions-index.js';
+import { createSessionMethods } from '../sessions/session-methods.js';
+import type { SessionStore } from '../sessions/session-store.js';
 
 export interface MethodDeps {
   paths: StatePaths;
@@ -32,6 +33,10 @@ export interface MethodDeps {
   agents(): AgentSummary[];
   /** Close live sessions of a device whose token was revoked or that was removed. */
   disconnectDevice(deviceId: string, role?: string): void;
+  /** Session index and transcripts (gateway/sessions). */
+  sessions: SessionStore;
+  /** Deliver an event to every connection allowed to see it. */
+  broadcast(event: string, payload: unknown): void;
 }
 
 export interface AgentSummary {
@@ -231,47 +236,18 @@ export function createMethodTable(deps: MethodDeps): Map<string, MethodHandler> 
       };
     },
   });
-  add('sessions.list', {
-    validator: 'validateSessionsListParams',
-    handle: async (raw) => {
-      const params = asParams(raw);
-      const limit =
-        typeof params.limit === 'number' ? Math.min(Math.max(params.limit, 1), 1000) : 200;
-      const agentFilter = optionalString(params.agentId);
-      const search = optionalString(params.search)?.toLowerCase();
-      const activeMinutes =
-        typeof params.activeMinutes === 'number' ? params.activeMinutes : undefined;
-      const now = Date.now();
-      const all = [];
-      let firstPath = '';
-      for (const agent of deps.agents()) {
-        if (agentFilter && agent.id !== agentFilter) continue;
-        const { path, rows } = await readAgentSessions(deps.paths, agent.id);
-        firstPath ||= path;
-        all.push(...rows);
-      }
-      const filtered = all
-        .filter(
-          (row) =>
-            !search ||
-            row.key.toLowerCase().includes(search) ||
-            row.label?.toLowerCase().includes(search),
-        )
-        .filter(
-          (row) =>
-            activeMinutes === undefined ||
-            (row.updatedAt !== null && now - row.updatedAt <= activeMinutes * 60_000),
-        )
-        .sort((a, b) => (b.updatedAt ?? 0) - (a.updatedAt ?? 0));
-      return {
-        ts: now,
-        path: firstPath,
-        count: filtered.length,
-        defaults: { modelProvider: null, model: null, contextTokens: null },
-        sessions: filtered.slice(0, limit),
-      };
+  for (const [name, handler] of createSessionMethods({
+    sessions: deps.sessions,
+    agents: deps.agents,
+    defaultModel: () => defaultModelOf(deps.config().config),
+    historyMaxChars: () => {
+      const value = deps.config().config.gateway?.webchat?.chatHistoryMaxChars;
+      return typeof value === 'number' && value > 0 ? value : undefined;
     },
-  });
+    broadcast: deps.broadcast,
+  })) {
+    add(name, handler);
+  }
 
   add('logs.tail', {
     validator: 'validateLogsTailParams',
@@ -286,6 +262,21 @@ export function createMethodTable(deps: MethodDeps): Map<string, MethodHandler> 
   });
 
   return table;
+}
+
+/** `agents.defaults.model` as sessions.list reports it (`provider/model` split). */
+function defaultModelOf(config: ConfigSnapshot['config']): {
+  provider: string | null;
+  model: string | null;
+  contextTokens: number | null;
+} {
+  const configured = config.agents?.defaults?.model;
+  const ref = typeof configured === 'string' ? configured : configured?.primary;
+  if (!ref) return { provider: null, model: null, contextTokens: null };
+  const slash = ref.indexOf('/');
+  return slash > 0
+    ? { provider: ref.slice(0, slash), model: ref.slice(slash + 1), contextTokens: null }
+    : { provider: null, model: ref, contextTokens: null };
 }
 
 function optionalString(value: unknown): string | undefined {

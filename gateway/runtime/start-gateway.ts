@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { loadConfigSnapshot, patchConfig, type ConfigSnapshot } from '../config/config-store.js';
 import { watchConfig } from '../config/config-watcher.js';
 import type { OpenClawConfig } from '../config/config-types.js';
-import { resolveStatePaths, type Env, type StatePaths } from '../config/paths.js';
+import { expandUserPath, resolveStatePaths, type Env, type StatePaths } from '../config/paths.js';
 import { removeOrphanTempFiles } from '../infra/atomic-write.js';
 import { DisposableStore, toDisposable } from '../infra/disposable.js';
 import { ErrorCode, OpenClawError, errorMessage } from '../infra/errors.js';
@@ -32,7 +32,8 @@ import {
   type GatewayRunFlags,
   type ResolvedRuntime,
 } from './runtime-settings.js';
-import { readAgentSessions } from './sessions-index.js';
+import { SessionStore } from '../sessions/session-store.js';
+import { buildSessionRow } from '../sessions/session-rows.js';
 import { GATEWAY_VERSION } from './version.js';
 
 /** Exit code for an invalid config (systemd units use RestartPreventExitStatus=78). */
@@ -58,6 +59,8 @@ export interface RunningGateway {
   readonly paths: StatePaths;
   readonly server: GatewayServer;
   readonly logger: Logger;
+  /** Session index and transcripts: what the agent loop appends through and reads history from. */
+  readonly sessions: SessionStore;
   runtime(): ResolvedRuntime;
   stop(reason?: string): Promise<void>;
 }
@@ -210,13 +213,38 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
   const pairing = new PairingStore(paths, { onEvent: onPairingEvent });
 
   const agents = () => configuredAgents(snapshot.config);
+  const sessions = new SessionStore({
+    paths,
+    defaultAgentId: () => agents().find((a) => a.isDefault)?.id ?? 'main',
+    workspaceFor: (agentId) => {
+      const agent = agents().find((a) => a.id === agentId);
+      if (agent?.workspace) return expandUserPath(agent.workspace, paths);
+      // Upstream's layout: the default agent uses ~/.openclaw/workspace, others workspace-<id>.
+      return agent?.isDefault === false
+        ? path.join(paths.stateDir, `workspace-${agentId}`)
+        : paths.workspaceDir;
+    },
+    logger: logger.child({ mod: 'sessions' }),
+  });
   let healthCache: { at: number; value: Record<string, unknown> } | undefined;
   const health = async (): Promise<Record<string, unknown>> => {
     if (healthCache && Date.now() - healthCache.at < 5_000) return healthCache.value;
     const started = Date.now();
     const list = agents();
     const defaultAgent = list.find((a) => a.isDefault) ?? list[0]!;
-    const { path: sessionsPath, rows } = await readAgentSessions(paths, defaultAgent.id);
+    const { path: sessionsPath, entries } = await sessions.list(defaultAgent.id);
+    const rows = (
+      await Promise.all(
+        Object.entries(entries).map(([key, entry]) =>
+          buildSessionRow(
+            key,
+            defaultAgent.id,
+            entry,
+            sessions.transcriptPath(defaultAgent.id, entry),
+          ),
+        ),
+      )
+    ).sort((a, b) => (b.updatedAt ?? 0) - (a.updatedAt ?? 0));
     const value = {
       ok: true as const,
       ts: Date.now(),
@@ -276,6 +304,8 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
     logFile: () => logFile.file,
     agents,
     disconnectDevice: (deviceId, role) => ref.server?.disconnectDevice(deviceId, role),
+    sessions,
+    broadcast: (event, payload) => ref.server?.broadcast(event, payload),
   });
 
   const server = new GatewayServer({
@@ -394,11 +424,13 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
     paths,
     server,
     logger,
+    sessions,
     runtime: () => runtime,
     stop(reason = 'gateway stopping') {
       stopping ??= (async () => {
         logger.info('shutting down', { reason });
         await server.close(reason);
+        await sessions.close();
         disposables.dispose();
         await logFile.close();
       })();

@@ -64,6 +64,8 @@ const EVENT_SCOPES: Record<string, string | undefined> = {
   'device.pair.requested': 'operator.pairing',
   'device.pair.resolved': 'operator.pairing',
   'config.changed': 'operator.admin',
+  chat: 'operator.read',
+  'sessions.changed': 'operator.read',
 };
 
 const PRESENCE_COALESCE_MS = 250;
@@ -79,6 +81,8 @@ export const GATEWAY_EVENTS = [
   'device.pair.requested',
   'device.pair.resolved',
   'config.changed',
+  'chat',
+  'sessions.changed',
 ];
 
 export class GatewayServer {

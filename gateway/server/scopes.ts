@@ -22,6 +22,12 @@ const METHOD_SCOPES: Record<string, OperatorScope> = {
   'logs.tail': OperatorScope.READ,
   'agents.list': OperatorScope.READ,
   'sessions.list': OperatorScope.READ,
+  'chat.history': OperatorScope.READ,
+  // Era A's table: session maintenance and transcript injection are admin operations.
+  'sessions.patch': OperatorScope.ADMIN,
+  'sessions.reset': OperatorScope.ADMIN,
+  'sessions.delete': OperatorScope.ADMIN,
+  'chat.inject': OperatorScope.ADMIN,
   'config.get': OperatorScope.ADMIN,
   'config.set': OperatorScope.ADMIN,
   'config.patch': OperatorScope.ADMIN,
