@@ -37,7 +37,7 @@ function Unauthorized() {
       <ErrorState
         title="This page's session has ended"
         message="The app host refused this page: its link was already used, or the host was restarted since."
-        nextStep="Start the host again and open the new link it prints (it works once)."
+        nextStep="Run the command below in the app's folder: while the app runs it prints a new link, otherwise it starts the app and prints one. Paste that link here; it works once."
       />
       <CodeBlock code="npm start -- --headless" prompt label="Command" />
     </div>
