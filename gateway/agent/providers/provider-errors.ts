@@ -100,6 +100,7 @@ export interface FailureContext {
 
 export function translateProviderFailure(ctx: FailureContext): OpenClawError {
   const name = providerDisplayName(ctx.provider);
+  const Name = name.charAt(0).toUpperCase() + name.slice(1);
   const ref = `${ctx.provider}/${ctx.modelId}`;
   const raw = ctx.message ?? '';
   const { status, detail: rawDetail } = splitStatus(raw);
@@ -114,45 +115,45 @@ export function translateProviderFailure(ctx: FailureContext): OpenClawError {
     const seconds = ctx.timedOutAfterMs !== undefined ? Math.round(ctx.timedOutAfterMs / 100) / 10 : undefined;
     return make(
       ErrorCode.PROVIDER_TIMEOUT,
-      `${name} did not answer${seconds !== undefined ? ` within ${seconds} s` : ' in time'} for ${ref}. Try again; for a slow local model raise models.providers.${ctx.provider}.timeoutSeconds, or add a fallback model.`,
+      `${Name} did not answer${seconds !== undefined ? ` within ${seconds} s` : ' in time'} for ${ref}. Try again; for a slow local model raise models.providers.${ctx.provider}.timeoutSeconds, or add a fallback model.`,
     );
   }
   if (status === 401 || status === 403) {
     return make(
       ErrorCode.PROVIDER_AUTH_FAILED,
-      `${name} refused the API key${ctx.keySource ? ` from ${ctx.keySource}` : ''} for ${ref} (HTTP ${status}). Check that the key is correct, active and allowed to use this model, then replace it (Settings → Model, or the same place it came from).`,
+      `${Name} refused the API key${ctx.keySource ? ` from ${ctx.keySource}` : ''} for ${ref} (HTTP ${status}). Check that the key is correct, active and allowed to use this model, then replace it (Settings → Model, or the same place it came from).`,
     );
   }
   if (status === 402 || (status === 429 && /quota|billing|credit/i.test(detail))) {
     return make(
       ErrorCode.PROVIDER_RATE_LIMITED,
-      `${name} says the account has no quota left for ${ref} (HTTP ${status}). Check the plan and billing on the provider's site, or add a fallback model in agents.defaults.model.fallbacks.`,
+      `${Name} says the account has no quota left for ${ref} (HTTP ${status}). Check the plan and billing on the provider's site, or add a fallback model in agents.defaults.model.fallbacks.`,
     );
   }
   if (status === 429) {
     const retryAfterMs = retryAfterFrom(detail);
     return make(
       ErrorCode.PROVIDER_RATE_LIMITED,
-      `${name} is rate limiting requests for ${ref} (HTTP 429)${retryAfterMs !== undefined ? `; it asks to wait ${Math.ceil(retryAfterMs / 1000)} s` : ''}. Wait a moment and send again, or add a fallback model in agents.defaults.model.fallbacks.`,
+      `${Name} is rate limiting requests for ${ref} (HTTP 429)${retryAfterMs !== undefined ? `; it asks to wait ${Math.ceil(retryAfterMs / 1000)} s` : ''}. Wait a moment and send again, or add a fallback model in agents.defaults.model.fallbacks.`,
       retryAfterMs !== undefined ? { retryAfterMs } : {},
     );
   }
   if (status === 404) {
     return make(
       ErrorCode.MODEL_NOT_FOUND,
-      `${name} does not know model "${ctx.modelId}" (HTTP 404). Check the model id (\`openclaw models list\`)${ctx.baseUrl ? ` and the base URL ${ctx.baseUrl}` : ''}.`,
+      `${Name} does not know model "${ctx.modelId}" (HTTP 404). Check the model id (\`openclaw models list\`)${ctx.baseUrl ? ` and the base URL ${ctx.baseUrl}` : ''}.`,
     );
   }
   if (status !== undefined && status >= 500) {
     return make(
       ErrorCode.PROVIDER_UNAVAILABLE,
-      `${name} had a server error for ${ref} (HTTP ${status}${detail ? `: ${detail}` : ''}). The problem is on the provider's side: try again in a moment, or add a fallback model.`,
+      `${Name} had a server error for ${ref} (HTTP ${status}${detail ? `: ${detail}` : ''}). The problem is on the provider's side: try again in a moment, or add a fallback model.`,
     );
   }
   if (status !== undefined && status >= 400) {
     return make(
       ErrorCode.PROVIDER_REQUEST_REJECTED,
-      `${name} rejected the request for ${ref} (HTTP ${status}${detail ? `: ${detail}` : ''}). Check the model's settings in models.providers.${ctx.provider} (api, input types, maxTokens).`,
+      `${Name} rejected the request for ${ref} (HTTP ${status}${detail ? `: ${detail}` : ''}). Check the model's settings in models.providers.${ctx.provider} (api, input types, maxTokens).`,
     );
   }
   if (/connection error|ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|getaddrinfo|fetch failed/i.test(raw) && !ctx.started) {
@@ -169,6 +170,6 @@ export function translateProviderFailure(ctx: FailureContext): OpenClawError {
   }
   return make(
     ErrorCode.PROVIDER_UNAVAILABLE,
-    `${name} failed for ${ref}${detail ? `: ${detail}` : ''}. Try again, or add a fallback model in agents.defaults.model.fallbacks.`,
+    `${Name} failed for ${ref}${detail ? `: ${detail}` : ''}. Try again, or add a fallback model in agents.defaults.model.fallbacks.`,
   );
 }
