@@ -229,24 +229,24 @@ export function modelsCheck(secretInput: Check<SecretInput>): Check<ModelsConfig
     { mode: oneOf(MODELS_MODES), providers: providersCheck },
     {
       refine: (out, raw, path, issues) => {
-        // A provider that is not built in must say where it lives and how to talk to it.
+        // A provider that is not built in must say where it lives and how to talk to it. Checked
+        // on the raw entry so an invalid value is reported once (as invalid), not also as missing.
         if (!out.providers || !isPlainObject(raw.providers)) return;
         for (const [id, entry] of Object.entries(out.providers)) {
+          const rawEntry = raw.providers[id];
+          if (!isPlainObject(rawEntry) || BUILT_IN_BASE_PROVIDERS.has(id)) continue;
           const at = joinConfigPath(joinConfigPath(path, 'providers'), id);
-          const hasModels = (entry.models?.length ?? 0) > 0;
-          if (hasModels && entry.baseUrl === undefined && !BUILT_IN_BASE_PROVIDERS.has(id))
+          if ((entry.models?.length ?? 0) === 0) continue;
+          if (rawEntry.baseUrl === undefined)
             issues.push({
               path: joinConfigPath(at, 'baseUrl'),
               message: 'is required for a custom provider with models',
             });
-          if (hasModels && entry.api === undefined && !BUILT_IN_BASE_PROVIDERS.has(id)) {
-            const missing = entry.models!.some((m) => m.api === undefined);
-            if (missing)
-              issues.push({
-                path: joinConfigPath(at, 'api'),
-                message: `is required for a custom provider (one of ${MODEL_APIS.map((a) => `"${a}"`).join(', ')}), here or on each model`,
-              });
-          }
+          if (rawEntry.api === undefined && entry.models!.some((m) => m.api === undefined))
+            issues.push({
+              path: joinConfigPath(at, 'api'),
+              message: `is required for a custom provider (one of ${MODEL_APIS.map((a) => `"${a}"`).join(', ')}), here or on each model`,
+            });
         }
       },
     },
