@@ -22,6 +22,7 @@ const METHOD_SCOPES: Record<string, OperatorScope> = {
   'logs.tail': OperatorScope.READ,
   'agents.list': OperatorScope.READ,
   'sessions.list': OperatorScope.READ,
+  'models.list': OperatorScope.READ,
   'config.get': OperatorScope.ADMIN,
   'config.set': OperatorScope.ADMIN,
   'config.patch': OperatorScope.ADMIN,

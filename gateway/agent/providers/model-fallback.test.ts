@@ -177,12 +177,13 @@ describe('pi-agent-core Agent through ModelProviders.streamFn()', () => {
     );
     const providers = await create(config());
     const written: Record<string, string> = {};
-    const write: AgentTool = {
+    const parameters = Type.Object({ path: Type.String(), content: Type.String() });
+    const write: AgentTool<typeof parameters> = {
       name: 'write',
       label: 'Write',
       description: 'Write a file',
-      parameters: Type.Object({ path: Type.String(), content: Type.String() }),
-      execute: async (_id, params: { path: string; content: string }) => {
+      parameters,
+      execute: async (_id, params) => {
         written[params.path] = params.content;
         return { content: [{ type: 'text', text: `wrote ${params.content.length} bytes` }], details: {} };
       },
@@ -193,7 +194,7 @@ describe('pi-agent-core Agent through ModelProviders.streamFn()', () => {
       initialState: {
         systemPrompt: 'You write files.',
         model: providers.resolve('fast/fast-1').model,
-        tools: [write],
+        tools: [write as unknown as AgentTool],
       },
     });
     await agent.prompt('write hi there to a.txt');
