@@ -12,7 +12,13 @@ describe('validateConfig: models and model refs', () => {
             apiKey: 'sk-literal',
             api: 'openai-completions',
             models: [
-              { id: 'llama-3.1-8b', name: 'Llama', input: ['text'], contextWindow: 128000, maxTokens: 32000 },
+              {
+                id: 'llama-3.1-8b',
+                name: 'Llama',
+                input: ['text'],
+                contextWindow: 128000,
+                maxTokens: 32000,
+              },
             ],
           },
           ollama: {
@@ -29,7 +35,10 @@ describe('validateConfig: models and model refs', () => {
       },
       agents: {
         defaults: {
-          model: { primary: 'my-llm/llama-3.1-8b', fallbacks: ['anthropic/claude-sonnet-4-5', 'openrouter/meta-llama/llama-3.1-8b'] },
+          model: {
+            primary: 'my-llm/llama-3.1-8b',
+            fallbacks: ['anthropic/claude-sonnet-4-5', 'openrouter/meta-llama/llama-3.1-8b'],
+          },
         },
         list: [{ id: 'main', default: true }],
       },
@@ -59,7 +68,9 @@ describe('validateConfig: models and model refs', () => {
         },
       },
       agents: {
-        defaults: { model: { primary: 'gpt-4.1', fallbacks: ['openai/', 'anthropic/x', 'anthropic/x'] } },
+        defaults: {
+          model: { primary: 'gpt-4.1', fallbacks: ['openai/', 'anthropic/x', 'anthropic/x'] },
+        },
         list: [{ id: 'w', model: '/llama' }],
       },
     });
@@ -99,7 +110,9 @@ describe('validateConfig: models and model refs', () => {
 
   it('reports a provider id duplicated by case', () => {
     const result = validateConfig({
-      models: { providers: { MyLLM: { baseUrl: 'http://a/v1' }, myllm: { baseUrl: 'http://b/v1' } } },
+      models: {
+        providers: { MyLLM: { baseUrl: 'http://a/v1' }, myllm: { baseUrl: 'http://b/v1' } },
+      },
     });
     expect(result.issues).toEqual([
       { path: 'models.providers.myllm', message: expect.stringMatching(/duplicate provider id/) },
@@ -108,7 +121,11 @@ describe('validateConfig: models and model refs', () => {
 
   it('a bad SecretRef in apiKey is reported at its path', () => {
     const result = validateConfig({
-      models: { providers: { x: { baseUrl: 'http://a/v1', apiKey: { source: 'vault', provider: 'p', id: 'k' } } } },
+      models: {
+        providers: {
+          x: { baseUrl: 'http://a/v1', apiKey: { source: 'vault', provider: 'p', id: 'k' } },
+        },
+      },
     });
     expect(result.issues.map((i) => i.path)).toEqual(['models.providers.x.apiKey.source']);
   });

@@ -86,8 +86,7 @@ function baseUrlProblem(value: string): string | undefined {
     return hint;
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return hint;
-  if (url.username || url.password)
-    return `${hint}; put credentials in apiKey, not in the URL`;
+  if (url.username || url.password) return `${hint}; put credentials in apiKey, not in the URL`;
   if (url.search || url.hash) return `${hint} (no query or fragment)`;
   return undefined;
 }

@@ -8,13 +8,7 @@
  * `anthropic-ratelimit-*` headers.
  */
 import { randomBytes } from 'node:crypto';
-import {
-  chunkJson,
-  chunkText,
-  roughTokens,
-  sleep,
-  type StandInTurn,
-} from './stand-in-script.js';
+import { chunkJson, chunkText, roughTokens, sleep, type StandInTurn } from './stand-in-script.js';
 import {
   startSse,
   startStandInServer,
@@ -31,9 +25,15 @@ export interface AnthropicStandIn extends StandInServer {
 const ERROR_TYPES: Record<number, { type: string; message: string }> = {
   400: { type: 'invalid_request_error', message: 'Invalid request.' },
   401: { type: 'authentication_error', message: 'invalid x-api-key' },
-  403: { type: 'permission_error', message: 'Your API key does not have permission to use the specified resource.' },
+  403: {
+    type: 'permission_error',
+    message: 'Your API key does not have permission to use the specified resource.',
+  },
   404: { type: 'not_found_error', message: 'model: not found' },
-  429: { type: 'rate_limit_error', message: 'Number of request tokens has exceeded your per-minute rate limit.' },
+  429: {
+    type: 'rate_limit_error',
+    message: 'Number of request tokens has exceeded your per-minute rate limit.',
+  },
   500: { type: 'api_error', message: 'Internal server error' },
   502: { type: 'api_error', message: 'Bad gateway' },
   503: { type: 'api_error', message: 'Service unavailable' },
@@ -46,10 +46,16 @@ function requestId(): string {
 
 function errorBody(status: number, message?: string) {
   const base = ERROR_TYPES[status] ?? ERROR_TYPES[500]!;
-  return { type: 'error', error: { type: base.type, message: message ?? base.message }, request_id: requestId() };
+  return {
+    type: 'error',
+    error: { type: base.type, message: message ?? base.message },
+    request_id: requestId(),
+  };
 }
 
-export async function startAnthropicStandIn(options: { apiKey: string }): Promise<AnthropicStandIn> {
+export async function startAnthropicStandIn(options: {
+  apiKey: string;
+}): Promise<AnthropicStandIn> {
   const server = await startStandInServer(
     {
       matches: (method, path) => method === 'POST' && /\/v1\/messages$/.test(path),
@@ -75,7 +81,8 @@ async function answer(ctx: StandInHandlerContext, turn: StandInTurn | undefined)
   if (turn.reply === 'hang') return;
   if (turn.reply === 'error') {
     const headers: Record<string, string> = { 'request-id': requestId() };
-    if (turn.retryAfterSeconds !== undefined) headers['retry-after'] = String(turn.retryAfterSeconds);
+    if (turn.retryAfterSeconds !== undefined)
+      headers['retry-after'] = String(turn.retryAfterSeconds);
     if (turn.status === 429) {
       headers['anthropic-ratelimit-requests-limit'] = '50';
       headers['anthropic-ratelimit-requests-remaining'] = '0';
@@ -102,7 +109,12 @@ async function answer(ctx: StandInHandlerContext, turn: StandInTurn | undefined)
       content: [],
       stop_reason: null,
       stop_sequence: null,
-      usage: { input_tokens: inputTokens, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, output_tokens: 1 },
+      usage: {
+        input_tokens: inputTokens,
+        cache_creation_input_tokens: 0,
+        cache_read_input_tokens: 0,
+        output_tokens: 1,
+      },
     },
   });
 
@@ -133,12 +145,18 @@ async function answer(ctx: StandInHandlerContext, turn: StandInTurn | undefined)
   if (turn.reply === 'tool') {
     for (const call of turn.calls) {
       const id = call.id ?? `toolu_${randomBytes(12).toString('hex')}`;
-      send('content_block_start', { index, content_block: { type: 'tool_use', id, name: call.name, input: {} } });
+      send('content_block_start', {
+        index,
+        content_block: { type: 'tool_use', id, name: call.name, input: {} },
+      });
       for (const piece of chunkJson(call.arguments)) {
         await sleep(delay);
         if (res.destroyed) return;
         outputText += piece;
-        send('content_block_delta', { index, delta: { type: 'input_json_delta', partial_json: piece } });
+        send('content_block_delta', {
+          index,
+          delta: { type: 'input_json_delta', partial_json: piece },
+        });
       }
       send('content_block_stop', { index });
       index += 1;

@@ -9,13 +9,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import { randomBytes } from 'node:crypto';
-import {
-  chunkJson,
-  chunkText,
-  roughTokens,
-  sleep,
-  type StandInTurn,
-} from './stand-in-script.js';
+import { chunkJson, chunkText, roughTokens, sleep, type StandInTurn } from './stand-in-script.js';
 import {
   startSse,
   startStandInServer,
@@ -40,13 +34,37 @@ function bearer(req: IncomingMessage): string {
 
 const ERROR_BODIES: Record<number, { type: string; code: string | null; message: string }> = {
   400: { type: 'invalid_request_error', code: null, message: 'Invalid request.' },
-  401: { type: 'invalid_request_error', code: 'invalid_api_key', message: 'Incorrect API key provided.' },
-  403: { type: 'invalid_request_error', code: 'unsupported_country_region_territory', message: 'Country, region, or territory not supported.' },
-  404: { type: 'invalid_request_error', code: 'model_not_found', message: 'The model does not exist or you do not have access to it.' },
-  429: { type: 'requests', code: 'rate_limit_exceeded', message: 'Rate limit reached for requests per min (RPM): Limit 3, Used 3, Requested 1.' },
-  500: { type: 'server_error', code: null, message: 'The server had an error while processing your request. Sorry about that!' },
+  401: {
+    type: 'invalid_request_error',
+    code: 'invalid_api_key',
+    message: 'Incorrect API key provided.',
+  },
+  403: {
+    type: 'invalid_request_error',
+    code: 'unsupported_country_region_territory',
+    message: 'Country, region, or territory not supported.',
+  },
+  404: {
+    type: 'invalid_request_error',
+    code: 'model_not_found',
+    message: 'The model does not exist or you do not have access to it.',
+  },
+  429: {
+    type: 'requests',
+    code: 'rate_limit_exceeded',
+    message: 'Rate limit reached for requests per min (RPM): Limit 3, Used 3, Requested 1.',
+  },
+  500: {
+    type: 'server_error',
+    code: null,
+    message: 'The server had an error while processing your request. Sorry about that!',
+  },
   502: { type: 'server_error', code: null, message: 'Bad gateway.' },
-  503: { type: 'server_error', code: null, message: 'The engine is currently overloaded, please try again later.' },
+  503: {
+    type: 'server_error',
+    code: null,
+    message: 'The engine is currently overloaded, please try again later.',
+  },
   529: { type: 'server_error', code: null, message: 'Overloaded.' },
 };
 
@@ -78,7 +96,12 @@ async function answer(ctx: StandInHandlerContext, turn: StandInTurn | undefined,
   const model = typeof body.model === 'string' ? body.model : 'unknown';
   if (!turn) {
     writeJson(res, 500, {
-      error: { message: 'stand-in: no scripted turn left for this request', type: 'server_error', param: null, code: null },
+      error: {
+        message: 'stand-in: no scripted turn left for this request',
+        type: 'server_error',
+        param: null,
+        code: null,
+      },
     });
     return;
   }
@@ -87,7 +110,10 @@ async function answer(ctx: StandInHandlerContext, turn: StandInTurn | undefined,
     const base = ERROR_BODIES[turn.status] ?? ERROR_BODIES[500]!;
     const retry = turn.retryAfterSeconds;
     const message =
-      turn.message ?? (turn.status === 429 && retry !== undefined ? `${base.message} Please try again in ${retry}s.` : base.message);
+      turn.message ??
+      (turn.status === 429 && retry !== undefined
+        ? `${base.message} Please try again in ${retry}s.`
+        : base.message);
     const headers: Record<string, string> = {};
     if (retry !== undefined) headers['retry-after'] = String(retry);
     if (turn.status === 429) {
@@ -95,7 +121,12 @@ async function answer(ctx: StandInHandlerContext, turn: StandInTurn | undefined,
       headers['x-ratelimit-remaining-requests'] = '0';
       headers['x-ratelimit-reset-requests'] = `${retry ?? 20}s`;
     }
-    writeJson(res, turn.status, { error: { message, type: base.type, param: null, code: base.code } }, headers);
+    writeJson(
+      res,
+      turn.status,
+      { error: { message, type: base.type, param: null, code: base.code } },
+      headers,
+    );
     return;
   }
 
@@ -113,7 +144,8 @@ async function answer(ctx: StandInHandlerContext, turn: StandInTurn | undefined,
 
   if (turn.reply === 'drop') {
     send(chunk({ role: 'assistant', content: '' }));
-    for (const piece of chunkText(turn.text.slice(0, Math.ceil(turn.text.length / 2)))) send(chunk({ content: piece }));
+    for (const piece of chunkText(turn.text.slice(0, Math.ceil(turn.text.length / 2))))
+      send(chunk({ content: piece }));
     await sleep(20);
     res.socket?.destroy();
     return;
@@ -131,7 +163,13 @@ async function answer(ctx: StandInHandlerContext, turn: StandInTurn | undefined,
   if (turn.reply === 'tool') {
     for (const [index, call] of turn.calls.entries()) {
       const callId = call.id ?? `call_${randomBytes(8).toString('hex')}`;
-      send(chunk({ tool_calls: [{ index, id: callId, type: 'function', function: { name: call.name, arguments: '' } }] }));
+      send(
+        chunk({
+          tool_calls: [
+            { index, id: callId, type: 'function', function: { name: call.name, arguments: '' } },
+          ],
+        }),
+      );
       for (const piece of chunkJson(call.arguments)) {
         await sleep(delay);
         if (res.destroyed) return;
@@ -151,7 +189,11 @@ async function answer(ctx: StandInHandlerContext, turn: StandInTurn | undefined,
       created,
       model,
       choices: [],
-      usage: { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion },
+      usage: {
+        prompt_tokens: prompt,
+        completion_tokens: completion,
+        total_tokens: prompt + completion,
+      },
     });
   }
   res.write('data: [DONE]\n\n');

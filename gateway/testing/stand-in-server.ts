@@ -118,21 +118,30 @@ export async function startStandInServer(
   const server = http.createServer((req, res) => {
     void (async () => {
       const path = (req.url ?? '/').split('?')[0]!;
-      let body: Record<string, unknown> = {};
+      let body: Record<string, unknown>;
       try {
         body = await readJson(req);
       } catch {
-        writeJson(res, 400, { error: { message: 'invalid JSON body', type: 'invalid_request_error' } });
+        writeJson(res, 400, {
+          error: { message: 'invalid JSON body', type: 'invalid_request_error' },
+        });
         return;
       }
-      const record: RecordedRequest = { method: req.method ?? 'GET', path, headers: req.headers, body };
+      const record: RecordedRequest = {
+        method: req.method ?? 'GET',
+        path,
+        headers: req.headers,
+        body,
+      };
       requests.push(record);
       res.on('close', () => {
         if (!res.writableFinished) for (const wake of closeWaiters.splice(0)) wake();
       });
       const ctx = { req, res, body, record };
       if (!routes.matches(record.method, path)) {
-        writeJson(res, 404, { error: { message: `Unknown route ${record.method} ${path}`, type: 'not_found' } });
+        writeJson(res, 404, {
+          error: { message: `Unknown route ${record.method} ${path}`, type: 'not_found' },
+        });
         return;
       }
       if (!routes.authorized(req, options.apiKey)) {
@@ -143,7 +152,8 @@ export async function startStandInServer(
       record.turn = turn;
       await routes.handle(ctx, turn);
     })().catch((err: unknown) => {
-      if (!res.headersSent) writeJson(res, 500, { error: { message: String(err), type: 'stand_in_bug' } });
+      if (!res.headersSent)
+        writeJson(res, 500, { error: { message: String(err), type: 'stand_in_bug' } });
       else res.destroy();
     });
   });

@@ -127,7 +127,9 @@ export function profileKeyFor(
   now = Date.now(),
 ): StoredKey | undefined {
   const entries = Object.entries(store.profiles).filter(([, c]) => c.provider === provider);
-  entries.sort(([a], [b]) => Number(b === `${provider}:default`) - Number(a === `${provider}:default`));
+  entries.sort(
+    ([a], [b]) => Number(b === `${provider}:default`) - Number(a === `${provider}:default`),
+  );
   for (const [profileId, credential] of entries) {
     if (credential.type === 'api_key') return { key: credential.key, profileId };
     if (credential.expires !== undefined && credential.expires <= now) continue;

@@ -122,11 +122,17 @@ export class ModelCatalog {
       const providerConfig = configured[provider];
       const builtInModels = builtIns.has(provider) ? getModels(provider as never) : [];
       const byId = new Map<string, CatalogModel>();
-      const keepBuiltIns = providerConfig === undefined || mode === 'merge' || !providerConfig.models;
+      const keepBuiltIns =
+        providerConfig === undefined || mode === 'merge' || !providerConfig.models;
       if (keepBuiltIns) {
         for (const model of builtInModels) {
           const m = providerConfig ? overriddenBuiltIn(model, providerConfig) : model;
-          byId.set(m.id, { ref: formatModelRef({ provider, modelId: m.id }), provider, model: m, source: 'built-in' });
+          byId.set(m.id, {
+            ref: formatModelRef({ provider, modelId: m.id }),
+            provider,
+            model: m,
+            source: 'built-in',
+          });
         }
       }
       for (const definition of providerConfig?.models ?? []) {

@@ -62,7 +62,9 @@ function config(primary: { baseUrl?: string; apiKey?: string } = {}): OpenClawCo
   };
 }
 
-const question: Context = { messages: [{ role: 'user', content: 'hello?', timestamp: Date.now() }] };
+const question: Context = {
+  messages: [{ role: 'user', content: 'hello?', timestamp: Date.now() }],
+};
 
 async function run(providers: ModelProviders, options = {}) {
   const events: ChainStreamEvent[] = [];
@@ -75,13 +77,26 @@ async function run(providers: ModelProviders, options = {}) {
 }
 
 function create(c: OpenClawConfig) {
-  return ModelProviders.create({ config: c, env: {}, paths: { agentsDir: path.join(dir, 'agents') } });
+  return ModelProviders.create({
+    config: c,
+    env: {},
+    paths: { agentsDir: path.join(dir, 'agents') },
+  });
 }
 
 describe('fallback to the next model', () => {
-  it.each<{ name: string; turn?: StandInTurn; primary?: () => Promise<{ baseUrl?: string; apiKey?: string }>; code: string }>([
+  it.each<{
+    name: string;
+    turn?: StandInTurn;
+    primary?: () => Promise<{ baseUrl?: string; apiKey?: string }>;
+    code: string;
+  }>([
     { name: '401', turn: { reply: 'error', status: 401 }, code: 'PROVIDER_AUTH_FAILED' },
-    { name: '429', turn: { reply: 'error', status: 429, retryAfterSeconds: 30 }, code: 'PROVIDER_RATE_LIMITED' },
+    {
+      name: '429',
+      turn: { reply: 'error', status: 429, retryAfterSeconds: 30 },
+      code: 'PROVIDER_RATE_LIMITED',
+    },
     { name: '500', turn: { reply: 'error', status: 500 }, code: 'PROVIDER_UNAVAILABLE' },
     { name: '503', turn: { reply: 'error', status: 503 }, code: 'PROVIDER_UNAVAILABLE' },
     { name: 'timeout', turn: { reply: 'hang' }, code: 'PROVIDER_TIMEOUT' },
@@ -91,25 +106,35 @@ describe('fallback to the next model', () => {
       code: 'PROVIDER_UNREACHABLE',
     },
     { name: 'missing key', primary: async () => ({ apiKey: '' }), code: 'PROVIDER_KEY_MISSING' },
-  ])('primary fails with $name → the secondary answers, reason recorded', async ({ turn, primary, code }) => {
-    if (turn) openai.script.enqueue(turn);
-    anthropic.script.enqueue({ reply: 'text', text: 'Steady answer.' });
-    const providers = await create(config(primary ? await primary() : {}));
-    const { events, result } = await run(providers);
+  ])(
+    'primary fails with $name → the secondary answers, reason recorded',
+    async ({ turn, primary, code }) => {
+      if (turn) openai.script.enqueue(turn);
+      anthropic.script.enqueue({ reply: 'text', text: 'Steady answer.' });
+      const providers = await create(config(primary ? await primary() : {}));
+      const { events, result } = await run(providers);
 
-    const fallbacks = events.filter((e): e is FallbackEvent => e.type === 'fallback');
-    expect(fallbacks).toEqual([
-      { type: 'fallback', from: 'fast/fast-1', to: 'steady/steady-1', reason: expect.objectContaining({ ref: 'fast/fast-1', code }) },
-    ]);
-    expect(fallbacks[0]!.reason.message).not.toContain(OPENAI_KEY);
-    // Nothing of the failed attempt reached the consumer: one start, from the model that answered.
-    expect(events.filter((e) => e.type === 'start')).toHaveLength(1);
-    const done = events.at(-1);
-    expect(done?.type === 'done' && done.message.provider).toBe('steady');
-    expect(result.ref).toBe('steady/steady-1');
-    expect(result.attempts).toEqual([expect.objectContaining({ ref: 'fast/fast-1', code })]);
-    expect(result.message.content[0]).toEqual(expect.objectContaining({ text: 'Steady answer.' }));
-  });
+      const fallbacks = events.filter((e): e is FallbackEvent => e.type === 'fallback');
+      expect(fallbacks).toEqual([
+        {
+          type: 'fallback',
+          from: 'fast/fast-1',
+          to: 'steady/steady-1',
+          reason: expect.objectContaining({ ref: 'fast/fast-1', code }),
+        },
+      ]);
+      expect(fallbacks[0]!.reason.message).not.toContain(OPENAI_KEY);
+      // Nothing of the failed attempt reached the consumer: one start, from the model that answered.
+      expect(events.filter((e) => e.type === 'start')).toHaveLength(1);
+      const done = events.at(-1);
+      expect(done?.type === 'done' && done.message.provider).toBe('steady');
+      expect(result.ref).toBe('steady/steady-1');
+      expect(result.attempts).toEqual([expect.objectContaining({ ref: 'fast/fast-1', code })]);
+      expect(result.message.content[0]).toEqual(
+        expect.objectContaining({ text: 'Steady answer.' }),
+      );
+    },
+  );
 
   it('does not switch models once the answer has started streaming', async () => {
     openai.script.enqueue({ reply: 'drop', text: 'half an answer that will break' });
@@ -142,9 +167,14 @@ describe('fallback to the next model', () => {
     expect(last?.type).toBe('error');
     if (last?.type !== 'error') return;
     expect(last.failure.code).toBe('PROVIDER_AUTH_FAILED');
-    expect(last.failure.message).toMatch(/^No model could answer\. fast\/fast-1: .*refused the API key.* steady\/steady-1: .*HTTP 529/);
+    expect(last.failure.message).toMatch(
+      /^No model could answer\. fast\/fast-1: .*refused the API key.* steady\/steady-1: .*HTTP 529/,
+    );
     expect(last.error.errorMessage).toBe(last.failure.message);
-    expect(result.attempts.map((a) => a.code)).toEqual(['PROVIDER_AUTH_FAILED', 'PROVIDER_UNAVAILABLE']);
+    expect(result.attempts.map((a) => a.code)).toEqual([
+      'PROVIDER_AUTH_FAILED',
+      'PROVIDER_UNAVAILABLE',
+    ]);
     expect(JSON.stringify(last)).not.toContain(OPENAI_KEY);
     expect(JSON.stringify(last)).not.toContain(ANTHROPIC_KEY);
   });
@@ -160,7 +190,10 @@ describe('fallback to the next model', () => {
     openai.script.enqueue({ reply: 'hang' });
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 100);
-    const { events } = await run(await create(config()), { signal: controller.signal, idleTimeoutMs: 5000 });
+    const { events } = await run(await create(config()), {
+      signal: controller.signal,
+      idleTimeoutMs: 5000,
+    });
     expect(events.some((e) => e.type === 'fallback')).toBe(false);
     const last = events.at(-1);
     expect(last?.type === 'error' && last.failure.code).toBe('CANCELLED');
@@ -172,7 +205,11 @@ describe('pi-agent-core Agent through ModelProviders.streamFn()', () => {
     // Each model call starts from the primary again (fallback is per call, as upstream's is per turn).
     openai.script.enqueue({ reply: 'error', status: 500 }, { reply: 'error', status: 503 });
     anthropic.script.enqueue(
-      { reply: 'tool', text: 'Saving.', calls: [{ name: 'write', arguments: { path: 'a.txt', content: 'hi there' } }] },
+      {
+        reply: 'tool',
+        text: 'Saving.',
+        calls: [{ name: 'write', arguments: { path: 'a.txt', content: 'hi there' } }],
+      },
       { reply: 'text', text: 'Saved a.txt.' },
     );
     const providers = await create(config());
@@ -185,12 +222,18 @@ describe('pi-agent-core Agent through ModelProviders.streamFn()', () => {
       parameters,
       execute: async (_id, params) => {
         written[params.path] = params.content;
-        return { content: [{ type: 'text', text: `wrote ${params.content.length} bytes` }], details: {} };
+        return {
+          content: [{ type: 'text', text: `wrote ${params.content.length} bytes` }],
+          details: {},
+        };
       },
     };
     const fallbacks: FallbackEvent[] = [];
     const agent = new Agent({
-      streamFn: providers.streamFn({ defaults: { maxRetries: 0 }, onFallback: (e) => fallbacks.push(e) }),
+      streamFn: providers.streamFn({
+        defaults: { maxRetries: 0 },
+        onFallback: (e) => fallbacks.push(e),
+      }),
       initialState: {
         systemPrompt: 'You write files.',
         model: providers.resolve('fast/fast-1').model,
@@ -208,7 +251,10 @@ describe('pi-agent-core Agent through ModelProviders.streamFn()', () => {
     expect(openai.script.remaining).toBe(0);
     const roles = agent.state.messages.map((m) => ('role' in m ? m.role : 'custom'));
     expect(roles).toEqual(['user', 'assistant', 'toolResult', 'assistant']);
-    const final = agent.state.messages.at(-1) as { content: Array<{ text?: string }>; provider: string };
+    const final = agent.state.messages.at(-1) as {
+      content: Array<{ text?: string }>;
+      provider: string;
+    };
     expect(final.provider).toBe('steady');
     expect(final.content[0]?.text).toBe('Saved a.txt.');
     // The tool result reached the model that continued the turn.

@@ -33,7 +33,13 @@ const custom: OpenClawConfig = {
         apiKey: 'literal-key-0123456789',
         api: 'openai-completions',
         models: [
-          { id: 'llama-3.1-8b', name: 'Llama', input: ['text'], contextWindow: 128000, maxTokens: 32000 },
+          {
+            id: 'llama-3.1-8b',
+            name: 'Llama',
+            input: ['text'],
+            contextWindow: 128000,
+            maxTokens: 32000,
+          },
         ],
       },
     },
@@ -63,7 +69,10 @@ describe('ModelProviders.resolve', () => {
       provider: 'anthropic',
       baseUrl: expect.stringContaining('api.anthropic.com'),
     });
-    expect(resolved.apiKey).toEqual({ key: 'env-anthropic-key-123', source: 'env ANTHROPIC_API_KEY' });
+    expect(resolved.apiKey).toEqual({
+      key: 'env-anthropic-key-123',
+      source: 'env ANTHROPIC_API_KEY',
+    });
   });
 
   it('resolves a custom provider with its model fields and an OpenAI-compatible compat default', async () => {
@@ -145,7 +154,10 @@ describe('ModelProviders.resolve', () => {
     expect(merged.resolve('openai/gpt-4.1').model.api).toBe('openai-responses');
     expect(merged.resolve('my-llm/llama-3.1-8b').model.provider).toBe('my-llm');
 
-    const replaced = await create({ models: { ...custom.models, mode: 'replace' } }, { OPENAI_API_KEY: 'k-0123456789' });
+    const replaced = await create(
+      { models: { ...custom.models, mode: 'replace' } },
+      { OPENAI_API_KEY: 'k-0123456789' },
+    );
     expect(replaced.resolve('my-llm/llama-3.1-8b').model.provider).toBe('my-llm');
     const err = caught(() => replaced.resolve('openai/gpt-4.1'));
     expect(err.code).toBe('MODEL_NOT_FOUND');
@@ -169,7 +181,11 @@ describe('ModelProviders.resolve', () => {
     );
     expect(p.resolve('openai/gpt-4.1').model.baseUrl).toBe('http://127.0.0.1:49501/v1');
     const finetune = p.resolve('openai/my-finetune').model;
-    expect(finetune).toMatchObject({ api: 'openai-completions', contextWindow: 8000, maxTokens: 8000 });
+    expect(finetune).toMatchObject({
+      api: 'openai-completions',
+      contextWindow: 8000,
+      maxTokens: 8000,
+    });
   });
 
   it('refuses a ref without provider and names unknown models with examples', async () => {
@@ -187,11 +203,19 @@ describe('ModelProviders.resolve', () => {
 
   it('key order: config, then auth profile, then env', async () => {
     const env = { OPENAI_API_KEY: 'from-env-0123456789' };
-    expect((await create({}, env)).resolve('openai/gpt-4.1').apiKey.source).toBe('env OPENAI_API_KEY');
+    expect((await create({}, env)).resolve('openai/gpt-4.1').apiKey.source).toBe(
+      'env OPENAI_API_KEY',
+    );
 
-    await saveAuthProfileKey({ agentsDir }, 'main', { provider: 'openai', key: 'from-profile-0123456789' });
+    await saveAuthProfileKey({ agentsDir }, 'main', {
+      provider: 'openai',
+      key: 'from-profile-0123456789',
+    });
     const fromProfile = (await create({}, env)).resolve('openai/gpt-4.1').apiKey;
-    expect(fromProfile).toEqual({ key: 'from-profile-0123456789', source: 'auth profile openai:default' });
+    expect(fromProfile).toEqual({
+      key: 'from-profile-0123456789',
+      source: 'auth profile openai:default',
+    });
 
     const fromConfig = (
       await create({ models: { providers: { openai: { apiKey: 'from-config-0123456789' } } } }, env)
@@ -222,7 +246,11 @@ describe('auth-profiles.json', () => {
       { mode: 0o644 },
     );
     const read = await readAuthProfiles({ agentsDir }, 'main');
-    expect(read.profiles['anthropic:work']).toEqual({ type: 'token', provider: 'anthropic', token: 'tok-123' });
+    expect(read.profiles['anthropic:work']).toEqual({
+      type: 'token',
+      provider: 'anthropic',
+      token: 'tok-123',
+    });
     if (process.platform !== 'win32') expect((await fs.stat(file)).mode & 0o777).toBe(0o600);
 
     await saveAuthProfileKey({ agentsDir }, 'main', { provider: 'openai', key: ' sk-new-key ' });
@@ -242,25 +270,43 @@ describe('auth-profiles.json', () => {
     const file = authProfilesPath({ agentsDir }, 'ops');
     await fs.mkdir(path.dirname(file), { recursive: true });
     await fs.writeFile(file, JSON.stringify({ openrouter: { apiKey: 'or-key-123' } }));
-    const p = await ModelProviders.create({ config: {}, env: {}, paths: { agentsDir }, agentId: 'ops' });
-    expect(p.resolve('openrouter/openai/gpt-4o').apiKey.source).toBe('auth profile openrouter:default');
+    const p = await ModelProviders.create({
+      config: {},
+      env: {},
+      paths: { agentsDir },
+      agentId: 'ops',
+    });
+    expect(p.resolve('openrouter/openai/gpt-4o').apiKey.source).toBe(
+      'auth profile openrouter:default',
+    );
 
     await fs.writeFile(
       file,
       JSON.stringify({
         version: 1,
-        profiles: { 'anthropic:old': { type: 'oauth', provider: 'anthropic', access: 'a', expires: 1 } },
+        profiles: {
+          'anthropic:old': { type: 'oauth', provider: 'anthropic', access: 'a', expires: 1 },
+        },
       }),
     );
-    const expired = await ModelProviders.create({ config: {}, env: {}, paths: { agentsDir }, agentId: 'ops' });
-    expect(caught(() => expired.resolve('anthropic/claude-sonnet-4-5')).code).toBe('PROVIDER_KEY_MISSING');
+    const expired = await ModelProviders.create({
+      config: {},
+      env: {},
+      paths: { agentsDir },
+      agentId: 'ops',
+    });
+    expect(caught(() => expired.resolve('anthropic/claude-sonnet-4-5')).code).toBe(
+      'PROVIDER_KEY_MISSING',
+    );
   });
 });
 
 describe('ModelProviders.modelChain', () => {
   const config: OpenClawConfig = {
     agents: {
-      defaults: { model: { primary: 'anthropic/claude-sonnet-4-5', fallbacks: ['openai/gpt-4.1'] } },
+      defaults: {
+        model: { primary: 'anthropic/claude-sonnet-4-5', fallbacks: ['openai/gpt-4.1'] },
+      },
       list: [
         { id: 'main' },
         { id: 'strict', model: 'openai/gpt-4o' },
@@ -272,7 +318,10 @@ describe('ModelProviders.modelChain', () => {
     const p = await create(config);
     expect(p.modelChain('main')).toEqual(['anthropic/claude-sonnet-4-5', 'openai/gpt-4.1']);
     expect(p.modelChain('strict')).toEqual(['openai/gpt-4o']);
-    expect(p.modelChain('own')).toEqual(['anthropic/claude-sonnet-4-5', 'groq/llama-3.1-8b-instant']);
+    expect(p.modelChain('own')).toEqual([
+      'anthropic/claude-sonnet-4-5',
+      'groq/llama-3.1-8b-instant',
+    ]);
     expect((await create({})).modelChain()).toEqual([]);
   });
 });

@@ -96,7 +96,9 @@ export class ModelProviders {
     const entry = this.options.config.agents?.list?.find((a) => a.id === agentId);
     const own = entry?.model === undefined ? undefined : chainOf(entry.model);
     const primary = own?.primary ?? defaults.primary;
-    const fallbacks = own ? (own.fallbacks ?? defaults.fallbacks ?? []) : (defaults.fallbacks ?? []);
+    const fallbacks = own
+      ? (own.fallbacks ?? defaults.fallbacks ?? [])
+      : (defaults.fallbacks ?? []);
     if (!primary) return [];
     return [...new Set([primary, ...fallbacks])];
   }
@@ -169,7 +171,11 @@ export class ModelProviders {
       onFallback?: (event: Extract<ChainStreamEvent, { type: 'fallback' }>) => void;
       onResult?: (result: ChainResult) => void;
     } = {},
-  ): (model: Model<Api>, context: Context, options?: SimpleStreamOptions) => AssistantMessageEventStream {
+  ): (
+    model: Model<Api>,
+    context: Context,
+    options?: SimpleStreamOptions,
+  ) => AssistantMessageEventStream {
     return (model, context, options) => {
       const out = createAssistantMessageEventStream();
       const primary = formatModelRef({ provider: model.provider, modelId: model.id });
@@ -265,12 +271,11 @@ export class ModelProviders {
     for (const entry of this.catalog.list()) {
       const configured = entry.source === 'config' || chain.has(entry.ref);
       const available = this.hasKey(entry.provider);
-      const include =
-        view === 'all' ||
-        configured ||
-        (view === 'default' && available);
+      const include = view === 'all' || configured || (view === 'default' && available);
       if (!include) continue;
-      rows.push(toChoice(entry, available, chain.has(entry.ref) ? this.chainTag(entry.ref) : undefined));
+      rows.push(
+        toChoice(entry, available, chain.has(entry.ref) ? this.chainTag(entry.ref) : undefined),
+      );
     }
     return rows;
   }

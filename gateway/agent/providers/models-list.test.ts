@@ -19,7 +19,9 @@ beforeAll(async () => {
             baseUrl: 'http://127.0.0.1:49400/v1',
             apiKey: '${MY_LLM_KEY}',
             api: 'openai-completions',
-            models: [{ id: 'llama-3.1-8b', name: 'Llama', contextWindow: 128000, maxTokens: 32000 }],
+            models: [
+              { id: 'llama-3.1-8b', name: 'Llama', contextWindow: 128000, maxTokens: 32000 },
+            ],
           },
           nokey: {
             baseUrl: 'http://127.0.0.1:49401',
@@ -29,7 +31,9 @@ beforeAll(async () => {
         },
       },
       agents: {
-        defaults: { model: { primary: 'my-llm/llama-3.1-8b', fallbacks: ['anthropic/claude-sonnet-4-5'] } },
+        defaults: {
+          model: { primary: 'my-llm/llama-3.1-8b', fallbacks: ['anthropic/claude-sonnet-4-5'] },
+        },
       },
     },
     {
@@ -77,12 +81,20 @@ describe('models.list', () => {
       contextWindow: 128000,
       tags: ['primary'],
     });
-    expect(byRef.get('anthropic/claude-sonnet-4-5')).toMatchObject({ available: true, tags: ['fallback'] });
+    expect(byRef.get('anthropic/claude-sonnet-4-5')).toMatchObject({
+      available: true,
+      tags: ['fallback'],
+    });
     // Configured but without a key: listed, marked unavailable.
-    expect(byRef.get('nokey/quiet')).toMatchObject({ available: false, unavailableReason: 'missing-auth' });
+    expect(byRef.get('nokey/quiet')).toMatchObject({
+      available: false,
+      unavailableReason: 'missing-auth',
+    });
     expect(byRef.get('nokey/quiet')?.thinkingLevels?.length).toBeGreaterThan(1);
     // The default view shows built-in models of providers with a key, not every provider.
-    expect(models.some((m) => m.provider === 'anthropic' && m.id !== 'claude-sonnet-4-5')).toBe(true);
+    expect(models.some((m) => m.provider === 'anthropic' && m.id !== 'claude-sonnet-4-5')).toBe(
+      true,
+    );
     expect(models.some((m) => m.provider === 'openai')).toBe(false);
     // No key in the answer.
     expect(JSON.stringify(res.payload)).not.toContain('0123456789');
@@ -91,14 +103,23 @@ describe('models.list', () => {
   it('view "configured" lists only config models and the chain; "all" the whole catalog', async () => {
     const configured = (await list({ view: 'configured' })).res;
     expect(Value.Check(ModelsListResultSchema, configured.payload)).toBe(true);
-    const refs = (configured.payload as { models: Row[] }).models.map((m) => `${m.provider}/${m.id}`);
-    expect(refs.sort()).toEqual(['anthropic/claude-sonnet-4-5', 'my-llm/llama-3.1-8b', 'nokey/quiet']);
+    const refs = (configured.payload as { models: Row[] }).models.map(
+      (m) => `${m.provider}/${m.id}`,
+    );
+    expect(refs.sort()).toEqual([
+      'anthropic/claude-sonnet-4-5',
+      'my-llm/llama-3.1-8b',
+      'nokey/quiet',
+    ]);
 
     const all = (await list({ view: 'all' })).res;
     expect(Value.Check(ModelsListResultSchema, all.payload)).toBe(true);
     const rows = (all.payload as { models: Row[] }).models;
     expect(rows.length).toBeGreaterThan(100);
-    expect(rows.find((m) => m.provider === 'openai')).toMatchObject({ available: false, unavailableReason: 'missing-auth' });
+    expect(rows.find((m) => m.provider === 'openai')).toMatchObject({
+      available: false,
+      unavailableReason: 'missing-auth',
+    });
   });
 
   it('refuses params outside the protocol schema', async () => {

@@ -73,9 +73,8 @@ function splitStatus(message: string): { status?: number; detail: string } {
 }
 
 function retryAfterFrom(detail: string): number | undefined {
-  const match = /(?:try again in|retry after|retry in)\s+(\d+(?:\.\d+)?)\s*(ms|s|sec|seconds?)?/i.exec(
-    detail,
-  );
+  const match =
+    /(?:try again in|retry after|retry in)\s+(\d+(?:\.\d+)?)\s*(ms|s|sec|seconds?)?/i.exec(detail);
   if (!match) return undefined;
   const value = Number(match[1]);
   return Math.round(match[2]?.toLowerCase() === 'ms' ? value : value * 1000);
@@ -112,7 +111,8 @@ export function translateProviderFailure(ctx: FailureContext): OpenClawError {
 
   if (ctx.aborted) return make(ErrorCode.CANCELLED, `The answer from ${ref} was stopped.`);
   if (ctx.timedOutAfterMs !== undefined || /timed? ?out/i.test(raw)) {
-    const seconds = ctx.timedOutAfterMs !== undefined ? Math.round(ctx.timedOutAfterMs / 100) / 10 : undefined;
+    const seconds =
+      ctx.timedOutAfterMs !== undefined ? Math.round(ctx.timedOutAfterMs / 100) / 10 : undefined;
     return make(
       ErrorCode.PROVIDER_TIMEOUT,
       `${Name} did not answer${seconds !== undefined ? ` within ${seconds} s` : ' in time'} for ${ref}. Try again; for a slow local model raise models.providers.${ctx.provider}.timeoutSeconds, or add a fallback model.`,
@@ -156,7 +156,12 @@ export function translateProviderFailure(ctx: FailureContext): OpenClawError {
       `${Name} rejected the request for ${ref} (HTTP ${status}${detail ? `: ${detail}` : ''}). Check the model's settings in models.providers.${ctx.provider} (api, input types, maxTokens).`,
     );
   }
-  if (/connection error|ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|getaddrinfo|fetch failed/i.test(raw) && !ctx.started) {
+  if (
+    /connection error|ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|getaddrinfo|fetch failed/i.test(
+      raw,
+    ) &&
+    !ctx.started
+  ) {
     return make(
       ErrorCode.PROVIDER_UNREACHABLE,
       `Cannot reach ${name}${ctx.baseUrl ? ` at ${ctx.baseUrl}` : ''} for ${ref}. Check the address and that the server is running (from the gateway's container, a service on your computer is host.docker.internal).`,

@@ -112,7 +112,11 @@ describe.each(FLAVOURS)('pi-ai against the $name stand-in', (flavour) => {
   }
 
   it('streams text deltas and ends with done, usage and stopReason', async () => {
-    standIn.script.enqueue({ reply: 'text', text: 'Hello from the stand-in!', usage: { input: 21, output: 7 } });
+    standIn.script.enqueue({
+      reply: 'text',
+      text: 'Hello from the stand-in!',
+      usage: { input: 21, output: 7 },
+    });
     const p = await providers();
     const events = await collect(p.stream(question, { maxRetries: 0 }));
     const deltas = events.filter((e) => e.type === 'text_delta');
@@ -140,7 +144,11 @@ describe.each(FLAVOURS)('pi-ai against the $name stand-in', (flavour) => {
   it('assembles a tool call from argument deltas, then answers after the tool result', async () => {
     const args = { path: 'notes/hello.txt', content: 'Hello, "world"\nline two' };
     standIn.script.enqueue(
-      { reply: 'tool', text: 'Writing it.', calls: [{ name: 'write', arguments: args, id: 'call_write_1' }] },
+      {
+        reply: 'tool',
+        text: 'Writing it.',
+        calls: [{ name: 'write', arguments: args, id: 'call_write_1' }],
+      },
       { reply: 'text', text: 'Done: the file is written.' },
     );
     const p = await providers();
@@ -148,7 +156,12 @@ describe.each(FLAVOURS)('pi-ai against the $name stand-in', (flavour) => {
     expect(events.filter((e) => e.type === 'toolcall_delta').length).toBeGreaterThanOrEqual(3);
     const end = events.find((e) => e.type === 'toolcall_end');
     expect(end?.type === 'toolcall_end' && end.toolCall).toEqual(
-      expect.objectContaining({ type: 'toolCall', id: 'call_write_1', name: 'write', arguments: args }),
+      expect.objectContaining({
+        type: 'toolCall',
+        id: 'call_write_1',
+        name: 'write',
+        arguments: args,
+      }),
     );
     const done = events.at(-1);
     expect(done?.type === 'done' && done.message.stopReason).toBe('toolUse');
@@ -185,7 +198,11 @@ describe.each(FLAVOURS)('pi-ai against the $name stand-in', (flavour) => {
     { status: 404 as const, code: 'MODEL_NOT_FOUND', words: /does not know model/ },
     { status: 400 as const, code: 'PROVIDER_REQUEST_REJECTED', words: /rejected the request/ },
   ])('HTTP $status → $code with a plain message', async ({ status, code, words }) => {
-    standIn.script.enqueue({ reply: 'error', status, retryAfterSeconds: status === 429 ? 7 : undefined });
+    standIn.script.enqueue({
+      reply: 'error',
+      status,
+      retryAfterSeconds: status === 429 ? 7 : undefined,
+    });
     const p = await providers();
     const events = await collect(p.stream(question, { maxRetries: 0 }));
     const last = events.at(-1);
@@ -246,13 +263,20 @@ describe.each(FLAVOURS)('pi-ai against the $name stand-in', (flavour) => {
   });
 
   it('abort mid-stream stops the request and ends with CANCELLED', async () => {
-    standIn.script.enqueue({ reply: 'text', text: 'a long and slow answer '.repeat(20), delayMs: 30 });
+    standIn.script.enqueue({
+      reply: 'text',
+      text: 'a long and slow answer '.repeat(20),
+      delayMs: 30,
+    });
     const p = await providers();
     const controller = new AbortController();
     const closed = standIn.clientClosed();
-    const events = await collect(p.stream(question, { signal: controller.signal, maxRetries: 0 }), (e) => {
-      if (e.type === 'text_delta') controller.abort();
-    });
+    const events = await collect(
+      p.stream(question, { signal: controller.signal, maxRetries: 0 }),
+      (e) => {
+        if (e.type === 'text_delta') controller.abort();
+      },
+    );
     const last = events.at(-1);
     expect(last?.type === 'error' && last.failure.code).toBe('CANCELLED');
     expect(last?.type === 'error' && last.error.stopReason).toBe('aborted');

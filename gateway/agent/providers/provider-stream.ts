@@ -49,8 +49,7 @@ export type ProviderErrorEvent = Extract<AssistantMessageEvent, { type: 'error' 
 };
 
 export type ProviderStreamEvent =
-  | Exclude<AssistantMessageEvent, { type: 'error' }>
-  | ProviderErrorEvent;
+  Exclude<AssistantMessageEvent, { type: 'error' }> | ProviderErrorEvent;
 
 export const DEFAULT_IDLE_TIMEOUT_MS = 120_000;
 
@@ -112,7 +111,12 @@ export async function* streamModel(
           stopReason: failure.code === 'CANCELLED' ? 'aborted' : 'error',
           errorMessage: failure.message,
         };
-        yield { type: 'error', reason: message.stopReason as 'aborted' | 'error', error: message, failure };
+        yield {
+          type: 'error',
+          reason: message.stopReason as 'aborted' | 'error',
+          error: message,
+          failure,
+        };
         return message;
       }
       if (event.type === 'start') started = true;
