@@ -48,8 +48,13 @@ const OPTIONAL_NATIVE = [
 const LAZY_ONLY_INPUTS = [
   /node_modules\/@openclaw\/gateway-protocol\/dist\/index\.mjs$/,
   /node_modules\/typebox\//,
-  // The model providers (pi-ai, its ~550 KB model catalog, each provider's SDK) load on first use
-  // through `import()` of gateway/agent/providers/model-providers.ts.
+];
+
+/**
+ * Likewise the model providers (pi-ai, its ~550 KB model catalog, each provider's SDK): they load
+ * on first use through `import()` of gateway/agent/providers/model-providers.ts.
+ */
+const PROVIDER_INPUTS = [
   /node_modules\/@mariozechner\//,
   /node_modules\/openai\//,
   /node_modules\/@anthropic-ai\//,
@@ -246,9 +251,14 @@ function startupOutputs(metafile, entryOutput) {
   return { cli, gateway, located };
 }
 
+/** @param {string[]} inputs */
+function listed(inputs) {
+  return inputs.slice(0, 3).join(', ') + (inputs.length > 3 ? ` and ${inputs.length - 3} more` : '');
+}
+
 /**
  * Fails the build on an output that would need node_modules at run time or that makes the
- * gateway load the protocol validators eagerly.
+ * gateway load the protocol validators or the model providers eagerly.
  * @param {import('esbuild').Metafile} metafile
  * @param {string} entryOutput metafile path of the entry output
  */
@@ -270,17 +280,23 @@ function checkGatewayOutputs(metafile, entryOutput) {
       `warning: ${GATEWAY_RUN_MODULE} not found in the bundle; the eager-import check covers the entry only`,
     );
   for (const file of startup.gateway) {
-    const eager = Object.keys(metafile.outputs[file]?.inputs ?? {})
+    const inputs = Object.keys(metafile.outputs[file]?.inputs ?? {});
+    const eager = inputs
       .filter((input) => LAZY_ONLY_INPUTS.some((re) => re.test(input)))
       .sort((a, b) => Number(/gateway-protocol/.test(b)) - Number(/gateway-protocol/.test(a)));
-    if (eager.length === 0) continue;
-    const shown =
-      eager.slice(0, 3).join(', ') + (eager.length > 3 ? ` and ${eager.length - 3} more` : '');
-    problems.push(
-      `${file} is loaded statically by \`gateway run\` and contains ${shown}: the protocol validators and the model ` +
-        'providers must load through import() only (see gateway/server/protocol.ts loadProtocolValidators and ' +
-        "gateway/runtime/methods.ts 'models.list'), or cold start and /healthz wait for them",
-    );
+    if (eager.length > 0) {
+      problems.push(
+        `${file} is loaded statically by \`gateway run\` and contains ${listed(eager)}: the protocol validators must load ` +
+          'through import() only (see gateway/server/protocol.ts loadProtocolValidators), or /healthz waits for them',
+      );
+    }
+    const providers = inputs.filter((input) => PROVIDER_INPUTS.some((re) => re.test(input)));
+    if (providers.length > 0) {
+      problems.push(
+        `${file} is loaded statically by \`gateway run\` and contains ${listed(providers)}: the model providers must load ` +
+          "through import() only (see gateway/runtime/methods.ts 'models.list'), or cold start pays for them",
+      );
+    }
   }
   if (problems.length > 0)
     throw new Error(`gateway bundle check failed:\n  - ${problems.join('\n  - ')}`);
