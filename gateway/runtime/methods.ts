@@ -10,7 +10,6 @@ import {
   restoreRedactedSecrets,
 } from '../config/config-redact.js';
 import { patchConfig, writeConfigRaw, type ConfigSnapshot } from '../config/config-store.js';
-import { effectiveEnv } from '../config/env-subst.js';
 import type { Env, StatePaths } from '../config/paths.js';
 import { toClientView, toPendingView, type PairingStore } from '../pairing/pairing-store.js';
 import type { MethodHandler } from '../server/gateway-server.js';
@@ -265,16 +264,15 @@ export function createMethodTable(deps: MethodDeps): Map<string, MethodHandler> 
     validator: 'validateModelsListParams',
     handle: async (raw) => {
       const params = asParams(raw);
-      const snapshot = deps.config();
       const agentId = optionalString(params.agentId) ?? deps.agents().find((a) => a.isDefault)?.id;
       // The provider library (pi-ai and its ~550 KB catalog) loads on first use, never at start.
       const { ModelProviders } = await import('../agent/providers/model-providers.js');
-      const providers = await ModelProviders.create({
-        config: snapshot.config,
-        env: effectiveEnv(snapshot.parsed, deps.env),
-        paths: deps.paths,
+      const providers = await ModelProviders.fromSnapshot(
+        deps.config(),
+        deps.env,
+        deps.paths,
         agentId,
-      });
+      );
       const view = typeof params.view === 'string' ? params.view : 'default';
       return {
         models: providers.listModels(view as 'default' | 'configured' | 'provider-config' | 'all'),

@@ -103,6 +103,7 @@ describe('ModelProviders.resolve', () => {
         models: { mode: "merge", providers: { "my-llm": { baseUrl: "http://127.0.0.1:4000/v1", apiKey: "\${MY_KEY}", api: "openai-completions",
           models: [{ id: "llama-3.1-8b", name: "Llama", input: ["text"], contextWindow: 128000, maxTokens: 32000 }] } } },
         agents: { defaults: { model: { primary: "my-llm/llama-3.1-8b", fallbacks: ["anthropic/claude-sonnet-4-5"] } } },
+        env: { GROQ_API_KEY: "from-config-env-block" },
       }`,
     );
     const snapshot = await loadConfigSnapshot(paths, env);
@@ -110,6 +111,18 @@ describe('ModelProviders.resolve', () => {
     const p = await ModelProviders.create({ config: snapshot.config, env, paths });
     expect(p.resolve('my-llm/llama-3.1-8b').apiKey.key).toBe('from-env-var-0123456789');
     expect(p.modelChain()).toEqual(['my-llm/llama-3.1-8b', 'anthropic/claude-sonnet-4-5']);
+    // fromSnapshot also sees keys from the config's own env block (the process env wins).
+    const fromSnapshot = await ModelProviders.fromSnapshot(snapshot, env, paths);
+    expect(fromSnapshot.resolve('groq/llama-3.1-8b-instant').apiKey).toEqual({
+      key: 'from-config-env-block',
+      source: 'env GROQ_API_KEY',
+    });
+    const overridden = await ModelProviders.fromSnapshot(
+      snapshot,
+      { ...env, GROQ_API_KEY: 'process-env-wins' },
+      paths,
+    );
+    expect(overridden.resolve('groq/llama-3.1-8b-instant').apiKey.key).toBe('process-env-wins');
   });
 
   it('takes a SecretRef key, and names the variable when it is unset', async () => {

@@ -17,7 +17,9 @@ import {
   type Model,
   type SimpleStreamOptions,
 } from '@mariozechner/pi-ai';
+import type { ConfigSnapshot } from '../../config/config-store.js';
 import type { AgentModelConfig, OpenClawConfig } from '../../config/config-types.js';
+import { effectiveEnv } from '../../config/env-subst.js';
 import type { Env, StatePaths } from '../../config/paths.js';
 import { ErrorCode, OpenClawError } from '../../infra/errors.js';
 import { resolveApiKey } from './api-key.js';
@@ -80,6 +82,24 @@ export class ModelProviders {
   static async create(options: ModelProvidersOptions): Promise<ModelProviders> {
     const profiles = await readAuthProfiles(options.paths, options.agentId ?? 'main');
     return new ModelProviders(options, profiles, ModelCatalog.fromConfig(options.config.models));
+  }
+
+  /**
+   * From the running gateway's config snapshot: keys may also come from the config's own `env`
+   * block (process env wins), as everywhere else in the config.
+   */
+  static fromSnapshot(
+    snapshot: Pick<ConfigSnapshot, 'config' | 'parsed'>,
+    env: Env,
+    paths: Pick<StatePaths, 'agentsDir'>,
+    agentId?: string,
+  ): Promise<ModelProviders> {
+    return ModelProviders.create({
+      config: snapshot.config,
+      env: effectiveEnv(snapshot.parsed, env),
+      paths,
+      agentId,
+    });
   }
 
   private get agentId(): string {
