@@ -68,7 +68,9 @@ const question: Context = {
 
 async function run(providers: ModelProviders, options = {}) {
   const events: ChainStreamEvent[] = [];
-  const stream = providers.stream(question, { maxRetries: 0, idleTimeoutMs: 400, ...options });
+  // A generous deadline by default (the first call loads the provider SDK, slow on a busy host);
+  // the hang case sets a short one.
+  const stream = providers.stream(question, { maxRetries: 0, idleTimeoutMs: 10_000, ...options });
   for (;;) {
     const step = await stream.next();
     if (step.done) return { events, result: step.value };
@@ -89,6 +91,7 @@ describe('fallback to the next model', () => {
     name: string;
     turn?: StandInTurn;
     primary?: () => Promise<{ baseUrl?: string; apiKey?: string }>;
+    idleTimeoutMs?: number;
     code: string;
   }>([
     { name: '401', turn: { reply: 'error', status: 401 }, code: 'PROVIDER_AUTH_FAILED' },
@@ -99,7 +102,7 @@ describe('fallback to the next model', () => {
     },
     { name: '500', turn: { reply: 'error', status: 500 }, code: 'PROVIDER_UNAVAILABLE' },
     { name: '503', turn: { reply: 'error', status: 503 }, code: 'PROVIDER_UNAVAILABLE' },
-    { name: 'timeout', turn: { reply: 'hang' }, code: 'PROVIDER_TIMEOUT' },
+    { name: 'timeout', turn: { reply: 'hang' }, idleTimeoutMs: 400, code: 'PROVIDER_TIMEOUT' },
     {
       name: 'connection refused',
       primary: async () => ({ baseUrl: `http://127.0.0.1:${await closedTestPort()}/v1` }),
@@ -108,11 +111,11 @@ describe('fallback to the next model', () => {
     { name: 'missing key', primary: async () => ({ apiKey: '' }), code: 'PROVIDER_KEY_MISSING' },
   ])(
     'primary fails with $name → the secondary answers, reason recorded',
-    async ({ turn, primary, code }) => {
+    async ({ turn, primary, idleTimeoutMs, code }) => {
       if (turn) openai.script.enqueue(turn);
       anthropic.script.enqueue({ reply: 'text', text: 'Steady answer.' });
       const providers = await create(config(primary ? await primary() : {}));
-      const { events, result } = await run(providers);
+      const { events, result } = await run(providers, idleTimeoutMs ? { idleTimeoutMs } : {});
 
       const fallbacks = events.filter((e): e is FallbackEvent => e.type === 'fallback');
       expect(fallbacks).toEqual([
