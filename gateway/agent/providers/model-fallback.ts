@@ -133,31 +133,36 @@ export async function* streamWithFallback(
     let pendingStart: ProviderStreamEvent | undefined;
     let emitted = false;
     const stream = streamModel(resolved, context, options);
-    for (;;) {
-      const step = await stream.next();
-      if (step.done) return { message: step.value, ref, attempts };
-      const event = step.value;
-      if (event.type === 'start') {
-        pendingStart = event;
-        continue;
-      }
-      if (event.type === 'error') {
-        attempts.push(attemptOf(ref, event.failure));
-        if (!last && !emitted && isFailoverWorthy(event.failure) && !options.signal?.aborted) {
-          yield { type: 'fallback', from: ref, to: next, reason: attemptOf(ref, event.failure) };
-          break;
+    // A consumer that stops early (break, return) must end the HTTP request too.
+    try {
+      for (;;) {
+        const step = await stream.next();
+        if (step.done) return { message: step.value, ref, attempts };
+        const event = step.value;
+        if (event.type === 'start') {
+          pendingStart = event;
+          continue;
         }
-        const final = chainFailure(attempts, event.failure);
-        const message = { ...event.error, errorMessage: final.message };
-        yield { ...event, error: message, failure: final };
-        return { message, ref, attempts };
+        if (event.type === 'error') {
+          attempts.push(attemptOf(ref, event.failure));
+          if (!last && !emitted && isFailoverWorthy(event.failure) && !options.signal?.aborted) {
+            yield { type: 'fallback', from: ref, to: next, reason: attemptOf(ref, event.failure) };
+            break;
+          }
+          const final = chainFailure(attempts, event.failure);
+          const message = { ...event.error, errorMessage: final.message };
+          yield { ...event, error: message, failure: final };
+          return { message, ref, attempts };
+        }
+        if (pendingStart) {
+          yield pendingStart;
+          pendingStart = undefined;
+        }
+        emitted = true;
+        yield event;
       }
-      if (pendingStart) {
-        yield pendingStart;
-        pendingStart = undefined;
-      }
-      emitted = true;
-      yield event;
+    } finally {
+      await stream.return(undefined as never);
     }
   }
   // Unreachable: the last ref always returns above.

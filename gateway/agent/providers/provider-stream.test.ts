@@ -262,6 +262,23 @@ describe.each(FLAVOURS)('pi-ai against the $name stand-in', (flavour) => {
     expect(last?.type === 'error' && last.failure.code).toBe('PROVIDER_STREAM_INTERRUPTED');
   });
 
+  it('a consumer that stops reading early ends the request too', async () => {
+    standIn.script.enqueue({
+      reply: 'text',
+      text: 'more words than anyone reads '.repeat(20),
+      delayMs: 30,
+    });
+    const p = await providers();
+    const closed = standIn.clientClosed();
+    let deltas = 0;
+    for await (const event of p.stream(question, { maxRetries: 0 })) {
+      if (event.type === 'text_delta') deltas += 1;
+      if (deltas === 2) break;
+    }
+    await closed;
+    expect(deltas).toBe(2);
+  });
+
   it('abort mid-stream stops the request and ends with CANCELLED', async () => {
     standIn.script.enqueue({
       reply: 'text',
