@@ -68,7 +68,20 @@ const ERROR_BODIES: Record<number, { type: string; code: string | null; message:
   529: { type: 'server_error', code: null, message: 'Overloaded.' },
 };
 
-export async function startOpenAiStandIn(options: { apiKey: string }): Promise<OpenAiStandIn> {
+/**
+ * `openai`: tool calls streamed as OpenAI does (name first, arguments in pieces, keyed by index).
+ * `ollama`: as Ollama's `/v1` route does with tools: each tool call whole in one chunk (no
+ * `index`, arguments complete) and the finish_reason on that same chunk (ollama/ollama#5915);
+ * `ollama-stop`: the same but ending with finish_reason "stop", as some Ollama versions and
+ * proxies in front of it do.
+ */
+export type OpenAiStandInStyle = 'openai' | 'ollama' | 'ollama-stop';
+
+export async function startOpenAiStandIn(options: {
+  apiKey: string;
+  style?: OpenAiStandInStyle;
+}): Promise<OpenAiStandIn> {
+  const style = options.style ?? 'openai';
   const created = Math.floor(Date.now() / 1000);
   const server = await startStandInServer(
     {
@@ -84,14 +97,19 @@ export async function startOpenAiStandIn(options: { apiKey: string }): Promise<O
           },
         });
       },
-      handle: (ctx, turn) => answer(ctx, turn, created),
+      handle: (ctx, turn) => answer(ctx, turn, created, style),
     },
     options,
   );
   return Object.assign(server, { baseUrl: `${server.origin}/v1` });
 }
 
-async function answer(ctx: StandInHandlerContext, turn: StandInTurn | undefined, created: number) {
+async function answer(
+  ctx: StandInHandlerContext,
+  turn: StandInTurn | undefined,
+  created: number,
+  style: OpenAiStandInStyle,
+) {
   const { res, body } = ctx;
   const model = typeof body.model === 'string' ? body.model : 'unknown';
   if (!turn) {
@@ -136,7 +154,7 @@ async function answer(ctx: StandInHandlerContext, turn: StandInTurn | undefined,
     object: 'chat.completion.chunk',
     created,
     model,
-    system_fingerprint: 'fp_standin',
+    system_fingerprint: style === 'openai' ? 'fp_standin' : 'fp_ollama',
     choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }],
   });
   const send = (value: unknown) => res.write(`data: ${JSON.stringify(value)}\n\n`);
@@ -160,25 +178,44 @@ async function answer(ctx: StandInHandlerContext, turn: StandInTurn | undefined,
     send(chunk({ content: piece }));
   }
   let argumentText = '';
-  if (turn.reply === 'tool') {
-    for (const [index, call] of turn.calls.entries()) {
-      const callId = call.id ?? `call_${randomBytes(8).toString('hex')}`;
-      send(
-        chunk({
-          tool_calls: [
-            { index, id: callId, type: 'function', function: { name: call.name, arguments: '' } },
-          ],
-        }),
-      );
-      for (const piece of chunkJson(call.arguments)) {
-        await sleep(delay);
-        if (res.destroyed) return;
-        argumentText += piece;
-        send(chunk({ tool_calls: [{ index, function: { arguments: piece } }] }));
+  if (turn.reply === 'tool' && style !== 'openai') {
+    const calls = turn.calls.map((call) => {
+      argumentText += JSON.stringify(call.arguments);
+      return {
+        id: call.id ?? `call_${randomBytes(4).toString('hex')}`,
+        type: 'function',
+        function: { name: call.name, arguments: JSON.stringify(call.arguments) },
+      };
+    });
+    await sleep(delay);
+    send(
+      chunk(
+        { role: 'assistant', content: '', tool_calls: calls },
+        style === 'ollama' ? 'tool_calls' : null,
+      ),
+    );
+    if (style === 'ollama-stop') send(chunk({ role: 'assistant', content: '' }, 'stop'));
+  } else {
+    if (turn.reply === 'tool') {
+      for (const [index, call] of turn.calls.entries()) {
+        const callId = call.id ?? `call_${randomBytes(8).toString('hex')}`;
+        send(
+          chunk({
+            tool_calls: [
+              { index, id: callId, type: 'function', function: { name: call.name, arguments: '' } },
+            ],
+          }),
+        );
+        for (const piece of chunkJson(call.arguments)) {
+          await sleep(delay);
+          if (res.destroyed) return;
+          argumentText += piece;
+          send(chunk({ tool_calls: [{ index, function: { arguments: piece } }] }));
+        }
       }
     }
+    send(chunk({}, turn.reply === 'tool' ? 'tool_calls' : 'stop'));
   }
-  send(chunk({}, turn.reply === 'tool' ? 'tool_calls' : 'stop'));
   const streamOptions = body.stream_options as { include_usage?: boolean } | undefined;
   if (streamOptions?.include_usage) {
     const prompt = turn.usage?.input ?? roughTokens(JSON.stringify(body.messages ?? []));
