@@ -324,6 +324,7 @@ describe('ModelProviders.modelChain', () => {
         { id: 'main' },
         { id: 'strict', model: 'openai/gpt-4o' },
         { id: 'own', model: { fallbacks: ['groq/llama-3.1-8b-instant'] } },
+        { id: 'pinned', model: { primary: 'xai/grok-4' } },
       ],
     },
   };
@@ -331,6 +332,7 @@ describe('ModelProviders.modelChain', () => {
     const p = await create(config);
     expect(p.modelChain('main')).toEqual(['anthropic/claude-sonnet-4-5', 'openai/gpt-4.1']);
     expect(p.modelChain('strict')).toEqual(['openai/gpt-4o']);
+    expect(p.modelChain('pinned')).toEqual(['xai/grok-4']);
     expect(p.modelChain('own')).toEqual([
       'anthropic/claude-sonnet-4-5',
       'groq/llama-3.1-8b-instant',

@@ -107,18 +107,16 @@ export class ModelProviders {
   }
 
   /**
-   * The refs to try, primary first. An agent in `agents.list` with its own model string is strict
-   * (no fallbacks); with `{ fallbacks }` it uses those, inheriting the default primary if it names
-   * none; otherwise `agents.defaults.model`.
+   * The refs to try, primary first. As upstream: an agent in `agents.list` with its own model is
+   * strict (no fallbacks) unless its model object lists `fallbacks`; `{ fallbacks }` alone keeps
+   * the default primary; an agent without a model uses `agents.defaults.model`.
    */
   modelChain(agentId = this.agentId): string[] {
     const defaults = chainOf(this.options.config.agents?.defaults?.model);
     const entry = this.options.config.agents?.list?.find((a) => a.id === agentId);
     const own = entry?.model === undefined ? undefined : chainOf(entry.model);
     const primary = own?.primary ?? defaults.primary;
-    const fallbacks = own
-      ? (own.fallbacks ?? defaults.fallbacks ?? [])
-      : (defaults.fallbacks ?? []);
+    const fallbacks = own ? (own.fallbacks ?? []) : (defaults.fallbacks ?? []);
     if (!primary) return [];
     return [...new Set([primary, ...fallbacks])];
   }
