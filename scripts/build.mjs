@@ -29,7 +29,13 @@ export const CONTROL_UI_DIR = 'control-ui';
  * ws `require()`s these native speed-ups inside try/catch and falls back to JS. They must stay
  * external (they are native addons), and the bundle must not depend on them being installed.
  */
-const OPTIONAL_NATIVE = ['bufferutil', 'utf-8-validate'];
+const OPTIONAL_NATIVE = [
+  'bufferutil',
+  'utf-8-validate',
+  // Not native, but the same pattern: `debug` (under pi-ai's proxy-agent) require()s it in a
+  // try/catch for colours and works without it.
+  'supports-color',
+];
 
 /**
  * Inputs that must never load statically on the way to `gateway run`: the protocol package's
@@ -43,6 +49,32 @@ const LAZY_ONLY_INPUTS = [
   /node_modules\/@openclaw\/gateway-protocol\/dist\/index\.mjs$/,
   /node_modules\/typebox\//,
 ];
+
+/**
+ * Likewise the model providers (pi-ai, its ~550 KB model catalog, each provider's SDK): they load
+ * on first use through `import()` of gateway/agent/providers/model-providers.ts.
+ */
+const PROVIDER_INPUTS = [
+  /node_modules\/@mariozechner\//,
+  /node_modules\/openai\//,
+  /node_modules\/@anthropic-ai\//,
+  /node_modules\/@google\/genai\//,
+  /node_modules\/@mistralai\//,
+];
+
+/**
+ * `@opentelemetry/api` is an optional peer of Mistral's SDK (reached through pi-ai) and is not
+ * installed; a no-op stand-in keeps the bundle self-contained (see the stub's header).
+ * @type {import('esbuild').Plugin}
+ */
+const OPENTELEMETRY_STUB = {
+  name: 'opentelemetry-api-stub',
+  setup(pluginBuild) {
+    pluginBuild.onResolve({ filter: /^@opentelemetry\/api$/ }, () => ({
+      path: path.join(ROOT, 'scripts/lib/opentelemetry-api-stub.mjs'),
+    }));
+  },
+};
 
 /**
  * `createRequire` shim: CommonJS dependencies (ws) call `require('events')` etc., which ESM output
@@ -219,9 +251,14 @@ function startupOutputs(metafile, entryOutput) {
   return { cli, gateway, located };
 }
 
+/** @param {string[]} inputs */
+function listed(inputs) {
+  return inputs.slice(0, 3).join(', ') + (inputs.length > 3 ? ` and ${inputs.length - 3} more` : '');
+}
+
 /**
  * Fails the build on an output that would need node_modules at run time or that makes the
- * gateway load the protocol validators eagerly.
+ * gateway load the protocol validators or the model providers eagerly.
  * @param {import('esbuild').Metafile} metafile
  * @param {string} entryOutput metafile path of the entry output
  */
@@ -243,16 +280,23 @@ function checkGatewayOutputs(metafile, entryOutput) {
       `warning: ${GATEWAY_RUN_MODULE} not found in the bundle; the eager-import check covers the entry only`,
     );
   for (const file of startup.gateway) {
-    const eager = Object.keys(metafile.outputs[file]?.inputs ?? {})
+    const inputs = Object.keys(metafile.outputs[file]?.inputs ?? {});
+    const eager = inputs
       .filter((input) => LAZY_ONLY_INPUTS.some((re) => re.test(input)))
       .sort((a, b) => Number(/gateway-protocol/.test(b)) - Number(/gateway-protocol/.test(a)));
-    if (eager.length === 0) continue;
-    const shown =
-      eager.slice(0, 3).join(', ') + (eager.length > 3 ? ` and ${eager.length - 3} more` : '');
-    problems.push(
-      `${file} is loaded statically by \`gateway run\` and contains ${shown}: the protocol validators must load ` +
-        'through import() only (see gateway/server/protocol.ts loadProtocolValidators), or /healthz waits for them',
-    );
+    if (eager.length > 0) {
+      problems.push(
+        `${file} is loaded statically by \`gateway run\` and contains ${listed(eager)}: the protocol validators must load ` +
+          'through import() only (see gateway/server/protocol.ts loadProtocolValidators), or /healthz waits for them',
+      );
+    }
+    const providers = inputs.filter((input) => PROVIDER_INPUTS.some((re) => re.test(input)));
+    if (providers.length > 0) {
+      problems.push(
+        `${file} is loaded statically by \`gateway run\` and contains ${listed(providers)}: the model providers must load ` +
+          "through import() only (see gateway/runtime/methods.ts 'models.list'), or cold start pays for them",
+      );
+    }
   }
   if (problems.length > 0)
     throw new Error(`gateway bundle check failed:\n  - ${problems.join('\n  - ')}`);
@@ -328,6 +372,7 @@ export async function buildGateway(options = {}) {
     banner: { js: `${hashbang}${REQUIRE_SHIM}` },
     define: { __OPENCLAW_VERSION__: JSON.stringify(await packageVersion()) },
     external: OPTIONAL_NATIVE,
+    plugins: [OPENTELEMETRY_STUB],
     sourcemap: 'linked',
     sourcesContent: true,
     // Readable names and line numbers in stack traces. Syntax minification trims a little; a

@@ -201,6 +201,19 @@ describe('scripts/build.mjs', () => {
     await expect(fs.access(path.join(badOut, 'gateway', 'openclaw.mjs'))).rejects.toThrow();
   }, 60_000);
 
+  it('fails when the model providers (pi-ai) would load at gateway start', async () => {
+    const entry = path.join(tmp, 'eager-providers.ts');
+    await fs.writeFile(
+      entry,
+      "import { getProviders } from '@mariozechner/pi-ai';\nconsole.log(getProviders().length);\n",
+    );
+    const badOut = path.join(tmp, 'bad-providers-dist');
+    const result = await run([BUILD, '--only', 'gateway', '--entry', entry, '--outdir', badOut]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('the model providers must load through import() only');
+    await expect(fs.access(path.join(badOut, 'gateway', 'openclaw.mjs'))).rejects.toThrow();
+  }, 60_000);
+
   it('rejects unknown arguments', async () => {
     const result = await run([BUILD, '--only', 'everything']);
     expect(result.code).toBe(1);

@@ -19,6 +19,7 @@ import {
   str,
 } from './config-checks.js';
 import { joinConfigPath } from './config-path.js';
+import { agentModelCheck, modelsCheck } from './models-schema.js';
 import {
   type AgentEntryConfig,
   type AgentModelConfig,
@@ -229,15 +230,7 @@ const toolsCheck: Check<ToolsConfig> = (value, path, issues) => {
   return checked === undefined ? rest : { ...rest, profile: checked };
 };
 
-const modelCheck: Check<AgentModelConfig> = byShape<AgentModelConfig>(
-  (v) =>
-    typeof v === 'string'
-      ? nonEmpty
-      : isPlainObject(v)
-        ? obj({ primary: nonEmpty, fallbacks: arrayOf(nonEmpty) })
-        : undefined,
-  'must be a model ref like "anthropic/claude-sonnet-4-5" or {primary, fallbacks: []}',
-);
+const modelCheck: Check<AgentModelConfig> = agentModelCheck;
 
 const agentEntryFields = obj(
   {
@@ -356,7 +349,7 @@ const rootCheck: Check<OpenClawConfig> = obj({
   commands: looseObj,
   hooks: looseObj,
   cron: looseObj,
-  models: looseObj,
+  models: modelsCheck(secretInputCheck),
   plugins: looseObj,
   skills: looseObj,
   browser: looseObj,

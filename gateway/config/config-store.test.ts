@@ -276,7 +276,7 @@ describe('redaction', () => {
     },
     models: {
       providers: {
-        openai: { apiKey: 'sk-1', maxTokens: 4096, headers: { Authorization: 'Bearer x' } },
+        openai: { apiKey: 'sk-1', timeoutSeconds: 60, headers: { Authorization: 'Bearer x' } },
       },
     },
     env: { OPENAI_API_KEY: 'sk-2' },
@@ -296,7 +296,7 @@ describe('redaction', () => {
     });
     expect(red.models.providers.openai).toEqual({
       apiKey: REDACTED_PLACEHOLDER,
-      maxTokens: 4096,
+      timeoutSeconds: 60,
       headers: { Authorization: REDACTED_PLACEHOLDER },
     });
     expect(red.env.OPENAI_API_KEY).toBe(REDACTED_PLACEHOLDER);

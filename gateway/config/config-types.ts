@@ -43,6 +43,63 @@ export type ToolProfile = (typeof TOOL_PROFILES)[number];
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 export type ConfigLogLevel = (typeof LOG_LEVELS)[number];
 
+/** Wire formats a custom provider can speak (`models.providers.<id>.api`). */
+export const MODEL_APIS = [
+  'openai-completions',
+  'openai-responses',
+  'anthropic-messages',
+  'google-generative-ai',
+] as const;
+export type ModelApi = (typeof MODEL_APIS)[number];
+
+export const MODEL_INPUTS = ['text', 'image'] as const;
+export type ModelInput = (typeof MODEL_INPUTS)[number];
+
+export const MODELS_MODES = ['merge', 'replace'] as const;
+export type ModelsMode = (typeof MODELS_MODES)[number];
+
+export interface ModelCostConfig {
+  input?: number;
+  output?: number;
+  cacheRead?: number;
+  cacheWrite?: number;
+}
+
+/** One model of a custom provider (`models.providers.<id>.models[]`). */
+export interface ModelDefinitionConfig {
+  id: string;
+  name?: string;
+  api?: ModelApi;
+  input?: ModelInput[];
+  contextWindow?: number;
+  maxTokens?: number;
+  reasoning?: boolean;
+  cost?: ModelCostConfig;
+  headers?: Record<string, string>;
+  compat?: LooseObject;
+}
+
+/** `models.providers.<id>`: a custom endpoint, or overrides for a built-in provider of that name. */
+export interface ModelProviderConfig {
+  baseUrl?: string;
+  apiKey?: SecretInput;
+  api?: ModelApi;
+  headers?: Record<string, string>;
+  models?: ModelDefinitionConfig[];
+  /** Upstream keys accepted for compatibility; `timeoutSeconds` bounds each provider request. */
+  auth?: string;
+  authHeader?: boolean;
+  timeoutSeconds?: number;
+  compat?: LooseObject;
+  request?: LooseObject;
+}
+
+export interface ModelsConfig {
+  /** `merge` (default): custom providers add to the built-in catalog; `replace`: only custom ones. */
+  mode?: ModelsMode;
+  providers?: Record<string, ModelProviderConfig>;
+}
+
 export interface GatewayRateLimitConfig {
   maxAttempts?: number;
   windowMs?: number;
@@ -199,7 +256,7 @@ export interface OpenClawConfig {
   commands?: LooseObject;
   hooks?: LooseObject;
   cron?: LooseObject;
-  models?: LooseObject;
+  models?: ModelsConfig;
   plugins?: LooseObject;
   skills?: LooseObject;
   browser?: LooseObject;

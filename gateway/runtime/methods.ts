@@ -249,6 +249,26 @@ export function createMethodTable(deps: MethodDeps): Map<string, MethodHandler> 
     add(name, handler);
   }
 
+  add('models.list', {
+    validator: 'validateModelsListParams',
+    handle: async (raw) => {
+      const params = asParams(raw);
+      const agentId = optionalString(params.agentId) ?? deps.agents().find((a) => a.isDefault)?.id;
+      // The provider library (pi-ai and its ~550 KB catalog) loads on first use, never at start.
+      const { ModelProviders } = await import('../agent/providers/model-providers.js');
+      const providers = await ModelProviders.fromSnapshot(
+        deps.config(),
+        deps.env,
+        deps.paths,
+        agentId,
+      );
+      const view = typeof params.view === 'string' ? params.view : 'default';
+      return {
+        models: providers.listModels(view as 'default' | 'configured' | 'provider-config' | 'all'),
+      };
+    },
+  });
+
   add('logs.tail', {
     validator: 'validateLogsTailParams',
     handle: (raw) => {

@@ -28,6 +28,7 @@ const METHOD_SCOPES: Record<string, OperatorScope> = {
   'sessions.reset': OperatorScope.ADMIN,
   'sessions.delete': OperatorScope.ADMIN,
   'chat.inject': OperatorScope.ADMIN,
+  'models.list': OperatorScope.READ,
   'config.get': OperatorScope.ADMIN,
   'config.set': OperatorScope.ADMIN,
   'config.patch': OperatorScope.ADMIN,
