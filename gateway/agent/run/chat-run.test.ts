@@ -12,6 +12,7 @@ import { GatewayClient } from '@openclaw/gateway-client';
 import { AgentEventSchema, ChatEventSchema } from '@openclaw/gateway-protocol/schema';
 import { Value } from 'typebox/value';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { Transcript } from '../../sessions/index.js';
 import { startOpenAiStandIn, type OpenAiStandIn } from '../../testing/openai-stand-in.js';
 import { closedTestPort } from '../../testing/stand-in-server.js';
 import { startTestGateway, TEST_TOKEN, type TestGateway } from '../../testing/test-gateway.js';
@@ -315,6 +316,11 @@ describe('chat.send runs the agent', () => {
     const onDisk = await transcriptMessages(sessionKey);
     expect(onDisk.map((m) => m.role)).toEqual(['user', 'assistant']);
     expect(onDisk[1]).toMatchObject({ stopReason: 'aborted' });
+    // Loads again as written: no torn line, no orphan tool call to repair.
+    const reloaded = await Transcript.load(gw.gateway.sessions.transcriptPath('main', entry!));
+    expect(reloaded.messages().map((m) => m.role)).toEqual(['user', 'assistant']);
+    expect(reloaded.repairs).toMatchObject({ tornBytes: 0, invalidLines: 0, closedToolCalls: [] });
+    await reloaded.close();
     const history = await plain.client.request<{ messages: unknown[] }>('chat.history', {
       sessionKey,
     });

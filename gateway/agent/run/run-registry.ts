@@ -5,6 +5,7 @@
  * remembered for a while (upstream dedupes ~5 min, ~1000 entries) so a client retrying after a
  * lost ack gets `ok`, not a second answer.
  */
+import { ErrorCode, OpenClawError } from '../../infra/errors.js';
 
 export type RunState = 'queued' | 'running' | 'ok' | 'error' | 'aborted';
 
@@ -75,7 +76,12 @@ export class RunRegistry<T> {
         ? { status: 'in_flight', run: known }
         : { status: 'ok', run: known };
     }
-    if (this.closed) throw new Error('the gateway is stopping');
+    if (this.closed) {
+      throw new OpenClawError(
+        ErrorCode.CANCELLED,
+        'The gateway is stopping; send the message again once it is back.',
+      );
+    }
     const controller = new AbortController();
     let resolve!: (outcome: RunOutcome) => void;
     const done = new Promise<RunOutcome>((r) => (resolve = r));
