@@ -11,7 +11,7 @@ import path from 'node:path';
 import { GatewayClient } from '@openclaw/gateway-client';
 import { AgentEventSchema, ChatEventSchema } from '@openclaw/gateway-protocol/schema';
 import { Value } from 'typebox/value';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Transcript } from '../../sessions/index.js';
 import { startOpenAiStandIn, type OpenAiStandIn } from '../../testing/openai-stand-in.js';
 import { closedTestPort } from '../../testing/stand-in-server.js';
@@ -35,6 +35,8 @@ let withTools: Recorder;
 class Recorder {
   readonly events: Frame[] = [];
   hello?: Record<string, unknown>;
+  /** Frames that failed the protocol schema (checked after every test). */
+  readonly invalid: string[] = [];
   private waiters: Array<() => void> = [];
   client!: GatewayClient;
 
@@ -101,7 +103,7 @@ function connect(recorder: Recorder, caps: string[]): Promise<void> {
         const schema = evt.event === 'chat' ? ChatEventSchema : AgentEventSchema;
         // A frame the official clients would reject fails the test where it is recorded.
         if (!Value.Check(schema, evt.payload)) {
-          throw new Error(`invalid ${evt.event} event: ${JSON.stringify(evt.payload)}`);
+          recorder.invalid.push(`${evt.event}: ${JSON.stringify(evt.payload)}`);
         }
         recorder.record({ event: evt.event, payload: evt.payload as Record<string, unknown> });
       },
@@ -165,6 +167,11 @@ beforeEach(() => {
   standIn.script.clear();
 });
 
+afterEach(() => {
+  // A frame the official clients would reject fails the test that produced it.
+  expect([...plain.invalid, ...withTools.invalid]).toEqual([]);
+});
+
 async function transcriptMessages(sessionKey: string): Promise<Array<Record<string, unknown>>> {
   const { entry } = await gw.gateway.sessions.get(sessionKey);
   const file = gw.gateway.sessions.transcriptPath('main', entry!);
@@ -226,25 +233,25 @@ describe('chat.send runs the agent', () => {
   });
 
   it('answers a repeated idempotency key from the run (in_flight, then ok), never a second run', async () => {
-    standIn.script.enqueue({ reply: 'text', text: 'only once', delayMs: 30 });
+    // A model that never answers keeps the run going for as long as the test needs (no timing).
+    standIn.script.enqueue({ reply: 'hang' });
     const before = standIn.requests.length;
-    const params = { sessionKey: 'agent:main:idem', message: 'once', idempotencyKey: 'run-idem-1' };
+    const sessionKey = 'agent:main:idem';
+    const params = { sessionKey, message: 'once', idempotencyKey: 'run-idem-1' };
     expect(await plain.client.request('chat.send', params)).toMatchObject({ status: 'started' });
     expect(await plain.client.request('chat.send', params)).toEqual({
       runId: 'run-idem-1',
       status: 'in_flight',
     });
+    await plain.client.request('chat.abort', { sessionKey, runId: 'run-idem-1' });
     await plain.terminal('run-idem-1');
     await plain.lifecycleEnd('run-idem-1');
     expect(await plain.client.request('chat.send', params)).toEqual({
       runId: 'run-idem-1',
       status: 'ok',
     });
-    expect(standIn.requests.length - before).toBe(1);
-    expect((await transcriptMessages('agent:main:idem')).map((m) => m.role)).toEqual([
-      'user',
-      'assistant',
-    ]);
+    expect(standIn.requests.length - before).toBeLessThanOrEqual(1);
+    expect((await transcriptMessages(sessionKey)).filter((m) => m.role === 'user')).toHaveLength(1);
   });
 
   it('queues a second message on a busy session and runs it after the first', async () => {
@@ -292,9 +299,10 @@ describe('chat.send runs the agent', () => {
   it('aborts mid-stream: aborted event, lifecycle end, and a transcript that loads again', async () => {
     standIn.script.enqueue({
       reply: 'text',
-      text: 'this answer is long and slow and will be cut off somewhere in the middle',
+      // ~10 s of streaming if nothing stopped it: the abort lands long before the end.
+      text: 'slow words '.repeat(60),
       chunkSize: 3,
-      delayMs: 40,
+      delayMs: 45,
     });
     const sessionKey = 'agent:main:abort';
     await plain.client.request('chat.send', {
