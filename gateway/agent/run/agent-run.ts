@@ -27,6 +27,7 @@ import {
 import type { ChainResult } from '../providers/model-fallback.js';
 import { ModelProviders } from '../providers/model-providers.js';
 import { formatModelRef, parseModelRef } from '../providers/model-ref.js';
+import { commandNote, runSlashCommand, type SlashCommand } from './slash-commands.js';
 import type { ChatErrorDetail, ChatErrorKind, RunEvents } from './run-events.js';
 import type { RunHandle, RunOutcome } from './run-registry.js';
 
@@ -39,12 +40,16 @@ export interface AgentRunDeps {
   /** The tools a run of this agent may use, already filtered by policy. */
   tools(agentId: string, workspace: string): AgentTool[];
   workspaceFor(agentId: string): string;
+  /** Tell session lists a session changed (`sessions.changed`). */
+  sessionsChanged(sessionKey: string, reason: string): void;
 }
 
 export interface RunInput {
   message: string;
   /** An explicit `provider/model` for this run only (the `agent` method's provider/model). */
   model?: string;
+  /** A slash command to carry out instead of asking the model. */
+  command?: SlashCommand;
 }
 
 const SYSTEM_PROMPT = [
@@ -98,13 +103,16 @@ function pickModel(
 ): { ref: string; strict: boolean } {
   if (input.model) return { ref: input.model, strict: true };
   const { providerOverride, modelOverride } = open.entry;
+  const primary = providers.modelChain(open.agentId)[0];
   if (modelOverride) {
+    // A bare model id belongs to the override's provider, else to the primary's.
+    const provider = providerOverride ?? (primary ? parseModelRef(primary).provider : 'openai');
     const ref = modelOverride.includes('/')
       ? modelOverride
-      : formatModelRef({ provider: providerOverride ?? 'openai', modelId: modelOverride });
+      : formatModelRef({ provider, modelId: modelOverride });
     return { ref, strict: true };
   }
-  const ref = providers.modelChain(open.agentId)[0];
+  const ref = primary;
   if (!ref) {
     throw new OpenClawError(
       ErrorCode.MODEL_NOT_FOUND,
@@ -123,6 +131,7 @@ export async function executeAgentRun(
   const log = deps.logger.child({ runId: run.runId, sessionKey: run.sessionKey });
   const startedAt = Date.now();
   events.lifecycle('start', { startedAt });
+  if (input.command) return executeCommand(deps, run, input.command, events, startedAt);
   let open: OpenSession | undefined;
   let usage: Usage | undefined;
   let lastAssistant: AssistantMessage | undefined;
@@ -277,6 +286,7 @@ export async function executeAgentRun(
         })
         .catch((err: unknown) => log.error('recording the run failed', { error: String(err) }));
       open.release();
+      deps.sessionsChanged(open.key, 'run');
     }
   }
   // The catch above covers every path that did not send its terminal event; this is the net.
@@ -323,4 +333,38 @@ function finish(
   }
   events.final(last, usage);
   return { status: 'ok', endedAt, text: textOf(last) };
+}
+
+async function executeCommand(
+  deps: AgentRunDeps,
+  run: RunHandle,
+  command: SlashCommand,
+  events: RunEvents,
+  startedAt: number,
+): Promise<RunOutcome> {
+  let outcome: RunOutcome;
+  try {
+    const text = await runSlashCommand(
+      deps.sessions,
+      run.sessionKey,
+      command,
+      deps.sessionsChanged,
+    );
+    events.final(commandNote(text), undefined);
+    outcome = { status: 'ok', text, endedAt: Date.now() };
+  } catch (err) {
+    const message = plainMessage(err);
+    if (!(err instanceof OpenClawError)) {
+      deps.logger.error('slash command failed', { command: command.name, error: String(err) });
+    }
+    events.error(message, 'unknown', undefined);
+    outcome = { status: 'error', error: message, endedAt: Date.now() };
+  }
+  events.lifecycle(outcome.status === 'error' ? 'error' : 'end', {
+    startedAt,
+    endedAt: outcome.endedAt,
+    status: outcome.status,
+    ...(outcome.error ? { error: outcome.error } : {}),
+  });
+  return { ...outcome, startedAt };
 }

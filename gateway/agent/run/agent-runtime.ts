@@ -11,6 +11,7 @@ import type { Logger } from '../../infra/logger.js';
 import type { SessionStore } from '../../sessions/index.js';
 import { createWorkspaceTools } from '../../tools/index.js';
 import { executeAgentRun, type RunInput } from './agent-run.js';
+import { parseSlashCommand } from './slash-commands.js';
 import { ChatSequence, RunEvents, type Broadcast } from './run-events.js';
 import { RunRegistry, type RunHandle, type RunOutcome } from './run-registry.js';
 
@@ -77,6 +78,8 @@ export class AgentRuntime {
             logger: deps.logger,
             tools,
             workspaceFor: deps.workspaceFor,
+            sessionsChanged: (sessionKey, reason) =>
+              deps.broadcast('sessions.changed', { sessionKey, reason, ts: Date.now() }),
           },
           run,
           input,
@@ -93,8 +96,24 @@ export class AgentRuntime {
     if (known) return { runId, status: known.outcome ? 'ok' : 'in_flight' };
     const message = checkMessage(params.message);
     const key = this.deps.sessions.resolveKey(String(params.sessionKey));
-    const result = this.registry.submit(runId, key.key, { message, agentId: key.agentId });
+    const command = parseSlashCommand(message);
+    // /stop acts at once; its own run (the answer) then queues behind the aborted ones.
+    if (command?.name === 'stop') this.registry.abort(key.key);
+    const result = this.registry.submit(runId, key.key, {
+      message,
+      agentId: key.agentId,
+      ...(command ? { command } : {}),
+    });
+    this.armTimeout(result.run, params.timeoutMs);
     return { runId, status: result.status };
+  }
+
+  /** `timeoutMs` of chat.send: the run is aborted when it has not ended by then. */
+  private armTimeout(run: RunHandle, timeoutMs: unknown): void {
+    if (typeof timeoutMs !== 'number' || timeoutMs <= 0) return;
+    const timer = setTimeout(() => this.registry.abort(run.sessionKey, run.runId), timeoutMs);
+    timer.unref();
+    void run.done.then(() => clearTimeout(timer));
   }
 
   /** `chat.abort`: one run, or every queued and running run of the session. */
@@ -134,6 +153,8 @@ export class AgentRuntime {
         agentId: key.agentId,
         ...(model ? { model } : {}),
       }).run;
+      // `timeout` is in seconds here (0: none), as the CLI's --timeout.
+      if (typeof params.timeout === 'number') this.armTimeout(run, params.timeout * 1000);
     }
     return {
       ack: { runId, status: 'accepted', acceptedAt },

@@ -386,6 +386,51 @@ describe('chat.send runs the agent', () => {
   });
 });
 
+describe('slash commands', () => {
+  it('/stop aborts the running answer and answers itself', async () => {
+    standIn.script.enqueue({ reply: 'hang' });
+    const sessionKey = 'agent:main:stop';
+    await plain.client.request('chat.send', {
+      sessionKey,
+      message: 'think',
+      idempotencyKey: 'hung',
+    });
+    await plain.until(() => plain.agent('hung').length > 0);
+    await plain.client.request('chat.send', {
+      sessionKey,
+      message: '/stop',
+      idempotencyKey: 'stop',
+    });
+    expect((await plain.terminal('hung')).state).toBe('aborted');
+    const stop = await plain.terminal('stop');
+    expect(stop).toMatchObject({ state: 'final', message: { content: [{ text: 'Stopped.' }] } });
+    await plain.lifecycleEnd('stop');
+  });
+
+  it('/model sets the session model, /status shows it, /new starts a new session id', async () => {
+    const sessionKey = 'agent:main:cmds';
+    const requestsBefore = standIn.requests.length;
+    const send = async (message: string, id: string) => {
+      await plain.client.request('chat.send', { sessionKey, message, idempotencyKey: id });
+      return plain.terminal(id);
+    };
+    expect(await send('/model stand-in/echo-1', 'c1')).toMatchObject({ state: 'final' });
+    expect((await gw.gateway.sessions.get(sessionKey)).entry).toMatchObject({
+      modelOverride: 'echo-1',
+    });
+    const status = await send('/status', 'c2');
+    expect(JSON.stringify(status.message)).toContain('override: echo-1');
+    const before = (await gw.gateway.sessions.get(sessionKey)).entry!.sessionId;
+    expect(await send('/new', 'c3')).toMatchObject({ state: 'final' });
+    expect((await gw.gateway.sessions.get(sessionKey)).entry!.sessionId).not.toBe(before);
+    const bad = await send('/model not a model!', 'c4');
+    expect(bad).toMatchObject({ state: 'error' });
+    expect(String(bad.errorMessage)).toMatch(/provider\/model/);
+    // Commands never reach the model.
+    expect(standIn.requests.length).toBe(requestsBefore);
+  });
+});
+
 describe('agent and agent.wait', () => {
   it('answers accepted, then the final with the reply; agent.wait reports the end', async () => {
     standIn.script.enqueue({ reply: 'text', text: 'CLI answer' });
