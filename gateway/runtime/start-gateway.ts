@@ -442,9 +442,10 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
     stop(reason = 'gateway stopping') {
       stopping ??= (async () => {
         logger.info('shutting down', { reason });
-        await server.close(reason);
-        // Runs end (aborted, transcripts consistent) before their transcripts close.
+        // Runs end first (aborted, transcripts consistent) while clients can still hear their
+        // terminal events; new runs are refused from here on.
         await agentMethods.close();
+        await server.close(reason);
         await sessions.close();
         disposables.dispose();
         await logFile.close();

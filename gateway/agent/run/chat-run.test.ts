@@ -296,6 +296,41 @@ describe('chat.send runs the agent', () => {
     expect(onDisk[0]).toMatchObject({ role: 'user', content: 'hi' });
   });
 
+  it('ends with an error when the provider goes away mid-answer; the transcript stays loadable', async () => {
+    standIn.script.enqueue({ reply: 'drop', text: 'I was saying something when' });
+    const sessionKey = 'agent:main:drop';
+    await plain.client.request('chat.send', {
+      sessionKey,
+      message: 'talk',
+      idempotencyKey: 'run-drop',
+    });
+    const terminal = await plain.terminal('run-drop');
+    await plain.lifecycleEnd('run-drop');
+    expect(terminal.state).toBe('error');
+    expect(String(terminal.errorMessage).length).toBeGreaterThan(0);
+    const { entry } = await gw.gateway.sessions.get(sessionKey);
+    const reloaded = await Transcript.load(gw.gateway.sessions.transcriptPath('main', entry!));
+    expect(reloaded.messages()[0]).toMatchObject({ role: 'user', content: 'talk' });
+    expect(reloaded.repairs).toMatchObject({ tornBytes: 0, invalidLines: 0, closedToolCalls: [] });
+    await reloaded.close();
+  });
+
+  it('refuses an empty message and one over the size cap with a plain error, starting no run', async () => {
+    const sessionKey = 'agent:main:bad';
+    await expect(
+      plain.client.request('chat.send', { sessionKey, message: '  ', idempotencyKey: 'bad-1' }),
+    ).rejects.toThrow(/empty/);
+    await expect(
+      plain.client.request('chat.send', {
+        sessionKey,
+        message: 'x'.repeat(300 * 1024),
+        idempotencyKey: 'bad-2',
+      }),
+    ).rejects.toThrow(/limit is/);
+    expect(plain.chat('bad-1')).toEqual([]);
+    expect((await gw.gateway.sessions.get(sessionKey)).entry).toBeUndefined();
+  });
+
   it('aborts mid-stream: aborted event, lifecycle end, and a transcript that loads again', async () => {
     standIn.script.enqueue({
       reply: 'text',
