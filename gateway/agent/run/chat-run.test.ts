@@ -13,6 +13,7 @@ import { AgentEventSchema, ChatEventSchema } from '@openclaw/gateway-protocol/sc
 import { Value } from 'typebox/value';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Transcript } from '../../sessions/index.js';
+import { startAnthropicStandIn, type AnthropicStandIn } from '../../testing/anthropic-stand-in.js';
 import { startOpenAiStandIn, type OpenAiStandIn } from '../../testing/openai-stand-in.js';
 import { closedTestPort } from '../../testing/stand-in-server.js';
 import { startTestGateway, TEST_TOKEN, type TestGateway } from '../../testing/test-gateway.js';
@@ -28,6 +29,7 @@ interface Frame {
 }
 
 let standIn: OpenAiStandIn;
+let anthropic: AnthropicStandIn;
 let gw: TestGateway;
 let plain: Recorder;
 let withTools: Recorder;
@@ -135,9 +137,16 @@ async function startGatewayInRange(config: Record<string, unknown>): Promise<Tes
 
 beforeAll(async () => {
   standIn = await startOpenAiStandIn({ apiKey: KEY });
+  anthropic = await startAnthropicStandIn({ apiKey: KEY });
   gw = await startGatewayInRange({
     models: {
       providers: {
+        'claude-stand-in': {
+          baseUrl: anthropic.baseUrl,
+          apiKey: KEY,
+          api: 'anthropic-messages',
+          models: [{ id: 'claude-1', name: 'Claude stand-in', input: ['text'] }],
+        },
         'stand-in': {
           baseUrl: standIn.baseUrl,
           apiKey: KEY,
@@ -161,10 +170,12 @@ afterAll(async () => {
   withTools?.client.stop();
   await gw?.stop();
   await standIn?.close();
+  await anthropic?.close();
 });
 
 beforeEach(() => {
   standIn.script.clear();
+  anthropic.script.clear();
 });
 
 afterEach(() => {
@@ -418,6 +429,44 @@ describe('chat.send runs the agent', () => {
     expect(result.isError).toBe(true);
     expect(JSON.stringify(result.content)).toContain('refused');
     await expect(fs.access(path.join(gw.paths.workspaceDir, '..', 'escape.txt'))).rejects.toThrow();
+  });
+});
+
+describe('Anthropic Messages', () => {
+  it('runs a tool turn against the Anthropic stand-in chosen with /model', async () => {
+    anthropic.script.enqueue(
+      {
+        reply: 'tool',
+        text: 'Let me write that.',
+        calls: [{ name: 'write', arguments: { path: 'claude.txt', content: 'from claude' } }],
+      },
+      { reply: 'text', text: 'Done: claude.txt is written.' },
+    );
+    const sessionKey = 'agent:main:claude';
+    await plain.client.request('chat.send', {
+      sessionKey,
+      message: '/model claude-stand-in/claude-1',
+      idempotencyKey: 'cl-0',
+    });
+    await plain.terminal('cl-0');
+    await plain.client.request('chat.send', {
+      sessionKey,
+      message: 'write',
+      idempotencyKey: 'cl-1',
+    });
+    const final = await plain.terminal('cl-1');
+    expect(final).toMatchObject({ state: 'final', message: { provider: 'claude-stand-in' } });
+    const text = plain
+      .chat('cl-1')
+      .filter((p) => p.state === 'delta')
+      .map((p) => p.deltaText)
+      .join('');
+    expect(text).toBe('Let me write that.\n\nDone: claude.txt is written.');
+    expect(await fs.readFile(path.join(gw.paths.workspaceDir, 'claude.txt'), 'utf8')).toBe(
+      'from claude',
+    );
+    const roles = (await transcriptMessages(sessionKey)).map((m) => m.role);
+    expect(roles).toEqual(['user', 'assistant', 'toolResult', 'assistant']);
   });
 });
 
