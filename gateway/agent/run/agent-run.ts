@@ -27,6 +27,7 @@ import {
 import type { ChainResult } from '../providers/model-fallback.js';
 import { ModelProviders } from '../providers/model-providers.js';
 import { formatModelRef, parseModelRef } from '../providers/model-ref.js';
+import { ToolLoopGuard } from './tool-loop-guard.js';
 import { commandNote, runSlashCommand, type SlashCommand } from './slash-commands.js';
 import type { ChatErrorDetail, ChatErrorKind, RunEvents } from './run-events.js';
 import type { RunHandle, RunOutcome } from './run-registry.js';
@@ -165,6 +166,7 @@ export async function executeAgentRun(
           timestamp: 0,
         });
       }
+      const loopGuard = new ToolLoopGuard();
       const agent = new Agent({
         initialState: {
           systemPrompt: SYSTEM_PROMPT,
@@ -178,6 +180,11 @@ export async function executeAgentRun(
           onFallback: (event) => log.warn('model fallback', { ...event }),
         }),
         sessionId: open.sessionId,
+        beforeToolCall: async (context) => loopGuard.before(context),
+        afterToolCall: async (context) => {
+          loopGuard.after(context);
+          return undefined;
+        },
       });
       const session = open;
       const appended = new Set<AgentMessage>([user]);

@@ -410,6 +410,26 @@ describe('chat.send runs the agent', () => {
     expect(roles).toEqual(['user', 'assistant', 'toolResult', 'assistant']);
   });
 
+  it('stops a model that repeats the same failing tool call, with a result it can read', async () => {
+    const again = {
+      reply: 'tool' as const,
+      calls: [{ name: 'read', arguments: { path: 'nope.txt' } }],
+    };
+    standIn.script.enqueue(again, again, again, again, { reply: 'text', text: 'Giving up.' });
+    const sessionKey = 'agent:main:loop';
+    await plain.client.request('chat.send', {
+      sessionKey,
+      message: 'loop',
+      idempotencyKey: 'run-loop',
+    });
+    expect((await plain.terminal('run-loop')).state).toBe('final');
+    const results = (await transcriptMessages(sessionKey)).filter((m) => m.role === 'toolResult');
+    expect(results).toHaveLength(4);
+    expect(results.every((r) => r.isError === true)).toBe(true);
+    expect(JSON.stringify(results[2]!.content)).toContain('does not exist');
+    expect(JSON.stringify(results[3]!.content)).toContain('already failed 3 times');
+  });
+
   it('refuses a path outside the workspace as an error tool result the model sees', async () => {
     standIn.script.enqueue(
       {
