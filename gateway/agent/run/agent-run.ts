@@ -17,6 +17,8 @@ import { ErrorCode, OpenClawError } from '../../infra/errors.js';
 import type { Logger } from '../../infra/logger.js';
 import {
   textOf,
+  THINKING_LEVELS,
+  type ThinkingLevel,
   type AssistantMessage,
   type Message,
   type OpenSession,
@@ -51,6 +53,20 @@ export interface RunInput {
   model?: string;
   /** A slash command to carry out instead of asking the model. */
   command?: SlashCommand;
+  /** Thinking level for this run (chat.send `thinking`); else the session's. */
+  thinking?: string;
+}
+
+/** The run's thinking level: the call's, else the session's; only for models that reason. */
+function thinkingLevelOf(
+  input: RunInput,
+  open: OpenSession,
+  fromTranscript: string | undefined,
+): ThinkingLevel {
+  const wanted = input.thinking ?? open.entry.thinkingLevel ?? fromTranscript;
+  return (THINKING_LEVELS as readonly string[]).includes(wanted ?? '')
+    ? (wanted as ThinkingLevel)
+    : 'off';
 }
 
 const SYSTEM_PROMPT = [
@@ -171,6 +187,9 @@ export async function executeAgentRun(
         initialState: {
           systemPrompt: SYSTEM_PROMPT,
           model: resolved.model,
+          thinkingLevel: resolved.model.reasoning
+            ? thinkingLevelOf(input, open, context.thinkingLevel)
+            : 'off',
           messages: prior,
           tools: deps.tools(open.agentId, workspace),
         },

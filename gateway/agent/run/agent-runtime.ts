@@ -99,10 +99,12 @@ export class AgentRuntime {
     const command = parseSlashCommand(message);
     // /stop acts at once; its own run (the answer) then queues behind the aborted ones.
     if (command?.name === 'stop') this.registry.abort(key.key);
+    const thinking = str(params.thinking);
     const result = this.registry.submit(runId, key.key, {
       message,
       agentId: key.agentId,
       ...(command ? { command } : {}),
+      ...(thinking ? { thinking } : {}),
     });
     this.armTimeout(result.run, params.timeoutMs);
     return { runId, status: result.status };
@@ -152,6 +154,7 @@ export class AgentRuntime {
         message,
         agentId: key.agentId,
         ...(model ? { model } : {}),
+        ...(str(params.thinking) ? { thinking: str(params.thinking) } : {}),
       }).run;
       // `timeout` is in seconds here (0: none), as the CLI's --timeout.
       if (typeof params.timeout === 'number') this.armTimeout(run, params.timeout * 1000);

@@ -152,6 +152,7 @@ beforeAll(async () => {
           apiKey: KEY,
           api: 'openai-completions',
           models: [
+            { id: 'think-1', name: 'Thinker', input: ['text'], reasoning: true },
             { id: 'echo-1', name: 'Echo', input: ['text'], contextWindow: 32000, maxTokens: 4000 },
           ],
         },
@@ -487,6 +488,39 @@ describe('Anthropic Messages', () => {
     );
     const roles = (await transcriptMessages(sessionKey)).map((m) => m.role);
     expect(roles).toEqual(['user', 'assistant', 'toolResult', 'assistant']);
+  });
+});
+
+describe('thinking level', () => {
+  it("passes chat.send's thinking to a reasoning model and none to a plain one", async () => {
+    standIn.script.enqueue({ reply: 'text', text: 'thought' }, { reply: 'text', text: 'plain' });
+    const sessionKey = 'agent:main:think';
+    await plain.client.request('chat.send', {
+      sessionKey,
+      message: '/model stand-in/think-1',
+      idempotencyKey: 'th-0',
+    });
+    await plain.terminal('th-0');
+    await plain.client.request('chat.send', {
+      sessionKey,
+      message: 'hm',
+      thinking: 'high',
+      idempotencyKey: 'th-1',
+    });
+    await plain.terminal('th-1');
+    expect(standIn.requests.at(-1)!.body).toMatchObject({
+      model: 'think-1',
+      reasoning_effort: 'high',
+    });
+    await plain.client.request('chat.send', {
+      sessionKey: 'agent:main:nothink',
+      message: 'hm',
+      thinking: 'high',
+      idempotencyKey: 'th-2',
+    });
+    await plain.terminal('th-2');
+    expect(standIn.requests.at(-1)!.body).toMatchObject({ model: 'echo-1' });
+    expect(standIn.requests.at(-1)!.body.reasoning_effort).toBeUndefined();
   });
 });
 
