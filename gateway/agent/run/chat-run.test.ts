@@ -431,6 +431,24 @@ describe('chat.send runs the agent', () => {
     expect(JSON.stringify(results[3]!.content)).toContain('already failed 3 times');
   });
 
+  it('answers malformed tool arguments with an error result and lets the model go on', async () => {
+    standIn.script.enqueue(
+      { reply: 'tool', calls: [{ name: 'write', arguments: { path: 'm.txt' } }] },
+      { reply: 'text', text: 'I forgot the content.' },
+    );
+    const sessionKey = 'agent:main:malformed';
+    await plain.client.request('chat.send', {
+      sessionKey,
+      message: 'm',
+      idempotencyKey: 'run-mal',
+    });
+    expect((await plain.terminal('run-mal')).state).toBe('final');
+    const result = (await transcriptMessages(sessionKey)).find((m) => m.role === 'toolResult')!;
+    expect(result.isError).toBe(true);
+    expect(JSON.stringify(result.content)).toMatch(/content/);
+    await expect(fs.access(path.join(gw.paths.workspaceDir, 'm.txt'))).rejects.toThrow();
+  });
+
   it('refuses a path outside the workspace as an error tool result the model sees', async () => {
     standIn.script.enqueue(
       {
