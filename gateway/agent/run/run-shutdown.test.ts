@@ -46,6 +46,19 @@ function connect(url: string, onChat: (payload: Record<string, unknown>) => void
   });
 }
 
+/** A free port in our range can be taken between the probe and the listen: try a few. */
+async function retryPort<T>(start: (port: number) => Promise<T>): Promise<T> {
+  let last: unknown;
+  for (let attempt = 0; attempt < 5; attempt += 1) {
+    try {
+      return await start(await closedTestPort());
+    } catch (err) {
+      last = err;
+    }
+  }
+  throw last;
+}
+
 function waitFor(predicate: () => boolean, timeoutMs = 8000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   return new Promise((resolve, reject) => {
@@ -74,7 +87,7 @@ describe('gateway shutdown during a run', () => {
       },
       agents: { defaults: { model: 'stand-in/echo-1' } },
     };
-    first = await startTestGateway(config, { flags: { port: await closedTestPort() } });
+    first = await retryPort((port) => startTestGateway(config, { flags: { port } }));
     const events: Array<Record<string, unknown>> = [];
     const client = await connect(first.url, (p) => events.push(p));
     standIn.script.enqueue({ reply: 'hang' });
@@ -93,12 +106,11 @@ describe('gateway shutdown during a run', () => {
     expect(loaded.messages()[0]).toMatchObject({ role: 'user', content: 'wait for it' });
     await loaded.close();
 
-    second = await startGateway({
-      env: first.env,
-      consoleSink: null,
-      logFile: path.join(first.dir, 'gateway-2.log'),
-      flags: { port: await closedTestPort() },
-    });
+    const env = first.env;
+    const logFile = path.join(first.dir, 'gateway-2.log');
+    second = await retryPort((port) =>
+      startGateway({ env, consoleSink: null, logFile, flags: { port } }),
+    );
     const events2: Array<Record<string, unknown>> = [];
     const client2 = await connect(second.url, (p) => events2.push(p));
     standIn.script.enqueue({ reply: 'text', text: 'back again' });
