@@ -275,7 +275,11 @@ export async function executeAgentRun(
       const onAbort = () => agent.abort();
       run.signal.addEventListener('abort', onAbort, { once: true });
       try {
-        await agent.prompt(user);
+        const prompting = agent.prompt(user);
+        // An abort that landed while the run was getting ready (before the listener) still
+        // counts: prompt() has made its controller synchronously, so abort() reaches it.
+        if (run.signal.aborted) agent.abort();
+        await prompting;
       } finally {
         run.signal.removeEventListener('abort', onAbort);
         unsubscribe();
