@@ -29,6 +29,15 @@ export default tseslint.config(
     ),
   },
   {
+    // Tools act through an execution target and never know who runs them or where: no agent
+    // loop, server, runtime or sessions (the sandbox target must be a drop-in).
+    files: ['gateway/tools/**/*.ts'],
+    rules: forbid(
+      ['**/electron/**', '**/renderer/**', '**/docker/**', 'electron', 'electron/*', '**/agent/**', '**/server/**', '**/runtime/**', '**/sessions/**'],
+      'gateway/tools may use infra, config and its execution target only (ARCHITECTURE.md, the tools room).',
+    ),
+  },
+  {
     files: ['docker/**/*.ts'],
     rules: forbid(
       ['**/electron/**', '**/renderer/**', 'electron', 'electron/*'],

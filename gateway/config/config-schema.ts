@@ -224,10 +224,20 @@ const gatewayCheck: Check<GatewayConfig> = obj(
 const toolsCheck: Check<ToolsConfig> = (value, path, issues) => {
   const out = looseObj(value, path, issues);
   if (!out) return undefined;
-  const { profile, ...rest } = out;
-  if (profile === undefined) return rest;
+  const { profile, allow, deny, ...rest } = out;
+  const lists: { allow?: string[]; deny?: string[] } = {};
+  // Tool names or groups (`group:fs`); deny wins over allow, an empty allow means all.
+  if (allow !== undefined) {
+    const checked = arrayOf(nonEmpty)(allow, joinConfigPath(path, 'allow'), issues);
+    if (checked) lists.allow = checked;
+  }
+  if (deny !== undefined) {
+    const checked = arrayOf(nonEmpty)(deny, joinConfigPath(path, 'deny'), issues);
+    if (checked) lists.deny = checked;
+  }
+  if (profile === undefined) return { ...rest, ...lists };
   const checked = oneOf(TOOL_PROFILES)(profile, joinConfigPath(path, 'profile'), issues);
-  return checked === undefined ? rest : { ...rest, profile: checked };
+  return checked === undefined ? { ...rest, ...lists } : { ...rest, ...lists, profile: checked };
 };
 
 const modelCheck: Check<AgentModelConfig> = agentModelCheck;

@@ -241,6 +241,10 @@ export interface LoggingConfig {
 
 export interface ToolsConfig extends LooseObject {
   profile?: ToolProfile;
+  /** Tool names or groups (`group:fs`) to allow; empty or missing = all. */
+  allow?: string[];
+  /** Tool names or groups to refuse; deny wins over allow. */
+  deny?: string[];
 }
 
 export interface OpenClawConfig {

@@ -61,6 +61,8 @@ export const ErrorCode = {
   PROVIDER_TIMEOUT: 'PROVIDER_TIMEOUT',
   PROVIDER_STREAM_INTERRUPTED: 'PROVIDER_STREAM_INTERRUPTED',
   PROVIDER_REQUEST_REJECTED: 'PROVIDER_REQUEST_REJECTED',
+  // gateway/tools (workspace confinement, policy)
+  TOOL_PATH_REFUSED: 'TOOL_PATH_REFUSED',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -17,6 +17,7 @@ import type { PresenceEntry } from '../server/types.js';
 import { tailLogFile } from './log-file.js';
 import { createSessionMethods } from '../sessions/session-methods.js';
 import type { SessionStore } from '../sessions/session-store.js';
+import type { AgentMethods } from '../agent/run/agent-methods.js';
 
 export interface MethodDeps {
   paths: StatePaths;
@@ -37,6 +38,8 @@ export interface MethodDeps {
   sessions: SessionStore;
   /** Deliver an event to every connection allowed to see it. */
   broadcast(event: string, payload: unknown): void;
+  /** `chat.send`, `chat.abort`, `agent`, `agent.wait` (the runtime behind them loads on first use). */
+  agentMethods?: AgentMethods;
 }
 
 export interface AgentSummary {
@@ -248,6 +251,8 @@ export function createMethodTable(deps: MethodDeps): Map<string, MethodHandler> 
   })) {
     add(name, handler);
   }
+
+  for (const [name, handler] of deps.agentMethods?.methods() ?? []) add(name, handler);
 
   add('models.list', {
     validator: 'validateModelsListParams',

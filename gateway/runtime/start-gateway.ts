@@ -23,6 +23,7 @@ import {
 import { GatewayServer, type GatewayServerOptions } from '../server/gateway-server.js';
 import type { ClientSession } from '../server/types.js';
 import { createMethodTable, type AgentSummary } from './methods.js';
+import { AgentMethods } from '../agent/run/agent-methods.js';
 import { LogFile, defaultLogFile } from './log-file.js';
 import { watchPairingFiles, type PairingFilesWatcher } from './pairing-watcher.js';
 import {
@@ -213,17 +214,18 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
   const pairing = new PairingStore(paths, { onEvent: onPairingEvent });
 
   const agents = () => configuredAgents(snapshot.config);
+  const sessionWorkspace = (agentId: string): string => {
+    const agent = agents().find((a) => a.id === agentId);
+    if (agent?.workspace) return expandUserPath(agent.workspace, paths);
+    // Upstream's layout: the default agent uses ~/.openclaw/workspace, others workspace-<id>.
+    return agent?.isDefault === false
+      ? path.join(paths.stateDir, `workspace-${agentId}`)
+      : paths.workspaceDir;
+  };
   const sessions = new SessionStore({
     paths,
     defaultAgentId: () => agents().find((a) => a.isDefault)?.id ?? 'main',
-    workspaceFor: (agentId) => {
-      const agent = agents().find((a) => a.id === agentId);
-      if (agent?.workspace) return expandUserPath(agent.workspace, paths);
-      // Upstream's layout: the default agent uses ~/.openclaw/workspace, others workspace-<id>.
-      return agent?.isDefault === false
-        ? path.join(paths.stateDir, `workspace-${agentId}`)
-        : paths.workspaceDir;
-    },
+    workspaceFor: (agentId) => sessionWorkspace(agentId),
     logger: logger.child({ mod: 'sessions' }),
   });
   let healthCache: { at: number; value: Record<string, unknown> } | undefined;
@@ -264,6 +266,16 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
     return value;
   };
 
+  const agentMethods = new AgentMethods({
+    sessions,
+    config: () => snapshot,
+    env,
+    paths,
+    logger: logger.child({ mod: 'agent' }),
+    broadcast: (event, payload, broadcastOptions) =>
+      ref.server?.broadcast(event, payload, broadcastOptions),
+    workspaceFor: (agentId) => sessionWorkspace(agentId),
+  });
   const methods = createMethodTable({
     paths,
     env,
@@ -306,6 +318,7 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
     disconnectDevice: (deviceId, role) => ref.server?.disconnectDevice(deviceId, role),
     sessions,
     broadcast: (event, payload) => ref.server?.broadcast(event, payload),
+    agentMethods,
   });
 
   const server = new GatewayServer({
@@ -429,6 +442,9 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
     stop(reason = 'gateway stopping') {
       stopping ??= (async () => {
         logger.info('shutting down', { reason });
+        // Runs end first (aborted, transcripts consistent) while clients can still hear their
+        // terminal events; new runs are refused from here on.
+        await agentMethods.close();
         await server.close(reason);
         await sessions.close();
         disposables.dispose();

@@ -43,7 +43,12 @@ import {
 import { raiseMaxPayload } from './preauth-slots.js';
 import type { AuthRateLimiter } from './rate-limit.js';
 import { hasScope, KNOWN_OPERATOR_SCOPES, requiredScopeFor } from './scopes.js';
-import type { AuthMethod, ClientSession, GatewayRuntimeSettings } from './types.js';
+import {
+  StagedResponse,
+  type AuthMethod,
+  type ClientSession,
+  type GatewayRuntimeSettings,
+} from './types.js';
 
 /** What a connection needs from the gateway around it. */
 export interface ConnectionHost {
@@ -85,6 +90,8 @@ interface ConnectParamsShape {
   };
   role?: string;
   scopes?: string[];
+  /** Optional features the client supports (validated by the protocol's connect schema). */
+  caps?: string[];
   device?: { id: string; publicKey: string; signature: string; signedAt: number; nonce: string };
   auth?: { token?: string; deviceToken?: string; password?: string; bootstrapToken?: string };
 }
@@ -679,6 +686,7 @@ export class GatewayConnection {
       localDirect: this.address.localDirect,
       origin: originHeader,
       connectedAtMs: Date.now(),
+      caps: Array.isArray(params.caps) ? params.caps.slice(0, 32) : [],
     };
     const hello = await this.host.buildHello(this.session, helloAuth);
     if (this.closed) return false;
@@ -769,6 +777,17 @@ export class GatewayConnection {
     }
     try {
       const payload = await this.host.dispatch(session, frame.method, frame.params ?? {});
+      if (payload instanceof StagedResponse) {
+        this.respond(frame.id, { ok: true, payload: payload.ack });
+        // The final answer does not hold a request slot: a long run must not block the socket.
+        const id = frame.id;
+        void payload.final.then(
+          (final) => !this.closed && this.respond(id, { ok: true, payload: final }),
+          (err: unknown) =>
+            !this.closed && this.respond(id, { ok: false, error: toErrorShape(err) }),
+        );
+        return;
+      }
       this.respond(frame.id, { ok: true, payload });
     } catch (err) {
       this.respond(frame.id, { ok: false, error: toErrorShape(err) });

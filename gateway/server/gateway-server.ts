@@ -65,6 +65,7 @@ const EVENT_SCOPES: Record<string, string | undefined> = {
   'device.pair.resolved': 'operator.pairing',
   'config.changed': 'operator.admin',
   chat: 'operator.read',
+  agent: 'operator.read',
   'sessions.changed': 'operator.read',
 };
 
@@ -82,6 +83,7 @@ export const GATEWAY_EVENTS = [
   'device.pair.resolved',
   'config.changed',
   'chat',
+  'agent',
   'sessions.changed',
 ];
 
@@ -280,8 +282,11 @@ export class GatewayServer {
     return { presence: this.presenceVersion, health: this.healthVersion };
   }
 
-  /** Deliver an event to every attached session allowed to see it. */
-  broadcast(event: string, payload: unknown): void {
+  /**
+   * Deliver an event to every attached session allowed to see it; `requireCap` limits it further
+   * to clients that advertised that capability at connect (tool events: `tool-events`).
+   */
+  broadcast(event: string, payload: unknown, options: { requireCap?: string } = {}): void {
     const required = EVENT_SCOPES[event];
     const eventJson = JSON.stringify(event);
     const payloadJson = payload === undefined ? undefined : JSON.stringify(payload);
@@ -292,6 +297,7 @@ export class GatewayServer {
       if (required && !(session.role === 'operator' && hasScope(session.scopes, required))) {
         continue;
       }
+      if (options.requireCap && !session.caps?.includes(options.requireCap)) continue;
       connection.sendSerializedEvent(eventJson, payloadJson, stateJson);
     }
   }

@@ -46,6 +46,8 @@ export interface ClientSession {
   localDirect: boolean;
   origin?: string;
   connectedAtMs: number;
+  /** Optional features the client asked for at connect (e.g. `tool-events`). */
+  caps?: readonly string[];
 }
 
 export interface PresenceEntry {
@@ -63,4 +65,15 @@ export interface PresenceEntry {
   roles?: string[];
   scopes?: string[];
   instanceId?: string;
+}
+
+/**
+ * A two-stage answer (the protocol's `agent`): `ack` goes out at once, then `final` as a second
+ * `res` with the same request id. Clients waiting for the final ignore the `accepted` ack.
+ */
+export class StagedResponse {
+  constructor(
+    readonly ack: unknown,
+    readonly final: Promise<unknown>,
+  ) {}
 }

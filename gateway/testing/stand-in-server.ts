@@ -7,8 +7,13 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { StandInScript, type RecordedRequest, type StandInTurn } from './stand-in-script.js';
 
-const PORT_MIN = 49000;
-const PORT_MAX = 49999;
+/** `OPENCLAW_TEST_PORT_RANGE=41000-41999` moves the stand-ins (hosts that share loopback). */
+function portRange(): [number, number] {
+  const match = /^(\d+)-(\d+)$/.exec(process.env.OPENCLAW_TEST_PORT_RANGE ?? '');
+  const min = match ? Number(match[1]) : 49000;
+  const max = match ? Number(match[2]) : 49999;
+  return min >= 1024 && max >= min && max <= 65535 ? [min, max] : [49000, 49999];
+}
 
 export interface StandInHandlerContext {
   req: IncomingMessage;
@@ -29,7 +34,8 @@ export interface StandInServer {
 }
 
 function randomPort(): number {
-  return PORT_MIN + Math.floor(Math.random() * (PORT_MAX - PORT_MIN + 1));
+  const [min, max] = portRange();
+  return min + Math.floor(Math.random() * (max - min + 1));
 }
 
 /** Listen on 127.0.0.1 at a free port in 49000-49999. */
@@ -52,7 +58,7 @@ export async function listenOnTestPort(server: http.Server): Promise<number> {
     });
     if (ok) return port;
   }
-  throw new Error('no free loopback port in 49000-49999');
+  throw new Error(`no free loopback port in ${portRange().join('-')}`);
 }
 
 /** A loopback port in the test range where nothing listens (for "connection refused"). */

@@ -1,0 +1,103 @@
+/**
+ * executeAgentRun on its own (no server): an abort that lands while the run is being set up
+ * (after the early check, before the loop listens) still ends the run as aborted, with its
+ * terminal events and a consistent transcript, instead of leaving it waiting on the model.
+ */
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { loadConfigSnapshot } from '../../config/config-store.js';
+import { resolveStatePaths } from '../../config/paths.js';
+import { createLogger } from '../../infra/logger.js';
+import { writeLocalConfig } from '../../runtime/start-gateway.js';
+import { SessionStore } from '../../sessions/index.js';
+import { startOpenAiStandIn, type OpenAiStandIn } from '../../testing/openai-stand-in.js';
+import { executeAgentRun } from './agent-run.js';
+import { ChatSequence, RunEvents } from './run-events.js';
+import { RunRegistry } from './run-registry.js';
+
+process.env.OPENCLAW_TEST_PORT_RANGE ??= '41000-41999';
+
+let dir: string | undefined;
+let standIn: OpenAiStandIn | undefined;
+let sessions: SessionStore | undefined;
+
+afterEach(async () => {
+  await sessions?.close();
+  await standIn?.close();
+  if (dir) await fs.rm(dir, { recursive: true, force: true });
+});
+
+describe('executeAgentRun', () => {
+  it('ends as aborted when the abort lands during set-up, without waiting on the model', async () => {
+    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'openclaw-agent-run-'));
+    standIn = await startOpenAiStandIn({ apiKey: 'sk-unit-0123456789abcdef' });
+    standIn.script.enqueue({ reply: 'hang' });
+    const env = { OPENCLAW_STATE_DIR: path.join(dir, 'state') };
+    const paths = resolveStatePaths(env);
+    await writeLocalConfig(paths, {
+      gateway: { mode: 'local' },
+      models: {
+        providers: {
+          s: {
+            baseUrl: standIn.baseUrl,
+            apiKey: 'sk-unit-0123456789abcdef',
+            api: 'openai-completions',
+            models: [{ id: 'm', name: 'm', input: ['text'] }],
+          },
+        },
+      },
+      agents: { defaults: { model: 's/m' } },
+    });
+    const snapshot = await loadConfigSnapshot(paths, env);
+    const workspace = path.join(dir, 'workspace');
+    sessions = new SessionStore({
+      paths,
+      defaultAgentId: () => 'main',
+      workspaceFor: () => workspace,
+    });
+    const store = sessions;
+    const sent: Array<{ event: string; payload: Record<string, unknown> }> = [];
+    const seq = new ChatSequence();
+    const registry: RunRegistry<string> = new RunRegistry<string>({
+      execute: (run, message) =>
+        executeAgentRun(
+          {
+            sessions: store,
+            config: () => snapshot,
+            env,
+            paths,
+            logger: createLogger({ sink: () => {} }),
+            workspaceFor: () => workspace,
+            sessionsChanged: () => {},
+            // Called during set-up, after the early abort check: the abort lands right here.
+            tools: () => {
+              registry.abort(run.sessionKey, run.runId);
+              return [];
+            },
+          },
+          run,
+          { message },
+          new RunEvents(
+            (event, payload) => sent.push({ event, payload: payload as Record<string, unknown> }),
+            seq,
+            run.runId,
+            run.sessionKey,
+            'main',
+          ),
+        ),
+    });
+    registry.submit('r', 'agent:main:main', 'hello');
+    const outcome = await registry.wait('r', 8000);
+    expect(outcome?.status).toBe('aborted');
+    const chat = sent.filter((s) => s.event === 'chat').map((s) => s.payload.state);
+    expect(chat.at(-1)).toBe('aborted');
+    const lifecycle = sent.filter((s) => s.event === 'agent').map((s) => s.payload.data);
+    expect(lifecycle.at(-1)).toMatchObject({ phase: 'end', status: 'aborted' });
+    const { entry } = await store.get('agent:main:main');
+    expect(entry?.abortedLastRun).toBe(true);
+    const messages = (await store.readSession('agent:main:main')).messages;
+    expect(messages[0]).toMatchObject({ role: 'user', content: 'hello' });
+  });
+});

@@ -1,0 +1,400 @@
+/**
+ * One agent run: the user's message into the session's transcript, pi-agent-core's `Agent` over
+ * the session's context with our providers' `streamFn`, each message appended as it completes,
+ * `chat`/`agent` events as it streams, usage recorded at the end. Whatever happens (unknown
+ * model, provider failure, abort, a bug) the run ends with one terminal `chat` event and a
+ * lifecycle end, so no client is left with a chat "in progress".
+ */
+import {
+  Agent,
+  type AgentEvent,
+  type AgentMessage,
+  type AgentTool,
+} from '@mariozechner/pi-agent-core';
+import type { ConfigSnapshot } from '../../config/config-store.js';
+import type { Env, StatePaths } from '../../config/paths.js';
+import { ErrorCode, OpenClawError } from '../../infra/errors.js';
+import type { Logger } from '../../infra/logger.js';
+import {
+  textOf,
+  THINKING_LEVELS,
+  type ThinkingLevel,
+  type AssistantMessage,
+  type Message,
+  type OpenSession,
+  type SessionStore,
+  type Usage,
+  type UserMessage,
+} from '../../sessions/index.js';
+import type { ChainResult } from '../providers/model-fallback.js';
+import { ModelProviders } from '../providers/model-providers.js';
+import { formatModelRef, parseModelRef } from '../providers/model-ref.js';
+import { ToolLoopGuard } from './tool-loop-guard.js';
+import { commandNote, runSlashCommand, type SlashCommand } from './slash-commands.js';
+import type { ChatErrorDetail, ChatErrorKind, RunEvents } from './run-events.js';
+import type { RunHandle, RunOutcome } from './run-registry.js';
+
+export interface AgentRunDeps {
+  sessions: SessionStore;
+  config(): ConfigSnapshot;
+  env: Env;
+  paths: StatePaths;
+  logger: Logger;
+  /** The tools a run of this agent may use, already filtered by policy. */
+  tools(agentId: string, workspace: string): AgentTool[];
+  workspaceFor(agentId: string): string;
+  /** Tell session lists a session changed (`sessions.changed`). */
+  sessionsChanged(sessionKey: string, reason: string): void;
+}
+
+export interface RunInput {
+  message: string;
+  /** An explicit `provider/model` for this run only (the `agent` method's provider/model). */
+  model?: string;
+  /** A slash command to carry out instead of asking the model. */
+  command?: SlashCommand;
+  /** Thinking level for this run (chat.send `thinking`); else the session's. */
+  thinking?: string;
+}
+
+/** The run's thinking level: the call's, else the session's; only for models that reason. */
+function thinkingLevelOf(
+  input: RunInput,
+  open: OpenSession,
+  fromTranscript: string | undefined,
+): ThinkingLevel {
+  const wanted = input.thinking ?? open.entry.thinkingLevel ?? fromTranscript;
+  return (THINKING_LEVELS as readonly string[]).includes(wanted ?? '')
+    ? (wanted as ThinkingLevel)
+    : 'off';
+}
+
+const SYSTEM_PROMPT = [
+  'You are a personal assistant running inside OpenClaw.',
+  'Answer directly and concisely. When tools are available, use them to act in the workspace',
+  'instead of describing what you would do; paths are relative to the workspace.',
+].join(' ');
+
+/** Our stable error codes in the protocol's `errorKind` vocabulary. */
+function errorKindOf(code: string | undefined, message: string): ChatErrorKind {
+  if (code === ErrorCode.PROVIDER_RATE_LIMITED) return 'rate_limit';
+  if (code === ErrorCode.PROVIDER_TIMEOUT) return 'timeout';
+  if (/context (length|window)|too many tokens|maximum context/i.test(message)) {
+    return 'context_length';
+  }
+  return 'unknown';
+}
+
+function addUsage(total: Usage | undefined, usage: Usage): Usage {
+  if (!total) return structuredClone(usage);
+  return {
+    input: total.input + usage.input,
+    output: total.output + usage.output,
+    cacheRead: total.cacheRead + usage.cacheRead,
+    cacheWrite: total.cacheWrite + usage.cacheWrite,
+    totalTokens: total.totalTokens + usage.totalTokens,
+    cost: {
+      input: total.cost.input + usage.cost.input,
+      output: total.cost.output + usage.cost.output,
+      cacheRead: total.cost.cacheRead + usage.cost.cacheRead,
+      cacheWrite: total.cost.cacheWrite + usage.cost.cacheWrite,
+      total: total.cost.total + usage.cost.total,
+    },
+  };
+}
+
+function isAssistant(message: AgentMessage | undefined): message is AssistantMessage {
+  return (message as Message | undefined)?.role === 'assistant';
+}
+
+function plainMessage(err: unknown): string {
+  if (err instanceof OpenClawError) return err.message;
+  return 'The agent run failed unexpectedly; the gateway log has the details.';
+}
+
+/** The model a run uses: the explicit one, the session's override, else the agent's primary. */
+function pickModel(
+  providers: ModelProviders,
+  open: OpenSession,
+  input: RunInput,
+): { ref: string; strict: boolean } {
+  if (input.model) return { ref: input.model, strict: true };
+  const { providerOverride, modelOverride } = open.entry;
+  const primary = providers.modelChain(open.agentId)[0];
+  if (modelOverride) {
+    // A bare model id belongs to the override's provider, else to the primary's.
+    const provider = providerOverride ?? (primary ? parseModelRef(primary).provider : 'openai');
+    const ref = modelOverride.includes('/')
+      ? modelOverride
+      : formatModelRef({ provider, modelId: modelOverride });
+    return { ref, strict: true };
+  }
+  const ref = primary;
+  if (!ref) {
+    throw new OpenClawError(
+      ErrorCode.MODEL_NOT_FOUND,
+      'No model is configured for this agent. Set agents.defaults.model (for example "openai/gpt-4.1-mini") or pick one with /model.',
+    );
+  }
+  return { ref, strict: false };
+}
+
+export async function executeAgentRun(
+  deps: AgentRunDeps,
+  run: RunHandle,
+  input: RunInput,
+  events: RunEvents,
+): Promise<RunOutcome> {
+  const log = deps.logger.child({ runId: run.runId, sessionKey: run.sessionKey });
+  const startedAt = Date.now();
+  events.lifecycle('start', { startedAt });
+  if (input.command) return executeCommand(deps, run, input.command, events, startedAt);
+  let open: OpenSession | undefined;
+  let usage: Usage | undefined;
+  let lastAssistant: AssistantMessage | undefined;
+  let usedRef: string | undefined;
+  let chain: ChainResult | undefined;
+  let outcome: RunOutcome;
+  try {
+    open = await deps.sessions.openSession(run.sessionKey);
+    const user: UserMessage = { role: 'user', content: input.message, timestamp: Date.now() };
+    await open.transcript.appendMessage(user);
+    if (run.signal.aborted) {
+      events.aborted(undefined);
+      outcome = { status: 'aborted', endedAt: Date.now() };
+    } else {
+      const providers = await ModelProviders.fromSnapshot(
+        deps.config(),
+        deps.env,
+        deps.paths,
+        open.agentId,
+      );
+      const picked = pickModel(providers, open, input);
+      usedRef = picked.ref;
+      const resolved = providers.resolve(picked.ref);
+      const workspace = deps.workspaceFor(open.agentId);
+      const context = open.transcript.context();
+      const prior: Message[] = context.messages.slice(0, -1);
+      if (context.compactionSummary) {
+        prior.unshift({
+          role: 'user',
+          content: `Summary of the earlier conversation:\n${context.compactionSummary}`,
+          timestamp: 0,
+        });
+      }
+      const loopGuard = new ToolLoopGuard();
+      const agent = new Agent({
+        initialState: {
+          systemPrompt: SYSTEM_PROMPT,
+          model: resolved.model,
+          thinkingLevel: resolved.model.reasoning
+            ? thinkingLevelOf(input, open, context.thinkingLevel)
+            : 'off',
+          messages: prior,
+          tools: deps.tools(open.agentId, workspace),
+        },
+        streamFn: providers.streamFn({
+          strict: picked.strict,
+          onResult: (result) => (chain = result),
+          onFallback: (event) => log.warn('model fallback', { ...event }),
+        }),
+        sessionId: open.sessionId,
+        beforeToolCall: async (context) => loopGuard.before(context),
+        afterToolCall: async (context) => {
+          loopGuard.after(context);
+          return undefined;
+        },
+      });
+      const session = open;
+      const appended = new Set<AgentMessage>([user]);
+      let appends = Promise.resolve();
+      const append = (message: AgentMessage) => {
+        if (appended.has(message)) return;
+        appended.add(message);
+        // Appends resolve in order; a failed append is logged and the run goes on (the message
+        // is still in the events; the transcript stays loadable).
+        appends = appends.then(() =>
+          session.transcript.appendMessage(message as Message).then(
+            () => undefined,
+            (err: unknown) => log.error('transcript append failed', { error: String(err) }),
+          ),
+        );
+      };
+      let runText = '';
+      let messageText = '';
+      const onEvent = (event: AgentEvent) => {
+        switch (event.type) {
+          case 'message_start':
+            if (isAssistant(event.message)) messageText = '';
+            break;
+          case 'message_update': {
+            const e = event.assistantMessageEvent;
+            if (e.type !== 'text_delta' || e.delta === '') break;
+            // Text of several assistant messages (before and after tool calls) reads as one.
+            const piece = messageText === '' && runText !== '' ? `\n\n${e.delta}` : e.delta;
+            messageText += e.delta;
+            runText += piece;
+            events.assistantDelta(runText, piece);
+            break;
+          }
+          case 'message_end':
+            if (event.message === user) break;
+            if (isAssistant(event.message)) {
+              lastAssistant = event.message;
+              usage = addUsage(usage, event.message.usage);
+            }
+            append(event.message);
+            break;
+          case 'tool_execution_start':
+            events.tool('start', {
+              toolCallId: event.toolCallId,
+              name: event.toolName,
+              args: event.args as unknown,
+            });
+            break;
+          case 'tool_execution_update':
+            events.tool('update', {
+              toolCallId: event.toolCallId,
+              name: event.toolName,
+              partialResult: event.partialResult as unknown,
+            });
+            break;
+          case 'tool_execution_end':
+            events.tool('result', {
+              toolCallId: event.toolCallId,
+              name: event.toolName,
+              result: event.result as unknown,
+              isError: event.isError,
+            });
+            break;
+          default:
+            break;
+        }
+      };
+      const unsubscribe = agent.subscribe(onEvent);
+      const onAbort = () => agent.abort();
+      run.signal.addEventListener('abort', onAbort, { once: true });
+      try {
+        const prompting = agent.prompt(user);
+        // An abort that landed while the run was getting ready (before the listener) still
+        // counts: prompt() has made its controller synchronously, so abort() reaches it.
+        if (run.signal.aborted) agent.abort();
+        await prompting;
+      } finally {
+        run.signal.removeEventListener('abort', onAbort);
+        unsubscribe();
+      }
+      // A failure inside the loop ends it with a message that never had a message_end.
+      for (const message of agent.state.messages.slice(prior.length)) {
+        if (isAssistant(message) && !appended.has(message)) lastAssistant = message;
+        append(message);
+      }
+      await appends;
+      outcome = finish(events, run, lastAssistant, usage, chain);
+    }
+  } catch (err) {
+    const message = plainMessage(err);
+    if (!(err instanceof OpenClawError)) log.error('agent run failed', { error: String(err) });
+    const code = err instanceof OpenClawError ? err.code : undefined;
+    const ref = usedRef ? parseModelRef(usedRef) : undefined;
+    events.error(message, errorKindOf(code, message), {
+      ...(ref ? { provider: ref.provider, model: ref.modelId } : {}),
+      ...(code ? { failoverReason: code } : {}),
+    });
+    outcome = { status: 'error', error: message, endedAt: Date.now() };
+  } finally {
+    if (open) {
+      const ref = lastAssistant
+        ? { provider: lastAssistant.provider, model: lastAssistant.model }
+        : undefined;
+      await deps.sessions
+        .recordRun(open.key, {
+          ...(usage ? { usage } : {}),
+          ...(ref ?? {}),
+          aborted: run.signal.aborted,
+          interaction: true,
+        })
+        .catch((err: unknown) => log.error('recording the run failed', { error: String(err) }));
+      open.release();
+      deps.sessionsChanged(open.key, 'run');
+    }
+  }
+  // The catch above covers every path that did not send its terminal event; this is the net.
+  if (!events.terminated)
+    events.error('The agent run ended without an answer.', 'unknown', undefined);
+  const endedAt = Date.now();
+  // As upstream: a failed run's lifecycle ends with phase `error` (what agent.wait waits for).
+  events.lifecycle(outcome.status === 'error' ? 'error' : 'end', {
+    startedAt,
+    endedAt,
+    status: outcome.status,
+    ...(outcome.error ? { error: outcome.error } : {}),
+  });
+  return { ...outcome, startedAt, endedAt };
+}
+
+function finish(
+  events: RunEvents,
+  run: RunHandle,
+  last: AssistantMessage | undefined,
+  usage: Usage | undefined,
+  chain: ChainResult | undefined,
+): RunOutcome {
+  const endedAt = Date.now();
+  if (run.signal.aborted || last?.stopReason === 'aborted') {
+    events.aborted(last);
+    return { status: 'aborted', endedAt, ...(last ? { text: textOf(last) } : {}) };
+  }
+  if (!last || last.stopReason === 'error') {
+    const failed = chain?.attempts.at(-1);
+    const message =
+      last?.errorMessage || failed?.message || 'The model returned no answer; try again.';
+    const ref = last
+      ? { provider: last.provider, model: last.model }
+      : failed
+        ? (({ provider, modelId }) => ({ provider, model: modelId }))(parseModelRef(failed.ref))
+        : undefined;
+    const detail: ChatErrorDetail = {
+      ...(ref ?? {}),
+      ...(failed ? { failoverReason: failed.code } : {}),
+    };
+    events.error(message, errorKindOf(failed?.code, message), detail, last);
+    return { status: 'error', error: message, endedAt };
+  }
+  events.final(last, usage);
+  return { status: 'ok', endedAt, text: textOf(last) };
+}
+
+async function executeCommand(
+  deps: AgentRunDeps,
+  run: RunHandle,
+  command: SlashCommand,
+  events: RunEvents,
+  startedAt: number,
+): Promise<RunOutcome> {
+  let outcome: RunOutcome;
+  try {
+    const text = await runSlashCommand(
+      deps.sessions,
+      run.sessionKey,
+      command,
+      deps.sessionsChanged,
+    );
+    events.final(commandNote(text), undefined);
+    outcome = { status: 'ok', text, endedAt: Date.now() };
+  } catch (err) {
+    const message = plainMessage(err);
+    if (!(err instanceof OpenClawError)) {
+      deps.logger.error('slash command failed', { command: command.name, error: String(err) });
+    }
+    events.error(message, 'unknown', undefined);
+    outcome = { status: 'error', error: message, endedAt: Date.now() };
+  }
+  events.lifecycle(outcome.status === 'error' ? 'error' : 'end', {
+    startedAt,
+    endedAt: outcome.endedAt,
+    status: outcome.status,
+    ...(outcome.error ? { error: outcome.error } : {}),
+  });
+  return { ...outcome, startedAt };
+}

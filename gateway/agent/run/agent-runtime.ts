@@ -1,0 +1,216 @@
+/**
+ * The agent runtime behind `chat.send`, `chat.abort`, `agent` and `agent.wait`: a run registry
+ * (idempotency, one run at a time per session) whose runs are agent runs. Loaded with `import()`
+ * on the first of those calls, so pi-agent-core and pi-ai stay out of the gateway's start.
+ */
+import type { AgentTool } from '@mariozechner/pi-agent-core';
+import type { ConfigSnapshot } from '../../config/config-store.js';
+import type { Env, StatePaths } from '../../config/paths.js';
+import { ErrorCode, OpenClawError } from '../../infra/errors.js';
+import type { Logger } from '../../infra/logger.js';
+import type { SessionStore } from '../../sessions/index.js';
+import { createWorkspaceTools } from '../../tools/index.js';
+import { executeAgentRun, type RunInput } from './agent-run.js';
+import { parseSlashCommand } from './slash-commands.js';
+import { ChatSequence, RunEvents, type Broadcast } from './run-events.js';
+import { RunRegistry, type RunHandle, type RunOutcome } from './run-registry.js';
+
+/** Longest message a client may send in one call (characters). */
+export const MAX_MESSAGE_CHARS = 256 * 1024;
+
+/** `agent.wait` without `timeoutMs` waits this long (as upstream). */
+const DEFAULT_WAIT_MS = 30_000;
+
+export interface AgentRuntimeDeps {
+  sessions: SessionStore;
+  config(): ConfigSnapshot;
+  env: Env;
+  paths: StatePaths;
+  logger: Logger;
+  broadcast: Broadcast;
+  workspaceFor(agentId: string): string;
+  /** Override the tools of a run (tests); default: the workspace tools under the config's policy. */
+  tools?: (agentId: string, workspace: string) => AgentTool[];
+}
+
+interface Params {
+  [key: string]: unknown;
+}
+
+function str(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+function checkMessage(message: unknown): string {
+  const text = typeof message === 'string' ? message : '';
+  if (text.trim() === '') {
+    throw new OpenClawError(
+      ErrorCode.INVALID_ARGUMENT,
+      'The message is empty; type something to send.',
+    );
+  }
+  if (text.length > MAX_MESSAGE_CHARS) {
+    throw new OpenClawError(
+      ErrorCode.INVALID_ARGUMENT,
+      `The message is ${text.length} characters; the limit is ${MAX_MESSAGE_CHARS}. Send a shorter message or put the text in a file in the workspace.`,
+    );
+  }
+  return text;
+}
+
+export class AgentRuntime {
+  private readonly chatSeq = new ChatSequence();
+  private readonly registry: RunRegistry<RunInput & { agentId?: string }>;
+
+  constructor(private readonly deps: AgentRuntimeDeps) {
+    const tools =
+      deps.tools ??
+      ((agentId: string, workspace: string) =>
+        createWorkspaceTools({ workspace, config: deps.config().config, agentId }));
+    this.registry = new RunRegistry({
+      execute: (run, input) =>
+        executeAgentRun(
+          {
+            sessions: deps.sessions,
+            config: deps.config,
+            env: deps.env,
+            paths: deps.paths,
+            logger: deps.logger,
+            tools,
+            workspaceFor: deps.workspaceFor,
+            sessionsChanged: (sessionKey, reason) =>
+              deps.broadcast('sessions.changed', { sessionKey, reason, ts: Date.now() }),
+          },
+          run,
+          input,
+          new RunEvents(deps.broadcast, this.chatSeq, run.runId, run.sessionKey, input.agentId),
+        ),
+    });
+  }
+
+  /** `chat.send`: ack at once with the idempotency key as run id; the answer streams as events. */
+  chatSend(raw: unknown): { runId: string; status: 'started' | 'in_flight' | 'ok' } {
+    const params = (raw ?? {}) as Params;
+    const runId = String(params.idempotencyKey);
+    const known = this.registry.get(runId);
+    if (known) return { runId, status: known.outcome ? 'ok' : 'in_flight' };
+    const message = checkMessage(params.message);
+    const key = this.deps.sessions.resolveKey(String(params.sessionKey));
+    const command = parseSlashCommand(message);
+    // /stop acts at once; its own run (the answer) then queues behind the aborted ones.
+    if (command?.name === 'stop') this.registry.abort(key.key);
+    const thinking = str(params.thinking);
+    const result = this.registry.submit(runId, key.key, {
+      message,
+      agentId: key.agentId,
+      ...(command ? { command } : {}),
+      ...(thinking ? { thinking } : {}),
+    });
+    this.armTimeout(result.run, params.timeoutMs);
+    return { runId, status: result.status };
+  }
+
+  /** `timeoutMs` of chat.send: the run is aborted when it has not ended by then. */
+  private armTimeout(run: RunHandle, timeoutMs: unknown): void {
+    if (typeof timeoutMs !== 'number' || timeoutMs <= 0) return;
+    const timer = setTimeout(() => this.registry.abort(run.sessionKey, run.runId), timeoutMs);
+    timer.unref();
+    void run.done.then(() => clearTimeout(timer));
+  }
+
+  /** `chat.abort`: one run, or every queued and running run of the session. */
+  chatAbort(raw: unknown): { ok: true; aborted: boolean; runIds: string[] } {
+    const params = (raw ?? {}) as Params;
+    const key = this.deps.sessions.resolveKey(String(params.sessionKey));
+    const runIds = this.registry.abort(key.key, str(params.runId));
+    return { ok: true, aborted: runIds.length > 0, runIds };
+  }
+
+  /**
+   * `agent` (what `openclaw agent` calls): accepted at once, the final answer when the run ends.
+   * The same idempotency key answers from the run it already started.
+   */
+  agent(raw: unknown): { ack: Record<string, unknown>; final: Promise<Record<string, unknown>> } {
+    const params = (raw ?? {}) as Params;
+    const runId = String(params.idempotencyKey);
+    const acceptedAt = Date.now();
+    let run: RunHandle;
+    const known = this.registry.get(runId);
+    if (known) {
+      run = known;
+    } else {
+      const message = checkMessage(params.message);
+      const agentId = str(params.agentId);
+      const key = this.deps.sessions.resolveKey(
+        str(params.sessionKey) ?? (agentId ? `agent:${agentId}:main` : 'main'),
+      );
+      const provider = str(params.provider);
+      const modelParam = str(params.model);
+      const model =
+        modelParam && !modelParam.includes('/') && provider
+          ? `${provider}/${modelParam}`
+          : modelParam;
+      run = this.registry.submit(runId, key.key, {
+        message,
+        agentId: key.agentId,
+        ...(model ? { model } : {}),
+        ...(str(params.thinking) ? { thinking: str(params.thinking) } : {}),
+      }).run;
+      // `timeout` is in seconds here (0: none), as the CLI's --timeout.
+      if (typeof params.timeout === 'number') this.armTimeout(run, params.timeout * 1000);
+    }
+    return {
+      ack: { runId, status: 'accepted', acceptedAt },
+      final: run.done.then((outcome) => agentFinal(runId, outcome)),
+    };
+  }
+
+  /** `agent.wait`: the run's end, or `timeout` (the run goes on). */
+  async agentWait(raw: unknown): Promise<Record<string, unknown>> {
+    const params = (raw ?? {}) as Params;
+    const runId = String(params.runId);
+    if (!this.registry.get(runId)) {
+      throw new OpenClawError(
+        ErrorCode.NOT_FOUND,
+        `No run with id "${runId}" is known to this gateway (runs are remembered for 5 minutes after they end).`,
+      );
+    }
+    const timeoutMs = typeof params.timeoutMs === 'number' ? params.timeoutMs : DEFAULT_WAIT_MS;
+    const outcome = await this.registry.wait(runId, timeoutMs);
+    if (!outcome) return { runId, status: 'timeout' };
+    return {
+      runId,
+      status: outcome.status === 'ok' ? 'ok' : 'error',
+      ...(outcome.startedAt !== undefined ? { startedAt: outcome.startedAt } : {}),
+      endedAt: outcome.endedAt,
+      ...(outcome.status === 'aborted' ? { error: 'The run was aborted.' } : {}),
+      ...(outcome.error ? { error: outcome.error } : {}),
+    };
+  }
+
+  close(): Promise<void> {
+    return this.registry.close();
+  }
+}
+
+function agentFinal(runId: string, outcome: RunOutcome): Record<string, unknown> {
+  const durationMs = outcome.startedAt !== undefined ? outcome.endedAt - outcome.startedAt : 0;
+  if (outcome.status === 'ok') {
+    return {
+      runId,
+      status: 'ok',
+      summary: 'completed',
+      result: {
+        payloads: outcome.text ? [{ text: outcome.text, mediaUrl: null }] : [],
+        meta: { durationMs },
+      },
+    };
+  }
+  return {
+    runId,
+    status: 'error',
+    summary:
+      outcome.status === 'aborted' ? 'The run was aborted.' : (outcome.error ?? 'The run failed.'),
+    result: { payloads: [], meta: { durationMs, aborted: outcome.status === 'aborted' } },
+  };
+}
