@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -44,6 +45,16 @@ describe('headless host options', () => {
     expect(path.basename(dataDir({}))).toBe(pkg.productName);
     expect(dataDir({ OPENCLAW_DESKTOP_DATA_DIR: 'rel/data' })).toBe(path.resolve('rel/data'));
   });
+
+  it.skipIf(process.platform === 'darwin' || process.platform === 'win32')(
+    'ignores an empty or relative XDG_CONFIG_HOME instead of writing into the current folder',
+    () => {
+      const fallback = path.join(os.homedir(), '.config', 'OpenClaw Desktop');
+      expect(dataDir({ XDG_CONFIG_HOME: '' })).toBe(fallback);
+      expect(dataDir({ XDG_CONFIG_HOME: 'relative/config' })).toBe(fallback);
+      expect(dataDir({ XDG_CONFIG_HOME: '/srv/cfg' })).toBe('/srv/cfg/OpenClaw Desktop');
+    },
+  );
 
   it('a second start that cannot get a link says why and what to do', async () => {
     const record = {

@@ -36,12 +36,16 @@ export const HeadlessExit = { OK: 0, FAILED: 1, USAGE: 2 } as const;
 /** The app's data folder: settings.json, the stack folder, identity and secrets. */
 export function dataDir(env: NodeJS.ProcessEnv = process.env): string {
   if (env.OPENCLAW_DESKTOP_DATA_DIR) return path.resolve(env.OPENCLAW_DESKTOP_DATA_DIR);
+  // An empty or relative XDG_CONFIG_HOME / APPDATA counts as unset (the XDG spec says so), or
+  // the folder would land wherever `npm start` happened to run.
+  const absolute = (value: string | undefined) =>
+    value && path.isAbsolute(value) ? value : undefined;
   const base =
     process.platform === 'darwin'
       ? path.join(os.homedir(), 'Library', 'Application Support')
       : process.platform === 'win32'
-        ? (env.APPDATA ?? path.join(os.homedir(), 'AppData', 'Roaming'))
-        : (env.XDG_CONFIG_HOME ?? path.join(os.homedir(), '.config'));
+        ? (absolute(env.APPDATA) ?? path.join(os.homedir(), 'AppData', 'Roaming'))
+        : (absolute(env.XDG_CONFIG_HOME) ?? path.join(os.homedir(), '.config'));
   return path.join(base, 'OpenClaw Desktop');
 }
 
