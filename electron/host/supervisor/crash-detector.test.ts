@@ -89,6 +89,25 @@ describe('CrashDetector: deliberate stops', () => {
   });
 });
 
+describe('CrashDetector: right after an operation', () => {
+  it('a container the operation brought up that dies in the grace period is a crash', () => {
+    const d = new CrashDetector({ intentGraceMs: 5_000 });
+    d.expectStop(T0);
+    // The operation recreates the gateway: the old one dies (the app's), the new one starts.
+    expect(
+      d.observe({ action: 'die', containerId: OTHER, ts: T0 + 100, exitCode: 0 }, T0 + 100),
+    ).toMatchObject([{ kind: 'deliberate', by: 'app' }]);
+    d.observe({ action: 'start', containerId: ID, ts: T0 + 200 }, T0 + 200);
+    d.releaseStopExpectations(T0 + 1_000);
+    // One second later the new container is killed: not the app's doing.
+    d.observe({ action: 'kill', containerId: ID, signal: '9', ts: T0 + 2_000 }, T0 + 2_000);
+    expect(
+      d.observe({ action: 'die', containerId: ID, ts: T0 + 2_010, exitCode: 137 }, T0 + 2_010),
+    ).toEqual([]);
+    expect(d.flush(T0 + 20_000)).toMatchObject([{ kind: 'crash', containerId: ID }]);
+  });
+});
+
 describe('CrashDetector: crashes', () => {
   it('a plain die is a crash, decided after the settle window', () => {
     const d = new CrashDetector({ settleMs: 1_500 });

@@ -93,7 +93,11 @@ interface PendingDie {
 
 interface Intent {
   containerId?: string;
+  /** When the app announced it (a container started after this is not one it meant to stop). */
+  since: number;
   until: number;
+  /** The operation ended: only late events of the containers it meant to stop are covered. */
+  released?: boolean;
 }
 
 const GRACEFUL_EXIT_CODES = new Set([0, 143]);
@@ -108,6 +112,8 @@ export class CrashDetector {
   /** Containers whose current run already ended in a classified die (dedupes poll + event). */
   private readonly ended = new Set<string>();
   private intents: Intent[] = [];
+  /** Local time of each container's last `start` event. */
+  private readonly lastStart = new Map<string, number>();
 
   constructor(options: CrashDetectorOptions = {}) {
     this.settleMs = options.settleMs ?? 1_500;
@@ -118,13 +124,21 @@ export class CrashDetector {
 
   /** The app is about to stop/recreate the gateway (any container when `containerId` is omitted). */
   expectStop(now: number, containerId?: string): void {
-    this.intents.push({ ...(containerId ? { containerId } : {}), until: now + this.ttlMs });
+    this.intents.push({
+      ...(containerId ? { containerId } : {}),
+      since: now,
+      until: now + this.ttlMs,
+    });
   }
 
   /** The app's operation ended: its intents only cover late events for a short grace period. */
   releaseStopExpectations(now: number): void {
     const until = now + this.graceMs;
-    this.intents = this.intents.map((i) => ({ ...i, until: Math.min(i.until, until) }));
+    this.intents = this.intents.map((i) => ({
+      ...i,
+      until: Math.min(i.until, until),
+      released: true,
+    }));
   }
 
   /** Feed one engine event; returns the verdicts it settles right away. */
@@ -138,6 +152,7 @@ export class CrashDetector {
       case 'start': {
         // A new run: its own die will be a new incident.
         this.ended.delete(id);
+        this.lastStart.set(id, now);
         const die = this.pending.get(id);
         if (!die) return [];
         die.started = true;
@@ -285,9 +300,19 @@ export class CrashDetector {
     };
   }
 
+  /**
+   * Whether the app meant to stop this container. While the operation runs, any gateway container
+   * (it may recreate several). After it, in the grace period for late events, a container that
+   * started after the intent was announced is the one the operation brought up: its death is not
+   * part of the operation — a gateway that crashes right after an apply must still be repaired.
+   */
   private intentCovers(containerId: string, now: number): boolean {
+    const started = this.lastStart.get(containerId);
     return this.intents.some(
-      (i) => i.until >= now && (i.containerId === undefined || i.containerId === containerId),
+      (i) =>
+        i.until >= now &&
+        (i.containerId === undefined || i.containerId === containerId) &&
+        (!i.released || started === undefined || started <= i.since),
     );
   }
 

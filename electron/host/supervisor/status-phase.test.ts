@@ -88,9 +88,10 @@ describe('computeStatus phases', () => {
   });
 
   it('starting: health starting, engine restarting it, a start running, a crash restart scheduled', () => {
-    expect(computeStatus(obs({ container: { state: 'running', health: 'starting' } })).phase).toBe(
-      'starting',
-    );
+    expect(
+      computeStatus(obs({ container: { state: 'running', health: 'starting' }, httpReady: false }))
+        .phase,
+    ).toBe('starting');
     const restarting = computeStatus(obs({ container: { state: 'restarting', health: 'none' } }));
     expect(restarting).toMatchObject({
       phase: 'starting',
@@ -258,5 +259,22 @@ describe('computeStatus phases', () => {
         }),
       ).phase,
     ).toBe('stopped');
+  });
+
+  it('running as soon as /readyz answers, even while Docker still says health "starting"', () => {
+    const ready = computeStatus(
+      obs({
+        container: { state: 'running', health: 'starting', startedAt: NOW - 3000 },
+        httpReady: true,
+      }),
+    );
+    expect(ready.phase).toBe('running');
+    const notYet = computeStatus(
+      obs({
+        container: { state: 'running', health: 'starting', startedAt: NOW - 3000 },
+        httpReady: false,
+      }),
+    );
+    expect(notYet.phase).toBe('starting');
   });
 });

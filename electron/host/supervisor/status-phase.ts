@@ -201,7 +201,9 @@ function classify(o: StatusObservation, pending: number): PhaseResult {
       detail: 'The container health check is failing',
     };
   }
-  if (c.health === 'starting') {
+  // Docker's health status stays "starting" until its first check interval has passed; a
+  // gateway that already answers /readyz is running (setup said so a moment ago).
+  if (c.health === 'starting' && o.httpReady !== true) {
     return { phase: 'starting', summary: opSummary ?? 'Gateway: starting…' };
   }
   if (o.httpReady === false) {
