@@ -11,6 +11,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { freePort as osFreePort } from '../gateway/testing/free-port.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const START = path.join(ROOT, 'scripts', 'start.mjs');
@@ -47,13 +48,9 @@ afterEach(async () => {
   await fs.rm(home, { recursive: true, force: true });
 });
 
-/** A loopback port in the range this project's tests may use, free right now. */
-async function freePort(): Promise<number> {
-  for (let i = 0; i < 50; i += 1) {
-    const port = 43000 + Math.floor(Math.random() * 1000);
-    if (await portFree(port)) return port;
-  }
-  throw new Error('no free port in 43000-43999');
+/** A loopback port free right now, chosen by the OS. */
+function freePort(): Promise<number> {
+  return osFreePort();
 }
 
 function portFree(port: number): Promise<boolean> {

@@ -14,6 +14,7 @@ import { ComposeProject } from '../engine/compose-cli.js';
 import { createDockerClient, pingEngine } from '../engine/docker-client.js';
 import { imageExists } from '../engine/images.js';
 import { cleanupRun } from '../engine/integration-support.js';
+import { freePort } from '../../gateway/testing/free-port.js';
 import { stackEnvValues, upsertEnvFile, withoutManagedEnv } from './env-file.js';
 import { parseSetupInputs } from './inputs.js';
 import { lanIPv4Addresses } from './publish-address.js';
@@ -28,7 +29,8 @@ const compose: ComposeCommand | undefined = ready
   : undefined;
 const runId = crypto.randomBytes(4).toString('hex');
 const project = `wtlan-${runId}`;
-const port = 46000 + crypto.randomInt(0, 1000);
+// Free on every interface: the test publishes on 0.0.0.0 too.
+const port = await freePort('0.0.0.0');
 // The LAN address is only this engine's when the engine runs on this machine (no tcp:// DOCKER_HOST).
 const localEngine = !process.env.DOCKER_HOST || process.env.DOCKER_HOST.startsWith('unix://');
 const lanIp = localEngine ? lanIPv4Addresses(os.networkInterfaces())[0] : undefined;

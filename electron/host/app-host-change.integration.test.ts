@@ -12,6 +12,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StackSettings } from '../contract/host-api.js';
 import { engineFixture } from '../../docker/engine/integration-support.js';
+import { freePort } from '../../gateway/testing/free-port.js';
 import { createAppHost } from './app-host.js';
 import type { AppHost } from './app-host-types.js';
 import { appSettingsFile, updateAppSettings } from './settings/app-settings.js';
@@ -58,7 +59,7 @@ describe.skipIf(!ping.ok)(
       applied = {
         configDir: path.join(root, 'config'),
         workspaceDir: path.join(root, 'config', 'workspace'),
-        gatewayPort: 45000 + Math.floor(Math.random() * 900),
+        gatewayPort: await freePort(),
         exposeOnLan: false,
         extraMounts: [],
         aptPackages: ['jq'],

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { resolveStatePaths } from '../config/paths.js';
+import { freePort } from '../testing/free-port.js';
 import {
   RawClient,
   startTestGateway,
@@ -237,8 +238,8 @@ describe('lifecycle', () => {
   }, 15_000);
 
   it('ignores a hot reload to auth none while listening beyond loopback', async () => {
-    // Bound on all interfaces as in the container (port from the range this suite may use).
-    const port = 46000 + Math.floor(Math.random() * 1000);
+    // Bound on all interfaces as in the container.
+    const port = await freePort('0.0.0.0');
     const gw = await startTestGateway({}, { flags: { port, bind: 'lan' } });
     running.push(gw);
     const raw = JSON.parse(await fs.readFile(gw.paths.configPath, 'utf8')) as {

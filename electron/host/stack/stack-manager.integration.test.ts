@@ -8,12 +8,11 @@
  *   3. the same with the tag itself deleted: re-running setup rebuilds and comes up, data kept;
  *   4. two rebuilds keep the current and the previous image and prune the older build.
  * Everything is this file's own: project wtimg-<id>, tag wtimg-<id>/gateway:local, volume
- * wtimg-<id>-home, a port in 44000-44999; removed in afterAll even when a step failed.
+ * wtimg-<id>-home, a port the OS says is free; removed in afterAll even when a step failed.
  */
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, promises as fs } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -33,6 +32,7 @@ import {
 import { stageBuildContext } from '../../../docker/build-context.js';
 import { LOCAL_NODE_IMAGE, STOCK_NODE_IMAGE } from '../../../docker/setup/base-image.js';
 import { BUILT_AS_LABEL, BUNDLE_LABEL } from '../../../docker/setup/image-retention.js';
+import { freePort } from '../../../gateway/testing/free-port.js';
 import { StackManager } from './stack-manager.js';
 
 const run = promisify(execFile);
@@ -62,24 +62,6 @@ async function prerequisites(): Promise<{ skip?: string; compose?: ComposeComman
 
 const { skip, compose } = await prerequisites();
 if (skip) console.warn(`SKIPPED stack manager integration: ${skip}`);
-
-function listening(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect({ port, host: '127.0.0.1' });
-    const done = (v: boolean) => (socket.destroy(), resolve(v));
-    socket.setTimeout(500, () => done(false));
-    socket.once('connect', () => done(true));
-    socket.once('error', () => done(false));
-  });
-}
-
-async function freePortInRange(): Promise<number> {
-  for (let i = 0; i < 50; i++) {
-    const port = 44000 + Math.floor(Math.random() * 1000);
-    if (!(await listening(port))) return port;
-  }
-  throw new Error('no free port in 44000-44999');
-}
 
 describe.skipIf(skip !== undefined)(
   `stack manager on a real engine with only local base images${skip ? ` (SKIPPED: ${skip})` : ''}`,
@@ -136,7 +118,7 @@ describe.skipIf(skip !== undefined)(
       settings = {
         configDir: path.join(root, 'config'),
         workspaceDir: path.join(root, 'workspace'),
-        gatewayPort: await freePortInRange(),
+        gatewayPort: await freePort(),
         exposeOnLan: false,
         extraMounts: [],
         aptPackages: [],
