@@ -19,6 +19,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../gateway/testing/free-port.js';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -37,17 +38,6 @@ const skipReason = !existsSync(CHROMIUM)
 if (skipReason) console.warn(`SKIPPED control-ui e2e: ${skipReason}`);
 
 const run = promisify(execFile);
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 async function waitForReady(
   port: number,

@@ -13,11 +13,11 @@
  */
 import { execFile } from 'node:child_process';
 import { existsSync, promises as fs } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../gateway/testing/free-port.js';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import {
   createDockerClient,
@@ -65,17 +65,6 @@ async function prerequisites(): Promise<string | undefined> {
 }
 const skip = await prerequisites();
 if (skip) console.warn(`SKIPPED first-run e2e: ${skip}`);
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 describe.skipIf(skip !== undefined)(
   `first run in Chromium on a real engine${skip ? ` (SKIPPED: ${skip})` : ''}`,
@@ -346,7 +335,10 @@ describe.skipIf(skip !== undefined)(
       // Then only the outcome: running, or the failure with what the page said.
       const done = app.getByText('Your gateway is running', { exact: true });
       const failed = app.getByRole('heading', { name: 'The setup did not finish' });
-      await done.or(failed).first().waitFor({ timeout: 8 * 60_000 });
+      await done
+        .or(failed)
+        .first()
+        .waitFor({ timeout: 8 * 60_000 });
       subscription.dispose();
       if (await failed.isVisible()) {
         await shot(app, 'install-failed');

@@ -6,12 +6,12 @@
  */
 import { execFile } from 'node:child_process';
 import { existsSync, promises as fs } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { GatewayClient, type GatewayClientOptions } from '@openclaw/gateway-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../gateway/testing/free-port.js';
 import { resolveStatePaths } from '../../gateway/config/paths.js';
 import { createGatewayClientHostDeps } from '../../gateway/pairing/client-identity-store.js';
 import {
@@ -51,15 +51,6 @@ async function engineReady(): Promise<string | undefined> {
 
 const skipReason = await engineReady();
 if (skipReason) console.warn(`SKIPPED docker setup integration: ${skipReason}`);
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 describe.skipIf(skipReason !== undefined)(
   `docker setup on a real engine${skipReason ? ` (SKIPPED: ${skipReason})` : ''}`,

@@ -6,13 +6,13 @@
  */
 import { execFile } from 'node:child_process';
 import { existsSync, promises as fs } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { GatewayClient } from '@openclaw/gateway-client';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../gateway/testing/free-port.js';
 import type { HostCallName, HostCallParams, HostCallResult } from '../contract/host-api.js';
 import { resolveStatePaths } from '../../gateway/config/paths.js';
 import { createGatewayClientHostDeps } from '../../gateway/pairing/client-identity-store.js';
@@ -47,15 +47,6 @@ async function prerequisites(): Promise<string | undefined> {
   }
 }
 const skip = await prerequisites();
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** A minimal client of the headless host API (what the renderer does in a browser). */
 class HostClient {
