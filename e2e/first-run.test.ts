@@ -138,18 +138,14 @@ describe.skipIf(skip !== undefined)(
       // otherwise swap the lazy chunks (new hashes) under the open page and the image build.
       uiRoot = path.join(root, 'control-ui');
       bundleDir = path.join(root, 'gateway-bundle');
-      // Another test may be rebuilding dist/control-ui right now (Vite empties it first): copy
-      // until the snapshot is complete — index.html and every asset it references.
-      for (let attempt = 0; ; attempt += 1) {
-        await fs.rm(uiRoot, { recursive: true, force: true });
-        await fs.cp(UI_ROOT, uiRoot, { recursive: true }).catch(() => {});
-        const html = await fs.readFile(path.join(uiRoot, 'index.html'), 'utf8').catch(() => '');
-        const assets = [...html.matchAll(/(?:src|href)="\/?(assets\/[^"]+)"/g)].map((m) => m[1]!);
-        const complete = html !== '' && assets.every((a) => existsSync(path.join(uiRoot, a)));
-        if (complete) break;
-        if (attempt >= 30) throw new Error('dist/control-ui stayed incomplete for 30 s');
-        await new Promise((r) => setTimeout(r, 1000));
-      }
+      // No test rewrites dist/ (builds in tests go to temp folders), so one copy is complete; a
+      // missing asset means a half-finished `npm run build` and gets said as such.
+      await fs.cp(UI_ROOT, uiRoot, { recursive: true });
+      const html = await fs.readFile(path.join(uiRoot, 'index.html'), 'utf8');
+      const assets = [...html.matchAll(/(?:src|href)="\/?(assets\/[^"]+)"/g)].map((m) => m[1]!);
+      const missing = assets.filter((a) => !existsSync(path.join(uiRoot, a)));
+      if (missing.length > 0)
+        throw new Error(`dist/control-ui is incomplete (${missing.join(', ')}): run npm run build`);
       await fs.cp(BUNDLE, bundleDir, { recursive: true });
       // As the headless entry does: the in-app Control UI pages talk to the gateway from the
       // headless page's origin, which the setup writes into the gateway's allowed origins.
