@@ -8,6 +8,7 @@
 import { GatewayClient } from '@openclaw/gateway-client';
 import OpenAI, { APIError } from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { patchConfig } from '../config/config-store.js';
 import { startOpenAiStandIn, type OpenAiStandIn } from '../testing/openai-stand-in.js';
 import { startTestGateway, TEST_TOKEN, type TestGateway } from '../testing/test-gateway.js';
 
@@ -53,7 +54,10 @@ beforeAll(async () => {
           baseUrl: standIn.baseUrl,
           apiKey: KEY,
           api: 'openai-completions',
-          models: [{ id: 'echo-1', name: 'Echo', input: ['text'] }],
+          models: [
+            { id: 'echo-1', name: 'Echo', input: ['text'] },
+            { id: 'echo-2', name: 'Echo two', input: ['text'] },
+          ],
         },
       },
     },
@@ -86,6 +90,20 @@ describe('switched off and auth', () => {
       expect(chat).toBeInstanceOf(OpenAI.NotFoundError);
       // Other routes of the port are untouched.
       expect((await fetch(endpoint('/healthz', off))).status).toBe(200);
+
+      // Switching it on in openclaw.json applies to the next request, no restart.
+      await patchConfig(
+        off.paths,
+        { gateway: { http: { endpoints: { chatCompletions: { enabled: true } } } } },
+        { env: off.env },
+      );
+      const deadline = Date.now() + 8000;
+      let status = 404;
+      while (status === 404 && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 50));
+        status = (await fetch(endpoint('/v1/models', off), { headers: auth })).status;
+      }
+      expect(status).toBe(200);
     } finally {
       await off.stop();
     }
@@ -224,6 +242,21 @@ describe('/v1/chat/completions', () => {
     // A request without `user` gets a session of its own under the chosen agent.
     const { entries } = await gw.gateway.sessions.list('research');
     expect(Object.keys(entries).some((k) => k.startsWith('agent:research:openai:'))).toBe(true);
+  });
+
+  it('runs the model named by x-openclaw-model for that request only', async () => {
+    standIn.script.enqueue({ reply: 'text', text: 'two' }, { reply: 'text', text: 'one' });
+    const answer = await client().chat.completions.create(
+      { model: 'openclaw', messages: [{ role: 'user', content: 'x' }] },
+      { headers: { 'x-openclaw-model': 'stand-in/echo-2' } },
+    );
+    expect(answer.choices[0]!.message.content).toBe('two');
+    expect(standIn.requests.at(-1)!.body.model).toBe('echo-2');
+    await client().chat.completions.create({
+      model: 'openclaw',
+      messages: [{ role: 'user', content: 'x' }],
+    });
+    expect(standIn.requests.at(-1)!.body.model).toBe('echo-1');
   });
 
   it('continues one session for the same `user`; a new session gets the client history as context', async () => {
