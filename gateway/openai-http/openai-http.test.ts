@@ -5,6 +5,9 @@
  * agents, streamed and whole answers, sessions continued by `user`, clear 400s for bad bodies,
  * and a client that disconnects mid-stream aborting the run with a loadable transcript.
  */
+import { promises as fs } from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
 import { GatewayClient } from '@openclaw/gateway-client';
 import OpenAI, { APIError } from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -124,9 +127,7 @@ describe('switched off and auth', () => {
     expect(((await missing.json()) as { error: { message: string } }).error.message).toContain(
       'Missing bearer token',
     );
-    const log = await import('node:fs').then((fs) =>
-      fs.promises.readFile(`${gw.dir}/gateway.log`, 'utf8'),
-    );
+    const log = await fs.readFile(path.join(gw.dir, 'gateway.log'), 'utf8');
     expect(log).toContain('authentication failed');
     expect(log).not.toContain(wrong);
   });
@@ -160,6 +161,32 @@ describe('switched off and auth', () => {
     } finally {
       await limited.stop();
     }
+  });
+});
+
+/** A GET with a chosen Host header (fetch does not let a caller set Host). */
+function getWithHost(path: string, host: string, headers: Record<string, string> = {}) {
+  return new Promise<number>((resolve, reject) => {
+    const req = http.request(
+      { host: '127.0.0.1', port: gw.port, path, headers: { ...headers, Host: host } },
+      (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      },
+    );
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+describe('reached under another name', () => {
+  it('serves bearer calls for any Host (host.docker.internal), and keeps the rebinding guard otherwise', async () => {
+    const host = `host.docker.internal:${gw.port}`;
+    expect(await getWithHost('/v1/models', host, { Authorization: `Bearer ${TEST_TOKEN}` })).toBe(
+      200,
+    );
+    expect(await getWithHost('/v1/models', host)).toBe(421);
+    expect(await getWithHost('/', host)).toBe(421);
   });
 });
 
@@ -242,6 +269,29 @@ describe('/v1/chat/completions', () => {
     // A request without `user` gets a session of its own under the chosen agent.
     const { entries } = await gw.gateway.sessions.list('research');
     expect(Object.keys(entries).some((k) => k.startsWith('agent:research:openai:'))).toBe(true);
+  });
+
+  it('runs the agent with its tools: a write lands in the workspace, the answer has all the text', async () => {
+    standIn.script.enqueue(
+      {
+        reply: 'tool',
+        text: 'Writing the note.',
+        calls: [
+          { name: 'write', arguments: { path: 'from-http.txt', content: 'written over HTTP' } },
+        ],
+      },
+      { reply: 'text', text: 'Done.' },
+    );
+    const answer = await client().chat.completions.create({
+      model: 'openclaw',
+      messages: [{ role: 'user', content: 'write a note' }],
+    });
+    expect(answer.choices[0]!.message.content).toBe('Writing the note.\n\nDone.');
+    const written = await fs.readFile(path.join(gw.paths.workspaceDir, 'from-http.txt'), 'utf8');
+    expect(written).toBe('written over HTTP');
+    // The provider got the tool result back on the second turn.
+    const second = standIn.requests.at(-1)!.body.messages as Array<{ role: string }>;
+    expect(second.some((m) => m.role === 'tool')).toBe(true);
   });
 
   it('runs the model named by x-openclaw-model for that request only', async () => {
