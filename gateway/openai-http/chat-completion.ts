@@ -118,26 +118,41 @@ function startFailure(err: unknown): OpenAiHttpError {
   );
 }
 
+/** A run this request started and follows through its `chat` events. */
+interface FollowedRun {
+  readonly id: string;
+  readonly created: number;
+  /** Everything the run has streamed so far (several assistant messages read as one). */
+  text: string;
+  /** Each new piece of text as it arrives (a stream writes it out). */
+  onDelta: (delta: string) => void;
+  /** The run's terminal `chat` event: final, aborted or error. */
+  readonly ended: Promise<ChatRunEvent>;
+}
+
 export async function runChatCompletion(
   res: ServerResponse,
   input: CompletionInput,
 ): Promise<void> {
+  // Gone while the request was read and checked: start nothing.
+  if (res.destroyed || res.socket?.destroyed !== false) return;
   const uuid = randomUUID().replace(/-/g, '');
   const runId = `openai-http-${uuid}`;
-  const id = `chatcmpl-${uuid}`;
-  const created = Math.floor(Date.now() / 1000);
   const log = input.logger.child({ runId, sessionKey: input.sessionKey });
-  let text = '';
   let terminal!: (event: ChatRunEvent) => void;
-  const ended = new Promise<ChatRunEvent>((resolve) => (terminal = resolve));
-  let onDelta: (delta: string) => void = () => {};
+  const run: FollowedRun = {
+    id: `chatcmpl-${uuid}`,
+    created: Math.floor(Date.now() / 1000),
+    text: '',
+    onDelta: () => {},
+    ended: new Promise<ChatRunEvent>((resolve) => (terminal = resolve)),
+  };
   const unfollow = input.tap.follow(runId, (event) => {
-    if (event.state === 'delta') {
-      if (!event.deltaText) return;
-      text += event.deltaText;
-      onDelta(event.deltaText);
-    } else {
+    if (event.state !== 'delta') {
       terminal(event);
+    } else if (event.deltaText) {
+      run.text += event.deltaText;
+      run.onDelta(event.deltaText);
     }
   });
 
@@ -155,59 +170,43 @@ export async function runChatCompletion(
   }
   log.debug('openai http run started', { agentId: input.agentId, stream: input.stream });
 
-  let finished = false;
+  let answered = false;
   // The response closing before we ended it is the client going away: stop the agent too.
   res.once('close', () => {
-    if (finished || res.writableEnded) return;
+    if (answered || res.writableEnded) return;
     log.info('openai http client disconnected; aborting the run');
     input.runtime.chatAbort({ sessionKey: input.sessionKey, runId });
   });
 
   try {
-    if (input.stream)
-      await streamAnswer(
-        res,
-        input,
-        { id, created },
-        ended,
-        (fn) => (onDelta = fn),
-        () => text,
-      );
-    else await wholeAnswer(res, input, { id, created }, ended, () => text);
+    if (input.stream) await streamAnswer(res, input, run);
+    else await wholeAnswer(res, input, run);
   } finally {
-    finished = true;
+    answered = true;
     unfollow();
   }
-  const outcome = await ended;
-  log.debug('openai http run ended', { state: outcome.state });
-}
-
-interface Ids {
-  id: string;
-  created: number;
+  log.debug('openai http run ended', { state: (await run.ended).state });
 }
 
 async function wholeAnswer(
   res: ServerResponse,
   input: CompletionInput,
-  ids: Ids,
-  ended: Promise<ChatRunEvent>,
-  collected: () => string,
+  run: FollowedRun,
 ): Promise<void> {
-  const event = await ended;
+  const event = await run.ended;
   if (res.destroyed) return;
   if (event.state !== 'final') {
     const failure = runFailure(event);
     sendJson(res, failure.status, failure.body(), failure.headers);
     return;
   }
-  // The deltas are the run's whole text (commentary around tool calls included), as a stream
-  // shows it; a run that never streamed text still has its final message.
-  const content = collected() || textOfMessage(event.message);
+  // The streamed text is the run's whole answer (commentary around tool calls included), as a
+  // stream shows it; a run that never streamed text still has its final message.
+  const content = run.text || textOfMessage(event.message);
   sendJson(res, 200, {
-    id: ids.id,
+    id: run.id,
     object: 'chat.completion',
-    created: ids.created,
+    created: run.created,
     model: input.responseModel,
     choices: [
       {
@@ -224,10 +223,7 @@ async function wholeAnswer(
 async function streamAnswer(
   res: ServerResponse,
   input: CompletionInput,
-  ids: Ids,
-  ended: Promise<ChatRunEvent>,
-  setOnDelta: (fn: (delta: string) => void) => void,
-  collected: () => string,
+  run: FollowedRun,
 ): Promise<void> {
   res.writeHead(200, {
     ...SECURITY_HEADERS,
@@ -236,47 +232,41 @@ async function streamAnswer(
     Connection: 'keep-alive',
     'X-Accel-Buffering': 'no',
   });
+  const open = () => !res.destroyed && !res.writableEnded;
   const write = (value: unknown) => {
-    if (!res.destroyed && !res.writableEnded) res.write(`data: ${JSON.stringify(value)}\n\n`);
+    if (open()) res.write(`data: ${JSON.stringify(value)}\n\n`);
   };
-  const chunk = (delta: Record<string, unknown>, finish: string | null = null) => ({
-    id: ids.id,
+  const chunk = (fields: Record<string, unknown>) => ({
+    id: run.id,
     object: 'chat.completion.chunk',
-    created: ids.created,
+    created: run.created,
     model: input.responseModel,
-    choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }],
+    ...fields,
   });
-  write(chunk({ role: 'assistant', content: '' }));
-  setOnDelta((delta) => write(chunk({ content: delta })));
+  const choice = (delta: Record<string, unknown>, finish: string | null = null) =>
+    chunk({ choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }] });
+  write(choice({ role: 'assistant', content: '' }));
+  run.onDelta = (delta) => write(choice({ content: delta }));
   const keepalive = setInterval(() => {
-    if (!res.destroyed && !res.writableEnded) res.write(': keep-alive\n\n');
+    if (open()) res.write(': keep-alive\n\n');
   }, KEEPALIVE_MS);
   keepalive.unref();
   let event: ChatRunEvent;
   try {
-    event = await ended;
+    event = await run.ended;
   } finally {
     clearInterval(keepalive);
   }
-  if (res.destroyed) return;
+  if (!open()) return;
   if (event.state === 'final') {
-    if (collected() === '') {
+    if (run.text === '') {
       const whole = textOfMessage(event.message);
-      if (whole) write(chunk({ content: whole }));
+      if (whole) write(choice({ content: whole }));
     }
-    write(chunk({}, finishReasonOf(event)));
-    if (input.includeUsage) {
-      write({
-        id: ids.id,
-        object: 'chat.completion.chunk',
-        created: ids.created,
-        model: input.responseModel,
-        choices: [],
-        usage: usageOf(event.usage),
-      });
-    }
+    write(choice({}, finishReasonOf(event)));
+    if (input.includeUsage) write(chunk({ choices: [], usage: usageOf(event.usage) }));
   } else {
-    // Headers are gone: the failure travels as an error event, which OpenAI clients raise.
+    // The 200 is gone: the failure travels as an error event, which OpenAI clients raise.
     write(runFailure(event).body());
   }
   res.end('data: [DONE]\n\n');
