@@ -47,9 +47,8 @@ function lastPromptSeen(): string {
     : (user.content as Array<{ text?: string }>).map((p) => p.text ?? '').join('');
 }
 
-beforeAll(async () => {
-  standIn = await startOpenAiStandIn({ apiKey: KEY });
-  gw = await startTestGateway({
+function agentConfig(): Record<string, unknown> {
+  return {
     gateway: { http: { endpoints: { chatCompletions: { enabled: true } } } },
     models: {
       providers: {
@@ -68,7 +67,12 @@ beforeAll(async () => {
       defaults: { model: 'stand-in/echo-1' },
       list: [{ id: 'main', default: true }, { id: 'research' }],
     },
-  });
+  };
+}
+
+beforeAll(async () => {
+  standIn = await startOpenAiStandIn({ apiKey: KEY });
+  gw = await startTestGateway(agentConfig());
 });
 
 afterAll(async () => {
@@ -499,6 +503,35 @@ describe('/v1/chat/completions', () => {
       expect(history.messages.length).toBeLessThanOrEqual(2);
     } finally {
       ws.stop();
+    }
+  });
+
+  it('ends a stream with an error event and [DONE] when the gateway stops mid-run', async () => {
+    const stopping = await startTestGateway(agentConfig());
+    try {
+      standIn.script.enqueue({ reply: 'hang' });
+      const res = await fetch(endpoint('/v1/chat/completions', stopping), {
+        method: 'POST',
+        headers: auth,
+        body: JSON.stringify({
+          model: 'openclaw',
+          stream: true,
+          messages: [{ role: 'user', content: 'x' }],
+        }),
+      });
+      const reader = res.body!.getReader();
+      const decoder = new TextDecoder();
+      let body = decoder.decode((await reader.read()).value);
+      expect(body).toContain('"role":"assistant"');
+      const stopped = stopping.gateway.stop('test stop');
+      for (let part = await reader.read(); !part.done; part = await reader.read()) {
+        body += decoder.decode(part.value);
+      }
+      await stopped;
+      expect(body).toContain('"code":"run_aborted"');
+      expect(body.endsWith('data: [DONE]\n\n')).toBe(true);
+    } finally {
+      await stopping.stop();
     }
   });
 });
