@@ -200,7 +200,14 @@ const gatewayCheck: Check<GatewayConfig> = obj(
     }),
     tls: looseObj,
     tailscale: looseObj,
-    http: looseObj,
+    http: obj({
+      endpoints: obj({
+        chatCompletions: obj({ enabled: bool(), images: looseObj }),
+        responses: looseObj,
+        embeddings: looseObj,
+      }),
+      securityHeaders: looseObj,
+    }),
     tools: looseObj,
     nodes: looseObj,
     push: looseObj,

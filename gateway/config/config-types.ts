@@ -141,6 +141,23 @@ export interface GatewayRemoteConfig {
   tlsFingerprint?: string;
 }
 
+/** `gateway.http.endpoints.chatCompletions`: the OpenAI-compatible `/v1/*` routes (off by default). */
+export interface GatewayChatCompletionsConfig {
+  enabled?: boolean;
+  /** Upstream's image-input policy; accepted so its configs load, images are not taken yet. */
+  images?: LooseObject;
+}
+
+export interface GatewayHttpConfig {
+  endpoints?: {
+    chatCompletions?: GatewayChatCompletionsConfig;
+    /** Upstream's OpenResponses and embeddings routes; accepted, not served by this gateway. */
+    responses?: LooseObject;
+    embeddings?: LooseObject;
+  };
+  securityHeaders?: LooseObject;
+}
+
 export interface GatewayConfig {
   mode?: GatewayMode;
   port?: number;
@@ -155,7 +172,7 @@ export interface GatewayConfig {
   tls?: LooseObject;
   /** Upstream sections accepted without deep checks. */
   tailscale?: LooseObject;
-  http?: LooseObject;
+  http?: GatewayHttpConfig;
   tools?: LooseObject;
   nodes?: LooseObject;
   push?: LooseObject;

@@ -24,6 +24,8 @@ import { GatewayServer, type GatewayServerOptions } from '../server/gateway-serv
 import type { ClientSession } from '../server/types.js';
 import { createMethodTable, type AgentSummary } from './methods.js';
 import { AgentMethods } from '../agent/run/agent-methods.js';
+import { createOpenAiHttpApi } from '../openai-http/openai-http-api.js';
+import { RunEventTap } from '../openai-http/run-tap.js';
 import { LogFile, defaultLogFile } from './log-file.js';
 import { watchPairingFiles, type PairingFilesWatcher } from './pairing-watcher.js';
 import {
@@ -266,14 +268,18 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
     return value;
   };
 
+  // HTTP API requests follow the runs they start through the same events clients get.
+  const runTap = new RunEventTap();
   const agentMethods = new AgentMethods({
     sessions,
     config: () => snapshot,
     env,
     paths,
     logger: logger.child({ mod: 'agent' }),
-    broadcast: (event, payload, broadcastOptions) =>
-      ref.server?.broadcast(event, payload, broadcastOptions),
+    broadcast: (event, payload, broadcastOptions) => {
+      runTap.observe(event, payload);
+      ref.server?.broadcast(event, payload, broadcastOptions);
+    },
     workspaceFor: (agentId) => sessionWorkspace(agentId),
   });
   const methods = createMethodTable({
@@ -347,6 +353,15 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
     handshakeTimeoutMs: options.handshakeTimeoutMs,
     tickIntervalMs: options.tickIntervalMs,
     preauthLimits: options.preauthLimits,
+    httpApi: createOpenAiHttpApi({
+      config: () => snapshot.config,
+      settings: () => runtime.settings,
+      agents,
+      runtime: () => agentMethods.load(),
+      sessions,
+      tap: runTap,
+      logger: logger.child({ mod: 'openai-http' }),
+    }),
   });
 
   async function applySnapshot(next: ConfigSnapshot, source: string): Promise<void> {

@@ -11,7 +11,7 @@ import { ErrorCode, OpenClawError, errorMessage, systemErrorCode } from '../infr
 import type { Logger } from '../infra/logger.js';
 import type { PairingStore } from '../pairing/pairing-store.js';
 import { GatewayConnection, type ConnectionHost, type HelloAuth } from './connection.js';
-import { handleHttpRequest, SECURITY_HEADERS } from './http-routes.js';
+import { handleHttpRequest, SECURITY_HEADERS, type HttpApiHandler } from './http-routes.js';
 import { isAllowedHost, resolveClientAddress } from './net.js';
 import { checkOrigin, ownOrigins } from './origin.js';
 import {
@@ -57,6 +57,8 @@ export interface GatewayServerOptions {
   tickIntervalMs?: number;
   /** Unauthenticated sockets allowed at once (defaults: MAX_PREAUTH_SOCKETS*). */
   preauthLimits?: Partial<PreauthLimits>;
+  /** HTTP API routes (the OpenAI-compatible `/v1/*`); they share the failed-auth limiter. */
+  httpApi?: HttpApiHandler;
 }
 
 /** Events every authenticated socket gets; others need a scope. */
@@ -120,7 +122,7 @@ export class GatewayServer {
       total: options.preauthLimits?.total ?? MAX_PREAUTH_SOCKETS,
     });
     this.http = http.createServer({ maxHeaderSize: 16 * 1024 }, (req, res) => {
-      const refusal = this.refuseRequest(req);
+      const refusal = this.refuseRequest(req, !this.isBearerApiRequest(req));
       if (refusal) {
         res.writeHead(refusal.status, {
           ...SECURITY_HEADERS,
@@ -142,6 +144,7 @@ export class GatewayServer {
         },
         serverVersion: options.serverVersion,
         assistantName: options.assistantName ?? (() => 'OpenClaw'),
+        ...(options.httpApi ? { api: (rq, rs) => this.routeHttpApi(rq, rs) } : {}),
       }).catch((err: unknown) => {
         options.logger.error('http handler failed', { error: errorMessage(err) });
         if (!res.headersSent) res.writeHead(500, SECURITY_HEADERS);
@@ -355,6 +358,29 @@ export class GatewayServer {
     this.wss.close();
     this.http.closeAllConnections();
     await Promise.race([stopListening, deadline]);
+  }
+
+  private routeHttpApi(req: IncomingMessage, res: http.ServerResponse): Promise<boolean> {
+    const settings = this.options.settings();
+    const address = resolveClientAddress(
+      req.socket.remoteAddress,
+      req.headers,
+      settings.trustedProxies,
+      settings.allowRealIpFallback,
+    );
+    return this.options.httpApi!(req, res, { address, limiter: this.limiter });
+  }
+
+  /**
+   * An HTTP API call carrying a bearer while the gateway requires a token or password: the Host
+   * check guards against DNS rebinding, which cannot forge a secret the page never had, and API
+   * clients reach the gateway under any name (`host.docker.internal`, a LAN name).
+   */
+  private isBearerApiRequest(req: IncomingMessage): boolean {
+    if (!this.options.httpApi || !req.url?.startsWith('/v1/')) return false;
+    const mode = this.options.settings().auth.mode;
+    if (mode !== 'token' && mode !== 'password') return false;
+    return /^Bearer\s+\S/i.test(req.headers.authorization ?? '');
   }
 
   /** Header floods (431) and DNS-rebinding Host names (421), for HTTP routes and upgrades alike. */

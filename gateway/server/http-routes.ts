@@ -1,10 +1,13 @@
 /**
- * Plain HTTP on the gateway port: liveness/readiness probes, the Control UI bootstrap JSON and the
- * Control UI's static files (client-side routes fall back to index.html).
+ * Plain HTTP on the gateway port: liveness/readiness probes, the optional HTTP API (the
+ * OpenAI-compatible `/v1/*` routes, handled by a room above the server), the Control UI bootstrap
+ * JSON and the Control UI's static files (client-side routes fall back to index.html).
  */
 import { createReadStream, promises as fs } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
+import type { ClientAddressInfo } from './net.js';
+import type { AuthRateLimiter } from './rate-limit.js';
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -35,8 +38,23 @@ export const SECURITY_HEADERS: Record<string, string> = {
     "base-uri 'none'; form-action 'self'",
 };
 
+/** Who is asking, for HTTP API routes that authenticate and rate-limit on their own. */
+export interface HttpApiRequestContext {
+  address: ClientAddressInfo;
+  limiter: AuthRateLimiter;
+}
+
+/** Answers the requests it owns and returns true; returns false to let the other routes try. */
+export type HttpApiHandler = (
+  req: IncomingMessage,
+  res: ServerResponse,
+  ctx: HttpApiRequestContext,
+) => Promise<boolean>;
+
 export interface HttpRouteContext {
   ready(): boolean;
+  /** The HTTP API routes, tried after the probes and before the Control UI. */
+  api?: (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
   controlUi(): { enabled: boolean; root: string; basePath: string };
   serverVersion: string;
   assistantName(): string;
@@ -93,6 +111,7 @@ export async function handleHttpRequest(
     sendJson(res, ready ? 200 : 503, { ok: ready, status: ready ? 'ready' : 'starting' });
     return;
   }
+  if (ctx.api && (await ctx.api(req, res))) return;
   if (method !== 'GET' && method !== 'HEAD') {
     send(res, 405, 'method not allowed', 'text/plain; charset=utf-8', { Allow: 'GET, HEAD' });
     return;
