@@ -136,6 +136,8 @@ export function createApplyPatchTool(target: ExecutionTarget): AgentTool {
               throw failed(where, `"${op.path}" does not exist`);
             planned.set(key(op.path), { content: null, patchPath: op.path });
           } else {
+            // The move target's confinement is checked before the hunks, so it is reported first.
+            if (op.moveTo !== undefined) await target.stat(op.moveTo);
             const before = await current(op.path, where);
             if (before === null)
               throw failed(where, `"${op.path}" does not exist; use Add File to create it`);

@@ -7,6 +7,7 @@
  */
 import { spawn as spawnChild } from 'node:child_process';
 import { once } from 'node:events';
+import { readdir, readFile } from 'node:fs/promises';
 import { ErrorCode, OpenClawError } from '../infra/errors.js';
 import type { ProcessExit, ProcessHandle } from './execution-target.js';
 
@@ -24,8 +25,24 @@ function signalGroup(pid: number, signal: NodeJS.Signals): boolean {
   }
 }
 
-function groupAlive(pid: number): boolean {
-  return signalGroup(pid, 0 as unknown as NodeJS.Signals);
+/**
+ * Whether any member of the group still runs. Signal 0 also succeeds for zombies, and a
+ * grandchild reparented to an init that never reaps (common in containers) stays a zombie for
+ * good, so on Linux the members' states are read from /proc instead.
+ */
+async function groupAlive(pid: number): Promise<boolean> {
+  if (!signalGroup(pid, 0 as unknown as NodeJS.Signals)) return false;
+  if (process.platform !== 'linux') return true;
+  const entries = await readdir('/proc').catch(() => undefined);
+  if (!entries) return true;
+  for (const entry of entries) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
+    // Fields after the command name (which may contain spaces): state ppid pgrp ...
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (Number(fields[2]) === pid && fields[0] !== 'Z') return true;
+  }
+  return false;
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -36,7 +53,7 @@ async function stopGroup(pid: number, graceMs: number): Promise<void> {
   const deadline = Date.now() + graceMs;
   while (Date.now() < deadline) {
     await sleep(25);
-    if (!groupAlive(pid)) return;
+    if (!(await groupAlive(pid))) return;
   }
   signalGroup(pid, 'SIGKILL');
 }
@@ -73,7 +90,7 @@ export async function spawnLocal(
   const exit = (async (): Promise<ProcessExit> => {
     const [code, signal] = (await once(child, 'exit')) as [number | null, NodeJS.Signals | null];
     // Members left in the group (background jobs of the shell) go with it.
-    if (groupAlive(pid)) await (stopping ?? stopGroup(pid, Math.min(KILL_GRACE_MS, 500)));
+    if (await groupAlive(pid)) await (stopping ?? stopGroup(pid, Math.min(KILL_GRACE_MS, 500)));
     // Output still in the pipes is read; a stream held open by something outside the group
     // (it escaped with setsid) is cut rather than waited for.
     const drained = Promise.all(
