@@ -138,6 +138,7 @@ describe('exec', () => {
       timeout: 1,
     });
     await expect(run).rejects.toThrow(/timeout; it and everything it started were killed/);
+    await expect(run).rejects.toMatchObject({ code: 'TIMEOUT' });
     expect(Date.now() - started).toBeLessThan(10_000);
     const child = await readPid('child.pid');
     const grandchild = await readPid('grandchild.pid');
@@ -243,6 +244,19 @@ describe('background runs and the process tool', () => {
     expect(alive(grandchild)).toBe(false);
     expect(processes.get('main', left.details.sessionId as string).status).toBe('killed');
     await expect(call('exec', { command: 'true' })).rejects.toThrow(/shutting down/);
+  });
+
+  it('a poll waiting for output returns when the run is stopped', async () => {
+    const started = await call('exec', { command: 'sleep 300', background: true });
+    const controller = new AbortController();
+    // Without the abort this poll would wait 30 s, past the test's own time limit.
+    const poll = call(
+      'process',
+      { action: 'poll', sessionId: started.details.sessionId, timeout: 30_000 },
+      controller.signal,
+    );
+    setTimeout(() => controller.abort(), 100);
+    expect((await poll).text).toContain('(no new output)');
   });
 
   it('caps how many run at once and keeps agents apart', async () => {

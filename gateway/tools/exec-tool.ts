@@ -152,7 +152,10 @@ export function createExecTool(options: {
         });
       }
       // A failing command is an error result, so the model (and loop detection) see it failed.
-      throw new OpenClawError(ErrorCode.INVALID_ARGUMENT, body);
+      throw new OpenClawError(
+        session.status === 'timed-out' ? ErrorCode.TIMEOUT : ErrorCode.INVALID_ARGUMENT,
+        body,
+      );
     },
   );
 }

@@ -55,15 +55,18 @@ function details(s: ProcessSession): Record<string, unknown> {
   };
 }
 
-function waitForChange(s: ProcessSession, ms: number): Promise<void> {
+/** Until the command writes or ends, `ms` pass, or the run is stopped. */
+function waitForChange(s: ProcessSession, ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     const done = () => {
       clearTimeout(timer);
       s.changed.removeEventListener('change', done);
+      signal?.removeEventListener('abort', done);
       resolve();
     };
     const timer = setTimeout(done, ms);
     s.changed.addEventListener('change', done);
+    signal?.addEventListener('abort', done);
   });
 }
 
@@ -100,7 +103,7 @@ export function createProcessTool(options: {
             s.output.length === s.pollCursor &&
             !signal?.aborted
           )
-            await waitForChange(s, wait);
+            await waitForChange(s, wait, signal);
           const read = s.output.readFrom(s.pollCursor);
           s.pollCursor = read.next;
           const lost =
