@@ -78,7 +78,14 @@ export function createExecTool(options: {
   return defineTool(
     'exec',
     'Run command',
-    `Run a shell command in the workspace and return its output and exit code. Commands still running after yieldMs (default ${defaults.yieldMs} ms) or started with background: true continue in the background; use the process tool with the returned sessionId to poll output, write input or kill them. Output is capped at ${MAX_OUTPUT_CHARS} characters (start and end kept).`,
+    [
+      'Run a shell command in the workspace and return its output and exit code.',
+      options.canBackground
+        ? `Commands still running after yieldMs (default ${defaults.yieldMs} ms) or started with background: true continue in the background; use the process tool with the returned sessionId to poll output, write input or kill them.`
+        : 'The call waits for the command to end.',
+      `A command running longer than timeout seconds (default ${defaults.timeoutSeconds}) is killed with everything it started.`,
+      `Output is capped at ${MAX_OUTPUT_CHARS} characters (start and end kept).`,
+    ].join(' '),
     execParams,
     async (params, signal): Promise<ToolResult> => {
       const command = typeof params.command === 'string' ? params.command : '';

@@ -78,6 +78,16 @@ describe('tool policy', () => {
     return ['read', 'write', 'edit', 'ls'].filter(filter);
   };
 
+  it('accepts bash for exec, and allow write brings apply_patch (deny write does not take it)', () => {
+    const names = ['write', 'apply_patch', 'exec', 'process'];
+    expect(
+      names.filter(resolveToolPolicy({ tools: { allow: ['bash', 'write'] } }, 'main')),
+    ).toEqual(['write', 'apply_patch', 'exec']);
+    expect(names.filter(resolveToolPolicy({ tools: { deny: ['write', 'bash'] } }, 'main'))).toEqual(
+      ['apply_patch', 'process'],
+    );
+  });
+
   it('allows every tool by default and with an empty allow list', () => {
     expect(allowed({})).toEqual(['read', 'write', 'edit', 'ls']);
     expect(allowed({ tools: { allow: [] } })).toEqual(['read', 'write', 'edit', 'ls']);
