@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { AgentTool } from '@mariozechner/pi-agent-core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createWorkspaceTools, resolveToolPolicy } from './index.js';
+import { createWorkspaceTools, ProcessRegistry, resolveToolPolicy } from './index.js';
 
 let workspace: string;
 let tools: Map<string, AgentTool>;
@@ -15,7 +15,12 @@ let tools: Map<string, AgentTool>;
 beforeEach(async () => {
   workspace = await fs.mkdtemp(path.join(os.tmpdir(), 'openclaw-filetools-'));
   tools = new Map(
-    createWorkspaceTools({ workspace, config: {}, agentId: 'main' }).map((t) => [t.name, t]),
+    createWorkspaceTools({
+      workspace,
+      config: {},
+      agentId: 'main',
+      processes: new ProcessRegistry(),
+    }).map((t) => [t.name, t]),
   );
 });
 
@@ -73,6 +78,16 @@ describe('tool policy', () => {
     return ['read', 'write', 'edit', 'ls'].filter(filter);
   };
 
+  it('accepts bash for exec, and allow write brings apply_patch (deny write does not take it)', () => {
+    const names = ['write', 'apply_patch', 'exec', 'process'];
+    expect(
+      names.filter(resolveToolPolicy({ tools: { allow: ['bash', 'write'] } }, 'main')),
+    ).toEqual(['write', 'apply_patch', 'exec']);
+    expect(names.filter(resolveToolPolicy({ tools: { deny: ['write', 'bash'] } }, 'main'))).toEqual(
+      ['apply_patch', 'process'],
+    );
+  });
+
   it('allows every tool by default and with an empty allow list', () => {
     expect(allowed({})).toEqual(['read', 'write', 'edit', 'ls']);
     expect(allowed({ tools: { allow: [] } })).toEqual(['read', 'write', 'edit', 'ls']);
@@ -106,9 +121,10 @@ describe('tool policy', () => {
   it('createWorkspaceTools leaves out denied tools', () => {
     const names = createWorkspaceTools({
       workspace,
-      config: { tools: { deny: ['write', 'edit'] } },
+      config: { tools: { deny: ['write', 'edit', 'group:runtime'] } },
       agentId: 'main',
+      processes: new ProcessRegistry(),
     }).map((t) => t.name);
-    expect(names).toEqual(['read', 'ls']);
+    expect(names).toEqual(['read', 'ls', 'apply_patch']);
   });
 });

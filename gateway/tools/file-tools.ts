@@ -4,10 +4,11 @@
  * thrown with a plain message, which pi-agent-core turns into an error tool result the model
  * can act on.
  */
-import { Type, type Static, type TSchema } from '@mariozechner/pi-ai';
-import type { AgentTool, AgentToolResult } from '@mariozechner/pi-agent-core';
+import { Type } from '@mariozechner/pi-ai';
+import type { AgentTool } from '@mariozechner/pi-agent-core';
 import { ErrorCode, OpenClawError } from '../infra/errors.js';
 import type { ExecutionTarget } from './execution-target.js';
+import { defineTool as tool, textResult as text } from './tool-def.js';
 
 /** Largest file `read`/`edit` load (bytes). */
 export const MAX_FILE_BYTES = 4 * 1024 * 1024;
@@ -17,13 +18,6 @@ export const MAX_OUTPUT_CHARS = 50_000;
 const DEFAULT_READ_LINES = 2000;
 /** Most entries `ls` lists. */
 const MAX_LS_ENTRIES = 500;
-
-function text(
-  value: string,
-  details: Record<string, unknown> = {},
-): AgentToolResult<Record<string, unknown>> {
-  return { content: [{ type: 'text', text: value }], details };
-}
 
 export function capOutput(
   value: string,
@@ -64,25 +58,6 @@ const lsParams = Type.Object({
   ),
   limit: Type.Optional(Type.Integer({ minimum: 1, description: 'Most entries to list' })),
 });
-
-function tool<P extends TSchema>(
-  name: string,
-  label: string,
-  description: string,
-  parameters: P,
-  execute: (
-    params: Static<P>,
-    signal?: AbortSignal,
-  ) => Promise<AgentToolResult<Record<string, unknown>>>,
-): AgentTool<P, Record<string, unknown>> {
-  return {
-    name,
-    label,
-    description,
-    parameters,
-    execute: (_id, params, signal) => execute(params, signal),
-  };
-}
 
 export function createFileTools(target: ExecutionTarget): AgentTool[] {
   const read = tool(
@@ -175,5 +150,5 @@ export function createFileTools(target: ExecutionTarget): AgentTool[] {
       return text(capped.text, { path: dir, entries: entries.length });
     },
   );
-  return [read, write, edit, ls] as unknown as AgentTool[];
+  return [read, write, edit, ls];
 }

@@ -99,4 +99,34 @@ describe('LocalWorkspaceTarget', () => {
       /does not exist/,
     );
   });
+
+  it('stat reports what is there and refuses what leads outside', async () => {
+    await target.writeFile('f.txt', 'abc');
+    expect(await target.stat('f.txt')).toEqual({ name: 'f.txt', kind: 'file', size: 3 });
+    expect(await target.stat('missing.txt')).toBeUndefined();
+    expect((await target.stat('.'))?.kind).toBe('dir');
+    await fs.symlink(path.join(outsideDir, 'secret.txt'), path.join(workspace, 'out.txt'));
+    await expect(target.stat('out.txt')).rejects.toMatchObject(refused);
+    await expect(target.stat('../outside/secret.txt')).rejects.toMatchObject(refused);
+  });
+
+  it('removeFile unlinks a symlink itself, never its target, and refuses escapes', async () => {
+    await fs.symlink(path.join(outsideDir, 'secret.txt'), path.join(workspace, 'out.txt'));
+    await target.removeFile('out.txt');
+    await expect(fs.lstat(path.join(workspace, 'out.txt'))).rejects.toThrow();
+    expect(await fs.readFile(path.join(outsideDir, 'secret.txt'), 'utf8')).toBe('top secret');
+    await fs.symlink(outsideDir, path.join(workspace, 'linkdir'));
+    await expect(target.removeFile('linkdir/secret.txt')).rejects.toMatchObject(refused);
+    await expect(target.removeFile('../outside/secret.txt')).rejects.toMatchObject(refused);
+    await expect(target.removeFile(path.join(outsideDir, 'secret.txt'))).rejects.toMatchObject(
+      refused,
+    );
+    await expect(target.removeFile('..')).rejects.toMatchObject(refused);
+    await expect(target.removeFile('.')).rejects.toMatchObject(refused);
+    expect(await fs.readFile(path.join(outsideDir, 'secret.txt'), 'utf8')).toBe('top secret');
+    await target.writeFile('sub/x.txt', 'x');
+    await expect(target.removeFile('sub')).rejects.toThrow(/is a folder/);
+    await target.removeFile('sub/x.txt');
+    expect(await target.list('sub')).toEqual([]);
+  });
 });

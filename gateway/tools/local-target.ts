@@ -5,13 +5,22 @@
  * if it was created after an earlier check passed. The final component is opened with
  * O_NOFOLLOW, so a link swapped in between the check and the open is refused by the kernel.
  *
- * `@openclaw/fs-safe` (what upstream uses) declares Node ≥ 22 and is not among our dependencies;
- * this covers the same rules for the four file tools with Node's own fs.
+ * Commands run in a process group of their own with a working folder confined the same way and
+ * an environment without the gateway's secrets (see local-process.ts and process-env.ts).
+ * Why this and not `@openclaw/fs-safe`: see ARCHITECTURE.md, "Key decisions".
  */
-import { constants, promises as fs } from 'node:fs';
+import { constants, promises as fs, type Stats } from 'node:fs';
 import path from 'node:path';
 import { ErrorCode, OpenClawError } from '../infra/errors.js';
-import type { DirEntry, ExecutionTarget, ReadResult } from './execution-target.js';
+import type {
+  DirEntry,
+  ExecutionTarget,
+  ProcessHandle,
+  ReadResult,
+  SpawnOptions,
+} from './execution-target.js';
+import { spawnLocal } from './local-process.js';
+import { childEnv } from './process-env.js';
 
 function outside(input: string, why: string): OpenClawError {
   return new OpenClawError(
@@ -33,7 +42,15 @@ export class LocalWorkspaceTarget implements ExecutionTarget {
   readonly description = 'the workspace';
   private realRoot?: Promise<string>;
 
-  constructor(readonly root: string) {}
+  /**
+   * @param root the workspace folder
+   * @param baseEnv the environment commands start from, before secrets are removed (default: the
+   *   gateway's own)
+   */
+  constructor(
+    readonly root: string,
+    private readonly baseEnv: NodeJS.ProcessEnv = process.env,
+  ) {}
 
   /** The workspace's real path (created on first use, as upstream creates it on start). */
   private async rootReal(): Promise<string> {
@@ -179,6 +196,65 @@ export class LocalWorkspaceTarget implements ExecutionTarget {
     }
     return out;
   }
+
+  async stat(input: string): Promise<DirEntry | undefined> {
+    // A final symlink that dangles or leads outside is refused by resolve(); one that stays
+    // inside is reported as what it points to.
+    const file = await this.resolve(input);
+    const stat = await fs.stat(file).catch((err: unknown) => {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw fsError(input, err);
+    });
+    if (!stat) return undefined;
+    const kind = kindOf(stat);
+    return { name: path.basename(file), kind, ...(kind === 'file' ? { size: stat.size } : {}) };
+  }
+
+  async removeFile(input: string): Promise<void> {
+    const root = await this.rootReal();
+    // The parent is resolved (and confined); the last component is removed as it is, so a link
+    // is unlinked and never followed.
+    if (!input || input.trim() === '') throw outside(String(input), 'it is empty');
+    const lexical = path.normalize(input.replace(/[\\/]+$/, ''));
+    const parent = await this.resolve(path.dirname(lexical) === '.' ? '.' : path.dirname(lexical));
+    const file = path.join(parent, path.basename(lexical));
+    if (!within(root, file) || file === root) throw outside(input, 'it is the workspace folder');
+    const stat = await fs.lstat(file).catch((err: unknown) => {
+      throw fsError(input, err);
+    });
+    if (stat.isDirectory())
+      throw new OpenClawError(
+        ErrorCode.INVALID_ARGUMENT,
+        `"${input}" is a folder; only files can be deleted this way.`,
+      );
+    await fs.unlink(file).catch((err: unknown) => {
+      throw fsError(input, err);
+    });
+  }
+
+  async spawn(command: string, options: SpawnOptions = {}): Promise<ProcessHandle> {
+    const cwd = await this.resolve(options.cwd && options.cwd.trim() !== '' ? options.cwd : '.');
+    const stat = await fs.stat(cwd).catch((err: unknown) => {
+      throw fsError(options.cwd ?? '.', err);
+    });
+    if (!stat.isDirectory())
+      throw new OpenClawError(
+        ErrorCode.INVALID_ARGUMENT,
+        `workdir "${options.cwd}" is not a folder; use a folder inside the workspace.`,
+      );
+    return spawnLocal(command, {
+      cwd,
+      env: childEnv(this.baseEnv, options.env),
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+  }
+}
+
+function kindOf(stat: Stats): DirEntry['kind'] {
+  if (stat.isSymbolicLink()) return 'symlink';
+  if (stat.isDirectory()) return 'dir';
+  if (stat.isFile()) return 'file';
+  return 'other';
 }
 
 function fsError(input: string, err: unknown): OpenClawError {

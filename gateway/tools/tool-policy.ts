@@ -18,12 +18,15 @@ const PROFILE_TOOLS: Record<ToolProfile, readonly string[] | 'all'> = {
   full: 'all',
 };
 
+/** Older names upstream still accepts in policies. */
+const ALIASES: Record<string, string> = { bash: 'exec' };
+
 function expand(names: readonly unknown[] | undefined): Set<string> {
   const out = new Set<string>();
   for (const name of names ?? []) {
     if (typeof name !== 'string') continue;
     const key = name.trim().toLowerCase();
-    for (const tool of TOOL_GROUPS[key] ?? [key]) out.add(tool);
+    for (const tool of TOOL_GROUPS[key] ?? [ALIASES[key] ?? key]) out.add(tool);
   }
   return out;
 }
@@ -43,6 +46,8 @@ export function resolveToolPolicy(
   const profile = (own?.profile as ToolProfile | undefined) ?? config.tools?.profile;
   const base = profile ? (PROFILE_TOOLS[profile] ?? 'all') : 'all';
   const allow = expand([...(config.tools?.allow ?? []), ...(listOf(own?.allow) ?? [])]);
+  // As upstream: allowing `write` also allows `apply_patch`; denying `write` does not deny it.
+  if (allow.has('write')) allow.add('apply_patch');
   const deny = expand([...(config.tools?.deny ?? []), ...(listOf(own?.deny) ?? [])]);
   return (name) => {
     const tool = name.toLowerCase();

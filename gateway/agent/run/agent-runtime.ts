@@ -9,7 +9,7 @@ import type { Env, StatePaths } from '../../config/paths.js';
 import { ErrorCode, OpenClawError } from '../../infra/errors.js';
 import type { Logger } from '../../infra/logger.js';
 import type { SessionStore } from '../../sessions/index.js';
-import { createWorkspaceTools } from '../../tools/index.js';
+import { createWorkspaceTools, ProcessRegistry } from '../../tools/index.js';
 import { executeAgentRun, type RunInput } from './agent-run.js';
 import { parseSlashCommand } from './slash-commands.js';
 import { ChatSequence, RunEvents, type Broadcast } from './run-events.js';
@@ -61,12 +61,19 @@ function checkMessage(message: unknown): string {
 export class AgentRuntime {
   private readonly chatSeq = new ChatSequence();
   private readonly registry: RunRegistry<RunInput & { agentId?: string }>;
+  /** Background commands of `exec`, shared by every run; killed when the runtime closes. */
+  private readonly processes = new ProcessRegistry();
 
   constructor(private readonly deps: AgentRuntimeDeps) {
     const tools =
       deps.tools ??
       ((agentId: string, workspace: string) =>
-        createWorkspaceTools({ workspace, config: deps.config().config, agentId }));
+        createWorkspaceTools({
+          workspace,
+          config: deps.config().config,
+          agentId,
+          processes: this.processes,
+        }));
     this.registry = new RunRegistry({
       execute: (run, input) =>
         executeAgentRun(
@@ -188,8 +195,9 @@ export class AgentRuntime {
     };
   }
 
-  close(): Promise<void> {
-    return this.registry.close();
+  async close(): Promise<void> {
+    await this.registry.close();
+    await this.processes.dispose();
   }
 }
 
