@@ -161,8 +161,11 @@ export interface CodexLoginIo {
 export interface CodexLoginOptions {
   io: CodexLoginIo;
   env: Env;
-  /** Why the callback cannot work here (see remoteHostReason); computed when left out. */
-  remoteReason?: string;
+  /**
+   * Why the callback cannot work here (see remoteHostReason); null: it can. Detected when left
+   * out.
+   */
+  remoteReason?: string | null;
   /** Test seam for the busy-port switch; default: probe 127.0.0.1:1455. */
   portFree?: () => Promise<boolean>;
 }
@@ -175,7 +178,8 @@ export interface CodexLoginResult {
 
 export async function loginCodex(options: CodexLoginOptions): Promise<CodexLoginResult> {
   const { io } = options;
-  const remote = options.remoteReason ?? remoteHostReason(options.env);
+  const remote =
+    options.remoteReason === undefined ? remoteHostReason(options.env) : options.remoteReason;
   const portFree = await (options.portFree ?? (() => isPortFree(CODEX_CALLBACK_PORT)))();
   const pasteOnly = remote
     ? `${remote}, so the browser cannot return here`

@@ -11,7 +11,7 @@ import { authProfilesPath, saveAuthProfile } from '../../agent/providers/auth-pr
 import type { Env, StatePaths } from '../../config/paths.js';
 import { ErrorCode, OpenClawError } from '../../infra/errors.js';
 import { createOutput, parseCommandArgs } from '../args.js';
-import { loginCodex, type CodexLoginIo } from '../codex-login.js';
+import { loginCodex, type CodexLoginIo, type CodexLoginOptions } from '../codex-login.js';
 
 const USAGE =
   'openclaw models auth login --provider openai-codex [--agent <id>] [--profile-id <provider:name>] [--json]';
@@ -81,6 +81,26 @@ function openBrowser(url: string): void {
   }
 }
 
+/** Run the sign-in and store it as an OAuth profile (0600); returns where it went. */
+export async function signInAndStore(
+  paths: Pick<StatePaths, 'agentsDir'>,
+  agentId: string,
+  profileId: string,
+  options: CodexLoginOptions,
+) {
+  const result = await loginCodex(options);
+  const { credential } = result;
+  await saveAuthProfile(paths, agentId, profileId, {
+    type: 'oauth',
+    provider: 'openai-codex',
+    access: credential.access,
+    refresh: credential.refresh,
+    expires: credential.expires,
+    accountId: credential.accountId,
+  });
+  return { result, file: authProfilesPath(paths, agentId) };
+}
+
 export async function modelsAuth(argv: string[], env: Env, paths: StatePaths): Promise<number> {
   const [sub, ...rest] = argv;
   if (sub !== 'login') {
@@ -118,25 +138,17 @@ export async function modelsAuth(argv: string[], env: Env, paths: StatePaths): P
   const out = createOutput(values.json === true);
   const stderr = (text: string) => process.stderr.write(text);
   const ask = lineAsker(process.stdin, stderr);
-  let result;
+  let stored;
   try {
-    result = await loginCodex({
+    stored = await signInAndStore(paths, agentId, profileId, {
       env,
       io: { print: (line) => stderr(`${line}\n`), ask, openBrowser },
     });
   } finally {
     ask.close();
   }
+  const { result, file } = stored;
   const { credential } = result;
-  await saveAuthProfile(paths, agentId, profileId, {
-    type: 'oauth',
-    provider,
-    access: credential.access,
-    refresh: credential.refresh,
-    expires: credential.expires,
-    accountId: credential.accountId,
-  });
-  const file = authProfilesPath(paths, agentId);
   out.result(
     {
       ok: true,
