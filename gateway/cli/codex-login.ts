@@ -149,6 +149,27 @@ export function describeLoginError(err: unknown): OpenClawError {
   );
 }
 
+type LoginFn = (typeof import('@mariozechner/pi-ai/oauth'))['loginOpenAICodex'];
+
+/**
+ * pi-ai loads node:crypto and node:http with `import().then()` when its module is evaluated, so
+ * right after our `import()` they may not be there yet ("only available in Node.js"). That check
+ * fails before anything happens (no server, no link printed), so waiting and trying again is safe.
+ */
+async function loadLogin(): Promise<LoginFn> {
+  const { loginOpenAICodex } = await import('@mariozechner/pi-ai/oauth');
+  return async (options) => {
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        return await loginOpenAICodex(options);
+      } catch (err) {
+        if (attempt >= 20 || !/only available in Node\.js/.test((err as Error).message)) throw err;
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    }
+  };
+}
+
 export interface CodexLoginIo {
   /** One line for the user (stderr in the CLI). */
   print(line: string): void;
@@ -186,7 +207,7 @@ export async function loginCodex(options: CodexLoginOptions): Promise<CodexLogin
     : portFree
       ? undefined
       : `port ${CODEX_CALLBACK_PORT} is in use by another program, so the browser cannot return here`;
-  const { loginOpenAICodex } = await import('@mariozechner/pi-ai/oauth');
+  const loginOpenAICodex = await loadLogin();
   let expectedState = '';
   let via: CodexLoginResult['via'] = 'callback';
   try {
