@@ -235,13 +235,17 @@ async function writeModelConfig(
   );
 }
 
-/** Checks that need no I/O, so a wrong flag fails before onboarding writes anything. */
-export function checkAuthFlags(values: AuthFlags): void {
+/**
+ * Every check that needs no I/O (choice, modes, URL, a key where one is required), so a wrong or
+ * missing flag fails before onboarding writes anything.
+ */
+export function checkAuthFlags(values: AuthFlags, env: Env): void {
   const choice = flag(values, 'auth-choice');
-  if (choice && !(AUTH_CHOICES as readonly string[]).includes(choice))
+  if (!choice || choice === 'skip') return;
+  if (!(AUTH_CHOICES as readonly string[]).includes(choice))
     throw usage(`--auth-choice must be one of ${AUTH_CHOICES.join(', ')} (got "${choice}")`);
-  const mode = flag(values, 'secret-input-mode');
-  if (mode && mode !== 'plaintext' && mode !== 'ref')
+  const mode = flag(values, 'secret-input-mode') ?? 'plaintext';
+  if (mode !== 'plaintext' && mode !== 'ref')
     throw usage(`--secret-input-mode must be plaintext or ref (got "${mode}")`);
   const compat = flag(values, 'custom-compatibility');
   if (compat && !(compat in COMPAT_APIS))
@@ -250,6 +254,17 @@ export function checkAuthFlags(values: AuthFlags): void {
     );
   const url = flag(values, 'custom-base-url');
   if (url) normalizeBaseUrl(url, 'custom-base-url');
+  const builtIn = BUILT_IN[choice];
+  if (builtIn) {
+    resolveKey(values, env, builtIn.flag, builtIn.envVar, mode, true);
+  } else if (choice === 'custom-api-key') {
+    if (!url) throw usage('--auth-choice custom-api-key needs --custom-base-url');
+    if (!flag(values, 'custom-model-id'))
+      throw usage('--auth-choice custom-api-key needs --custom-model-id');
+    resolveKey(values, env, 'custom-api-key', 'CUSTOM_API_KEY', mode, true);
+  } else if (choice === 'lmstudio') {
+    resolveKey(values, env, 'lmstudio-api-key', 'LM_API_TOKEN', mode, false);
+  }
 }
 
 export async function applyAuthChoice(

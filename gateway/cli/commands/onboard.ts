@@ -59,7 +59,7 @@ export async function onboard(argv: string[], env: Env, paths: StatePaths): Prom
       { exitCode: 2 },
     );
   }
-  checkAuthFlags(values);
+  checkAuthFlags(values, env);
   const result = await applyLocalOnboarding(paths, {
     env,
     port: parsePort(values['gateway-port'], '--gateway-port'),
