@@ -9,6 +9,7 @@ import { startOpenAiStandIn, type OpenAiStandIn } from '../../testing/openai-sta
 import { closedTestPort } from '../../testing/stand-in-server.js';
 import { startTestGateway, type TestGateway } from '../../testing/test-gateway.js';
 import { agent, type AgentIo } from './agent.js';
+import { gatewayCall } from './gateway-call.js';
 import { modelsList } from './models.js';
 
 const KEY = 'sk-standin-0123456789abcdef';
@@ -152,5 +153,31 @@ describe('openclaw models list', () => {
     const local = JSON.parse(writes.join('')) as { source: string; models: Array<{ id: string }> };
     expect(local.source).toBe('local');
     expect(local.models.map((m) => m.id)).toEqual(['echo-1']);
+  });
+});
+
+describe('openclaw gateway call', () => {
+  it("prints a method's answer as JSON; bad --params is a usage error", async () => {
+    standIn.script.enqueue({ reply: 'text', text: 'Kept in history.' });
+    expect(
+      await agent(['-m', 'remember', '--session-key', 'agent:main:calls'], env, paths, {
+        ...recordingIo(false).io,
+      }),
+    ).toBe(0);
+    const writes: string[] = [];
+    vi.spyOn(process.stdout, 'write').mockImplementation((t) => {
+      writes.push(String(t));
+      return true;
+    });
+    const params = JSON.stringify({ sessionKey: 'agent:main:calls' });
+    expect(await gatewayCall(['chat.history', '--params', params], env, paths)).toBe(0);
+    const history = JSON.parse(writes.join('')) as {
+      messages: Array<{ role: string; content: Array<{ text?: string }> }>;
+    };
+    expect(history.messages.map((m) => m.role)).toEqual(['user', 'assistant']);
+    expect(history.messages[1]!.content[0]!.text).toBe('Kept in history.');
+    await expect(gatewayCall(['chat.history', '--params', '{nope'], env, paths)).rejects.toThrow(
+      /--params must be JSON/,
+    );
   });
 });
