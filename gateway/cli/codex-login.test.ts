@@ -6,6 +6,7 @@
  */
 import { promises as fs } from 'node:fs';
 import net from 'node:net';
+import { PassThrough } from 'node:stream';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -20,7 +21,7 @@ import {
   remoteHostReason,
   type CodexLoginIo,
 } from './codex-login.js';
-import { signInAndStore } from './commands/models-auth.js';
+import { lineAsker, signInAndStore } from './commands/models-auth.js';
 
 const OPENAI_TOKEN_URL = 'https://auth.openai.com/oauth/token';
 
@@ -224,5 +225,24 @@ describe('loginCodex', () => {
     const result = await loginCodex({ env: {}, io, remoteReason: null });
     expect(result.via).toBe('callback');
     expect(result.credential.accountId).toBe('acct-stand-in');
+  });
+});
+
+describe('lineAsker (the paste prompt on stdin)', () => {
+  it('answers from lines typed before or after the question; input that ends fails the question', async () => {
+    const input = new PassThrough();
+    const shown: string[] = [];
+    const ask = lineAsker(input, (t) => void shown.push(t));
+    input.write('early line\n');
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(await ask('Redirect URL: ')).toBe('early line');
+    const pending = ask('Redirect URL: ');
+    input.write('later line\n');
+    expect(await pending).toBe('later line');
+    const last = ask('Redirect URL: ');
+    input.end();
+    await expect(last).rejects.toThrow(/Input ended before a redirect URL was pasted/);
+    expect(shown).toEqual(['Redirect URL: ', 'Redirect URL: ', 'Redirect URL: ']);
+    ask.close();
   });
 });
