@@ -8,6 +8,7 @@ import { spawn } from 'node:child_process';
 import readline from 'node:readline';
 import type { Readable } from 'node:stream';
 import { authProfilesPath, saveAuthProfile } from '../../agent/providers/auth-profiles.js';
+import { loadConfigSnapshot } from '../../config/config-store.js';
 import type { Env, StatePaths } from '../../config/paths.js';
 import { ErrorCode, OpenClawError } from '../../infra/errors.js';
 import { createOutput, parseCommandArgs } from '../args.js';
@@ -149,6 +150,7 @@ export async function modelsAuth(argv: string[], env: Env, paths: StatePaths): P
   }
   const { result, file } = stored;
   const { credential } = result;
+  const nextStep = await nextStepFor(provider, env, paths);
   out.result(
     {
       ok: true,
@@ -163,8 +165,24 @@ export async function modelsAuth(argv: string[], env: Env, paths: StatePaths): P
       [
         `Signed in to ChatGPT (OpenAI Codex); saved as ${profileId} for agent ${agentId}.`,
         `  credentials: ${file} (mode 0600)`,
-        `Next: openclaw models list --provider ${provider} --all, then openclaw models set ${provider}/<model>`,
+        nextStep,
       ].join('\n'),
   );
   return 0;
+}
+
+/** What to do with the sign-in, as far as this gateway's model catalog knows the provider. */
+async function nextStepFor(provider: string, env: Env, paths: StatePaths): Promise<string> {
+  try {
+    const snapshot = await loadConfigSnapshot(paths, env);
+    const { ModelCatalog } = await import('../../agent/providers/model-catalog.js');
+    const catalog = ModelCatalog.fromConfig(snapshot.config.models);
+    if (catalog.hasProvider(provider)) {
+      const [first] = catalog.sampleIds(provider, 1);
+      return `Next: openclaw models set ${provider}/${first ?? '<model>'} (openclaw models list --provider ${provider} shows them all)`;
+    }
+  } catch {
+    // The hint is a convenience; the sign-in is saved either way.
+  }
+  return `Note: this gateway's model catalog has no ${provider} models yet; the sign-in is kept for when it does.`;
 }
