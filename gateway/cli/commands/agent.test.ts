@@ -3,6 +3,7 @@
  * provider pointing at the OpenAI stand-in: the printed answer, streamed deltas and tool notes on
  * a terminal, JSON output, a provider failure's words and exit code, a gateway that is down.
  */
+import net, { type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { resolveStatePaths, type StatePaths } from '../../config/paths.js';
 import { startOpenAiStandIn, type OpenAiStandIn } from '../../testing/openai-stand-in.js';
@@ -113,6 +114,54 @@ describe('openclaw agent', () => {
     expect(rec.stderr()).toMatch(/the agent run failed: .*(key|401)/i);
     expect(rec.stderr()).not.toContain(KEY);
     expect(rec.stdout()).toBe('');
+  });
+
+  it('a connection that drops after the run was accepted: agent.wait on a new one, answer from history', async () => {
+    standIn.script.enqueue({
+      reply: 'text',
+      text: 'Survived the drop.',
+      chunkSize: 2,
+      delayMs: 80,
+    });
+    // A TCP hop between the CLI and the gateway that the test can cut.
+    const sockets = new Set<net.Socket>();
+    const proxy = net.createServer((client) => {
+      const upstream = net.connect(gw.port, '127.0.0.1');
+      for (const s of [client, upstream]) {
+        s.on('error', () => {});
+        sockets.add(s);
+      }
+      client.pipe(upstream).pipe(client);
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    const proxyEnv = {
+      ...env,
+      OPENCLAW_GATEWAY_URL: `ws://127.0.0.1:${(proxy.address() as AddressInfo).port}`,
+    };
+    const before = standIn.requests.length;
+    // Cut every connection once the model is being asked (the run is accepted by then).
+    const cut = setInterval(() => {
+      if (standIn.requests.length > before) {
+        clearInterval(cut);
+        for (const s of sockets) s.destroy();
+        sockets.clear();
+      }
+    }, 10);
+    try {
+      const rec = recordingIo(false);
+      const code = await agent(
+        ['--message', 'drop me', '--session-key', 'agent:main:drop'],
+        proxyEnv,
+        paths,
+        rec.io,
+      );
+      expect(rec.stderr()).toMatch(/connection dropped; waiting for run/);
+      expect(code).toBe(0);
+      expect(rec.stdout()).toBe('Survived the drop.\n');
+    } finally {
+      clearInterval(cut);
+      await new Promise<void>((resolve) => proxy.close(() => resolve()));
+    }
   });
 
   it('a gateway that is down says how to start it', async () => {

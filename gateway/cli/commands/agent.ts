@@ -155,44 +155,64 @@ export async function agent(
   const streaming = io.streaming && !json;
   const runId = randomUUID();
 
-  const response = await withGateway(
-    paths,
-    env,
-    { url: values.url, token: values.token, password: values.password },
-    async (session) => {
-      const printer = new DeltaPrinter(io, runId);
-      const stop = streaming ? session.onEvent((evt) => printer.handle(evt)) : () => {};
-      const onSignal = () => void abortRun(session, runId, sessionKey, io).then(() => exit(130));
-      process.once('SIGINT', onSignal);
-      try {
-        const final = await session.request<AgentFinal>(
-          'agent',
-          {
-            message,
-            idempotencyKey: runId,
-            ...(agentId ? { agentId } : {}),
-            ...(sessionKey ? { sessionKey } : {}),
-            ...(sessionId ? { sessionId } : {}),
-            ...(model ? { model } : {}),
-            ...(thinking ? { thinking } : {}),
-            timeout: timeoutSeconds,
-          },
-          {
-            expectFinal: true,
-            timeoutMs: timeoutSeconds === 0 ? null : timeoutSeconds * 1000 + WAIT_GRACE_MS,
-          },
-        );
-        return { final, printed: printer.printed };
-      } catch (err) {
-        throw describeRunFailure(err, runId, timeoutSeconds);
-      } finally {
-        stop();
-        process.removeListener('SIGINT', onSignal);
-        printer.ensureNewline();
-      }
-    },
-    streaming ? { caps: ['tool-events'] } : {},
-  );
+  const remote = { url: values.url, token: values.token, password: values.password };
+  const historyKey = sessionKey ?? (agentId ? `agent:${agentId}:main` : 'main');
+  let accepted = false;
+  let printed = '';
+  let response: { final: AgentFinal; printed: string };
+  try {
+    response = await withGateway(
+      paths,
+      env,
+      remote,
+      async (session) => {
+        const printer = new DeltaPrinter(io, runId);
+        const stop = streaming ? session.onEvent((evt) => printer.handle(evt)) : () => {};
+        const onSignal = () => void abortRun(session, runId, historyKey, io).then(() => exit(130));
+        process.once('SIGINT', onSignal);
+        try {
+          const final = await session.request<AgentFinal>(
+            'agent',
+            {
+              message,
+              idempotencyKey: runId,
+              ...(agentId ? { agentId } : {}),
+              ...(sessionKey ? { sessionKey } : {}),
+              ...(sessionId ? { sessionId } : {}),
+              ...(model ? { model } : {}),
+              ...(thinking ? { thinking } : {}),
+              timeout: timeoutSeconds,
+            },
+            {
+              expectFinal: true,
+              timeoutMs: timeoutSeconds === 0 ? null : timeoutSeconds * 1000 + WAIT_GRACE_MS,
+              onAccepted: () => {
+                accepted = true;
+              },
+            },
+          );
+          return { final, printed: printer.printed };
+        } finally {
+          stop();
+          process.removeListener('SIGINT', onSignal);
+          printer.ensureNewline();
+          printed = printer.printed;
+        }
+      },
+      streaming ? { caps: ['tool-events'] } : {},
+    );
+  } catch (err) {
+    if (!accepted || !isConnectionDrop(err)) throw describeRunFailure(err, runId, timeoutSeconds);
+    // The run was accepted and goes on without us: wait for it on a new connection.
+    io.stderr(`openclaw: the connection dropped; waiting for run ${runId} to finish…\n`);
+    const final = await waitAfterDrop(paths, env, remote, runId, historyKey, timeoutSeconds).catch(
+      (waitErr: unknown) => {
+        throw describeRunFailure(waitErr, runId, timeoutSeconds);
+      },
+    );
+    response = { final, printed: '' };
+    if (printed && !json) io.stdout('\n');
+  }
 
   const { final } = response;
   const ok = final.status === 'ok';
@@ -221,13 +241,68 @@ function exit(code: number): void {
 async function abortRun(
   session: GatewaySession,
   runId: string,
-  sessionKey: string | undefined,
+  sessionKey: string,
   io: AgentIo,
 ): Promise<void> {
   io.stderr('\nopenclaw: stopping the run…\n');
   await session
-    .request('chat.abort', { sessionKey: sessionKey ?? 'main', runId }, { timeoutMs: 3000 })
+    .request('chat.abort', { sessionKey, runId }, { timeoutMs: 3000 })
     .catch(() => undefined);
+}
+
+function isConnectionDrop(err: unknown): boolean {
+  const code = (err as { code?: string }).code;
+  if (code === 'CLIENT_TIMEOUT') return false;
+  return /closed|ECONNRESET|socket hang up|disconnect/i.test(errorMessage(err));
+}
+
+/**
+ * `agent.wait` on a new connection, then the answer from the session's history (the wait says
+ * how the run ended, not what it said).
+ */
+async function waitAfterDrop(
+  paths: StatePaths,
+  env: Env,
+  remote: { url?: string; token?: string; password?: string },
+  runId: string,
+  historyKey: string,
+  timeoutSeconds: number,
+): Promise<AgentFinal> {
+  const waitMs = timeoutSeconds === 0 ? 24 * 3_600_000 : timeoutSeconds * 1000;
+  const attempt = () =>
+    withGateway(paths, env, remote, async (session) => {
+      const wait = await session.request<{ status?: string; error?: string }>(
+        'agent.wait',
+        { runId, timeoutMs: waitMs },
+        { timeoutMs: waitMs + WAIT_GRACE_MS },
+      );
+      if (wait.status === 'timeout') {
+        throw new OpenClawError(ErrorCode.TIMEOUT, `run ${runId} did not end in time`);
+      }
+      if (wait.status !== 'ok') {
+        return { runId, status: 'error', summary: wait.error ?? 'The run failed.' };
+      }
+      const history = await session.request<{ messages?: Array<Record<string, unknown>> }>(
+        'chat.history',
+        { sessionKey: historyKey, limit: 20 },
+      );
+      const last = [...(history.messages ?? [])].reverse().find((m) => m.role === 'assistant');
+      const text = messageText(last) ?? '';
+      return {
+        runId,
+        status: 'ok',
+        summary: 'completed',
+        result: { payloads: text ? [{ text }] : [], meta: { recovered: true } },
+      };
+    });
+  try {
+    return await attempt();
+  } catch (err) {
+    // A gateway that is restarting answers a moment later; one more try, then give up.
+    if (!(err instanceof Error) || !/cannot reach|did not answer/.test(err.message)) throw err;
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    return attempt();
+  }
 }
 
 function describeRunFailure(err: unknown, runId: string, timeoutSeconds: number): Error {
