@@ -3,7 +3,9 @@
  * official CLI does it: the `agent` method with a final second answer (accepted first, the result
  * when the run ends) under a fresh idempotency key. On a terminal the answer streams from the
  * `chat` deltas as it arrives (tool calls are noted on stderr); piped, only the final text is
- * printed, so scripts get clean output. Exit 0 when the run completed, 1 otherwise.
+ * printed, so scripts get clean output. If the connection drops after the run was accepted, the
+ * run goes on in the gateway: a new connection waits for it with `agent.wait` and takes the answer
+ * from `chat.history`. Exit 0 when the run completed, 1 otherwise.
  */
 import { randomUUID } from 'node:crypto';
 import type { Env, StatePaths } from '../../config/paths.js';
