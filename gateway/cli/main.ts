@@ -12,11 +12,15 @@ const HELP = `openclaw ${GATEWAY_VERSION} — OpenClaw-compatible gateway and CL
 Usage: openclaw <command> [options]
 
   gateway run        run the gateway in the foreground
+  gateway call       call one gateway method: gateway call <method> --params '{…}'
+  agent              one agent turn: agent --message <text> [--agent id] [--session-key k] [--json] [--timeout s]
+  models             list [--all] [--provider id] [--json] | set <provider/model> | auth login --provider openai-codex
   health             check the running gateway (--json, --timeout)
   status             gateway status (--json)
   dashboard          print the Control UI URL with the token (--no-open)
   devices            list | approve | reject | remove | rotate | revoke | clear
-  onboard            write a local config (--non-interactive --accept-risk --mode local)
+  onboard            write a local config (--non-interactive --accept-risk --mode local
+                     [--auth-choice openai-api-key|anthropic-api-key|custom-api-key|ollama|lmstudio|…])
   config             get | set | unset <path> [value]
 
 Remote options: --url ws://host:port --token T --password P
@@ -40,10 +44,12 @@ export async function runCli(argv: string[], env: Env = process.env): Promise<nu
     case 'gateway': {
       const [sub, ...args] = rest;
       // `openclaw gateway` alone is an alias of `gateway run`, as upstream.
+      if (sub === 'call')
+        return (await import('./commands/gateway-call.js')).gatewayCall(args, env, paths);
       const runArgs = sub === undefined || sub.startsWith('-') ? rest : sub === 'run' ? args : null;
       if (!runArgs) {
         process.stderr.write(
-          `openclaw: unknown gateway command "${sub}" (try: openclaw gateway run)\n`,
+          `openclaw: unknown gateway command "${sub}" (try: openclaw gateway run | call)\n`,
         );
         return 2;
       }
@@ -58,6 +64,10 @@ export async function runCli(argv: string[], env: Env = process.env): Promise<nu
       return (await import('./commands/dashboard.js')).dashboard(rest, env, paths);
     case 'devices':
       return (await import('./commands/devices.js')).devices(rest, env, paths);
+    case 'agent':
+      return (await import('./commands/agent.js')).agent(rest, env, paths);
+    case 'models':
+      return (await import('./commands/models.js')).models(rest, env, paths);
     case 'onboard':
       return (await import('./commands/onboard.js')).onboard(rest, env, paths);
     case 'config':
@@ -89,7 +99,8 @@ if (invokedDirectly) {
     (code) => {
       process.exitCode = code;
       // Commands that end their work but leave a timer (client backoff) must not hang the shell.
-      if (!process.argv.slice(2).join(' ').startsWith('gateway'))
+      const [first, second] = process.argv.slice(2);
+      if (first !== 'gateway' || second === 'call')
         setTimeout(() => process.exit(code), 50).unref();
     },
     (err: unknown) => {

@@ -12,6 +12,7 @@ import { resolveGatewaySettings } from '../config/gateway-settings.js';
 import { resolveSecretInput } from '../config/env-subst.js';
 import type { Env, StatePaths } from '../config/paths.js';
 import { ErrorCode, OpenClawError, errorMessage } from '../infra/errors.js';
+import type { GatewayClientRequestOptions } from '@openclaw/gateway-client';
 import { createGatewayClientHostDeps } from '../pairing/client-identity-store.js';
 import { GATEWAY_VERSION } from '../runtime/version.js';
 
@@ -80,10 +81,30 @@ export async function resolveTarget(
   return { url, token, password, explicitUrl: false, port: settings.port };
 }
 
+/** Per-request options of the reference client (`expectFinal` for staged answers such as `agent`). */
+export type GatewayRequestOptions = GatewayClientRequestOptions;
+
+/** A server-pushed event (`chat`, `agent`, ...). */
+export interface GatewayEvent {
+  event: string;
+  payload: unknown;
+}
+
 export interface GatewaySession {
-  request<T = Record<string, unknown>>(method: string, params?: unknown): Promise<T>;
+  request<T = Record<string, unknown>>(
+    method: string,
+    params?: unknown,
+    opts?: GatewayRequestOptions,
+  ): Promise<T>;
+  /** Listen to server events; returns the unsubscribe function. */
+  onEvent(listener: (event: GatewayEvent) => void): () => void;
   hello: Record<string, unknown>;
   close(): Promise<void>;
+}
+
+export interface ConnectOptions {
+  /** Capabilities to advertise (e.g. `tool-events` to receive tool start/result events). */
+  caps?: string[];
 }
 
 /** A connect failure with the gateway's structured details (pairing required, auth, ...). */
@@ -110,9 +131,11 @@ export async function connectGateway(
   paths: StatePaths,
   target: ResolvedTarget,
   timeoutMs = 10_000,
+  connectOptions: ConnectOptions = {},
 ): Promise<GatewaySession> {
   const { GatewayClient } = await import('@openclaw/gateway-client');
   const deps = createGatewayClientHostDeps(paths);
+  const listeners = new Set<(event: GatewayEvent) => void>();
   return new Promise<GatewaySession>((resolve, reject) => {
     let settled = false;
     const timer = setTimeout(() => {
@@ -135,7 +158,11 @@ export async function connectGateway(
       platform: process.platform,
       role: 'operator',
       scopes: CLI_SCOPES,
+      ...(connectOptions.caps ? { caps: connectOptions.caps } : {}),
       requestTimeoutMs: timeoutMs,
+      onEvent: (evt) => {
+        for (const listener of listeners) listener({ event: evt.event, payload: evt.payload });
+      },
       hostDeps: { ...deps, logDebug: () => {}, logError: () => {} },
       onHelloOk: (hello) => {
         if (settled) return;
@@ -143,7 +170,11 @@ export async function connectGateway(
         clearTimeout(timer);
         resolve({
           hello: hello as unknown as Record<string, unknown>,
-          request: (method, params) => client.request(method, params ?? {}),
+          request: (method, params, opts) => client.request(method, params ?? {}, opts),
+          onEvent: (listener) => {
+            listeners.add(listener);
+            return () => listeners.delete(listener);
+          },
           close: () => client.stopAndWait({ timeoutMs: 2000 }).catch(() => {}),
         });
       },
@@ -194,9 +225,10 @@ export async function withGateway<T>(
   env: Env,
   opts: RemoteOptions,
   fn: (session: GatewaySession, target: ResolvedTarget) => Promise<T>,
+  connectOptions: ConnectOptions = {},
 ): Promise<T> {
   const target = await resolveTarget(paths, env, opts);
-  const session = await connectGateway(paths, target, opts.timeoutMs);
+  const session = await connectGateway(paths, target, opts.timeoutMs, connectOptions);
   try {
     return await fn(session, target);
   } finally {

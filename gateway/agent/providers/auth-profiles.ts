@@ -150,8 +150,26 @@ export async function saveAuthProfileKey(
 ): Promise<string> {
   const key = entry.key.trim();
   if (!key) throw new OpenClawError(ErrorCode.INVALID_ARGUMENT, 'The API key is empty.');
-  const file = authProfilesPath(paths, agentId);
   const profileId = `${entry.provider}:${entry.name ?? 'default'}`;
+  await saveAuthProfile(paths, agentId, profileId, {
+    type: 'api_key',
+    provider: entry.provider,
+    key,
+  });
+  return profileId;
+}
+
+/**
+ * Store one profile as given (an OAuth login keeps provider-specific fields such as `accountId`
+ * next to `access`/`refresh`/`expires`), replacing a profile of the same id and keeping the rest.
+ */
+export async function saveAuthProfile(
+  paths: Pick<StatePaths, 'agentsDir'>,
+  agentId: string,
+  profileId: string,
+  credential: AuthProfileCredential & Record<string, unknown>,
+): Promise<void> {
+  const file = authProfilesPath(paths, agentId);
   await withFileLock(file, async () => {
     const raw = await readRaw(file);
     const doc: Record<string, unknown> =
@@ -159,7 +177,7 @@ export async function saveAuthProfileKey(
         ? { ...raw }
         : { version: 1, profiles: parseAuthProfiles(raw).profiles };
     const profiles = { ...(doc.profiles as Record<string, unknown>) };
-    profiles[profileId] = { type: 'api_key', provider: entry.provider, key };
+    profiles[profileId] = credential;
     doc.version = 1;
     doc.profiles = profiles;
     await writeFileAtomic(file, `${JSON.stringify(doc, null, 2)}\n`, {
@@ -168,5 +186,4 @@ export async function saveAuthProfileKey(
       dirMode: 0o700,
     });
   });
-  return profileId;
 }

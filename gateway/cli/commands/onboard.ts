@@ -4,9 +4,9 @@ import type { Env, StatePaths } from '../../config/paths.js';
 import { ErrorCode, OpenClawError } from '../../infra/errors.js';
 import { GATEWAY_VERSION } from '../../runtime/version.js';
 import { createOutput, oneOf, parseCommandArgs, parsePort } from '../args.js';
+import { AUTH_CHOICES, AUTH_OPTIONS, applyAuthChoice, checkAuthFlags } from '../onboard-auth.js';
 
-const USAGE =
-  'openclaw onboard --non-interactive --accept-risk --mode local [--workspace DIR] [--gateway-port N] [--gateway-bind loopback|lan] [--gateway-auth token] [--gateway-token T | --gateway-token-ref-env ENV] [--allowed-origin URL …] [--skip-channels --skip-skills --skip-health --skip-ui --skip-daemon --no-install-daemon] [--json]';
+const USAGE = `openclaw onboard --non-interactive --accept-risk --mode local [--workspace DIR] [--gateway-port N] [--gateway-bind loopback|lan] [--gateway-auth token] [--gateway-token T | --gateway-token-ref-env ENV] [--allowed-origin URL …] [--auth-choice ${AUTH_CHOICES.join('|')} [--<provider>-api-key K] [--custom-base-url URL --custom-model-id ID --custom-api-key K --custom-compatibility openai|openai-responses|anthropic] [--secret-input-mode plaintext|ref]] [--skip-channels --skip-skills --skip-health --skip-ui --skip-daemon --no-install-daemon] [--json]`;
 
 export async function onboard(argv: string[], env: Env, paths: StatePaths): Promise<number> {
   const { values } = parseCommandArgs(
@@ -23,7 +23,7 @@ export async function onboard(argv: string[], env: Env, paths: StatePaths): Prom
       'gateway-token': { type: 'string' },
       'gateway-token-ref-env': { type: 'string' },
       'allowed-origin': { type: 'string', multiple: true },
-      'auth-choice': { type: 'string' },
+      ...AUTH_OPTIONS,
       'skip-channels': { type: 'boolean' },
       'skip-skills': { type: 'boolean' },
       'skip-search': { type: 'boolean' },
@@ -59,6 +59,7 @@ export async function onboard(argv: string[], env: Env, paths: StatePaths): Prom
       { exitCode: 2 },
     );
   }
+  checkAuthFlags(values, env);
   const result = await applyLocalOnboarding(paths, {
     env,
     port: parsePort(values['gateway-port'], '--gateway-port'),
@@ -74,11 +75,15 @@ export async function onboard(argv: string[], env: Env, paths: StatePaths): Prom
     version: GATEWAY_VERSION,
     command: 'onboard',
   });
-  out.result({ ok: true, mode, auth, configPath: paths.configPath, ...result }, () => {
+  const model = await applyAuthChoice(paths, env, values);
+  out.result({ ok: true, mode, auth, configPath: paths.configPath, ...result, model }, () => {
     const lines = [`Onboarded (mode ${mode}) — config: ${paths.configPath}`];
     for (const change of result.changes)
       lines.push(`  ${change.kind === 'config' ? '~' : '+'} ${change.description}`);
-    if (result.changes.length === 0) lines.push('  nothing to change');
+    for (const change of model.changes) lines.push(`  ${change}`);
+    if (result.changes.length === 0 && model.changes.length === 0)
+      lines.push('  nothing to change');
+    if (model.model) lines.push(`Model: ${model.model} (key: ${model.keySource ?? 'none'})`);
     lines.push('Next: openclaw gateway run   (then: openclaw dashboard --no-open)');
     return lines.join('\n');
   });
