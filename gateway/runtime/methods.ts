@@ -256,6 +256,14 @@ export function createMethodTable(deps: MethodDeps): Map<string, MethodHandler> 
 
   add('models.list', {
     validator: 'validateModelsListParams',
+    // Newer clients (the official CLI 2026.9.x) send these; the published schema predates them.
+    extensionParams: [
+      'sessionKey',
+      'authProfileId',
+      'provider',
+      'includeDetails',
+      'includeDefaultModels',
+    ],
     handle: async (raw) => {
       const params = asParams(raw);
       const agentId = optionalString(params.agentId) ?? deps.agents().find((a) => a.isDefault)?.id;
@@ -268,9 +276,11 @@ export function createMethodTable(deps: MethodDeps): Map<string, MethodHandler> 
         agentId,
       );
       const view = typeof params.view === 'string' ? params.view : 'default';
-      return {
-        models: providers.listModels(view as 'default' | 'configured' | 'provider-config' | 'all'),
-      };
+      const models = providers.listModels(
+        view as 'default' | 'configured' | 'provider-config' | 'all',
+      );
+      const provider = optionalString(params.provider)?.toLowerCase();
+      return { models: provider ? models.filter((m) => m.provider === provider) : models };
     },
   });
 

@@ -31,6 +31,8 @@ import { AuthRateLimiter } from './rate-limit.js';
 import { hasScope } from './scopes.js';
 import type { ClientSession, GatewayRuntimeSettings, PresenceEntry } from './types.js';
 
+/** Capabilities this gateway advertises in `hello-ok.features.capabilities`. */
+const SERVER_CAPABILITIES = ['published-model-catalog'] as const;
 export interface MethodHandler {
   /** Name of the `@openclaw/gateway-protocol` params validator, when the method has one. */
   validator?: keyof ProtocolValidators;
@@ -166,7 +168,13 @@ export class GatewayServer {
       maxFragments: 1024,
       maxBufferedChunks: 4096,
     } as ConstructorParameters<typeof WebSocketServer>[0]);
-    const features = { methods: [...options.methods.keys()], events: GATEWAY_EVENTS };
+    const features = {
+      methods: [...options.methods.keys()],
+      events: GATEWAY_EVENTS,
+      // What newer clients check before calling a method whose contract changed: the official
+      // CLI's `models list` refuses a gateway without the published model catalog capability.
+      ...(options.methods.has('models.list') ? { capabilities: [...SERVER_CAPABILITIES] } : {}),
+    };
     this.http.on('upgrade', (req, socket, head) => this.onUpgrade(req, socket as Socket, head));
 
     this.host = {

@@ -58,6 +58,7 @@ export interface ModelChoice {
   thinkingLevels?: Array<{ id: string; label: string }>;
   supportsTools?: boolean;
   tags?: string[];
+  input?: Array<'text' | 'image'>;
 }
 
 export type ModelsListView = 'default' | 'configured' | 'provider-config' | 'all';
@@ -318,6 +319,7 @@ function toChoice(entry: CatalogModel, available: boolean, tag: string | undefin
       ? { thinkingLevels: levels.map((id) => ({ id, label: id[0]!.toUpperCase() + id.slice(1) })) }
       : {}),
     supportsTools: true,
+    input: [...model.input],
     ...(tag ? { tags: [tag] } : {}),
   };
 }

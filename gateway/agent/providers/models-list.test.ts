@@ -122,6 +122,23 @@ describe('models.list', () => {
     });
   });
 
+  it('takes the params newer clients send, filters by provider and advertises the catalog capability', async () => {
+    // What the official CLI 2026.9.x sends for `openclaw models list --provider my-llm`.
+    const { hello, res } = await list({
+      provider: 'my-llm',
+      includeDetails: true,
+      includeDefaultModels: false,
+      sessionKey: 'agent:main:main',
+    });
+    const features = hello.payload?.features as { capabilities?: string[] };
+    expect(features.capabilities).toContain('published-model-catalog');
+    expect(res.ok).toBe(true);
+    expect(Value.Check(ModelsListResultSchema, res.payload)).toBe(true);
+    const models = (res.payload as { models: Array<Row & { input?: string[] }> }).models;
+    expect(models.map((m) => `${m.provider}/${m.id}`)).toEqual(['my-llm/llama-3.1-8b']);
+    expect(models[0]?.input).toEqual(['text']);
+  });
+
   it('refuses params outside the protocol schema', async () => {
     const { res } = await list({ view: 'everything' });
     expect(res.ok).toBe(false);
