@@ -1,21 +1,18 @@
 /**
  * Syntax highlighting for code blocks in answers: highlight.js core with the languages agents
- * write most, registered by hand so the chat chunk does not carry all ~190 grammars.
+ * write most, registered by hand so it does not carry all ~190 grammars. This module is its own
+ * chunk, loaded on the first code block (see `code-block.tsx`): a chat without code never pays.
  */
 import hljs from 'highlight.js/lib/core';
 import bash from 'highlight.js/lib/languages/bash';
 import css from 'highlight.js/lib/languages/css';
 import diff from 'highlight.js/lib/languages/diff';
-import dockerfile from 'highlight.js/lib/languages/dockerfile';
 import go from 'highlight.js/lib/languages/go';
-import ini from 'highlight.js/lib/languages/ini';
 import javascript from 'highlight.js/lib/languages/javascript';
 import json from 'highlight.js/lib/languages/json';
-import markdown from 'highlight.js/lib/languages/markdown';
 import python from 'highlight.js/lib/languages/python';
 import rust from 'highlight.js/lib/languages/rust';
 import shell from 'highlight.js/lib/languages/shell';
-import sql from 'highlight.js/lib/languages/sql';
 import typescript from 'highlight.js/lib/languages/typescript';
 import xml from 'highlight.js/lib/languages/xml';
 import yaml from 'highlight.js/lib/languages/yaml';
@@ -24,16 +21,12 @@ const LANGUAGES = {
   bash,
   css,
   diff,
-  dockerfile,
   go,
-  ini,
   javascript,
   json,
-  markdown,
   python,
   rust,
   shell,
-  sql,
   typescript,
   xml,
   yaml,
@@ -42,7 +35,6 @@ const LANGUAGES = {
 for (const [name, grammar] of Object.entries(LANGUAGES)) hljs.registerLanguage(name, grammar);
 hljs.registerAliases(['sh', 'zsh', 'console'], { languageName: 'bash' });
 hljs.registerAliases(['html', 'svg'], { languageName: 'xml' });
-hljs.registerAliases(['toml'], { languageName: 'ini' });
 
 export interface Highlighted {
   /** highlight.js output: the code with every character escaped, wrapped in `hljs-*` spans. */

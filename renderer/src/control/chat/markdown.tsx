@@ -3,39 +3,15 @@
  * Raw HTML in an answer is never rendered (react-markdown drops it without rehype-raw, and
  * `skipHtml` makes that explicit); link targets go through its URL filter (no `javascript:`).
  */
-import { memo, useMemo, type ReactNode } from 'react';
+import { memo, type ReactNode } from 'react';
 import Markdown, { type Components } from 'react-markdown';
 import remarkGfm from 'remark-gfm';
-import { CopyButton } from '../../ui/index.js';
-import { highlightCode } from './highlight.js';
+import { CodeBlock } from './code-block.js';
 
 function textOf(node: ReactNode): string {
   if (typeof node === 'string' || typeof node === 'number') return String(node);
   if (Array.isArray(node)) return node.map(textOf).join('');
   return '';
-}
-
-function CodeBlock({ language, code }: { language: string | undefined; code: string }) {
-  const highlighted = useMemo(() => highlightCode(code, language), [code, language]);
-  return (
-    <div className="chat-code">
-      <div className="chat-code__bar">
-        <span className="chat-code__lang">{language ?? 'text'}</span>
-        <CopyButton text={code} label="Copy code" />
-      </div>
-      <pre className="chat-code__pre">
-        {highlighted ? (
-          // highlight.js escapes every character of the code; only its own spans are markup.
-          <code
-            className={`hljs language-${highlighted.language}`}
-            dangerouslySetInnerHTML={{ __html: highlighted.html }}
-          />
-        ) : (
-          <code>{code}</code>
-        )}
-      </pre>
-    </div>
-  );
 }
 
 const COMPONENTS: Components = {
