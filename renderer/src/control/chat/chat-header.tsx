@@ -82,9 +82,9 @@ export function ChatHeader({
   return (
     <header className="chat-head">
       <div className="chat-head__title">
-        <h1 className="chat-head__h1" title={title}>
+        <h2 className="chat-head__h1" title={title}>
           {title}
-        </h1>
+        </h2>
         {total !== undefined && total > 0 ? (
           <p
             className="chat-head__usage"

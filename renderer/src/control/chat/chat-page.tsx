@@ -145,6 +145,7 @@ function ChatContent() {
         }
       }}
     >
+      <h1 className="sr-only">Chat</h1>
       <SessionSidebar
         list={list}
         search={search}

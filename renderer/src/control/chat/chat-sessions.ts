@@ -31,6 +31,18 @@ export function keyTitle(key: string): string {
   return rest;
 }
 
+/** A one-line preview without the Markdown emphasis and code marks it was written with. */
+export function plainPreview(text: string | undefined): string | undefined {
+  if (!text) return undefined;
+  const plain = text
+    .replace(/```\w*/g, ' ')
+    .replace(/(\*\*|__|`|~~)/g, '')
+    .replace(/(^|\s)#{1,6}\s/g, '$1')
+    .replace(/\s+/g, ' ')
+    .trim();
+  return plain === '' ? undefined : plain;
+}
+
 function ref(provider: string | undefined, model: string | undefined): string | undefined {
   if (!model) return undefined;
   return provider && !model.includes('/') ? `${provider}/${model}` : model;
@@ -48,7 +60,7 @@ export function parseChatSessions(raw: unknown): ChatSessionList {
         optString(r.derivedTitle) ??
         optString(r.displayName) ??
         keyTitle(key),
-      preview: optString(r.lastMessagePreview),
+      preview: plainPreview(optString(r.lastMessagePreview)),
       updatedAt: optNumber(r.updatedAt) ?? null,
       modelRef: ref(optString(r.modelProvider), optString(r.model)),
       totalTokens: optNumber(r.totalTokens),

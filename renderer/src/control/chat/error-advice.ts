@@ -35,8 +35,19 @@ const FALLBACK: ErrorAdvice = {
   next: 'Send again. If it keeps failing, check the model settings (provider, key, base URL) and the gateway’s Logs page.',
 };
 
+/** The kind, from the event; a turn read back from the history has only its message. */
+function kindOf(kind: string | undefined, message: string): string | undefined {
+  if (kind && ADVICE[kind]) return kind;
+  if (/\b429\b|rate.?limit/i.test(message)) return 'rate_limit';
+  if (/timed? ?out|timeout/i.test(message)) return 'timeout';
+  if (/context (length|window)|too many tokens|maximum context/i.test(message))
+    return 'context_length';
+  return undefined;
+}
+
 export function errorAdvice(kind: string | undefined, message: string): ErrorAdvice {
-  if (kind && ADVICE[kind]) return ADVICE[kind];
+  const known = kindOf(kind, message);
+  if (known) return ADVICE[known]!;
   if (/\b401\b|api key|unauthori[sz]ed/i.test(message)) {
     return {
       title: 'The model provider refused the key',

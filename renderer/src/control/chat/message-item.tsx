@@ -45,7 +45,9 @@ export const MessageItem = memo(function MessageItem({
   const stopped = runState === 'aborted' || item.stopReason === 'aborted';
   const text = plainText(item);
   const empty = item.parts.length === 0;
-  const advice = item.error ? errorAdvice(errorKind, item.error) : undefined;
+  // A stopped answer is recorded with an error message saying so; it is not a failure.
+  const error = stopped ? undefined : item.error;
+  const advice = error ? errorAdvice(errorKind, error) : undefined;
   return (
     <li className="chat-msg chat-msg--assistant" aria-busy={running || undefined}>
       <div className="chat-msg__avatar" aria-hidden="true">
@@ -53,6 +55,11 @@ export const MessageItem = memo(function MessageItem({
       </div>
       <div className="chat-msg__body">
         <h3 className="sr-only">{running ? 'The agent is answering' : 'The agent said'}</h3>
+        {running && !empty ? (
+          <span className="sr-only" role="status">
+            Writing…
+          </span>
+        ) : null}
         {item.parts.map((part, i) =>
           part.kind === 'text' ? (
             <MarkdownText key={i} text={part.text} />
@@ -65,28 +72,23 @@ export const MessageItem = memo(function MessageItem({
             </details>
           ),
         )}
-        {running ? (
+        {running && empty ? (
           <div className="chat-msg__typing" role="status">
-            {empty ? (
-              <Spinner size="sm" decorative />
-            ) : (
-              <span className="chat-caret" aria-hidden="true" />
-            )}
-            <span className={empty ? '' : 'sr-only'}>{empty ? 'Thinking…' : 'Writing…'}</span>
+            <Spinner size="sm" decorative />
+            <span>Thinking…</span>
           </div>
         ) : null}
-        {stopped && !item.error ? (
+        {stopped ? (
           <p className="chat-msg__note">
-            <Icon name="stop" size={13} /> Stopped
-            {text ? ' — the answer above is what came before' : ''}.
+            <Icon name="stop" size={13} /> Stopped{text ? ' before the end' : ''}.
           </p>
         ) : null}
-        {item.error ? (
+        {error ? (
           <div className="chat-msg__error" role="alert">
             <Icon name="error" size={16} />
             <div>
               <p className="chat-msg__error-title">{advice?.title ?? 'The answer failed'}</p>
-              <p className="chat-msg__error-text">{item.error}</p>
+              <p className="chat-msg__error-text">{error}</p>
               {advice?.next ? <p className="chat-msg__error-next">{advice.next}</p> : null}
             </div>
           </div>
