@@ -18,6 +18,7 @@ import {
   openSession,
   resetSession,
   sendMessage,
+  setDraft,
   setSessionModel,
   stopRun,
   useChatStore,
@@ -45,8 +46,8 @@ function ChatContent() {
   const actionError = useChatStore((s) => s.actionError);
   const [search, setSearch] = useState('');
   const term = useDebounced(search.trim(), 250);
-  const drafts = useRef(new Map<string, string>());
-  const [draft, setDraft] = useState('');
+  const draft = useChatStore((s) => s.drafts[s.currentKey] ?? '');
+  const setText = useCallback((text: string) => setDraft(currentKey, text), [currentKey]);
   const [stopping, setStopping] = useState(false);
   const input = useRef<HTMLTextAreaElement>(null);
 
@@ -85,20 +86,15 @@ function ChatContent() {
     if (!running) setStopping(false);
   }, [running]);
 
-  const switchTo = useCallback(
-    (key: string) => {
-      drafts.current.set(currentKey, draft);
-      openSession(key);
-      setDraft(drafts.current.get(key) ?? '');
-      input.current?.focus();
-    },
-    [currentKey, draft],
-  );
+  const switchTo = useCallback((key: string) => {
+    openSession(key);
+    input.current?.focus();
+  }, []);
 
   const send = () => {
     const text = draft.trim();
     if (!text) return;
-    setDraft('');
+    setText('');
     void sendMessage(currentKey, text);
   };
 
@@ -123,7 +119,7 @@ function ChatContent() {
             type="button"
             className="chat-suggestion"
             onClick={() => {
-              setDraft(s);
+              setText(s);
               input.current?.focus();
             }}
           >
@@ -205,7 +201,7 @@ function ChatContent() {
         <Composer
           ref={input}
           value={draft}
-          onChange={setDraft}
+          onChange={setText}
           onSend={send}
           onStop={stop}
           running={running}

@@ -31,6 +31,8 @@ export interface ChatStore extends ChatData {
   currentKey: string;
   /** Message of the last failed action that has no better place (reset, delete, model). */
   actionError: string | null;
+  /** Unsent text per session: kept here so it survives the page re-mounting on a reconnect. */
+  drafts: Record<string, string>;
 }
 
 function storedKey(): string {
@@ -45,7 +47,12 @@ export const useChatStore = create<ChatStore>()(() => ({
   ...EMPTY_CHAT,
   currentKey: storedKey(),
   actionError: null,
+  drafts: {},
 }));
+
+export function setDraft(sessionKey: string, text: string): void {
+  useChatStore.setState((s) => ({ drafts: { ...s.drafts, [sessionKey]: text } }));
+}
 
 function update(change: (state: ChatData) => ChatData): void {
   useChatStore.setState((s) => change(s));
@@ -100,6 +107,8 @@ export async function sendMessage(sessionKey: string, text: string): Promise<voi
     await gatewayRequest('chat.send', { sessionKey, message: text, idempotencyKey: runId });
   } catch (err) {
     update((s) => sendFailed(s, runId, errorText(err)));
+    // Nothing was sent: give the text back unless something new was typed meanwhile.
+    if (!useChatStore.getState().drafts[sessionKey]) setDraft(sessionKey, text);
   }
 }
 

@@ -19,12 +19,12 @@ const FOREIGN_RUN_RELOAD_MS = 300;
 
 export function useChatEvents(): void {
   const url = useControlStore((s) => s.gatewayUrl);
-  const connected = useControlStore((s) => s.gatewayStatus.state === 'connected');
   const currentKey = useChatStore((s) => s.currentKey);
 
+  // The open session, read when the page shows it; (re)connects are handled by resync below.
   useEffect(() => {
-    if (connected) void loadHistory(currentKey);
-  }, [connected, currentKey]);
+    if (getGatewayConnection()?.status.state === 'connected') void loadHistory(currentKey);
+  }, [currentKey]);
 
   useEffect(() => {
     const connection = getGatewayConnection();
@@ -49,16 +49,8 @@ export function useChatEvents(): void {
         handleAgentEvent(event.payload);
       }
     });
-    // A hello while this page is not yet connected is the first one (the history read above
-    // covers it); any later one is a reconnect.
-    let first = connection.status.state !== 'connected';
-    const offResync = connection.onResync((reason) => {
-      if (reason === 'connected' && first) {
-        first = false;
-        return;
-      }
-      void resync();
-    });
+    // Every hello and every event gap: runs we show may have ended unseen, the history moved on.
+    const offResync = connection.onResync(() => void resync());
     return () => {
       clearTimeout(foreignTimer);
       offEvent();
