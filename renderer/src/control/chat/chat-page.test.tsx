@@ -89,7 +89,9 @@ describe('ChatPage', () => {
     connect(gateway);
     const { container } = render(<ChatPage />);
     await until(() => container.textContent!.includes('What should the agent do?'), 'the page');
-    expect(gateway.connects[0]!.params.caps).toContain('tool-events');
+    // Tool events reach only connections that ask for them.
+    const connectParams = gateway.connects[0]!.params as { caps?: string[] };
+    expect(connectParams.caps).toContain('tool-events');
 
     const area = container.querySelector('textarea')!;
     typeInto(area, 'hello there');
