@@ -30,6 +30,8 @@ import { SessionSidebar, useDebounced } from './session-sidebar.js';
 import { useChatEvents } from './use-chat-events.js';
 import { useRafValue } from './use-raf-value.js';
 import './chat.css';
+import './chat-message.css';
+import './chat-code.css';
 
 const SUGGESTIONS = [
   'List the files in the workspace',
@@ -80,6 +82,8 @@ function ChatContent() {
     [runs],
   );
   const row = list.data?.sessions.find((r) => r.key === currentKey);
+  // Nothing to answer with: say so before the first message fails.
+  const noModel = models.data !== undefined && !models.data.some((m) => m.available);
   const title = row?.title ?? keyTitle(currentKey);
 
   useEffect(() => {
@@ -173,6 +177,16 @@ function ChatContent() {
             }
           }}
         />
+        {noModel ? (
+          <div className="chat-notice">
+            <Callout tone="warning" title="No model is ready to answer">
+              The agent needs a model provider with a key. In the desktop app use Settings → Model;
+              on the gateway, add the provider’s key (for example <code>OPENAI_API_KEY</code>) or a
+              provider under <code>models.providers</code> in <code>openclaw.json</code>, then
+              reload this page.
+            </Callout>
+          </div>
+        ) : null}
         {actionError ? (
           <div className="chat-notice">
             <Callout tone="danger" title="That did not work">
