@@ -86,9 +86,20 @@ function ChatContent() {
   const noModel = models.data !== undefined && !models.data.some((m) => m.available);
   const title = row?.title ?? keyTitle(currentKey);
 
+  // Screen readers hear when an answer ends (the streaming text itself is not read out piecemeal).
+  const [announcement, setAnnouncement] = useState('');
+  const lastRun = sessionRuns.at(-1);
   useEffect(() => {
     if (!running) setStopping(false);
-  }, [running]);
+    if (!lastRun || lastRun.state === 'running') return;
+    setAnnouncement(
+      lastRun.state === 'final'
+        ? 'The agent finished answering.'
+        : lastRun.state === 'aborted'
+          ? 'The answer was stopped.'
+          : `The answer failed: ${lastRun.error?.message ?? 'unknown error'}`,
+    );
+  }, [running, lastRun]);
 
   const switchTo = useCallback((key: string) => {
     openSession(key);
@@ -146,6 +157,9 @@ function ChatContent() {
       }}
     >
       <h1 className="sr-only">Chat</h1>
+      <p className="sr-only" role="status" aria-live="polite">
+        {announcement}
+      </p>
       <SessionSidebar
         list={list}
         search={search}

@@ -36,6 +36,12 @@ function prettyArgs(args: unknown): string {
   }
 }
 
+/**
+ * Cards the reader opened, by call id: the live answer gives way to the history's copy when a run
+ * ends (a new element), and an opened card should stay open through that.
+ */
+const openCards = new Set<string>();
+
 const STATUS_TEXT = { running: 'Running', done: 'Done', error: 'Failed' } as const;
 
 export const ToolCard = memo(function ToolCard({ tool }: { tool: ToolCallView }) {
@@ -43,7 +49,14 @@ export const ToolCard = memo(function ToolCard({ tool }: { tool: ToolCallView })
   const duration = formatToolDuration(tool.durationMs);
   const args = prettyArgs(tool.args);
   return (
-    <details className={`chat-tool chat-tool--${tool.status}`}>
+    <details
+      className={`chat-tool chat-tool--${tool.status}`}
+      open={openCards.has(tool.id)}
+      onToggle={(e) => {
+        if (e.currentTarget.open) openCards.add(tool.id);
+        else openCards.delete(tool.id);
+      }}
+    >
       <summary className="chat-tool__summary">
         <span className="chat-tool__icon" aria-hidden="true">
           {tool.status === 'running' ? (
