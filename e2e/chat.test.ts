@@ -6,6 +6,7 @@
  * - the model asks for `write`: a tool card with its arguments and result, the file in the workspace;
  * - Esc stops a long answer mid-stream; a provider 429 shows its error with the next step;
  * - a reload mid-answer (a new connection) picks the running answer up and sees it to the end;
+ * - a gateway restart: the conversation stays on screen with a banner, then sending works again;
  * - the model picker saves with `sessions.patch` (the next request names the picked model);
  *   new chat, search and delete in the sidebar;
  * - screenshots in light and dark (test-results/screenshots/chat-*.png).
@@ -83,6 +84,25 @@ describe.skipIf(skipReason !== undefined)(
       await page.screenshot({ path: path.join(SHOTS, `${name}.png`) });
     }
 
+    async function startGatewayProcess(): Promise<void> {
+      gateway = spawn(
+        process.execPath,
+        [GATEWAY_BIN, 'gateway', 'run', '--port', String(port), '--token', TOKEN],
+        {
+          env: {
+            ...process.env,
+            OPENCLAW_STATE_DIR: stateDir,
+            OPENCLAW_CONTROL_UI_ROOT: path.join(stateDir, 'control-ui'),
+            NO_COLOR: '1',
+          },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
+      gateway.stdout?.on('data', (d: Buffer) => (output += d.toString()));
+      gateway.stderr?.on('data', (d: Buffer) => (output += d.toString()));
+      await waitForReady(port, gateway, () => output);
+    }
+
     async function shotBoth(name: string): Promise<void> {
       await shot(`${name}-light`);
       await page.emulateMedia({ colorScheme: 'dark' });
@@ -104,8 +124,7 @@ describe.skipIf(skipReason !== undefined)(
     beforeAll(async () => {
       await fs.mkdir(SHOTS, { recursive: true });
       stateDir = await fs.mkdtemp(path.join(os.tmpdir(), 'openclaw-chat-e2e-'));
-      const uiRoot = path.join(stateDir, 'control-ui');
-      await fs.cp(path.dirname(UI_INDEX), uiRoot, { recursive: true });
+      await fs.cp(path.dirname(UI_INDEX), path.join(stateDir, 'control-ui'), { recursive: true });
       standIn = await startOpenAiStandIn({ apiKey: KEY });
       port = await freePort();
       const config = {
@@ -127,22 +146,7 @@ describe.skipIf(skipReason !== undefined)(
         agents: { defaults: { model: 'stand-in/echo-1' } },
       };
       await fs.writeFile(path.join(stateDir, 'openclaw.json'), JSON.stringify(config, null, 2));
-      gateway = spawn(
-        process.execPath,
-        [GATEWAY_BIN, 'gateway', 'run', '--port', String(port), '--token', TOKEN],
-        {
-          env: {
-            ...process.env,
-            OPENCLAW_STATE_DIR: stateDir,
-            OPENCLAW_CONTROL_UI_ROOT: uiRoot,
-            NO_COLOR: '1',
-          },
-          stdio: ['ignore', 'pipe', 'pipe'],
-        },
-      );
-      gateway.stdout?.on('data', (d: Buffer) => (output += d.toString()));
-      gateway.stderr?.on('data', (d: Buffer) => (output += d.toString()));
-      await waitForReady(port, gateway, () => output);
+      await startGatewayProcess();
       const { chromium } = await import('playwright-core');
       browser = await chromium.launch({
         executablePath: CHROMIUM,
@@ -275,6 +279,26 @@ describe.skipIf(skipReason !== undefined)(
       // Once: the live copy gave way to the history, not shown next to it.
       expect(await page.getByText('Fell asleep.', { exact: false }).count()).toBe(1);
       expect(await page.locator('.chat-msg--user', { hasText: 'Count sheep' }).count()).toBe(1);
+    }, 60_000);
+
+    it('rides out a gateway restart: the conversation stays, the composer waits, then it works', async () => {
+      const exited = new Promise((r) => gateway.once('exit', r));
+      gateway.kill('SIGTERM');
+      await exited;
+      await page.getByText('reconnecting', { exact: false }).first().waitFor({ timeout: 15_000 });
+      await page.getByText('Reconnecting to the gateway…').waitFor();
+      // The conversation stays readable and the composer stays on screen.
+      expect(await page.locator('.chat-msg--user').count()).toBeGreaterThan(0);
+      const box = await composer().boundingBox();
+      expect(box!.y + box!.height).toBeLessThanOrEqual(860);
+      await shotBoth('chat-reconnecting');
+      await startGatewayProcess();
+      await page
+        .getByText('Reconnecting to the gateway…')
+        .waitFor({ state: 'detached', timeout: 20_000 });
+      standIn.script.enqueue({ reply: 'text', text: 'Back after the restart.' });
+      await send('Still there?');
+      await answers().last().getByText('Back after the restart.').waitFor({ timeout: 15_000 });
     }, 60_000);
 
     it('saves the picked model, starts a new chat, finds and deletes it', async () => {

@@ -13,6 +13,7 @@ export interface ChatHeaderProps {
   row: ChatSessionRow | undefined;
   list: ChatSessionList | undefined;
   models: GatewayQuery<ModelOption[]>;
+  /** An answer is running or the gateway is away: no model change, reset or delete now. */
   busy: boolean;
   canDelete: boolean;
   onModel: (ref: string | null) => Promise<void>;
@@ -113,7 +114,7 @@ export function ChatHeader({
           id="chat-model"
           className="chat-head__model"
           value={current ?? ''}
-          disabled={saving || (models.data === undefined && !models.error)}
+          disabled={saving || busy || (models.data === undefined && !models.error)}
           options={modelOptions(models.data ?? [], current, list?.defaultModelRef)}
           title={
             models.error

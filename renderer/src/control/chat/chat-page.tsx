@@ -175,7 +175,7 @@ function ChatContent() {
           row={row}
           list={list.data}
           models={models}
-          busy={running}
+          busy={running || !connected}
           canDelete={!isMainSession(currentKey)}
           onModel={async (ref) => {
             if (await setSessionModel(currentKey, ref)) await list.refetch();
