@@ -47,7 +47,7 @@ export const controlRoutes: Array<ControlRoute> = [
     title: 'Chat',
     icon: 'chat',
     section: 'control',
-    element: lazyPage(() => import('./pages/coming-soon-page.js').then((m) => m.ChatPage)),
+    element: lazyPage(() => import('./chat/chat-page.js').then((m) => m.ChatPage)),
   },
   {
     path: '/control/sessions',

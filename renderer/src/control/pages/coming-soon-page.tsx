@@ -1,5 +1,5 @@
 /**
- * The places chat and sandboxes will take. They arrive with their own releases; until then the
+ * The place sandboxes will take. They arrive with their own release; until then the
  * page says so plainly — no made-up data — and points at what works today.
  */
 import { Badge, Card, EmptyState, Page, PageHeader } from '../../ui/index.js';
@@ -34,18 +34,6 @@ export function ComingSoonPage({ title, icon, description, promise, meanwhile }:
         />
       </Card>
     </Page>
-  );
-}
-
-export function ChatPage() {
-  return (
-    <ComingSoonPage
-      title="Chat"
-      icon="chat"
-      description="Talk to your agents from the browser."
-      promise="You will be able to chat with any agent here, with tool calls and their approvals shown as they happen. This version of OpenClaw Desktop does not include it yet."
-      meanwhile={{ href: '/control/sessions', label: 'See existing sessions' }}
-    />
   );
 }
 

@@ -112,7 +112,7 @@ function SessionsContent() {
                 <EmptyState
                   icon="sessions"
                   title="No sessions yet"
-                  description="A session starts when someone talks to an agent — through a channel, the command line or, soon, the chat here."
+                  description="A session starts when someone talks to an agent — through a channel, the command line or the Chat page."
                 />
               )
             }
