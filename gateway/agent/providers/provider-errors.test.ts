@@ -54,6 +54,13 @@ describe('translateProviderFailure', () => {
     });
     expect(err.details).toMatchObject({ status: 429, retryAfterMs: 1500 });
     expect(err.message).toMatch(/wait 2 s.*fallback model/);
+    // "Retry-After: 0" (or under a second) is no wait worth naming.
+    const now = translateProviderFailure({
+      ...base,
+      message: '429 Rate limit reached. Please try again in 0s.',
+    });
+    expect(now.message).not.toMatch(/wait 0 s/);
+    expect(now.message).toMatch(/Wait a moment and send again/);
   });
 
   it('a failure after the answer started is an interruption; an abort is CANCELLED', () => {

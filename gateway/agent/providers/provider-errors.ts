@@ -134,7 +134,7 @@ export function translateProviderFailure(ctx: FailureContext): OpenClawError {
     const retryAfterMs = retryAfterFrom(detail);
     return make(
       ErrorCode.PROVIDER_RATE_LIMITED,
-      `${Name} is rate limiting requests for ${ref} (HTTP 429)${retryAfterMs !== undefined ? `; it asks to wait ${Math.ceil(retryAfterMs / 1000)} s` : ''}. Wait a moment and send again, or add a fallback model in agents.defaults.model.fallbacks.`,
+      `${Name} is rate limiting requests for ${ref} (HTTP 429)${retryAfterMs !== undefined && retryAfterMs >= 1000 ? `; it asks to wait ${Math.ceil(retryAfterMs / 1000)} s` : ''}. Wait a moment and send again, or add a fallback model in agents.defaults.model.fallbacks.`,
       retryAfterMs !== undefined ? { retryAfterMs } : {},
     );
   }
