@@ -4,7 +4,7 @@
  * required (request id, both ways to approve) until approved, then the page by itself; a refusal
  * shows its next step and a token field whose token is used from the next attempt.
  */
-import { act } from 'react';
+import { act, useState } from 'react';
 import { createRoot, type Root } from 'react-dom/client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -64,6 +64,47 @@ afterEach(async () => {
 });
 
 describe('ControlPage', () => {
+  it('keeps the page mounted (and its state) while the connection drops and comes back', async () => {
+    const gateway = new FakeGateway();
+    gateway.answer = () => ({ ok: true, payload: helloPayload() });
+    connect(gateway, 'tok');
+    let mounts = 0;
+    function Draft() {
+      const [text] = useState(() => {
+        mounts += 1;
+        return 'unsent draft';
+      });
+      return <p>{text}</p>;
+    }
+    await act(async () =>
+      root.render(
+        <ControlPage>
+          <Draft />
+        </ControlPage>,
+      ),
+    );
+    await until(() => container.textContent?.includes('unsent draft') ?? false);
+    const hello = useControlStore.getState().gatewayHello;
+    expect(hello).not.toBeNull();
+    await act(async () =>
+      useControlStore.setState({
+        gatewayStatus: {
+          state: 'disconnected',
+          since: Date.now(),
+          code: 1006,
+          reason: '',
+          shutdownReason: null,
+        },
+      }),
+    );
+    expect(container.textContent).toContain('unsent draft');
+    await act(async () =>
+      useControlStore.setState({ gatewayStatus: { state: 'connected', since: Date.now() } }),
+    );
+    expect(container.textContent).toContain('unsent draft');
+    expect(mounts).toBe(1);
+  });
+
   it('shows "pairing required" with the request id, then the page once approved', async () => {
     const gateway = new FakeGateway();
     let approved = false;

@@ -62,7 +62,14 @@ export function ControlPage({ children }: { children: ReactNode }) {
   }
   switch (status.state) {
     case 'connected':
-      return <>{children}</>;
+      // The same two slots as the "disconnected" frame below, so a drop and a reconnect keep the
+      // page mounted (drafts, scroll, open cards) instead of remounting it in another position.
+      return (
+        <>
+          {null}
+          {children}
+        </>
+      );
     case 'pairing-required':
       // Inside the app the request is the app's to approve: no alarm for the second it takes.
       if (appApproving)
