@@ -97,14 +97,15 @@ export async function startOpenAiStandIn(options: {
           },
         });
       },
-      handle: (ctx, turn) => answer(ctx, turn, created, style),
+      handle: (ctx, turn) => answerChatCompletion(ctx, turn, created, style),
     },
     options,
   );
   return Object.assign(server, { baseUrl: `${server.origin}/v1` });
 }
 
-async function answer(
+/** One Chat Completions answer for a scripted turn (the Ollama stand-in reuses it). */
+export async function answerChatCompletion(
   ctx: StandInHandlerContext,
   turn: StandInTurn | undefined,
   created: number,
