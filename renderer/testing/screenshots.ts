@@ -190,6 +190,18 @@ async function wizard(scheme: 'light' | 'dark', scenario: 'fresh' | 'failing'): 
     await page.waitForTimeout(300);
     await shot(page, `${p}-9-failed`);
   } else {
+    // The Model step: the fake host's Ollama stand-in is "Ollama on this computer".
+    await page.waitForSelector('text=Choose a model', { timeout: 20_000 });
+    await page.waitForTimeout(500);
+    await shot(page, `${p}-9-model`);
+    await page.locator('input[value="ollama"]').check({ force: true });
+    await page.waitForSelector('text=Ollama found at');
+    await page.getByRole('button', { name: 'Test', exact: true }).click();
+    await page.waitForSelector('text=answered in');
+    await shot(page, `${p}-9-model-tested`);
+    await page.getByRole('button', { name: 'Save and continue' }).click();
+    await page.waitForSelector('text=Saved: the gateway now uses');
+    await page.getByRole('button', { name: 'Continue' }).click();
     await page.waitForSelector('text=Your gateway is running', { timeout: 20_000 });
     await shot(page, `${p}-9-done`);
     await page.getByRole('button', { name: 'Go to the Dashboard' }).click();
