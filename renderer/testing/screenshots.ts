@@ -201,7 +201,8 @@ async function wizard(scheme: 'light' | 'dark', scenario: 'fresh' | 'failing'): 
     await shot(page, `${p}-9-model-tested`);
     await page.getByRole('button', { name: 'Save and continue' }).click();
     await page.waitForSelector('text=Saved: the gateway now uses');
-    await page.getByRole('button', { name: 'Continue' }).click();
+    await shot(page, `${p}-9-model-saved`);
+    await page.getByRole('button', { name: 'Continue', exact: true }).click();
     await page.waitForSelector('text=Your gateway is running', { timeout: 20_000 });
     await shot(page, `${p}-9-done`);
     await page.getByRole('button', { name: 'Go to the Dashboard' }).click();

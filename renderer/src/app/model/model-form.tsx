@@ -54,9 +54,16 @@ export interface ModelFormProps {
   footerStart?: ReactNode;
   /** Label of the save button. */
   saveLabel?: string;
+  /** Save is the main action (not once the wizard's Continue has taken that place). */
+  primarySave?: boolean;
 }
 
-export function ModelForm({ onSaved, footerStart, saveLabel = 'Save' }: ModelFormProps) {
+export function ModelForm({
+  onSaved,
+  footerStart,
+  saveLabel = 'Save',
+  primarySave = true,
+}: ModelFormProps) {
   const { api } = useHost();
   const data = useModelData();
   const [draft, setDraft] = useState<Draft | null>(null);
@@ -301,7 +308,7 @@ export function ModelForm({ onSaved, footerStart, saveLabel = 'Save' }: ModelFor
               Test
             </Button>
             <Button
-              variant="primary"
+              variant={primarySave ? 'primary' : 'secondary'}
               icon="check"
               loading={busy === 'save'}
               disabled={busy !== null}

@@ -20,6 +20,7 @@ export function ModelStep({ onDone }: { onDone: () => void }) {
       </div>
       <ModelForm
         saveLabel="Save and continue"
+        primarySave={!saved}
         onSaved={() => setSaved(true)}
         footerStart={
           <Button variant={saved ? 'primary' : 'ghost'} onClick={onDone}>
