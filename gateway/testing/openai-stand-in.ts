@@ -80,6 +80,8 @@ export type OpenAiStandInStyle = 'openai' | 'ollama' | 'ollama-stop';
 export async function startOpenAiStandIn(options: {
   apiKey: string;
   style?: OpenAiStandInStyle;
+  /** `0.0.0.0` lets a gateway container reach it through host.docker.internal (default loopback). */
+  host?: string;
 }): Promise<OpenAiStandIn> {
   const style = options.style ?? 'openai';
   const created = Math.floor(Date.now() / 1000);

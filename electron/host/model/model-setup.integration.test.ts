@@ -8,7 +8,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { Agent, type AgentTool } from '@mariozechner/pi-agent-core';
 import { Type } from '@mariozechner/pi-ai';
+import { Value } from 'typebox/value';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { HostCalls } from '../../contract/host-api.js';
 import { ModelProviders } from '../../../gateway/agent/providers/model-providers.js';
 import { loadConfigSnapshot } from '../../../gateway/config/config-store.js';
 import { resolveStatePaths, type StatePaths } from '../../../gateway/config/paths.js';
@@ -21,6 +23,7 @@ import {
   type OpenAiStandIn,
 } from '../../../gateway/testing/openai-stand-in.js';
 import { closedTestPort } from '../../../gateway/testing/stand-in-server.js';
+import type { ModelSetupInput } from './model-input.js';
 import { ModelSetup } from './model-setup.js';
 
 const KEY = 'sk-test-1234567890abcdWXYZ';
@@ -38,13 +41,25 @@ async function ollama(options: { models: string[]; host?: string }): Promise<Oll
   servers.push(s);
   return s;
 }
+/** The host's answers must be what the contract promises the renderer. */
+function conform<T>(name: keyof typeof HostCalls, value: T): T {
+  expect(Value.Errors(HostCalls[name].result, value), `${name} result`).toEqual([]);
+  return value;
+}
 function setup(extra: Partial<ConstructorParameters<typeof ModelSetup>[0]> = {}) {
-  return new ModelSetup({
+  const model = new ModelSetup({
     statePaths: () => paths,
     platform: 'linux',
     hostAddresses: () => [],
     ...extra,
   });
+  return {
+    view: async () => conform('model.get', await model.view()),
+    catalog: async () => conform('model.catalog', await model.catalog()),
+    ollama: async (url?: string) => conform('model.ollama', await model.ollama(url)),
+    test: async (input: ModelSetupInput) => conform('model.test', await model.test(input)),
+    save: async (input: ModelSetupInput) => conform('model.save', await model.save(input)),
+  };
 }
 async function writeConfig(value: unknown): Promise<string> {
   const text = `${JSON.stringify(value, null, 2)}\n`;
