@@ -4,7 +4,7 @@
  */
 import { useEffect, useState } from 'react';
 import { useHost } from '../../host/host-context.js';
-import { Callout, CodeBlock } from '../../ui/index.js';
+import { Callout, CodeBlock, TextWithCode } from '../../ui/index.js';
 
 const ARGS = ['models', 'auth', 'login', '--provider', 'openai-codex'];
 const PLAIN = `docker compose run --rm openclaw-cli ${ARGS.join(' ')}`;
@@ -26,9 +26,8 @@ export function CodexSignIn() {
         sign in, and paste the address your browser ends on back into the terminal.
       </p>
       <CodeBlock code={command} label="Command" prompt />
-      <Callout tone="info" title="Sign-in inside the app is not available yet">
-        The app does not run the ChatGPT sign-in itself yet. After signing in, come back here and
-        pick another provider only if you want to switch.
+      <Callout tone="info" title="This sign-in runs in a terminal for now">
+        <TextWithCode text="The app does not run the ChatGPT sign-in itself yet, and Codex models are not in its lists. After signing in, make one the agent’s model with the same CLI container: `models set openai-codex/<model>`." />
       </Callout>
     </div>
   );

@@ -300,25 +300,27 @@ export function ModelForm({
           <ModelResult result={result} error={callError} />
         </>
       )}
-      <div className="setup-step__footer">
-        {footerStart ?? <span />}
-        {draft.kind === 'codex' ? null : (
-          <div className="setup-step__footer-end">
-            <Button type="submit" icon="play" loading={busy === 'test'} disabled={busy !== null}>
-              Test
-            </Button>
-            <Button
-              variant={primarySave ? 'primary' : 'secondary'}
-              icon="check"
-              loading={busy === 'save'}
-              disabled={busy !== null}
-              onClick={() => void run('save')}
-            >
-              {saveLabel}
-            </Button>
-          </div>
-        )}
-      </div>
+      {footerStart || draft.kind !== 'codex' ? (
+        <div className="setup-step__footer">
+          {footerStart ?? <span />}
+          {draft.kind === 'codex' ? null : (
+            <div className="setup-step__footer-end">
+              <Button type="submit" icon="play" loading={busy === 'test'} disabled={busy !== null}>
+                Test
+              </Button>
+              <Button
+                variant={primarySave ? 'primary' : 'secondary'}
+                icon="check"
+                loading={busy === 'save'}
+                disabled={busy !== null}
+                onClick={() => void run('save')}
+              >
+                {saveLabel}
+              </Button>
+            </div>
+          )}
+        </div>
+      ) : null}
     </form>
   );
 }
