@@ -235,7 +235,7 @@ async function modelSettings(scheme: 'light' | 'dark'): Promise<void> {
   await page.waitForTimeout(200);
   await shot(page, `${scheme}-settings-model-unreachable`);
   await section.locator('input[value="codex"]').check({ force: true });
-  await section.getByText('openai-codex').waitFor();
+  await section.getByText('--provider openai-codex').waitFor();
   await page.waitForTimeout(200);
   await shot(page, `${scheme}-settings-model-codex`);
   await page.context().close();

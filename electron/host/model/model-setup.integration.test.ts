@@ -184,6 +184,26 @@ describe('an OpenAI-compatible URL with a key', () => {
     expect(await exists(profilesFile())).toBe(false);
   });
 
+  it('an edit of openclaw.json during the test wins: nothing saved, the new key taken back', async () => {
+    const server = await openai();
+    server.script.enqueue({ reply: 'text', text: 'Slow answer.', delayMs: 150 });
+    await writeConfig({ gateway: { mode: 'local' } });
+    const saving = setup().save({
+      kind: 'custom',
+      model: 'm1',
+      baseUrl: server.baseUrl,
+      apiKey: KEY,
+    });
+    // Someone (the gateway, the Control UI) saves the config while the model is answering.
+    while (server.requests.length === 0) await new Promise((r) => setTimeout(r, 10));
+    const edited = await writeConfig({ gateway: { mode: 'local', port: 18800 } });
+    const result = await saving;
+    expect(result).toMatchObject({ ok: false, problem: { code: 'CONFIG_CONFLICT' } });
+    expect(!result.ok && result.problem.nextStep).toContain('Save again');
+    expect(await fs.readFile(paths.configPath, 'utf8')).toBe(edited);
+    expect(await exists(profilesFile())).toBe(false);
+  });
+
   it('connection refused names the address and asks whether the server runs', async () => {
     const port = await closedTestPort();
     const result = await setup().test({
