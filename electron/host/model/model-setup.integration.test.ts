@@ -291,6 +291,25 @@ describe('a built-in provider', () => {
     });
   });
 
+  it('keeps ${VAR} references the app cannot resolve (they live in the container’s environment)', async () => {
+    const server = await openai();
+    server.script.enqueue({ reply: 'text', text: 'Hi.' });
+    await writeConfig({
+      env: { vars: { REGION: 'eu' } },
+      gateway: { mode: 'local', auth: { mode: 'token', token: '${OPENCLAW_GATEWAY_TOKEN}' } },
+    });
+    const saved = await setup().save({
+      kind: 'custom',
+      model: 'm1',
+      baseUrl: server.baseUrl,
+      apiKey: KEY,
+    });
+    expect(saved).toMatchObject({ ok: true, saved: true });
+    const raw = await fs.readFile(paths.configPath, 'utf8');
+    expect(raw).toContain('${OPENCLAW_GATEWAY_TOKEN}');
+    expect(raw).toContain('"REGION": "eu"');
+  });
+
   it('an unreadable config is reported and left as it is', async () => {
     await fs.writeFile(paths.configPath, '{ broken', { mode: 0o600 });
     const result = await setup().save({ kind: 'openai', model: 'gpt-4.1-mini', apiKey: KEY });

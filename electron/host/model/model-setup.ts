@@ -103,13 +103,15 @@ export interface ModelSetupOptions {
 }
 
 /**
- * The app cannot see the container's environment, so `${VAR}` in the file is taken as set when
- * validating an edit (the gateway checks it for real when it reloads).
+ * The app cannot see the container's environment, so every `${VAR}` the file names is taken as
+ * set when validating an edit (the gateway checks them for real when it reloads).
  */
-const ASSUME_SET: Env = new Proxy(
-  {},
-  { get: (_t, key) => (typeof key === 'string' ? 'set' : undefined) },
-);
+async function assumeSet(configPath: string): Promise<Env> {
+  const raw = await fs.readFile(configPath, 'utf8').catch(() => '');
+  const env: Record<string, string> = {};
+  for (const match of raw.matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g)) env[match[1]!] = 'set';
+  return env;
+}
 
 function fail(
   field: CallProblem['field'],
@@ -150,7 +152,7 @@ export class ModelSetup {
       () => false,
     );
     if (!ready) return { ready };
-    const snapshot = await loadConfigSnapshot(paths, ASSUME_SET);
+    const snapshot = await loadConfigSnapshot(paths, await assumeSet(paths.configPath));
     const configProblem =
       snapshot.exists && snapshot.parsed === undefined
         ? `openclaw.json cannot be read: ${snapshot.issues[0]?.message ?? 'unknown problem'}. Fix or restore the file first.`
@@ -256,7 +258,7 @@ export class ModelSetup {
         'Run the setup first; the model is chosen right after it.',
         'NOT_FOUND',
       );
-    const snapshot = await loadConfigSnapshot(paths, ASSUME_SET);
+    const snapshot = await loadConfigSnapshot(paths, await assumeSet(paths.configPath));
     if (snapshot.exists && !isPlainObject(snapshot.parsed))
       return fail(
         undefined,
@@ -348,7 +350,7 @@ export class ModelSetup {
         (doc) => applyModelPlan(doc, plan, { view: 'container', hasProfileKey }),
         {
           baseHash,
-          env: ASSUME_SET,
+          env: await assumeSet(paths.configPath),
         },
       );
     } catch (err) {
