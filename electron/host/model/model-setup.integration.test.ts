@@ -1,90 +1,16 @@
 /**
  * The Model step's host side against real parts: the config store and auth profiles in a temp
- * state dir, the real provider client (pi-ai through gateway/agent/providers) talking to local
- * stand-ins for an OpenAI-compatible server and for Ollama.
+ * state dir, the real provider client (pi-ai through gateway/agent/providers) talking to a local
+ * stand-in for an OpenAI-compatible server. Ollama: model-setup-ollama.integration.test.ts.
  */
 import { promises as fs } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { Agent, type AgentTool } from '@mariozechner/pi-agent-core';
-import { Type } from '@mariozechner/pi-ai';
-import { Value } from 'typebox/value';
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { HostCalls } from '../../contract/host-api.js';
-import { ModelProviders } from '../../../gateway/agent/providers/model-providers.js';
+import { describe, expect, it } from 'vitest';
 import { loadConfigSnapshot } from '../../../gateway/config/config-store.js';
-import { resolveStatePaths, type StatePaths } from '../../../gateway/config/paths.js';
-import {
-  startOllamaStandIn,
-  type OllamaStandIn,
-} from '../../../gateway/testing/ollama-stand-in.js';
-import {
-  startOpenAiStandIn,
-  type OpenAiStandIn,
-} from '../../../gateway/testing/openai-stand-in.js';
 import { closedTestPort } from '../../../gateway/testing/stand-in-server.js';
-import type { ModelSetupInput } from './model-input.js';
-import { ModelSetup } from './model-setup.js';
+import { KEY, useModelFixture } from './testing/model-fixture.js';
 
-const KEY = 'sk-test-1234567890abcdWXYZ';
-let dir: string;
-let paths: StatePaths;
-const servers: Array<{ close(): Promise<void> }> = [];
-
-async function openai(): Promise<OpenAiStandIn> {
-  const s = await startOpenAiStandIn({ apiKey: KEY });
-  servers.push(s);
-  return s;
-}
-async function ollama(options: { models: string[]; host?: string }): Promise<OllamaStandIn> {
-  const s = await startOllamaStandIn(options);
-  servers.push(s);
-  return s;
-}
-/** The host's answers must be what the contract promises the renderer. */
-function conform<T>(name: keyof typeof HostCalls, value: T): T {
-  expect(Value.Errors(HostCalls[name].result, value), `${name} result`).toEqual([]);
-  return value;
-}
-function setup(extra: Partial<ConstructorParameters<typeof ModelSetup>[0]> = {}) {
-  const model = new ModelSetup({
-    statePaths: () => paths,
-    platform: 'linux',
-    hostAddresses: () => [],
-    ...extra,
-  });
-  return {
-    view: async () => conform('model.get', await model.view()),
-    catalog: async () => conform('model.catalog', await model.catalog()),
-    ollama: async (url?: string) => conform('model.ollama', await model.ollama(url)),
-    test: async (input: ModelSetupInput) => conform('model.test', await model.test(input)),
-    save: async (input: ModelSetupInput) => conform('model.save', await model.save(input)),
-  };
-}
-async function writeConfig(value: unknown): Promise<string> {
-  const text = `${JSON.stringify(value, null, 2)}\n`;
-  await fs.writeFile(paths.configPath, text, { mode: 0o600 });
-  return text;
-}
-const profilesFile = () => path.join(paths.agentsDir, 'main', 'agent', 'auth-profiles.json');
-const exists = (file: string) =>
-  fs.stat(file).then(
-    () => true,
-    () => false,
-  );
-
-beforeEach(async () => {
-  dir = await fs.mkdtemp(path.join(os.tmpdir(), 'openclaw-model-'));
-  paths = resolveStatePaths({ OPENCLAW_STATE_DIR: path.join(dir, 'state') });
-  await fs.mkdir(paths.stateDir, { recursive: true });
-});
-afterEach(async () => {
-  for (const s of servers.splice(0)) await s.close();
-  await fs.rm(dir, { recursive: true, force: true });
-});
-afterAll(async () => {
-  for (const s of servers.splice(0)) await s.close();
-});
+const fx = useModelFixture();
+const { openai, setup, writeConfig, profilesFile, exists } = fx;
 
 describe('an OpenAI-compatible URL with a key', () => {
   it('tests, then saves the key as a 0600 auth profile and the container’s view of the URL', async () => {
@@ -117,7 +43,7 @@ describe('an OpenAI-compatible URL with a key', () => {
       answer: 'Hello from the stand-in.',
     });
     // Testing writes nothing.
-    expect(await fs.readFile(paths.configPath, 'utf8')).toBe(before);
+    expect(await fs.readFile(fx.paths().configPath, 'utf8')).toBe(before);
     expect(await exists(profilesFile())).toBe(false);
     expect(server.requests[0]!.headers.authorization).toBe(`Bearer ${KEY}`);
 
@@ -127,7 +53,7 @@ describe('an OpenAI-compatible URL with a key', () => {
     expect(saved.ok && saved.where).toBe(
       `The app tested http://127.0.0.1:${port}/v1 from this computer; the gateway in Docker uses http://host.docker.internal:${port}/v1 to reach the same server.`,
     );
-    const snapshot = await loadConfigSnapshot(paths, {});
+    const snapshot = await loadConfigSnapshot(fx.paths(), {});
     expect(snapshot.valid).toBe(true);
     expect(snapshot.parsed).toMatchObject({
       gateway: { mode: 'local', port: 18789 },
@@ -180,7 +106,7 @@ describe('an OpenAI-compatible URL with a key', () => {
     });
     expect(result.problem.nextStep).toContain('Check the key');
     expect(JSON.stringify(result)).not.toContain(wrong);
-    expect(await fs.readFile(paths.configPath, 'utf8')).toBe(before);
+    expect(await fs.readFile(fx.paths().configPath, 'utf8')).toBe(before);
     expect(await exists(profilesFile())).toBe(false);
   });
 
@@ -200,7 +126,7 @@ describe('an OpenAI-compatible URL with a key', () => {
     const result = await saving;
     expect(result).toMatchObject({ ok: false, problem: { code: 'CONFIG_CONFLICT' } });
     expect(!result.ok && result.problem.nextStep).toContain('Save again');
-    expect(await fs.readFile(paths.configPath, 'utf8')).toBe(edited);
+    expect(await fs.readFile(fx.paths().configPath, 'utf8')).toBe(edited);
     expect(await exists(profilesFile())).toBe(false);
   });
 
@@ -274,7 +200,7 @@ describe('a built-in provider', () => {
     const model = setup();
     const saved = await model.save({ kind: 'openai', model: 'gpt-4.1-mini', apiKey: KEY });
     expect(saved.ok ? saved : saved.problem).toMatchObject({ ok: true, saved: true });
-    const snapshot = await loadConfigSnapshot(paths, {});
+    const snapshot = await loadConfigSnapshot(fx.paths(), {});
     // The config key would shadow the new one in the auth profile: it goes.
     expect(snapshot.parsed).toEqual({
       models: { providers: { openai: { baseUrl: server.baseUrl, api: 'openai-completions' } } },
@@ -305,123 +231,24 @@ describe('a built-in provider', () => {
       apiKey: KEY,
     });
     expect(saved).toMatchObject({ ok: true, saved: true });
-    const raw = await fs.readFile(paths.configPath, 'utf8');
+    const raw = await fs.readFile(fx.paths().configPath, 'utf8');
     expect(raw).toContain('${OPENCLAW_GATEWAY_TOKEN}');
     expect(raw).toContain('"REGION": "eu"');
   });
 
   it('an unreadable config is reported and left as it is', async () => {
-    await fs.writeFile(paths.configPath, '{ broken', { mode: 0o600 });
+    await fs.writeFile(fx.paths().configPath, '{ broken', { mode: 0o600 });
     const result = await setup().save({ kind: 'openai', model: 'gpt-4.1-mini', apiKey: KEY });
     expect(result).toMatchObject({ ok: false, problem: { code: 'CONFIG_INVALID' } });
-    expect(await fs.readFile(paths.configPath, 'utf8')).toBe('{ broken');
+    expect(await fs.readFile(fx.paths().configPath, 'utf8')).toBe('{ broken');
     expect(await exists(profilesFile())).toBe(false);
   });
 
   it('before setup there is nothing to write into', async () => {
-    await fs.rm(paths.stateDir, { recursive: true });
+    await fs.rm(fx.paths().stateDir, { recursive: true });
     expect(await setup().view()).toEqual({ ready: false });
     expect(
       await setup().save({ kind: 'openai', model: 'gpt-4.1-mini', apiKey: KEY }),
     ).toMatchObject({ ok: false, problem: { code: 'NOT_FOUND' } });
-  });
-});
-
-describe('Ollama on this computer', () => {
-  it('lists its models and says when the container cannot reach a loopback-only Ollama', async () => {
-    const local = await ollama({ models: ['qwen3:8b', 'llama3.2:3b'] });
-    // 127.0.0.2 stands in for the Docker bridge address: a server on 127.0.0.1 refuses it.
-    const probe = await setup({ hostAddresses: () => ['127.0.0.2'] }).ollama(local.baseUrl);
-    expect(probe).toMatchObject({ found: true, url: local.origin, containerReach: 'no' });
-    expect(probe.models.map((m) => m.id)).toEqual(['qwen3:8b', 'llama3.2:3b']);
-    expect(probe.hint).toContain('OLLAMA_HOST=0.0.0.0');
-
-    const open = await ollama({ models: ['qwen3:8b'], host: '0.0.0.0' });
-    const reachable = await setup({ hostAddresses: () => ['127.0.0.2'] }).ollama(open.origin);
-    expect(reachable).toMatchObject({ found: true, containerReach: 'yes' });
-    expect(reachable.hint).toBeUndefined();
-
-    const port = await closedTestPort();
-    const none = await setup().ollama(`http://127.0.0.1:${port}`);
-    expect(none).toMatchObject({ found: false, models: [] });
-    expect(none.hint).toContain('Is Ollama running?');
-  });
-
-  it('saves the /v1 route for the container, and the saved config runs tool calls', async () => {
-    const local = await ollama({ models: ['qwen3:8b'], host: '0.0.0.0' });
-    local.script.enqueue({ reply: 'text', text: 'Ollama here.' });
-    const model = setup({ hostAddresses: () => ['127.0.0.2'] });
-    const unknown = await model.test({
-      kind: 'ollama',
-      model: 'mistral:7b',
-      baseUrl: local.origin,
-    });
-    expect(unknown).toMatchObject({
-      ok: false,
-      problem: { field: 'model', code: 'MODEL_NOT_FOUND' },
-    });
-    expect(!unknown.ok && unknown.problem.nextStep).toContain('ollama pull mistral:7b');
-
-    const saved = await model.save({ kind: 'ollama', model: 'qwen3:8b', baseUrl: local.origin });
-    expect(saved).toMatchObject({ ok: true, saved: true, answer: 'Ollama here.' });
-    expect(saved.ok && saved.warning).toBeUndefined();
-    const snapshot = await loadConfigSnapshot(paths, {});
-    const entry = snapshot.config.models!.providers!.ollama!;
-    expect(entry).toMatchObject({
-      baseUrl: `http://host.docker.internal:${local.port}/v1`,
-      api: 'openai-completions',
-      apiKey: 'ollama-local',
-      models: [{ id: 'qwen3:8b' }],
-    });
-
-    // The gateway's agent loop with exactly this config (seen from this computer) runs the tool.
-    const providers = await ModelProviders.create({
-      config: {
-        ...snapshot.config,
-        models: { providers: { ollama: { ...entry, baseUrl: local.baseUrl } } },
-      },
-      env: {},
-      paths,
-    });
-    local.script.enqueue(
-      { reply: 'tool', calls: [{ name: 'ls', arguments: { path: '.' } }] },
-      { reply: 'text', text: 'Two files.' },
-    );
-    const parameters = Type.Object({ path: Type.String() });
-    const seen: string[] = [];
-    const ls: AgentTool<typeof parameters> = {
-      name: 'ls',
-      label: 'List',
-      description: 'List a folder',
-      parameters,
-      execute: async (_id, params) => (
-        seen.push(params.path),
-        { content: [{ type: 'text', text: 'a\nb' }], details: {} }
-      ),
-    };
-    const agent = new Agent({
-      streamFn: providers.streamFn({ defaults: { maxRetries: 0 } }),
-      initialState: {
-        systemPrompt: 'You list folders.',
-        model: providers.resolve('ollama/qwen3:8b').model,
-        tools: [ls as unknown as AgentTool],
-      },
-    });
-    await agent.prompt('what is here?');
-    await agent.waitForIdle();
-    expect(seen).toEqual(['.']);
-    expect(JSON.stringify(agent.state.messages.at(-1))).toContain('Two files.');
-  });
-
-  it('warns after a save when the container cannot reach a loopback-only Ollama', async () => {
-    const local = await ollama({ models: ['qwen3:8b'] });
-    local.script.enqueue({ reply: 'text', text: 'Ollama here.' });
-    const saved = await setup({ hostAddresses: () => ['127.0.0.2'] }).save({
-      kind: 'ollama',
-      model: 'qwen3:8b',
-      baseUrl: `localhost:${local.port}`,
-    });
-    expect(saved).toMatchObject({ ok: true, saved: true });
-    expect(saved.ok && saved.warning).toContain('OLLAMA_HOST=0.0.0.0');
   });
 });
