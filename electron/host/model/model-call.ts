@@ -27,7 +27,7 @@ export interface ModelCallOptions {
   agentsDir: string;
   agentId?: string;
   plan: ModelPlan;
-  /** No answer (or no progress) within this long is a timeout. Default 45 s (local models load slowly). */
+  /** No answer (or no progress) within this long is a timeout. Default 45 s; 120 s for a local server, which may first load the model from disk. */
   timeoutMs?: number;
 }
 
@@ -54,7 +54,11 @@ export async function callModelOnce(options: ModelCallOptions): Promise<CallOutc
     const events = streamModel(
       resolved,
       { messages: [{ role: 'user', content: PROMPT, timestamp: Date.now() }] },
-      { maxRetries: 0, idleTimeoutMs: options.timeoutMs ?? 45_000, maxTokens: 400 },
+      {
+        maxRetries: 0,
+        idleTimeoutMs: options.timeoutMs ?? (local(plan) ? 120_000 : 45_000),
+        maxTokens: 400,
+      },
     );
     for await (const event of events) {
       if (event.type === 'error') return { ok: false, problem: explain(event.failure, plan) };

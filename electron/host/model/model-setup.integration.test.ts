@@ -147,6 +147,25 @@ describe('an OpenAI-compatible URL with a key', () => {
     });
   });
 
+  it('a server that never answers times out with a plain message', async () => {
+    const server = await openai();
+    server.script.enqueue({ reply: 'hang' });
+    const result = await setup({ timeoutMs: 300 }).test({
+      kind: 'custom',
+      model: 'm1',
+      baseUrl: server.baseUrl,
+      apiKey: KEY,
+    });
+    expect(result).toMatchObject({
+      ok: false,
+      problem: {
+        code: 'PROVIDER_TIMEOUT',
+        message: 'OpenAI-compatible URL did not answer in time.',
+      },
+    });
+    expect(!result.ok && result.problem.nextStep).toContain('load the first time');
+  });
+
   it('a model the server does not have is a model problem', async () => {
     const server = await openai();
     server.script.enqueue({ reply: 'error', status: 404 });
