@@ -46,7 +46,8 @@ export default tseslint.config(
   },
   {
     // The app brain without Electron. Besides docker/ and the contract it may use the gateway's
-    // pure libraries (infra, config, pairing: identity, pairing files) — never its server/runtime.
+    // pure libraries (infra, config, pairing: identity, pairing files; agent/providers for the
+    // Model step's one test call with the gateway's own provider code) — never its server/runtime.
     files: ['electron/host/**/*.ts'],
     rules: forbid(
       [
@@ -59,7 +60,7 @@ export default tseslint.config(
         '**/gateway/runtime/**',
         '**/gateway/cli/**',
       ],
-      'electron/host is the app brain without Electron: use docker/, electron/contract and gateway/{infra,config,pairing}.',
+      'electron/host is the app brain without Electron: use docker/, electron/contract and gateway/{infra,config,pairing,agent/providers}.',
     ),
   },
   {

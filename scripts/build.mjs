@@ -494,6 +494,8 @@ export async function buildDesktop(options = {}) {
     sourcemap: true,
     logLevel: 'warning',
     external: ['electron', 'dockerode', 'ssh2', 'cpu-features', 'bufferutil', 'utf-8-validate'],
+    // The Model step's test call reaches pi-ai (and Mistral's SDK behind it) from electron/host.
+    plugins: [OPENTELEMETRY_STUB],
     // Shared modules compute default paths from import.meta.url; in CommonJS point it at this
     // file (the app passes its real resource paths explicitly).
     banner: { js: "const __importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },

@@ -38,6 +38,7 @@ interface Service {
   logging?: { driver: string; options: Record<string, string> };
   labels: Record<string, string>;
   depends_on?: string[];
+  extra_hosts?: string[];
   privileged?: boolean;
   user?: string;
   stdin_open?: boolean;
@@ -93,6 +94,12 @@ describe('docker-compose.yml template', () => {
       driver: 'json-file',
       options: { 'max-size': '10m', 'max-file': '3' },
     });
+  });
+
+  it('lets the gateway reach services on this computer as host.docker.internal (a local Ollama)', () => {
+    expect(gateway.extra_hosts).toEqual(['host.docker.internal:host-gateway']);
+    // The CLI shares the gateway's network namespace; Docker refuses host mappings there.
+    expect(cli.extra_hosts).toBeUndefined();
   });
 
   it('makes the CLI an opt-in profile sharing the gateway network, with fewer capabilities', () => {

@@ -277,6 +277,112 @@ export const GatewayImagesViewSchema = Type.Object({
 });
 export type GatewayImagesView = Static<typeof GatewayImagesViewSchema>;
 
+/** The Model step's providers (ChatGPT/Codex sign-in runs in the CLI container instead). */
+export const ModelKindSchema = Type.Union([
+  Type.Literal('openai'),
+  Type.Literal('anthropic'),
+  Type.Literal('openrouter'),
+  Type.Literal('google'),
+  Type.Literal('ollama'),
+  Type.Literal('custom'),
+]);
+export type ModelKind = Static<typeof ModelKindSchema>;
+
+/** What the user entered. Values are checked and trimmed by the host (plain-words problems). */
+export const ModelSetupInputSchema = Type.Object(
+  {
+    kind: ModelKindSchema,
+    model: Type.String({ maxLength: 256 }),
+    /** Blank or omitted: keep the key already stored for this provider. */
+    apiKey: Type.Optional(Type.String({ maxLength: 8192 })),
+    /** Ollama and OpenAI-compatible URLs, as seen from this computer. */
+    baseUrl: Type.Optional(Type.String({ maxLength: 2048 })),
+    /** Name of an OpenAI-compatible provider (default "custom"). */
+    providerId: Type.Optional(Type.String({ maxLength: 64 })),
+  },
+  { additionalProperties: false },
+);
+export type ModelSetupInput = Static<typeof ModelSetupInputSchema>;
+
+export const ModelFieldSchema = Type.Union([
+  Type.Literal('kind'),
+  Type.Literal('model'),
+  Type.Literal('apiKey'),
+  Type.Literal('baseUrl'),
+  Type.Literal('providerId'),
+]);
+export type ModelField = Static<typeof ModelFieldSchema>;
+
+/** Test / Save: the model's answer, or what went wrong with the field to fix and the next step. */
+export const ModelCallResultSchema = Type.Union([
+  Type.Object({
+    ok: Type.Literal(true),
+    ref: Type.String(),
+    answer: Type.String(),
+    durationMs: Type.Number(),
+    /** One sentence with the host's and the container's view of a local address. */
+    where: Type.Optional(Type.String()),
+    warning: Type.Optional(Type.String()),
+    saved: Type.Optional(Type.Boolean()),
+  }),
+  Type.Object({
+    ok: Type.Literal(false),
+    problem: Type.Object({
+      field: Type.Optional(ModelFieldSchema),
+      code: Type.String(),
+      message: Type.String(),
+      nextStep: Type.String(),
+    }),
+  }),
+]);
+export type ModelCallResult = Static<typeof ModelCallResultSchema>;
+
+export const ModelSetupViewSchema = Type.Object({
+  /** The gateway's state folder exists (the setup has run). */
+  ready: Type.Boolean(),
+  current: Type.Optional(
+    Type.Object({
+      ref: Type.String(),
+      providerId: Type.String(),
+      model: Type.String(),
+      kind: Type.Optional(ModelKindSchema),
+      baseUrl: Type.Optional(Type.String()),
+      hostUrl: Type.Optional(Type.String()),
+      /** `sk-…abcd`; the key itself never leaves the host. */
+      keyHint: Type.Optional(Type.String()),
+      keySource: Type.Optional(Type.String()),
+    }),
+  ),
+  configProblem: Type.Optional(Type.String()),
+});
+export type ModelSetupView = Static<typeof ModelSetupViewSchema>;
+
+export const ModelKindCatalogSchema = Type.Object({
+  kind: ModelKindSchema,
+  label: Type.String(),
+  needsKey: Type.Boolean(),
+  keyPage: Type.Optional(Type.String()),
+  defaultModel: Type.Optional(Type.String()),
+  models: Type.Array(Type.Object({ id: Type.String(), name: Type.String() })),
+});
+export type ModelKindCatalog = Static<typeof ModelKindCatalogSchema>;
+
+export const OllamaProbeSchema = Type.Object({
+  found: Type.Boolean(),
+  url: Type.String(),
+  models: Type.Array(
+    Type.Object({
+      id: Type.String(),
+      sizeBytes: Type.Optional(Type.Number()),
+      parameterSize: Type.Optional(Type.String()),
+    }),
+  ),
+  /** Whether the gateway's container can reach it ("unknown" off Linux, where Docker forwards). */
+  containerReach: Type.Union([Type.Literal('yes'), Type.Literal('no'), Type.Literal('unknown')]),
+  hint: Type.Optional(Type.String()),
+});
+export type OllamaProbe = Static<typeof OllamaProbeSchema>;
+
 function call<P extends TSchema, R extends TSchema>(params: P, result: R) {
   return { params, result };
 }
@@ -423,6 +529,22 @@ export const HostCalls = {
     Empty,
     Type.Object({ removed: Type.Number(), freedBytes: Type.Number(), skipped: Type.Number() }),
   ),
+  /** The model the gateway uses now (key as a hint only), or that the setup has not run. */
+  'model.get': call(Empty, ModelSetupViewSchema),
+  /** Each provider of the Model step with the models the gateway knows for it. */
+  'model.catalog': call(Empty, Type.Array(ModelKindCatalogSchema)),
+  /** A local Ollama: its models, and whether the gateway's container can reach it. */
+  'model.ollama': call(
+    Type.Object(
+      { url: Type.Optional(Type.String({ maxLength: 2048 })) },
+      { additionalProperties: false },
+    ),
+    OllamaProbeSchema,
+  ),
+  /** One real call with these settings; nothing is written. */
+  'model.test': call(ModelSetupInputSchema, ModelCallResultSchema),
+  /** Test, and only when it answers: store the key (auth profile) and write openclaw.json. */
+  'model.save': call(ModelSetupInputSchema, ModelCallResultSchema),
   'logs.tail': call(
     Type.Object(
       { tail: Type.Optional(Type.Integer({ minimum: 1, maximum: 5000 })) },

@@ -42,6 +42,7 @@ import { probeEngine } from './engine/engine-probe.js';
 import { containerStats } from './engine/container-stats.js';
 import { startEngine } from './engine/engine-start.js';
 import { ContainerLogHistory } from './logs/log-history.js';
+import { ModelSetup } from './model/model-setup.js';
 import { registerOperatorDevice } from './pairing/bootstrap.js';
 import {
   ControlUiApprover,
@@ -162,6 +163,8 @@ export async function createAppHost(options: AppHostOptions): Promise<AppHost> {
   let sharedToken = await stack.readToken();
 
   const pairingPaths = () => resolveStatePaths({ OPENCLAW_STATE_DIR: settings.configDir });
+  // The Model step writes into the same state dir the container mounts (settings.configDir).
+  const model = new ModelSetup({ statePaths: pairingPaths, platform });
   const operatorUrl = () => `ws://127.0.0.1:${settings.gatewayPort}`;
   const disposables = new DisposableStore();
   const notificationListeners = new Set<(n: HostNotification) => void>();
@@ -754,6 +757,11 @@ export async function createAppHost(options: AppHostOptions): Promise<AppHost> {
         skipped: result.skipped.length,
       };
     },
+    'model.get': () => model.view(),
+    'model.catalog': () => model.catalog(),
+    'model.ollama': ({ url }) => model.ollama(url),
+    'model.test': (input) => model.test(input),
+    'model.save': (input) => model.save(input),
     'logs.tail': async ({ tail }) => {
       const containers = await findStackContainers(docker, PROJECT).catch(() => []);
       const reads = [];

@@ -80,6 +80,8 @@ export type OpenAiStandInStyle = 'openai' | 'ollama' | 'ollama-stop';
 export async function startOpenAiStandIn(options: {
   apiKey: string;
   style?: OpenAiStandInStyle;
+  /** `0.0.0.0` lets a gateway container reach it through host.docker.internal (default loopback). */
+  host?: string;
 }): Promise<OpenAiStandIn> {
   const style = options.style ?? 'openai';
   const created = Math.floor(Date.now() / 1000);
@@ -97,14 +99,15 @@ export async function startOpenAiStandIn(options: {
           },
         });
       },
-      handle: (ctx, turn) => answer(ctx, turn, created, style),
+      handle: (ctx, turn) => answerChatCompletion(ctx, turn, created, style),
     },
     options,
   );
   return Object.assign(server, { baseUrl: `${server.origin}/v1` });
 }
 
-async function answer(
+/** One Chat Completions answer for a scripted turn (the Ollama stand-in reuses it). */
+export async function answerChatCompletion(
   ctx: StandInHandlerContext,
   turn: StandInTurn | undefined,
   created: number,

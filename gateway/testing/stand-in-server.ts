@@ -38,8 +38,8 @@ function randomPort(): number {
   return min + Math.floor(Math.random() * (max - min + 1));
 }
 
-/** Listen on 127.0.0.1 at a free port in 49000-49999. */
-export async function listenOnTestPort(server: http.Server): Promise<number> {
+/** Listen on 127.0.0.1 (or `host`) at a free port in 49000-49999. */
+export async function listenOnTestPort(server: http.Server, host = '127.0.0.1'): Promise<number> {
   for (let attempt = 0; attempt < 50; attempt += 1) {
     const port = randomPort();
     const ok = await new Promise<boolean>((resolve) => {
@@ -54,7 +54,7 @@ export async function listenOnTestPort(server: http.Server): Promise<number> {
       };
       server.once('error', onError);
       server.once('listening', onListening);
-      server.listen(port, '127.0.0.1');
+      server.listen(port, host);
     });
     if (ok) return port;
   }
@@ -111,11 +111,13 @@ export interface StandInRoutes {
   unauthorized(ctx: StandInHandlerContext): void;
   /** The provider's 404 for a path it does not serve. */
   matches(method: string, path: string): boolean;
+  /** Unscripted routes (Ollama's `GET /api/tags`): true when it answered the request. */
+  other?(ctx: StandInHandlerContext): boolean;
 }
 
 export async function startStandInServer(
   routes: StandInRoutes,
-  options: { apiKey: string },
+  options: { apiKey: string; host?: string },
 ): Promise<StandInServer> {
   const script = new StandInScript();
   const requests: RecordedRequest[] = [];
@@ -144,6 +146,7 @@ export async function startStandInServer(
         if (!res.writableFinished) for (const wake of closeWaiters.splice(0)) wake();
       });
       const ctx = { req, res, body, record };
+      if (routes.other?.(ctx)) return;
       if (!routes.matches(record.method, path)) {
         writeJson(res, 404, {
           error: { message: `Unknown route ${record.method} ${path}`, type: 'not_found' },
@@ -167,7 +170,7 @@ export async function startStandInServer(
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
-  const port = await listenOnTestPort(server);
+  const port = await listenOnTestPort(server, options.host);
   return {
     origin: `http://127.0.0.1:${port}`,
     port,

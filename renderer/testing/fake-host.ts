@@ -26,6 +26,7 @@ import { describeBuildStep } from '../../docker/engine/build-step-label.js';
 import { GATEWAY_STEP_LABELS } from '../../docker/setup/run-setup.js';
 import { OpenClawError } from '../../gateway/infra/errors.js';
 import { checkStackSettings, stackRefusal } from '../../electron/host/stack/stack-check.js';
+import { fakeModelCalls } from './fake-model-host.js';
 import {
   baseStatus,
   diagnostics,
@@ -48,12 +49,15 @@ export interface FakeHost {
   setPortBusy(port: number, busy: boolean): void;
   /** Lists a paired device (screenshots pair "this browser" once it has an identity). */
   addPaired(device: PairedDeviceView): void;
+  /** Stops the Model step's Ollama stand-in and removes its temp state dir. */
+  close(): Promise<void>;
 }
 
 export function createFakeHost(initial: Scenario): FakeHost {
   const handler = new HostApiHandler();
   let scenario = initial;
   let setUp = initial === 'running';
+  const { close: closeModel, ...modelCalls } = fakeModelCalls(() => setUp);
   let status = baseStatus(setUp ? 'pairing-pending' : 'not-set-up');
   let stack: StackSettings = {
     configDir: '/home/me/.openclaw',
@@ -484,10 +488,12 @@ export function createFakeHost(initial: Scenario): FakeHost {
     }),
     'images.prune': async () => ({ removed: 0, freedBytes: 0, skipped: 0 }),
     'logs.tail': async () => (setUp ? logLines() : []),
+    ...modelCalls,
   };
   handler.bind(impl);
   return {
     handler,
+    close: closeModel,
     setScenario(s) {
       scenario = s;
     },
@@ -512,7 +518,14 @@ export async function startFakeHost(
     uiRoot: path.join(ROOT, 'dist/control-ui'),
     port,
   });
-  return Object.assign(server, { fake });
+  const closeServer = server.close.bind(server);
+  return Object.assign(server, {
+    fake,
+    close: async () => {
+      await closeServer();
+      await fake.close();
+    },
+  });
 }
 
 const invokedDirectly =

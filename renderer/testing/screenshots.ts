@@ -190,6 +190,19 @@ async function wizard(scheme: 'light' | 'dark', scenario: 'fresh' | 'failing'): 
     await page.waitForTimeout(300);
     await shot(page, `${p}-9-failed`);
   } else {
+    // The Model step: the fake host's Ollama stand-in is "Ollama on this computer".
+    await page.waitForSelector('text=Choose a model', { timeout: 20_000 });
+    await page.waitForTimeout(500);
+    await shot(page, `${p}-9-model`);
+    await page.locator('input[value="ollama"]').check({ force: true });
+    await page.waitForSelector('text=Ollama found at');
+    await page.getByRole('button', { name: 'Test', exact: true }).click();
+    await page.waitForSelector('text=answered in');
+    await shot(page, `${p}-9-model-tested`);
+    await page.getByRole('button', { name: 'Save and continue' }).click();
+    await page.waitForSelector('text=Saved: the gateway now uses');
+    await shot(page, `${p}-9-model-saved`);
+    await page.getByRole('button', { name: 'Continue', exact: true }).click();
     await page.waitForSelector('text=Your gateway is running', { timeout: 20_000 });
     await shot(page, `${p}-9-done`);
     await page.getByRole('button', { name: 'Go to the Dashboard' }).click();
@@ -201,6 +214,34 @@ async function wizard(scheme: 'light' | 'dark', scenario: 'fresh' | 'failing'): 
 }
 
 /** Settings after a failed apply (not applied: banner, chips), Retry, and the home volume reset. */
+/** Settings → Model: a refused address at its field, and the ChatGPT sign-in command. */
+async function modelSettings(scheme: 'light' | 'dark'): Promise<void> {
+  const server = await startFakeHost('running');
+  const page = await newPage();
+  await page.emulateMedia({ colorScheme: scheme });
+  await page.goto(server.launchUrl);
+  await settle(page);
+  await page.goto(`${server.url.replace(/\/$/, '')}/settings`);
+  await settle(page);
+  const section = page.locator('section[aria-labelledby="settings-model-heading"]');
+  await section.locator('input[value="custom"]').check({ force: true });
+  // Port 9 (discard) has no listener here: "Nothing answered at …".
+  await section.getByLabel(/^Server address/).fill('http://127.0.0.1:9/v1');
+  await section.getByLabel(/^Model/).fill('llama-3.1-8b');
+  await section.getByRole('button', { name: 'Test', exact: true }).click();
+  await section.getByText('Nothing answered at').waitFor();
+  await section.scrollIntoViewIfNeeded();
+  await page.evaluate(() => document.querySelector('main')?.scrollBy(0, 300));
+  await page.waitForTimeout(200);
+  await shot(page, `${scheme}-settings-model-unreachable`);
+  await section.locator('input[value="codex"]').check({ force: true });
+  await section.getByText('--provider openai-codex').waitFor();
+  await page.waitForTimeout(200);
+  await shot(page, `${scheme}-settings-model-codex`);
+  await page.context().close();
+  await server.close();
+}
+
 async function settingsChanges(scheme: 'light' | 'dark'): Promise<void> {
   const server = await startFakeHost('running');
   const page = await newPage();
@@ -269,6 +310,10 @@ try {
   }
   if (!only || only === 'fail') await wizard('light', 'failing');
   if (!only || only === 'nohost') await noHost();
+  if (!only || only === 'model') {
+    await modelSettings('light');
+    await modelSettings('dark');
+  }
   if (!only || only === 'settings') {
     await settingsChanges('light');
     await settingsChanges('dark');

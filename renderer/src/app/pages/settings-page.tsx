@@ -1,5 +1,5 @@
 /**
- * Settings: how the app behaves (applies at once) and everything the setup wizard says can be
+ * Settings: how the app behaves (applies at once), the model (tested before it is saved), and everything the setup wizard says can be
  * changed later (folders, extra folders, packages, home volume with its reset, port, re-running
  * the setup). Stack changes are collected in a draft; "Review changes" asks the host what they
  * imply (`stack.plan`: nothing, recreate the container, or rebuild the image) BEFORE anything
@@ -24,6 +24,7 @@ import {
   Toggle,
 } from '../../ui/index.js';
 import { ApplyDialog } from '../settings/apply-dialog.js';
+import { ModelSection } from '../settings/model-section.js';
 import { PendingChangeBanner } from '../settings/pending-change.js';
 import { ResetHomeDialog } from '../settings/reset-home-dialog.js';
 import { FoldersEditor } from '../stack/folders-editor.js';
@@ -379,6 +380,7 @@ export function SettingsPage() {
         description="How the app behaves, and what the gateway container gets."
       />
       <BehaviourCard />
+      <ModelSection />
       <section className="settings-group" aria-labelledby="settings-stack-heading">
         <div className="settings-group__head">
           <h2 id="settings-stack-heading" className="settings-group__title">

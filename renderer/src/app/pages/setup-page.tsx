@@ -1,6 +1,6 @@
 /**
  * First run: checks → folders → extra folders → packages → home volume → network → review → run →
- * done. The draft lives in its own store; "Next" shows a section's problems instead of moving on.
+ * model → done. The draft lives in its own store; "Next" shows a section's problems instead of moving on.
  * While the setup runs, navigation is blocked (the build must not be abandoned by a stray click).
  */
 import { useEffect, useRef, useState, type ReactNode } from 'react';
@@ -11,6 +11,7 @@ import { setNavigationBlocker } from '../../shell/router.js';
 import { Button, Callout, Card, ErrorState, Page, PageHeader, Skeleton } from '../../ui/index.js';
 import { ChecksStep } from '../setup/checks-step.js';
 import { DoneStep } from '../setup/done-step.js';
+import { ModelStep } from '../setup/model-step.js';
 import { RunStep } from '../setup/run-step.js';
 import { Stepper } from '../setup/stepper.js';
 import { FoldersEditor } from '../stack/folders-editor.js';
@@ -40,6 +41,7 @@ const STEPS = [
   { id: 'port', label: 'Network' },
   { id: 'review', label: 'Review' },
   { id: 'run', label: 'Install' },
+  { id: 'model', label: 'Model' },
 ] as const;
 
 type StepId = (typeof STEPS)[number]['id'] | 'done';
@@ -179,7 +181,7 @@ function Wizard({ initial, alreadySetUp }: { initial: StackSettings; alreadySetU
   useEffect(() => {
     // Resumed runs have no call of ours to wait for: the status says when it is over.
     if (!resumed || submitted || step !== 'run' || statusOperation === 'setup') return;
-    if (phase === 'running' || phase === 'pairing-pending') setStep('done');
+    if (phase === 'running' || phase === 'pairing-pending') setStep('model');
   }, [resumed, submitted, step, statusOperation, phase]);
 
   useEffect(() => {
@@ -194,7 +196,7 @@ function Wizard({ initial, alreadySetUp }: { initial: StackSettings; alreadySetU
     setStep('run');
     void runSetup(settings).then(async (ok) => {
       if (ok) {
-        setStep('done');
+        setStep('model');
         return;
       }
       const code = storeApi.getState().operation?.errorCode;
@@ -303,14 +305,19 @@ function Wizard({ initial, alreadySetUp }: { initial: StackSettings; alreadySetU
         onBack={(section) => go(section)}
       />
     );
-  } else body = <DoneStep />;
+  } else if (step === 'model') body = <ModelStep onDone={() => go('done')} />;
+  else body = <DoneStep />;
 
   return (
     <>
       <Stepper
         steps={STEPS}
         current={current}
-        onSelect={running || step === 'done' ? undefined : (i) => go(STEPS[i]?.id ?? 'checks')}
+        onSelect={
+          running || step === 'done' || step === 'model'
+            ? undefined
+            : (i) => go(STEPS[i]?.id ?? 'checks')
+        }
       />
       <Card className="setup-card">{body}</Card>
     </>
