@@ -6,9 +6,15 @@
  *   folders → an extra folder whose host path has a space → `jq` as apt package → a named home
  *   volume → a free port → review → install with live build progress → running;
  * - the in-app Control UI loads and connects (the host approves its own renderer);
+ * - the Model step points the agent at a model server on this computer (a stand-in that speaks
+ *   OpenAI's wire format, listening on all interfaces as a LAN model server does): Test and Save
+ *   call it from the host, the gateway in its container reaches it through host.docker.internal;
+ * - the in-app Chat page: the agent writes a file with a tool (it lands in the workspace folder
+ *   on the host) and answers;
  * - a second browser opens the gateway's own Control UI: through Docker's NAT it is remote, so it
  *   gets "pairing required" with the request id; approving that id on the Approvals page of the
- *   first browser lets it in by itself.
+ *   first browser lets it in by itself, and its Chat page shows the same conversation and goes on
+ *   with it (another tool call).
  * Screenshots of each step and state: test-results/screenshots/first-run-*.png.
  */
 import { execFile } from 'node:child_process';
@@ -27,6 +33,7 @@ import {
   removeImage,
 } from '../docker/engine/index.js';
 import { testRunId } from '../docker/engine/integration-support.js';
+import { startOpenAiStandIn, type OpenAiStandIn } from '../gateway/testing/openai-stand-in.js';
 import { startHeadlessServer, type HeadlessServer } from '../electron/host/api/headless-server.js';
 import { createAppHost } from '../electron/host/app-host.js';
 import type { AppHost } from '../electron/host/app-host-types.js';
@@ -82,6 +89,9 @@ describe.skipIf(skip !== undefined)(
     let uiRoot: string;
     let bundleDir: string;
     let host: AppHost;
+    /** The model server on "this computer" the Model step points at. */
+    let modelServer: OpenAiStandIn;
+    const modelKey = 'sk-e2e-model-key-0123456789';
     let server: HeadlessServer;
     let browser: Browser;
     const contexts: BrowserContext[] = [];
@@ -134,6 +144,9 @@ describe.skipIf(skip !== undefined)(
       await fs.mkdir(sharedDir);
       await fs.writeFile(path.join(sharedDir, sharedFile), 'shared into the container\n');
       gatewayPort = await freePort();
+      // All interfaces, as a model server on the LAN or `OLLAMA_HOST=0.0.0.0` listens: the gateway's
+      // container reaches this computer through host.docker.internal, not through loopback.
+      modelServer = await startOpenAiStandIn({ apiKey: modelKey, host: '0.0.0.0' });
       // A snapshot of the builds: a rebuild of dist/ by someone else during this long run would
       // otherwise swap the lazy chunks (new hashes) under the open page and the image build.
       uiRoot = path.join(root, 'control-ui');
@@ -184,6 +197,7 @@ describe.skipIf(skip !== undefined)(
     afterAll(async () => {
       for (const c of contexts) await c.close().catch(() => {});
       await browser?.close().catch(() => {});
+      await modelServer?.close().catch(() => {});
       await server?.close().catch(() => {});
       await host?.shutdown({ stopGateway: false }).catch(() => {});
       const stackDir = path.join(root, 'data', 'stack');
@@ -352,9 +366,36 @@ describe.skipIf(skip !== undefined)(
         expect(step.label, JSON.stringify(step)).toBeTruthy();
         expect(step.label).not.toMatch(/^RUN |^COPY |^FROM /);
       }
-      // The model is chosen after the install (its own e2e drives it); skipped here.
+      // The model: an OpenAI-compatible server on this computer. Test and Save each make one
+      // real call from the host (Save writes only after an answer).
       await shot(app, '10-model');
-      await app.getByRole('button', { name: 'Skip for now' }).click();
+      modelServer.script.enqueue(
+        { reply: 'text', text: 'Hello from the model server.' },
+        { reply: 'text', text: 'Hello again.' },
+      );
+      await app.locator('input[value="custom"]').check();
+      const modelUrl = `http://127.0.0.1:${modelServer.port}/v1`;
+      await app.getByLabel('Server address').fill(modelUrl);
+      await app.getByLabel('Model', { exact: true }).fill('echo-1');
+      await app.getByLabel('API key').fill(`  ${modelKey}\n`);
+      await app.getByRole('button', { name: 'Test', exact: true }).click();
+      await app.getByText(/custom\/echo-1 answered in/).waitFor({ timeout: 30_000 });
+      await app.getByText('Hello from the model server.').waitFor();
+      await app.getByRole('button', { name: 'Save and continue' }).click();
+      await app
+        .getByText(/Saved: the gateway now uses custom\/echo-1/)
+        .waitFor({ timeout: 30_000 });
+      await shot(app, '10b-model-saved');
+      // The key went to the auth profile, not into openclaw.json; the gateway gets the
+      // container's view of the address.
+      const saved = await fs.readFile(path.join(configDir, 'openclaw.json'), 'utf8');
+      expect(saved).not.toContain(modelKey);
+      expect(saved).toContain(`http://host.docker.internal:${modelServer.port}/v1`);
+      expect(modelServer.requests.map((r) => r.headers.authorization)).toEqual([
+        `Bearer ${modelKey}`,
+        `Bearer ${modelKey}`,
+      ]);
+      await app.getByRole('button', { name: 'Continue', exact: true }).click();
       await app.getByText('Your gateway is running', { exact: true }).waitFor();
       await shot(app, '11-done');
 
@@ -417,6 +458,38 @@ describe.skipIf(skip !== undefined)(
       await shot(app, '13-control-ui-in-app');
     }, 60_000);
 
+    it('chats in the app: the agent in the container calls the model on this computer and writes a file', async () => {
+      modelServer.script.enqueue(
+        {
+          reply: 'tool',
+          text: 'Writing it.',
+          calls: [{ name: 'write', arguments: { path: 'from-chat.md', content: '# From chat\n' } }],
+        },
+        { reply: 'text', text: 'I wrote **from-chat.md** in your workspace.' },
+      );
+      const before = modelServer.requests.length;
+      await app
+        .getByRole('navigation', { name: 'Main' })
+        .getByRole('link', { name: 'Chat', exact: true })
+        .click();
+      await app.waitForURL(/\/control\/chat$/);
+      const composer = app.getByRole('textbox', { name: 'Message' });
+      await composer.fill('Please write from-chat.md');
+      await composer.press('Enter');
+      const answer = app.locator('.chat-msg--assistant').last();
+      await answer.locator('strong', { hasText: 'from-chat.md' }).waitFor({ timeout: 60_000 });
+      expect(await answer.locator('details.chat-tool summary').innerText()).toMatch(
+        /write\s+from-chat\.md\s+Done/,
+      );
+      await shot(app, '13b-chat-in-app');
+      // The gateway in its container made both calls (tool call, then the answer after it).
+      expect(modelServer.requests.length - before).toBe(2);
+      // The file is in the workspace folder the wizard chose, on the host.
+      expect(await fs.readFile(path.join(workspaceDir, 'from-chat.md'), 'utf8')).toBe(
+        '# From chat\n',
+      );
+    }, 120_000);
+
     it('a browser the gateway sees as remote asks to pair; approved from the Approvals page, it connects', async () => {
       const token = new URL(await host.controlUiUrl()).hash.replace(/^#token=/, '');
       expect(token).not.toBe('');
@@ -460,6 +533,28 @@ describe.skipIf(skip !== undefined)(
         )
         .toBe(2);
       await shot(app, '17-approvals-after');
+
+      // The gateway's own Control UI chats too: the same conversation, then one more turn with
+      // a tool (listing the workspace).
+      modelServer.script.enqueue(
+        { reply: 'tool', calls: [{ name: 'ls', arguments: { path: '.' } }] },
+        { reply: 'text', text: 'The workspace has **from-chat.md**, among others.' },
+      );
+      await remote.goto(`http://127.0.0.1:${gatewayPort}/control/chat`);
+      await remote
+        .locator('.chat-msg--user')
+        .getByText('Please write from-chat.md')
+        .waitFor({ timeout: 30_000 });
+      const composer = remote.getByRole('textbox', { name: 'Message' });
+      await composer.fill('What is in the workspace?');
+      await composer.press('Enter');
+      const answer = remote.locator('.chat-msg--assistant').last();
+      await answer.getByText('among others').waitFor({ timeout: 60_000 });
+      const card = answer.locator('details.chat-tool');
+      expect(await card.locator('summary').innerText()).toMatch(/ls[\s\S]*Done/);
+      await card.locator('summary').click();
+      await card.getByText('from-chat.md').first().waitFor();
+      await shot(remote, '18-remote-chat');
       expect(pageErrors).toEqual([]);
     }, 120_000);
 
