@@ -28,7 +28,9 @@ import {
 } from '../../sessions/index.js';
 import type { ChainResult } from '../providers/model-fallback.js';
 import { ModelProviders } from '../providers/model-providers.js';
-import { formatModelRef, parseModelRef } from '../providers/model-ref.js';
+import { parseModelRef } from '../providers/model-ref.js';
+import { pickModel } from './model-choice.js';
+import { compactSession } from './compaction.js';
 import { ToolLoopGuard } from './tool-loop-guard.js';
 import { commandNote, runSlashCommand, type SlashCommand } from './slash-commands.js';
 import type { ChatErrorDetail, ChatErrorKind, RunEvents } from './run-events.js';
@@ -110,33 +112,6 @@ function isAssistant(message: AgentMessage | undefined): message is AssistantMes
 function plainMessage(err: unknown): string {
   if (err instanceof OpenClawError) return err.message;
   return 'The agent run failed unexpectedly; the gateway log has the details.';
-}
-
-/** The model a run uses: the explicit one, the session's override, else the agent's primary. */
-function pickModel(
-  providers: ModelProviders,
-  open: OpenSession,
-  input: RunInput,
-): { ref: string; strict: boolean } {
-  if (input.model) return { ref: input.model, strict: true };
-  const { providerOverride, modelOverride } = open.entry;
-  const primary = providers.modelChain(open.agentId)[0];
-  if (modelOverride) {
-    // A bare model id belongs to the override's provider, else to the primary's.
-    const provider = providerOverride ?? (primary ? parseModelRef(primary).provider : 'openai');
-    const ref = modelOverride.includes('/')
-      ? modelOverride
-      : formatModelRef({ provider, modelId: modelOverride });
-    return { ref, strict: true };
-  }
-  const ref = primary;
-  if (!ref) {
-    throw new OpenClawError(
-      ErrorCode.MODEL_NOT_FOUND,
-      'No model is configured for this agent. Set agents.defaults.model (for example "openai/gpt-4.1-mini") or pick one with /model.',
-    );
-  }
-  return { ref, strict: false };
 }
 
 export async function executeAgentRun(
@@ -374,12 +349,10 @@ async function executeCommand(
 ): Promise<RunOutcome> {
   let outcome: RunOutcome;
   try {
-    const text = await runSlashCommand(
-      deps.sessions,
-      run.sessionKey,
-      command,
-      deps.sessionsChanged,
-    );
+    const text =
+      command.name === 'compact'
+        ? await compactCommand(deps, run, command.arg)
+        : await runSlashCommand(deps.sessions, run.sessionKey, command, deps.sessionsChanged);
     events.final(commandNote(text), undefined);
     outcome = { status: 'ok', text, endedAt: Date.now() };
   } catch (err) {
@@ -397,4 +370,15 @@ async function executeCommand(
     ...(outcome.error ? { error: outcome.error } : {}),
   });
   return { ...outcome, startedAt };
+}
+
+async function compactCommand(deps: AgentRunDeps, run: RunHandle, focus: string): Promise<string> {
+  const result = await compactSession(deps, {
+    sessionKey: run.sessionKey,
+    signal: run.signal,
+    ...(focus ? { instructions: focus } : {}),
+  });
+  if (!result.compacted) return `Nothing to compact: ${result.reason}`;
+  deps.sessionsChanged(run.sessionKey, 'compact');
+  return `Compacted the conversation: about ${result.tokensBefore} tokens of context became ${result.tokensAfter} (a summary and the last ${result.kept} messages). The full history stays on disk.`;
 }
