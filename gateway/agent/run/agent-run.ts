@@ -20,6 +20,7 @@ import {
   THINKING_LEVELS,
   type ThinkingLevel,
   type AssistantMessage,
+  type ImageContent,
   type Message,
   type OpenSession,
   type SessionStore,
@@ -57,6 +58,8 @@ export interface RunInput {
   command?: SlashCommand;
   /** Thinking level for this run (chat.send `thinking`); else the session's. */
   thinking?: string;
+  /** Images attached to the message (already checked; see attachments.ts). */
+  images?: ImageContent[];
 }
 
 /** The run's thinking level: the call's, else the session's; only for models that reason. */
@@ -114,6 +117,17 @@ function plainMessage(err: unknown): string {
   return 'The agent run failed unexpectedly; the gateway log has the details.';
 }
 
+async function prepareModel(deps: AgentRunDeps, open: OpenSession, input: RunInput) {
+  const providers = await ModelProviders.fromSnapshot(
+    deps.config(),
+    deps.env,
+    deps.paths,
+    open.agentId,
+  );
+  const picked = pickModel(providers, open, input);
+  return { providers, picked, resolved: providers.resolve(picked.ref) };
+}
+
 export async function executeAgentRun(
   deps: AgentRunDeps,
   run: RunHandle,
@@ -132,21 +146,31 @@ export async function executeAgentRun(
   let outcome: RunOutcome;
   try {
     open = await deps.sessions.openSession(run.sessionKey);
-    const user: UserMessage = { role: 'user', content: input.message, timestamp: Date.now() };
+    const images = input.images ?? [];
+    const user: UserMessage = {
+      role: 'user',
+      content:
+        images.length > 0 ? [{ type: 'text', text: input.message }, ...images] : input.message,
+      timestamp: Date.now(),
+    };
+    // With images, the model must take them: refused before anything is written.
+    const prepared = images.length > 0 ? await prepareModel(deps, open, input) : undefined;
+    if (prepared) {
+      usedRef = prepared.picked.ref;
+      if (!prepared.resolved.model.input.includes('image')) {
+        throw new OpenClawError(
+          ErrorCode.INVALID_ARGUMENT,
+          `${prepared.picked.ref} does not accept images. Pick a model with image input (/model <provider/model>) or send the message without attachments.`,
+        );
+      }
+    }
     await open.transcript.appendMessage(user);
     if (run.signal.aborted) {
       events.aborted(undefined);
       outcome = { status: 'aborted', endedAt: Date.now() };
     } else {
-      const providers = await ModelProviders.fromSnapshot(
-        deps.config(),
-        deps.env,
-        deps.paths,
-        open.agentId,
-      );
-      const picked = pickModel(providers, open, input);
+      const { providers, picked, resolved } = prepared ?? (await prepareModel(deps, open, input));
       usedRef = picked.ref;
-      const resolved = providers.resolve(picked.ref);
       const workspace = deps.workspaceFor(open.agentId);
       const context = open.transcript.context();
       const prior: Message[] = context.messages.slice(0, -1);

@@ -12,6 +12,7 @@ import type { Logger } from '../../infra/logger.js';
 import type { SessionStore } from '../../sessions/index.js';
 import { createWorkspaceTools } from '../../tools/index.js';
 import { executeAgentRun, type AgentRunDeps, type RunInput } from './agent-run.js';
+import { imageLimit, parseAttachments } from './attachments.js';
 import { compactSession, type CompactionResult } from './compaction.js';
 import { parseSlashCommand } from './slash-commands.js';
 import { ChatSequence, RunEvents, type Broadcast } from './run-events.js';
@@ -43,9 +44,9 @@ function str(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
-function checkMessage(message: unknown): string {
+function checkMessage(message: unknown, hasImages = false): string {
   const text = typeof message === 'string' ? message : '';
-  if (text.trim() === '') {
+  if (text.trim() === '' && !hasImages) {
     throw new OpenClawError(
       ErrorCode.INVALID_ARGUMENT,
       'The message is empty; type something to send.',
@@ -181,9 +182,10 @@ export class AgentRuntime {
     const runId = String(params.idempotencyKey);
     const known = this.registry.get(runId);
     if (known) return { runId, status: known.outcome ? 'ok' : 'in_flight' };
-    const message = checkMessage(params.message);
+    const images = parseAttachments(params.attachments, imageLimit(this.deps.config().config));
+    const message = checkMessage(params.message, images.length > 0);
     const key = this.deps.sessions.resolveKey(String(params.sessionKey));
-    const command = parseSlashCommand(message);
+    const command = images.length > 0 ? undefined : parseSlashCommand(message);
     // /stop acts at once; its own run (the answer) then queues behind the aborted ones.
     if (command?.name === 'stop') this.registry.abort(key.key);
     const thinking = str(params.thinking);
@@ -192,6 +194,7 @@ export class AgentRuntime {
       agentId: key.agentId,
       ...(command ? { command } : {}),
       ...(thinking ? { thinking } : {}),
+      ...(images.length > 0 ? { images } : {}),
     });
     this.armTimeout(result.run, params.timeoutMs);
     return { runId, status: result.status };
@@ -226,7 +229,8 @@ export class AgentRuntime {
     if (known) {
       run = known;
     } else {
-      const message = checkMessage(params.message);
+      const images = parseAttachments(params.attachments, imageLimit(this.deps.config().config));
+      const message = checkMessage(params.message, images.length > 0);
       const agentId = str(params.agentId);
       const key = this.deps.sessions.resolveKey(
         str(params.sessionKey) ?? (agentId ? `agent:${agentId}:main` : 'main'),
@@ -242,6 +246,7 @@ export class AgentRuntime {
         agentId: key.agentId,
         ...(model ? { model } : {}),
         ...(str(params.thinking) ? { thinking: str(params.thinking) } : {}),
+        ...(images.length > 0 ? { images } : {}),
       }).run;
       // `timeout` is in seconds here (0: none), as the CLI's --timeout.
       if (typeof params.timeout === 'number') this.armTimeout(run, params.timeout * 1000);
