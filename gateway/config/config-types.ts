@@ -191,6 +191,7 @@ export interface AgentDefaultsConfig {
   imageMaxDimensionPx?: number;
   mediaMaxMb?: number;
   bootstrapMaxChars?: number;
+  bootstrapTotalMaxChars?: number;
   cliBackends?: LooseObject;
 }
 

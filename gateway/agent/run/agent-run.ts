@@ -32,6 +32,8 @@ import { ModelProviders } from '../providers/model-providers.js';
 import { parseModelRef } from '../providers/model-ref.js';
 import { pickModel } from './model-choice.js';
 import { compactSession } from './compaction.js';
+import { buildSystemPrompt } from './system-prompt.js';
+import { bootstrapLimits, readWorkspaceFiles, seedWorkspace } from './workspace-files.js';
 import { ToolLoopGuard } from './tool-loop-guard.js';
 import { commandNote, runSlashCommand, type SlashCommand } from './slash-commands.js';
 import type { ChatErrorDetail, ChatErrorKind, RunEvents } from './run-events.js';
@@ -74,12 +76,6 @@ function thinkingLevelOf(
     : 'off';
 }
 
-const SYSTEM_PROMPT = [
-  'You are a personal assistant running inside OpenClaw.',
-  'Answer directly and concisely. When tools are available, use them to act in the workspace',
-  'instead of describing what you would do; paths are relative to the workspace.',
-].join(' ');
-
 /** Our stable error codes in the protocol's `errorKind` vocabulary. */
 function errorKindOf(code: string | undefined, message: string): ChatErrorKind {
   if (code === ErrorCode.PROVIDER_RATE_LIMITED) return 'rate_limit';
@@ -115,6 +111,33 @@ function isAssistant(message: AgentMessage | undefined): message is AssistantMes
 function plainMessage(err: unknown): string {
   if (err instanceof OpenClawError) return err.message;
   return 'The agent run failed unexpectedly; the gateway log has the details.';
+}
+
+/** Seeds a brand-new workspace, then reads its files; a file problem never stops the run. */
+async function systemPromptFor(
+  deps: AgentRunDeps,
+  workspace: string,
+  tools: AgentTool[],
+  log: Logger,
+): Promise<string> {
+  const config = deps.config().config;
+  let files: Awaited<ReturnType<typeof readWorkspaceFiles>> = [];
+  try {
+    const seeded = await seedWorkspace(workspace, config);
+    if (seeded.length > 0) log.info('workspace created with starter files', { workspace, seeded });
+    files = await readWorkspaceFiles(workspace, bootstrapLimits(config));
+  } catch (err) {
+    log.warn('workspace files not read', { workspace, error: String(err) });
+  }
+  return buildSystemPrompt({
+    workspace,
+    toolNames: tools.map((t) => t.name),
+    files,
+    now: new Date(),
+    ...(config.agents?.defaults?.userTimezone
+      ? { timeZone: config.agents.defaults.userTimezone }
+      : {}),
+  });
 }
 
 async function prepareModel(deps: AgentRunDeps, open: OpenSession, input: RunInput) {
@@ -172,6 +195,8 @@ export async function executeAgentRun(
       const { providers, picked, resolved } = prepared ?? (await prepareModel(deps, open, input));
       usedRef = picked.ref;
       const workspace = deps.workspaceFor(open.agentId);
+      const tools = deps.tools(open.agentId, workspace);
+      const systemPrompt = await systemPromptFor(deps, workspace, tools, log);
       const context = open.transcript.context();
       const prior: Message[] = context.messages.slice(0, -1);
       if (context.compactionSummary) {
@@ -184,13 +209,13 @@ export async function executeAgentRun(
       const loopGuard = new ToolLoopGuard();
       const agent = new Agent({
         initialState: {
-          systemPrompt: SYSTEM_PROMPT,
+          systemPrompt,
           model: resolved.model,
           thinkingLevel: resolved.model.reasoning
             ? thinkingLevelOf(input, open, context.thinkingLevel)
             : 'off',
           messages: prior,
-          tools: deps.tools(open.agentId, workspace),
+          tools,
         },
         streamFn: providers.streamFn({
           strict: picked.strict,
