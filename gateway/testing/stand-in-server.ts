@@ -113,9 +113,18 @@ export interface StandInRoutes {
   matches(method: string, path: string): boolean;
 }
 
+export interface StandInOptions {
+  apiKey: string;
+  /**
+   * Instant mode (the bench): answer with this turn whenever the script is empty, at once,
+   * instead of the loud 500. Tests leave it unset so an extra request fails them.
+   */
+  defaultTurn?: StandInTurn;
+}
+
 export async function startStandInServer(
   routes: StandInRoutes,
-  options: { apiKey: string },
+  options: StandInOptions,
 ): Promise<StandInServer> {
   const script = new StandInScript();
   const requests: RecordedRequest[] = [];
@@ -154,7 +163,7 @@ export async function startStandInServer(
         routes.unauthorized(ctx);
         return;
       }
-      const turn = script.next();
+      const turn = script.next() ?? options.defaultTurn;
       record.turn = turn;
       await routes.handle(ctx, turn);
     })().catch((err: unknown) => {

@@ -187,8 +187,14 @@ export async function executeAgentRun(
         );
       }
     }
-    await open.transcript.appendMessage(user);
+    // What the model sees before this message. The message's line then goes to disk while the
+    // model is already being asked (its fdatasync is off the first delta's path); the
+    // transcript's queue still writes it before any answer, and a failed write fails the run.
+    const context = open.transcript.context();
+    const userSaved = open.transcript.appendMessage(user).then(() => undefined);
+    userSaved.catch(() => undefined); // awaited below; not unhandled meanwhile
     if (run.signal.aborted) {
+      await userSaved;
       events.aborted(undefined);
       outcome = { status: 'aborted', endedAt: Date.now() };
     } else {
@@ -197,8 +203,7 @@ export async function executeAgentRun(
       const workspace = deps.workspaceFor(open.agentId);
       const tools = deps.tools(open.agentId, workspace);
       const systemPrompt = await systemPromptFor(deps, workspace, tools, log);
-      const context = open.transcript.context();
-      const prior: Message[] = context.messages.slice(0, -1);
+      const prior: Message[] = [...context.messages];
       if (context.compactionSummary) {
         prior.unshift({
           role: 'user',
@@ -231,7 +236,8 @@ export async function executeAgentRun(
       });
       const session = open;
       const appended = new Set<AgentMessage>([user]);
-      let appends = Promise.resolve();
+      userSaved.catch(() => agent.abort());
+      let appends: Promise<void> = userSaved;
       const append = (message: AgentMessage) => {
         if (appended.has(message)) return;
         appended.add(message);

@@ -35,11 +35,16 @@ describe('workspace files', () => {
     await fs.writeFile(path.join(dir, 'AGENTS.md'), 'Run the tests first.');
     await fs.writeFile(path.join(dir, 'TOOLS.md'), '   \n');
     await fs.mkdir(path.join(dir, 'USER.md')); // a folder by that name is not a file
+    // A link could pull a file from outside the workspace into the prompt: left out.
+    const outside = path.join(os.tmpdir(), `oc-outside-${process.pid}.md`);
+    await fs.writeFile(outside, 'SECRET from outside');
+    await fs.symlink(outside, path.join(dir, 'MEMORY.md'));
     const files = await readWorkspaceFiles(dir, LIMITS);
     expect(files.map((f) => [f.name, f.content])).toEqual([
       ['AGENTS.md', 'Run the tests first.'],
       ['SOUL.md', 'Be kind.'],
     ]);
+    await fs.rm(outside);
   });
 
   it('caps each file, USER.md more tightly, and all of them together', async () => {

@@ -31,16 +31,31 @@ function validZone(zone: string | undefined): string | undefined {
   }
 }
 
+/** Formatters by zone: building one costs more than the rest of the prompt (ICU data). */
+const formatters = new Map<string, { zone: string; format: Intl.DateTimeFormat }>();
+
+function formatterFor(timeZone: string | undefined) {
+  const key = timeZone ?? '';
+  let entry = formatters.get(key);
+  if (!entry) {
+    const zone = validZone(timeZone) ?? Intl.DateTimeFormat().resolvedOptions().timeZone ?? 'UTC';
+    const format = new Intl.DateTimeFormat('en-GB', {
+      timeZone: zone,
+      weekday: 'long',
+      day: 'numeric',
+      month: 'long',
+      year: 'numeric',
+    });
+    entry = { zone, format };
+    if (formatters.size > 32) formatters.clear();
+    formatters.set(key, entry);
+  }
+  return entry;
+}
+
 export function describeDate(now: Date, timeZone?: string): string {
-  const zone = validZone(timeZone) ?? Intl.DateTimeFormat().resolvedOptions().timeZone ?? 'UTC';
-  const date = new Intl.DateTimeFormat('en-GB', {
-    timeZone: zone,
-    weekday: 'long',
-    day: 'numeric',
-    month: 'long',
-    year: 'numeric',
-  }).format(now);
-  return `Today is ${date} (time zone ${zone}).`;
+  const { zone, format } = formatterFor(timeZone);
+  return `Today is ${format.format(now)} (time zone ${zone}).`;
 }
 
 export function buildSystemPrompt(input: SystemPromptInput): string {

@@ -58,14 +58,40 @@ function cut(text: string, max: number): string {
   return `${text.slice(0, head)}${marker}${text.slice(text.length - (room - head))}`;
 }
 
-async function readIfFile(file: string): Promise<string | undefined> {
+/** One `readdir` instead of a stat per name: most workspaces hold only a few of the files. */
+async function presentFiles(workspace: string): Promise<Set<string>> {
   try {
-    const stat = await fs.stat(file);
-    if (!stat.isFile()) return undefined;
-    return await fs.readFile(file, 'utf8');
+    const entries = await fs.readdir(workspace, { withFileTypes: true });
+    // Regular files only: a link could pull a file from outside the workspace into the prompt.
+    return new Set(entries.filter((e) => e.isFile()).map((e) => e.name));
   } catch (err) {
-    if (systemErrorCode(err) === 'ENOENT' || systemErrorCode(err) === 'ENOTDIR') return undefined;
+    if (systemErrorCode(err) === 'ENOENT' || systemErrorCode(err) === 'ENOTDIR') return new Set();
     throw err;
+  }
+}
+
+/** Past this size only the head and the tail are read (the prompt keeps only those anyway). */
+const WHOLE_FILE_BYTES = 1024 * 1024;
+const PART_BYTES = 256 * 1024;
+
+async function readIfFile(file: string): Promise<string | undefined> {
+  let handle: fs.FileHandle | undefined;
+  try {
+    handle = await fs.open(file, 'r');
+    const { size } = await handle.stat();
+    if (size <= WHOLE_FILE_BYTES) return await handle.readFile('utf8');
+    const head = Buffer.alloc(PART_BYTES);
+    const tail = Buffer.alloc(PART_BYTES);
+    await handle.read(head, 0, PART_BYTES, 0);
+    await handle.read(tail, 0, PART_BYTES, size - PART_BYTES);
+    return `${head.toString('utf8')}\n[…]\n${tail.toString('utf8')}`;
+  } catch (err) {
+    // Gone since the listing: not a file to inject.
+    const code = systemErrorCode(err);
+    if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR') return undefined;
+    throw err;
+  } finally {
+    await handle?.close();
   }
 }
 
@@ -74,8 +100,9 @@ export async function readWorkspaceFiles(
   workspace: string,
   limits: BootstrapLimits,
 ): Promise<WorkspaceFile[]> {
+  const present = await presentFiles(workspace);
   const raw = await Promise.all(
-    BOOTSTRAP_FILES.map(async (name) => ({
+    BOOTSTRAP_FILES.filter((name) => present.has(name)).map(async (name) => ({
       name,
       text: await readIfFile(path.join(workspace, name)),
     })),
@@ -119,19 +146,24 @@ Name: (not chosen yet — ask the user what they would like to call you, then no
 `,
 };
 
+/** Workspaces seen to exist: each run would otherwise check again (seeding is only for new ones). */
+const existing = new Set<string>();
+
 /**
  * Create the workspace with starter files when it does not exist yet. Returns the files written
  * (none when the folder was already there: a user's own workspace is never touched).
  */
 export async function seedWorkspace(workspace: string, config: OpenClawConfig): Promise<string[]> {
-  if (config.agents?.defaults?.skipBootstrap === true) return [];
+  if (config.agents?.defaults?.skipBootstrap === true || existing.has(workspace)) return [];
   try {
     await fs.access(workspace);
+    existing.add(workspace);
     return [];
   } catch (err) {
     if (systemErrorCode(err) !== 'ENOENT') throw err;
   }
   await fs.mkdir(workspace, { recursive: true });
+  existing.add(workspace);
   const written: string[] = [];
   for (const [name, text] of Object.entries(STARTER_FILES)) {
     try {
