@@ -50,6 +50,8 @@ export interface AgentRunDeps {
   workspaceFor(agentId: string): string;
   /** Tell session lists a session changed (`sessions.changed`). */
   sessionsChanged(sessionKey: string, reason: string): void;
+  /** The agent's providers for the current config (cached); default: built per run. */
+  providers?(agentId: string): Promise<ModelProviders>;
 }
 
 export interface RunInput {
@@ -141,12 +143,9 @@ async function systemPromptFor(
 }
 
 async function prepareModel(deps: AgentRunDeps, open: OpenSession, input: RunInput) {
-  const providers = await ModelProviders.fromSnapshot(
-    deps.config(),
-    deps.env,
-    deps.paths,
-    open.agentId,
-  );
+  const providers = deps.providers
+    ? await deps.providers(open.agentId)
+    : await ModelProviders.fromSnapshot(deps.config(), deps.env, deps.paths, open.agentId);
   const picked = pickModel(providers, open, input);
   return { providers, picked, resolved: providers.resolve(picked.ref) };
 }

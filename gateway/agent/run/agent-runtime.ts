@@ -14,6 +14,7 @@ import { createWorkspaceTools } from '../../tools/index.js';
 import { executeAgentRun, type AgentRunDeps, type RunInput } from './agent-run.js';
 import { imageLimit, parseAttachments } from './attachments.js';
 import { compactSession, type CompactionResult } from './compaction.js';
+import { ProvidersCache } from './providers-cache.js';
 import { parseSlashCommand } from './slash-commands.js';
 import { ChatSequence, RunEvents, type Broadcast } from './run-events.js';
 import { RunRegistry, type RunHandle, type RunOutcome } from './run-registry.js';
@@ -81,6 +82,7 @@ export class AgentRuntime {
       deps.tools ??
       ((agentId: string, workspace: string) =>
         createWorkspaceTools({ workspace, config: deps.config().config, agentId }));
+    const providersCache = new ProvidersCache(deps.env, deps.paths);
     this.runDeps = {
       sessions: deps.sessions,
       config: deps.config,
@@ -91,6 +93,7 @@ export class AgentRuntime {
       workspaceFor: deps.workspaceFor,
       sessionsChanged: (sessionKey, reason) =>
         deps.broadcast('sessions.changed', { sessionKey, reason, ts: Date.now() }),
+      providers: (agentId) => providersCache.get(deps.config(), agentId),
     };
     this.registry = new RunRegistry({
       execute: (run, input) =>
