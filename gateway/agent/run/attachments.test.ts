@@ -155,6 +155,23 @@ describe('attachments through the gateway', () => {
     });
   });
 
+  it('takes images through the agent method as well (what `openclaw agent` calls)', async () => {
+    standIn.script.enqueue({ reply: 'text', text: 'Still one pixel.' });
+    const before = standIn.requests.length;
+    const final = await client.request<Record<string, unknown>>(
+      'agent',
+      {
+        message: 'and this?',
+        sessionKey: 'agent:main:images-agent',
+        idempotencyKey: 'img-agent',
+        attachments: [{ mimeType: 'image/png', content: `data:image/png;base64,${PNG}` }],
+      },
+      { expectFinal: true },
+    );
+    expect(final).toMatchObject({ status: 'ok' });
+    expect(JSON.stringify(standIn.requests[before]!.body.messages)).toContain(PNG);
+  });
+
   it('refuses an unsupported type at the call, and a text-only model in the chat', async () => {
     await expect(
       client.request('chat.send', {
