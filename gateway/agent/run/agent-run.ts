@@ -31,9 +31,8 @@ import type { ChainResult } from '../providers/model-fallback.js';
 import { ModelProviders } from '../providers/model-providers.js';
 import { parseModelRef } from '../providers/model-ref.js';
 import { pickModel } from './model-choice.js';
-import { compactSession } from './compaction.js';
-import { buildSystemPrompt } from './system-prompt.js';
-import { bootstrapLimits, readWorkspaceFiles, seedWorkspace } from './workspace-files.js';
+import { compactCommand } from './compaction.js';
+import { systemPromptForRun } from './system-prompt.js';
 import { ToolLoopGuard } from './tool-loop-guard.js';
 import { commandNote, runSlashCommand, type SlashCommand } from './slash-commands.js';
 import type { ChatErrorDetail, ChatErrorKind, RunEvents } from './run-events.js';
@@ -115,33 +114,6 @@ function plainMessage(err: unknown): string {
   return 'The agent run failed unexpectedly; the gateway log has the details.';
 }
 
-/** Seeds a brand-new workspace, then reads its files; a file problem never stops the run. */
-async function systemPromptFor(
-  deps: AgentRunDeps,
-  workspace: string,
-  tools: AgentTool[],
-  log: Logger,
-): Promise<string> {
-  const config = deps.config().config;
-  let files: Awaited<ReturnType<typeof readWorkspaceFiles>> = [];
-  try {
-    const seeded = await seedWorkspace(workspace, config);
-    if (seeded.length > 0) log.info('workspace created with starter files', { workspace, seeded });
-    files = await readWorkspaceFiles(workspace, bootstrapLimits(config));
-  } catch (err) {
-    log.warn('workspace files not read', { workspace, error: String(err) });
-  }
-  return buildSystemPrompt({
-    workspace,
-    toolNames: tools.map((t) => t.name),
-    files,
-    now: new Date(),
-    ...(config.agents?.defaults?.userTimezone
-      ? { timeZone: config.agents.defaults.userTimezone }
-      : {}),
-  });
-}
-
 async function prepareModel(deps: AgentRunDeps, open: OpenSession, input: RunInput) {
   const providers = deps.providers
     ? await deps.providers(open.agentId)
@@ -201,7 +173,12 @@ export async function executeAgentRun(
       usedRef = picked.ref;
       const workspace = deps.workspaceFor(open.agentId);
       const tools = deps.tools(open.agentId, workspace);
-      const systemPrompt = await systemPromptFor(deps, workspace, tools, log);
+      const systemPrompt = await systemPromptForRun(
+        deps.config().config,
+        workspace,
+        tools.map((t) => t.name),
+        log,
+      );
       const prior: Message[] = [...context.messages];
       if (context.compactionSummary) {
         prior.unshift({
@@ -405,7 +382,7 @@ async function executeCommand(
   try {
     const text =
       command.name === 'compact'
-        ? await compactCommand(deps, run, command.arg)
+        ? await compactCommand(deps, run.sessionKey, run.signal, command.arg)
         : await runSlashCommand(deps.sessions, run.sessionKey, command, deps.sessionsChanged);
     events.final(commandNote(text), undefined);
     outcome = { status: 'ok', text, endedAt: Date.now() };
@@ -424,15 +401,4 @@ async function executeCommand(
     ...(outcome.error ? { error: outcome.error } : {}),
   });
   return { ...outcome, startedAt };
-}
-
-async function compactCommand(deps: AgentRunDeps, run: RunHandle, focus: string): Promise<string> {
-  const result = await compactSession(deps, {
-    sessionKey: run.sessionKey,
-    signal: run.signal,
-    ...(focus ? { instructions: focus } : {}),
-  });
-  if (!result.compacted) return `Nothing to compact: ${result.reason}`;
-  deps.sessionsChanged(run.sessionKey, 'compact');
-  return `Compacted the conversation: about ${result.tokensBefore} tokens of context became ${result.tokensAfter} (a summary and the last ${result.kept} messages). The full history stays on disk.`;
 }

@@ -215,3 +215,20 @@ export async function compactSession(
     open.release();
   }
 }
+
+/** `/compact [focus]` in a chat: the note the command answers with. */
+export async function compactCommand(
+  deps: CompactionDeps & { sessionsChanged(sessionKey: string, reason: string): void },
+  sessionKey: string,
+  signal: AbortSignal,
+  focus: string,
+): Promise<string> {
+  const result = await compactSession(deps, {
+    sessionKey,
+    signal,
+    ...(focus ? { instructions: focus } : {}),
+  });
+  if (!result.compacted) return `Nothing to compact: ${result.reason}`;
+  deps.sessionsChanged(sessionKey, 'compact');
+  return `Compacted the conversation: about ${result.tokensBefore} tokens of context became ${result.tokensAfter} (a summary and the last ${result.kept} messages). The full history stays on disk.`;
+}

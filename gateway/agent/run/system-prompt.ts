@@ -5,7 +5,14 @@
  * date changes once a day, the time of day not at all (a per-minute clock would defeat caching,
  * as upstream found).
  */
-import type { WorkspaceFile } from './workspace-files.js';
+import type { OpenClawConfig } from '../../config/config-types.js';
+import type { Logger } from '../../infra/logger.js';
+import {
+  bootstrapLimits,
+  readWorkspaceFiles,
+  seedWorkspace,
+  type WorkspaceFile,
+} from './workspace-files.js';
 
 export interface SystemPromptInput {
   workspace: string;
@@ -95,4 +102,29 @@ export function buildSystemPrompt(input: SystemPromptInput): string {
   }
   parts.push(`## Date\n${describeDate(input.now, input.timeZone)}`);
   return parts.join('\n\n');
+}
+
+/** A run's prompt: seeds a brand-new workspace, reads its files; a file problem never stops the run. */
+export async function systemPromptForRun(
+  config: OpenClawConfig,
+  workspace: string,
+  toolNames: string[],
+  log: Logger,
+): Promise<string> {
+  let files: WorkspaceFile[] = [];
+  try {
+    const seeded = await seedWorkspace(workspace, config);
+    if (seeded.length > 0) log.info('workspace created with starter files', { workspace, seeded });
+    files = await readWorkspaceFiles(workspace, bootstrapLimits(config));
+  } catch (err) {
+    log.warn('workspace files not read', { workspace, error: String(err) });
+  }
+  const timeZone = config.agents?.defaults?.userTimezone;
+  return buildSystemPrompt({
+    workspace,
+    toolNames,
+    files,
+    now: new Date(),
+    ...(timeZone ? { timeZone } : {}),
+  });
 }
