@@ -32,6 +32,16 @@ export const SECTIONS = {
       return runGatewayBench({ bundle, quick: ctx.quick, log: ctx.log });
     },
   },
+  agent: {
+    describe:
+      'chat.send ack, first delta and final through the gateway with an instant stand-in model, idle RSS with the agent loaded, RSS with 20 streaming sessions, cold start (built bundle)',
+    run: async (ctx) => {
+      if (!ctx.bundle) await buildStale({ only: ['gateway'] });
+      const { runAgentBench } = await import('./bench/agent.mjs');
+      const bundle = ctx.bundle ?? path.join(DEFAULT_OUT_DIR, GATEWAY_BUNDLE);
+      return runAgentBench({ bundle, quick: ctx.quick, log: ctx.log });
+    },
+  },
   docker: {
     describe:
       'image build (no cache, cached, jq), image size on the Node base, compose up to healthy, setup re-run (real engine; skipped without one)',

@@ -109,6 +109,43 @@ describe('scripts/bench.mjs', () => {
     expect(result.stdout).toMatch(/cold start to \/healthz 200.*(PASS|MISS)/);
   }, 120_000);
 
+  it('--quick --only agent measures chat runs through the gateway with the instant stand-in', async () => {
+    const out = path.join(tmp, 'results-agent');
+    const result = await node([
+      path.join(ROOT, 'scripts/bench.mjs'),
+      '--quick',
+      '--only',
+      'agent',
+      '--bundle',
+      bundle,
+      '--out',
+      out,
+    ]);
+    expect(result.code, result.stderr).toBe(0);
+    const json = JSON.parse(await fs.readFile(path.join(out, 'agent.json'), 'utf8')) as BenchJson;
+    expect(json.error).toBeUndefined();
+    const byId = new Map(json.metrics.map((m) => [m.id, m]));
+    for (const id of [
+      'agent_cold_start_readyz_ms',
+      'agent_idle_rss_mb',
+      'agent_warm_rss_mb',
+      'agent_chat_ack_p50_ms',
+      'agent_first_delta_p50_ms',
+      'agent_final_p50_ms',
+      'agent_final_p90_ms',
+      'agent_rss_streams_mb',
+    ]) {
+      const m = byId.get(id);
+      expect(typeof m?.value, id).toBe('number');
+      expect(m!.value!, id).toBeGreaterThan(0);
+    }
+    // A final comes after the first delta, which comes after the ack.
+    const value = (id: string) => byId.get(id)!.value!;
+    expect(value('agent_final_p50_ms')).toBeGreaterThanOrEqual(value('agent_first_delta_p50_ms'));
+    expect(value('agent_first_delta_p50_ms')).toBeGreaterThan(value('agent_chat_ack_p50_ms'));
+    expect(byId.get('agent_first_delta_p50_ms')!.target).toEqual({ op: '<', value: 20 });
+  }, 120_000);
+
   it('rejects an unknown section', async () => {
     const result = await node([path.join(ROOT, 'scripts/bench.mjs'), '--only', 'nope']);
     expect(result.code).toBe(1);

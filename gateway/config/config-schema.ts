@@ -328,6 +328,7 @@ const agentsCheck: Check<AgentsConfig> = obj({
     imageMaxDimensionPx: positiveInt,
     mediaMaxMb: num({ min: 0 }),
     bootstrapMaxChars: positiveInt,
+    bootstrapTotalMaxChars: positiveInt,
     cliBackends: looseObj,
   }),
   list: agentListCheck,

@@ -208,6 +208,7 @@ export interface AgentDefaultsConfig {
   imageMaxDimensionPx?: number;
   mediaMaxMb?: number;
   bootstrapMaxChars?: number;
+  bootstrapTotalMaxChars?: number;
   cliBackends?: LooseObject;
 }
 

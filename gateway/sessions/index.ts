@@ -30,3 +30,10 @@ export type {
   ThinkingLevelChangeEntry,
   TranscriptEntry,
 } from './transcript-format.js';
+export {
+  DEFAULT_KEEP_RECENT_TOKENS,
+  estimateContextTokens,
+  planCompaction,
+  planTruncation,
+  type CompactionPlan,
+} from './compaction-plan.js';

@@ -320,6 +320,19 @@ export class SessionStore {
     });
   }
 
+  /** After a compaction: one more in `compactionCount`, the context's new estimated size. */
+  async recordCompaction(keyInput: string, tokensAfter: number): Promise<void> {
+    const key = this.resolveKey(keyInput);
+    return this.index(key.agentId).update((entries) => {
+      const entry = usableEntry(entries[key.key]);
+      if (!entry) return { result: undefined, changed: false };
+      entry.compactionCount = (entry.compactionCount ?? 0) + 1;
+      entry.contextTokens = tokensAfter;
+      entry.updatedAt = Date.now();
+      return { result: undefined };
+    });
+  }
+
   /** Mark a key as touched (an append that is not a run, e.g. chat.inject). */
   async touch(keyInput: string): Promise<void> {
     const key = this.resolveKey(keyInput);

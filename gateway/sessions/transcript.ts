@@ -198,8 +198,19 @@ export class Transcript {
 
   /** What the agent loop feeds the model: the branch after the last compaction, and settings. */
   context(): TranscriptContext {
+    const { compactionSummary, entries, model, thinkingLevel } = this.contextEntries();
+    return {
+      messages: entries.map((e) => e.message),
+      ...(compactionSummary !== undefined ? { compactionSummary } : {}),
+      ...(model ? { model } : {}),
+      ...(thinkingLevel !== undefined ? { thinkingLevel } : {}),
+    };
+  }
+
+  /** As `context()`, with the message entries themselves (their ids mark compaction points). */
+  contextEntries(): Omit<TranscriptContext, 'messages'> & { entries: MessageEntry[] } {
     const branch = this.branch();
-    const result: TranscriptContext = { messages: [] };
+    const result: Omit<TranscriptContext, 'messages'> = {};
     let start = 0;
     let compaction: CompactionEntry | undefined;
     branch.forEach((entry, index) => {
@@ -215,11 +226,7 @@ export class Transcript {
       }
     });
     if (compaction) result.compactionSummary = compaction.summary;
-    result.messages = branch
-      .slice(start)
-      .filter(isMessageEntry)
-      .map((e) => e.message);
-    return result;
+    return { ...result, entries: branch.slice(start).filter(isMessageEntry) };
   }
 
   /** Append an entry after the current leaf; resolves once it is on disk. */

@@ -15,6 +15,7 @@ import {
   startStandInServer,
   writeJson,
   type StandInHandlerContext,
+  type StandInOptions,
   type StandInServer,
 } from './stand-in-server.js';
 
@@ -77,12 +78,9 @@ const ERROR_BODIES: Record<number, { type: string; code: string | null; message:
  */
 export type OpenAiStandInStyle = 'openai' | 'ollama' | 'ollama-stop';
 
-export async function startOpenAiStandIn(options: {
-  apiKey: string;
-  style?: OpenAiStandInStyle;
-  /** `0.0.0.0` lets a gateway container reach it through host.docker.internal (default loopback). */
-  host?: string;
-}): Promise<OpenAiStandIn> {
+export async function startOpenAiStandIn(
+  options: StandInOptions & { style?: OpenAiStandInStyle },
+): Promise<OpenAiStandIn> {
   const style = options.style ?? 'openai';
   const created = Math.floor(Date.now() / 1000);
   const server = await startStandInServer(

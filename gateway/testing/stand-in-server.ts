@@ -115,9 +115,20 @@ export interface StandInRoutes {
   other?(ctx: StandInHandlerContext): boolean;
 }
 
+export interface StandInOptions {
+  apiKey: string;
+  /** `0.0.0.0` lets a gateway container reach it through host.docker.internal (default loopback). */
+  host?: string;
+  /**
+   * Instant mode (the bench): answer with this turn whenever the script is empty, at once,
+   * instead of the loud 500. Tests leave it unset so an extra request fails them.
+   */
+  defaultTurn?: StandInTurn;
+}
+
 export async function startStandInServer(
   routes: StandInRoutes,
-  options: { apiKey: string; host?: string },
+  options: StandInOptions,
 ): Promise<StandInServer> {
   const script = new StandInScript();
   const requests: RecordedRequest[] = [];
@@ -157,7 +168,7 @@ export async function startStandInServer(
         routes.unauthorized(ctx);
         return;
       }
-      const turn = script.next();
+      const turn = script.next() ?? options.defaultTurn;
       record.turn = turn;
       await routes.handle(ctx, turn);
     })().catch((err: unknown) => {

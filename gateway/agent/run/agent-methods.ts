@@ -1,5 +1,6 @@
 /**
- * The protocol methods of agent runs (`chat.send`, `chat.abort`, `agent`, `agent.wait`). This
+ * The protocol methods of agent runs (`chat.send`, `chat.abort`, `agent`, `agent.wait`) and
+ * `sessions.compact` (it needs the session's model and its place in the run queue). This
  * file stays light: the runtime behind them (pi-agent-core, pi-ai, the tools) is loaded with
  * `import()` on the first call, so the gateway's cold start does not pay for it.
  */
@@ -43,6 +44,13 @@ export class AgentMethods {
             const { ack, final } = (await this.load()).agent(params);
             return new StagedResponse(ack, final);
           },
+        },
+      ],
+      [
+        'sessions.compact',
+        {
+          validator: 'validateSessionsCompactParams',
+          handle: async (params) => (await this.load()).compact(params),
         },
       ],
       [

@@ -20,6 +20,7 @@ import {
   THINKING_LEVELS,
   type ThinkingLevel,
   type AssistantMessage,
+  type ImageContent,
   type Message,
   type OpenSession,
   type SessionStore,
@@ -28,7 +29,10 @@ import {
 } from '../../sessions/index.js';
 import type { ChainResult } from '../providers/model-fallback.js';
 import { ModelProviders } from '../providers/model-providers.js';
-import { formatModelRef, parseModelRef } from '../providers/model-ref.js';
+import { parseModelRef } from '../providers/model-ref.js';
+import { pickModel } from './model-choice.js';
+import { compactCommand } from './compaction.js';
+import { systemPromptForRun } from './system-prompt.js';
 import { ToolLoopGuard } from './tool-loop-guard.js';
 import { commandNote, runSlashCommand, type SlashCommand } from './slash-commands.js';
 import type { ChatErrorDetail, ChatErrorKind, RunEvents } from './run-events.js';
@@ -45,6 +49,8 @@ export interface AgentRunDeps {
   workspaceFor(agentId: string): string;
   /** Tell session lists a session changed (`sessions.changed`). */
   sessionsChanged(sessionKey: string, reason: string): void;
+  /** The agent's providers for the current config (cached); default: built per run. */
+  providers?(agentId: string): Promise<ModelProviders>;
 }
 
 export interface RunInput {
@@ -55,6 +61,8 @@ export interface RunInput {
   command?: SlashCommand;
   /** Thinking level for this run (chat.send `thinking`); else the session's. */
   thinking?: string;
+  /** Images attached to the message (already checked; see attachments.ts). */
+  images?: ImageContent[];
 }
 
 /** The run's thinking level: the call's, else the session's; only for models that reason. */
@@ -68,12 +76,6 @@ function thinkingLevelOf(
     ? (wanted as ThinkingLevel)
     : 'off';
 }
-
-const SYSTEM_PROMPT = [
-  'You are a personal assistant running inside OpenClaw.',
-  'Answer directly and concisely. When tools are available, use them to act in the workspace',
-  'instead of describing what you would do; paths are relative to the workspace.',
-].join(' ');
 
 /** Our stable error codes in the protocol's `errorKind` vocabulary. */
 function errorKindOf(code: string | undefined, message: string): ChatErrorKind {
@@ -112,31 +114,12 @@ function plainMessage(err: unknown): string {
   return 'The agent run failed unexpectedly; the gateway log has the details.';
 }
 
-/** The model a run uses: the explicit one, the session's override, else the agent's primary. */
-function pickModel(
-  providers: ModelProviders,
-  open: OpenSession,
-  input: RunInput,
-): { ref: string; strict: boolean } {
-  if (input.model) return { ref: input.model, strict: true };
-  const { providerOverride, modelOverride } = open.entry;
-  const primary = providers.modelChain(open.agentId)[0];
-  if (modelOverride) {
-    // A bare model id belongs to the override's provider, else to the primary's.
-    const provider = providerOverride ?? (primary ? parseModelRef(primary).provider : 'openai');
-    const ref = modelOverride.includes('/')
-      ? modelOverride
-      : formatModelRef({ provider, modelId: modelOverride });
-    return { ref, strict: true };
-  }
-  const ref = primary;
-  if (!ref) {
-    throw new OpenClawError(
-      ErrorCode.MODEL_NOT_FOUND,
-      'No model is configured for this agent. Set agents.defaults.model (for example "openai/gpt-4.1-mini") or pick one with /model.',
-    );
-  }
-  return { ref, strict: false };
+async function prepareModel(deps: AgentRunDeps, open: OpenSession, input: RunInput) {
+  const providers = deps.providers
+    ? await deps.providers(open.agentId)
+    : await ModelProviders.fromSnapshot(deps.config(), deps.env, deps.paths, open.agentId);
+  const picked = pickModel(providers, open, input);
+  return { providers, picked, resolved: providers.resolve(picked.ref) };
 }
 
 export async function executeAgentRun(
@@ -157,24 +140,46 @@ export async function executeAgentRun(
   let outcome: RunOutcome;
   try {
     open = await deps.sessions.openSession(run.sessionKey);
-    const user: UserMessage = { role: 'user', content: input.message, timestamp: Date.now() };
-    await open.transcript.appendMessage(user);
+    const images = input.images ?? [];
+    const user: UserMessage = {
+      role: 'user',
+      content:
+        images.length > 0 ? [{ type: 'text', text: input.message }, ...images] : input.message,
+      timestamp: Date.now(),
+    };
+    // With images, the model must take them: refused before anything is written.
+    const prepared = images.length > 0 ? await prepareModel(deps, open, input) : undefined;
+    if (prepared) {
+      usedRef = prepared.picked.ref;
+      if (!prepared.resolved.model.input.includes('image')) {
+        throw new OpenClawError(
+          ErrorCode.INVALID_ARGUMENT,
+          `${prepared.picked.ref} does not accept images. Pick a model with image input (/model <provider/model>) or send the message without attachments.`,
+        );
+      }
+    }
+    // What the model sees before this message. The message's line then goes to disk while the
+    // model is already being asked (its fdatasync is off the first delta's path); the
+    // transcript's queue still writes it before any answer, and a failed write fails the run.
+    const context = open.transcript.context();
+    const userSaved = open.transcript.appendMessage(user).then(() => undefined);
+    userSaved.catch(() => undefined); // awaited below; not unhandled meanwhile
     if (run.signal.aborted) {
+      await userSaved;
       events.aborted(undefined);
       outcome = { status: 'aborted', endedAt: Date.now() };
     } else {
-      const providers = await ModelProviders.fromSnapshot(
-        deps.config(),
-        deps.env,
-        deps.paths,
-        open.agentId,
-      );
-      const picked = pickModel(providers, open, input);
+      const { providers, picked, resolved } = prepared ?? (await prepareModel(deps, open, input));
       usedRef = picked.ref;
-      const resolved = providers.resolve(picked.ref);
       const workspace = deps.workspaceFor(open.agentId);
-      const context = open.transcript.context();
-      const prior: Message[] = context.messages.slice(0, -1);
+      const tools = deps.tools(open.agentId, workspace);
+      const systemPrompt = await systemPromptForRun(
+        deps.config().config,
+        workspace,
+        tools.map((t) => t.name),
+        log,
+      );
+      const prior: Message[] = [...context.messages];
       if (context.compactionSummary) {
         prior.unshift({
           role: 'user',
@@ -185,13 +190,13 @@ export async function executeAgentRun(
       const loopGuard = new ToolLoopGuard();
       const agent = new Agent({
         initialState: {
-          systemPrompt: SYSTEM_PROMPT,
+          systemPrompt,
           model: resolved.model,
           thinkingLevel: resolved.model.reasoning
             ? thinkingLevelOf(input, open, context.thinkingLevel)
             : 'off',
           messages: prior,
-          tools: deps.tools(open.agentId, workspace),
+          tools,
         },
         streamFn: providers.streamFn({
           strict: picked.strict,
@@ -207,7 +212,8 @@ export async function executeAgentRun(
       });
       const session = open;
       const appended = new Set<AgentMessage>([user]);
-      let appends = Promise.resolve();
+      userSaved.catch(() => agent.abort());
+      let appends: Promise<void> = userSaved;
       const append = (message: AgentMessage) => {
         if (appended.has(message)) return;
         appended.add(message);
@@ -374,12 +380,10 @@ async function executeCommand(
 ): Promise<RunOutcome> {
   let outcome: RunOutcome;
   try {
-    const text = await runSlashCommand(
-      deps.sessions,
-      run.sessionKey,
-      command,
-      deps.sessionsChanged,
-    );
+    const text =
+      command.name === 'compact'
+        ? await compactCommand(deps, run.sessionKey, run.signal, command.arg)
+        : await runSlashCommand(deps.sessions, run.sessionKey, command, deps.sessionsChanged);
     events.final(commandNote(text), undefined);
     outcome = { status: 'ok', text, endedAt: Date.now() };
   } catch (err) {

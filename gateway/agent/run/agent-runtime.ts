@@ -3,6 +3,7 @@
  * (idempotency, one run at a time per session) whose runs are agent runs. Loaded with `import()`
  * on the first of those calls, so pi-agent-core and pi-ai stay out of the gateway's start.
  */
+import { randomUUID } from 'node:crypto';
 import type { AgentTool } from '@mariozechner/pi-agent-core';
 import type { ConfigSnapshot } from '../../config/config-store.js';
 import type { Env, StatePaths } from '../../config/paths.js';
@@ -10,7 +11,10 @@ import { ErrorCode, OpenClawError } from '../../infra/errors.js';
 import type { Logger } from '../../infra/logger.js';
 import type { SessionStore } from '../../sessions/index.js';
 import { createWorkspaceTools, ProcessRegistry } from '../../tools/index.js';
-import { executeAgentRun, type RunInput } from './agent-run.js';
+import { executeAgentRun, type AgentRunDeps, type RunInput } from './agent-run.js';
+import { imageLimit, parseAttachments } from './attachments.js';
+import { compactSession, type CompactionResult } from './compaction.js';
+import { ProvidersCache } from './providers-cache.js';
 import { parseSlashCommand } from './slash-commands.js';
 import { ChatSequence, RunEvents, type Broadcast } from './run-events.js';
 import { RunRegistry, type RunHandle, type RunOutcome } from './run-registry.js';
@@ -41,9 +45,9 @@ function str(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
-function checkMessage(message: unknown): string {
+function checkMessage(message: unknown, hasImages = false): string {
   const text = typeof message === 'string' ? message : '';
-  if (text.trim() === '') {
+  if (text.trim() === '' && !hasImages) {
     throw new OpenClawError(
       ErrorCode.INVALID_ARGUMENT,
       'The message is empty; type something to send.',
@@ -58,9 +62,20 @@ function checkMessage(message: unknown): string {
   return text;
 }
 
+/** A `sessions.compact` call waiting its turn in the session's queue. */
+interface CompactionJob {
+  maxLines?: number;
+  settle(result: CompactionResult | Error): void;
+}
+
+type RuntimeInput = RunInput & { agentId?: string; compaction?: CompactionJob };
+
 export class AgentRuntime {
   private readonly chatSeq = new ChatSequence();
-  private readonly registry: RunRegistry<RunInput & { agentId?: string }>;
+  private readonly registry: RunRegistry<RuntimeInput>;
+  private readonly runDeps: AgentRunDeps;
+  /** Runs that have sent their terminal `chat` event (forgotten when they end). */
+  private readonly answered = new Set<string>();
   /** Background commands of `exec`, shared by every run; killed when the runtime closes. */
   private readonly processes = new ProcessRegistry();
 
@@ -74,25 +89,101 @@ export class AgentRuntime {
           agentId,
           processes: this.processes,
         }));
+    const providersCache = new ProvidersCache(deps.env, deps.paths);
+    this.runDeps = {
+      sessions: deps.sessions,
+      config: deps.config,
+      env: deps.env,
+      paths: deps.paths,
+      logger: deps.logger,
+      tools,
+      workspaceFor: deps.workspaceFor,
+      sessionsChanged: (sessionKey, reason) =>
+        deps.broadcast('sessions.changed', { sessionKey, reason, ts: Date.now() }),
+      providers: (agentId) => providersCache.get(deps.config(), agentId),
+    };
     this.registry = new RunRegistry({
       execute: (run, input) =>
-        executeAgentRun(
-          {
-            sessions: deps.sessions,
-            config: deps.config,
-            env: deps.env,
-            paths: deps.paths,
-            logger: deps.logger,
-            tools,
-            workspaceFor: deps.workspaceFor,
-            sessionsChanged: (sessionKey, reason) =>
-              deps.broadcast('sessions.changed', { sessionKey, reason, ts: Date.now() }),
-          },
-          run,
-          input,
-          new RunEvents(deps.broadcast, this.chatSeq, run.runId, run.sessionKey, input.agentId),
-        ),
+        input.compaction
+          ? this.executeCompaction(run, input.compaction)
+          : this.executeRun(run, input),
     });
+  }
+
+  private async executeRun(run: RunHandle, input: RuntimeInput): Promise<RunOutcome> {
+    const broadcast: Broadcast = (event, payload, options) => {
+      const state = (payload as { state?: unknown } | null)?.state;
+      if (event === 'chat' && (state === 'final' || state === 'error' || state === 'aborted')) {
+        this.answered.add(run.runId);
+      }
+      this.deps.broadcast(event, payload, options);
+    };
+    const events = new RunEvents(broadcast, this.chatSeq, run.runId, run.sessionKey, input.agentId);
+    try {
+      return await executeAgentRun(this.runDeps, run, input, events);
+    } finally {
+      this.answered.delete(run.runId);
+    }
+  }
+
+  private async executeCompaction(run: RunHandle, job: CompactionJob): Promise<RunOutcome> {
+    try {
+      const result = await compactSession(this.runDeps, {
+        sessionKey: run.sessionKey,
+        signal: run.signal,
+        ...(job.maxLines !== undefined ? { maxLines: job.maxLines } : {}),
+      });
+      if (result.compacted) this.runDeps.sessionsChanged(run.sessionKey, 'compact');
+      job.settle(result);
+      return { status: 'ok', endedAt: Date.now() };
+    } catch (err) {
+      job.settle(err instanceof Error ? err : new Error(String(err)));
+      return { status: 'error', error: String(err), endedAt: Date.now() };
+    }
+  }
+
+  /**
+   * `sessions.compact`: refused while the session has a run queued or going (the summary would
+   * miss its messages); otherwise it takes the session's turn, so a message sent meanwhile waits.
+   */
+  async compact(raw: unknown): Promise<Record<string, unknown>> {
+    const params = (raw ?? {}) as Params;
+    const rawKey = String(params.key);
+    const agentId = str(params.agentId);
+    const key = this.deps.sessions.resolveKey(
+      agentId && !rawKey.startsWith('agent:') ? `agent:${agentId}:${rawKey}` : rawKey,
+    );
+    const pending = this.registry.pending(key.key);
+    // A run whose answer is out is only writing its bookkeeping: wait for it rather than refuse
+    // a client that compacts right after seeing the final event.
+    if (!pending.every((run) => this.answered.has(run.runId))) {
+      throw new OpenClawError(
+        ErrorCode.INVALID_ARGUMENT,
+        `Session ${key.key} has a run in progress; wait for it to finish or stop it (chat.abort or /stop), then compact again.`,
+      );
+    }
+    await Promise.all(pending.map((run) => run.done));
+    const maxLines = typeof params.maxLines === 'number' ? params.maxLines : undefined;
+    const settled = new Promise<CompactionResult | Error>((settle) => {
+      this.registry.submit(`compact:${randomUUID()}`, key.key, {
+        message: '',
+        agentId: key.agentId,
+        compaction: { ...(maxLines !== undefined ? { maxLines } : {}), settle },
+      });
+    });
+    const result = await settled;
+    if (result instanceof Error) throw result;
+    if (!result.compacted) {
+      return { ok: true, key: key.key, compacted: false, reason: result.reason };
+    }
+    return {
+      ok: true,
+      key: key.key,
+      compacted: true,
+      ...(maxLines !== undefined
+        ? { kept: result.kept }
+        : { result: { tokensBefore: result.tokensBefore, tokensAfter: result.tokensAfter } }),
+    };
   }
 
   /** `chat.send`: ack at once with the idempotency key as run id; the answer streams as events. */
@@ -101,9 +192,10 @@ export class AgentRuntime {
     const runId = String(params.idempotencyKey);
     const known = this.registry.get(runId);
     if (known) return { runId, status: known.outcome ? 'ok' : 'in_flight' };
-    const message = checkMessage(params.message);
+    const images = parseAttachments(params.attachments, imageLimit(this.deps.config().config));
+    const message = checkMessage(params.message, images.length > 0);
     const key = this.deps.sessions.resolveKey(String(params.sessionKey));
-    const command = parseSlashCommand(message);
+    const command = images.length > 0 ? undefined : parseSlashCommand(message);
     // /stop acts at once; its own run (the answer) then queues behind the aborted ones.
     if (command?.name === 'stop') this.registry.abort(key.key);
     const thinking = str(params.thinking);
@@ -112,6 +204,7 @@ export class AgentRuntime {
       agentId: key.agentId,
       ...(command ? { command } : {}),
       ...(thinking ? { thinking } : {}),
+      ...(images.length > 0 ? { images } : {}),
     });
     this.armTimeout(result.run, params.timeoutMs);
     return { runId, status: result.status };
@@ -146,7 +239,8 @@ export class AgentRuntime {
     if (known) {
       run = known;
     } else {
-      const message = checkMessage(params.message);
+      const images = parseAttachments(params.attachments, imageLimit(this.deps.config().config));
+      const message = checkMessage(params.message, images.length > 0);
       const agentId = str(params.agentId);
       const key = this.deps.sessions.resolveKey(
         str(params.sessionKey) ?? (agentId ? `agent:${agentId}:main` : 'main'),
@@ -162,6 +256,7 @@ export class AgentRuntime {
         agentId: key.agentId,
         ...(model ? { model } : {}),
         ...(str(params.thinking) ? { thinking: str(params.thinking) } : {}),
+        ...(images.length > 0 ? { images } : {}),
       }).run;
       // `timeout` is in seconds here (0: none), as the CLI's --timeout.
       if (typeof params.timeout === 'number') this.armTimeout(run, params.timeout * 1000);

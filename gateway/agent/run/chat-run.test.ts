@@ -610,7 +610,13 @@ describe('agent and agent.wait', () => {
   it('lists the agent methods and events in hello-ok features', () => {
     const features = plain.hello?.features as { methods: string[]; events: string[] };
     expect(features.methods).toEqual(
-      expect.arrayContaining(['chat.send', 'chat.abort', 'agent', 'agent.wait']),
+      expect.arrayContaining([
+        'chat.send',
+        'chat.abort',
+        'agent',
+        'agent.wait',
+        'sessions.compact',
+      ]),
     );
     expect(features.events).toEqual(expect.arrayContaining(['chat', 'agent']));
   });

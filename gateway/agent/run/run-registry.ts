@@ -116,6 +116,13 @@ export class RunRegistry<T> {
     return undefined;
   }
 
+  /** The session's runs that are queued or going, oldest first. */
+  pending(sessionKey: string): RunHandle[] {
+    return [...this.runs.values()].filter(
+      (run) => run.sessionKey === sessionKey && (run.state === 'queued' || run.state === 'running'),
+    );
+  }
+
   /**
    * Abort one run of a session, or (no `runId`) every queued and running run of it. Returns the
    * ids that were still going. A queued run aborted before its turn still ends through `execute`

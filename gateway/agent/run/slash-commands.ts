@@ -1,5 +1,6 @@
 /**
- * Slash commands in chat messages (`/new`, `/reset`, `/stop`, `/model <ref>`, `/status`),
+ * Slash commands in chat messages (`/new`, `/reset`, `/stop`, `/model <ref>`, `/status`,
+ * `/compact [focus]`),
  * interpreted by the gateway instead of being sent to the model. Each runs as a run of its own
  * (same idempotency, same terminal `chat` event and lifecycle), answered by a short assistant
  * note that is not written to the transcript.
@@ -7,14 +8,14 @@
 import { ErrorCode, OpenClawError } from '../../infra/errors.js';
 import { emptyUsage, type AssistantMessage, type SessionStore } from '../../sessions/index.js';
 
-export type SlashCommandName = 'new' | 'reset' | 'stop' | 'model' | 'status';
+export type SlashCommandName = 'new' | 'reset' | 'stop' | 'model' | 'status' | 'compact';
 
 export interface SlashCommand {
   name: SlashCommandName;
   arg: string;
 }
 
-const NAMES = new Set<string>(['new', 'reset', 'stop', 'model', 'status']);
+const NAMES = new Set<string>(['new', 'reset', 'stop', 'model', 'status', 'compact']);
 
 /** The command in a message, when the whole message is one (`/model openai/gpt-4.1`). */
 export function parseSlashCommand(message: string): SlashCommand | undefined {
@@ -46,6 +47,9 @@ export async function runSlashCommand(
   changed: (sessionKey: string, reason: string) => void,
 ): Promise<string> {
   switch (command.name) {
+    case 'compact':
+      // Needs the model: the run carries it out (see compaction.ts) before reaching here.
+      throw new OpenClawError(ErrorCode.INTERNAL, '/compact is handled by the agent run.');
     case 'stop':
       // The runs were aborted when the command arrived (it does not wait its turn for that).
       return 'Stopped.';
@@ -86,6 +90,7 @@ export async function runSlashCommand(
         `Session ${key.key} (${entry.sessionId})`,
         `Model: ${model}${entry.modelOverride ? ` (override: ${entry.modelOverride})` : ''}`,
         `Tokens: ${entry.inputTokens ?? 0} in, ${entry.outputTokens ?? 0} out, context ${entry.contextTokens ?? 0}`,
+        `Compactions: ${entry.compactionCount ?? 0}`,
       ].join('\n');
     }
   }
