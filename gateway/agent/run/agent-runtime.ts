@@ -251,9 +251,13 @@ export class AgentRuntime {
         modelParam && !modelParam.includes('/') && provider
           ? `${provider}/${modelParam}`
           : modelParam;
+      // Slash commands work from `openclaw agent --message "/status"` as from a chat.
+      const command = images.length > 0 ? undefined : parseSlashCommand(message);
+      if (command?.name === 'stop') this.registry.abort(key.key);
       run = this.registry.submit(runId, key.key, {
         message,
         agentId: key.agentId,
+        ...(command ? { command } : {}),
         ...(model ? { model } : {}),
         ...(str(params.thinking) ? { thinking: str(params.thinking) } : {}),
         ...(images.length > 0 ? { images } : {}),

@@ -607,6 +607,19 @@ describe('agent and agent.wait', () => {
     expect(waited).toMatchObject({ runId: 'agent-run-1', status: 'ok' });
   });
 
+  it('runs slash commands sent through agent (openclaw agent --message "/status") without the model', async () => {
+    const requestsBefore = standIn.requests.length;
+    const final = await plain.client.request<Record<string, unknown>>(
+      'agent',
+      { message: '/status', sessionKey: 'agent:main:cli-cmds', idempotencyKey: 'agent-cmd-1' },
+      { expectFinal: true },
+    );
+    expect(final).toMatchObject({ runId: 'agent-cmd-1', status: 'ok' });
+    const payloads = (final.result as { payloads: Array<{ text: string }> }).payloads;
+    expect(payloads[0]?.text).toMatch(/agent:main:cli-cmds/);
+    expect(standIn.requests.length).toBe(requestsBefore);
+  });
+
   it('lists the agent methods and events in hello-ok features', () => {
     const features = plain.hello?.features as { methods: string[]; events: string[] };
     expect(features.methods).toEqual(
