@@ -373,10 +373,10 @@ describe.skipIf(skip !== undefined)(
         { reply: 'text', text: 'Hello from the model server.' },
         { reply: 'text', text: 'Hello again.' },
       );
-      await app.locator('input[value="custom"]').check();
+      await app.getByText('OpenAI-compatible URL', { exact: true }).click();
       const modelUrl = `http://127.0.0.1:${modelServer.port}/v1`;
       await app.getByLabel('Server address').fill(modelUrl);
-      await app.getByLabel('Model', { exact: true }).fill('echo-1');
+      await app.getByRole('textbox', { name: /^Model/ }).fill('echo-1');
       await app.getByLabel('API key').fill(`  ${modelKey}\n`);
       await app.getByRole('button', { name: 'Test', exact: true }).click();
       await app.getByText(/custom\/echo-1 answered in/).waitFor({ timeout: 30_000 });
