@@ -27,6 +27,7 @@ import { authProfilesPath, readAuthProfiles, type AuthProfilesFile } from './aut
 import { ModelCatalog, type CatalogModel } from './model-catalog.js';
 import { streamWithFallback, type ChainResult, type ChainStreamEvent } from './model-fallback.js';
 import { formatModelRef, parseModelRef } from './model-ref.js';
+import { refreshOAuthProfile } from './oauth-refresh.js';
 import { providerDisplayName } from './provider-errors.js';
 import type { ProviderStreamOptions, ResolvedModel } from './provider-stream.js';
 
@@ -71,6 +72,8 @@ function chainOf(model: AgentModelConfig | undefined): { primary?: string; fallb
 export class ModelProviders {
   readonly catalog: ModelCatalog;
   private readonly keyCache = new Map<string, boolean>();
+  /** Access tokens renewed during this instance's life, by profile id. */
+  private readonly renewed = new Map<string, string>();
 
   private constructor(
     private readonly options: ModelProvidersOptions,
@@ -144,7 +147,11 @@ export class ModelProviders {
     );
   }
 
-  /** Model + key, ready to call. Throws MODEL_NOT_FOUND, PROVIDER_KEY_MISSING or INVALID_ARGUMENT. */
+  /**
+   * Model + key as stored. Throws MODEL_NOT_FOUND, PROVIDER_KEY_MISSING or INVALID_ARGUMENT. An
+   * OAuth login close to expiry comes back as it is, with `apiKey.refreshProfile` set: to call
+   * the model use resolveFresh, which renews it first.
+   */
   resolve(ref: string): ResolvedModel {
     const entry = this.findModel(ref);
     const providerConfig = this.options.config.models?.providers?.[entry.provider];
@@ -154,6 +161,7 @@ export class ModelProviders {
       env: this.options.env,
       profiles: this.profiles,
       profilesFile: authProfilesPath(this.options.paths, this.agentId),
+      agentId: this.agentId,
     });
     const timeoutSeconds = providerConfig?.timeoutSeconds;
     return {
@@ -166,6 +174,27 @@ export class ModelProviders {
   }
 
   /**
+   * Model + a key ready to call with: an OAuth login close to expiry is renewed first, once per
+   * profile however many runs ask at the same moment. A login that cannot be renewed throws
+   * PROVIDER_AUTH_FAILED saying how to sign in again.
+   */
+  async resolveFresh(ref: string): Promise<ResolvedModel> {
+    const resolved = this.resolve(ref);
+    const profileId = resolved.apiKey.refreshProfile;
+    if (profileId === undefined) return resolved;
+    const key =
+      this.renewed.get(profileId) ??
+      (await refreshOAuthProfile({
+        paths: this.options.paths,
+        agentId: this.agentId,
+        profileId,
+        provider: resolved.provider,
+      }));
+    this.renewed.set(profileId, key);
+    return { ...resolved, apiKey: { key, source: resolved.apiKey.source } };
+  }
+
+  /**
    * Stream an answer: the explicit `model` alone, or the agent's chain with fallback. Yields
    * pi-ai's events plus `fallback` events; ends with `done` or `error` (whose `failure` has our
    * code) and returns which model answered and what failed before it.
@@ -175,7 +204,7 @@ export class ModelProviders {
     options: ChainStreamOptions = {},
   ): AsyncGenerator<ChainStreamEvent, ChainResult> {
     const refs = options.model ? [options.model] : this.modelChain();
-    return streamWithFallback(refs, (ref) => this.resolve(ref), context, options);
+    return streamWithFallback(refs, (ref) => this.resolveFresh(ref), context, options);
   }
 
   /**
@@ -201,7 +230,7 @@ export class ModelProviders {
       const refs = config.strict
         ? [primary]
         : [primary, ...this.modelChain().filter((r) => r !== primary)];
-      const events = streamWithFallback(refs, (ref) => this.resolve(ref), context, {
+      const events = streamWithFallback(refs, (ref) => this.resolveFresh(ref), context, {
         ...config.defaults,
         signal: options?.signal,
         reasoning: options?.reasoning,
