@@ -22,6 +22,7 @@ import type { AgentModelConfig, OpenClawConfig } from '../../config/config-types
 import { effectiveEnv } from '../../config/env-subst.js';
 import type { Env, StatePaths } from '../../config/paths.js';
 import { ErrorCode, OpenClawError } from '../../infra/errors.js';
+import type { Logger } from '../../infra/logger.js';
 import { resolveApiKey } from './api-key.js';
 import { authProfilesPath, readAuthProfiles, type AuthProfilesFile } from './auth-profiles.js';
 import { ModelCatalog, type CatalogModel } from './model-catalog.js';
@@ -37,6 +38,8 @@ export interface ModelProvidersOptions {
   paths: Pick<StatePaths, 'agentsDir'>;
   /** Whose auth profiles to read; default `main`. */
   agentId?: string;
+  /** Hears OAuth renewals (never a token). */
+  log?: Logger;
 }
 
 export interface ChainStreamOptions extends ProviderStreamOptions {
@@ -97,12 +100,14 @@ export class ModelProviders {
     env: Env,
     paths: Pick<StatePaths, 'agentsDir'>,
     agentId?: string,
+    log?: Logger,
   ): Promise<ModelProviders> {
     return ModelProviders.create({
       config: snapshot.config,
       env: effectiveEnv(snapshot.parsed, env),
       paths,
       agentId,
+      log,
     });
   }
 
@@ -189,6 +194,7 @@ export class ModelProviders {
         agentId: this.agentId,
         profileId,
         provider: resolved.provider,
+        log: this.options.log,
       }));
     this.renewed.set(profileId, key);
     return { ...resolved, apiKey: { key, source: resolved.apiKey.source } };

@@ -9,6 +9,7 @@
 import type { StatePaths } from '../../config/paths.js';
 import { isPlainObject } from '../../config/json-value.js';
 import { ErrorCode, OpenClawError } from '../../infra/errors.js';
+import type { Logger } from '../../infra/logger.js';
 import {
   authProfilesPath,
   OAUTH_REFRESH_MARGIN_MS,
@@ -22,6 +23,8 @@ export interface OAuthRefreshTarget {
   agentId: string;
   profileId: string;
   provider: string;
+  /** Hears the renewal and its failure (profile id and outcome only, never a token). */
+  log?: Logger;
 }
 
 /** pi-ai's refresh call has no timeout of its own; past this we give up and say so. */
@@ -37,13 +40,37 @@ export function refreshOAuthProfile(target: OAuthRefreshTarget): Promise<string>
   const key = `${authProfilesPath(target.paths, target.agentId)}\0${target.profileId}`;
   const pending = inFlight.get(key);
   if (pending) return pending;
-  const started = refreshLocked(target).finally(() => inFlight.delete(key));
+  const fields = {
+    provider: target.provider,
+    profileId: target.profileId,
+    agentId: target.agentId,
+  };
+  const started = refreshLocked(target)
+    .then(
+      (outcome) => {
+        if (outcome.renewed) target.log?.info('oauth sign-in renewed', fields);
+        return outcome.access;
+      },
+      (err: unknown) => {
+        const failure = err instanceof OpenClawError ? err : undefined;
+        target.log?.warn('oauth sign-in renewal failed', {
+          ...fields,
+          code: failure?.code ?? ErrorCode.INTERNAL,
+          error: failure?.message ?? 'unexpected failure',
+        });
+        throw err;
+      },
+    )
+    .finally(() => inFlight.delete(key));
   inFlight.set(key, started);
   return started;
 }
 
-async function refreshLocked(target: OAuthRefreshTarget): Promise<string> {
+async function refreshLocked(
+  target: OAuthRefreshTarget,
+): Promise<{ access: string; renewed: boolean }> {
   let access: string | undefined;
+  let renewed = false;
   await updateAuthProfile(
     target.paths,
     target.agentId,
@@ -57,15 +84,16 @@ async function refreshLocked(target: OAuthRefreshTarget): Promise<string> {
         access = stored.access;
         return undefined;
       }
-      const renewed = await callProviderRefresh(target, stored);
-      access = renewed.access;
+      const fresh = await callProviderRefresh(target, stored);
+      access = fresh.access;
+      renewed = true;
       // Keep whatever else the login stored next to the tokens (accountId, email, ...).
-      return { ...current, ...renewed, type: 'oauth', provider: target.provider };
+      return { ...current, ...fresh, type: 'oauth', provider: target.provider };
     },
     { timeoutMs: REFRESH_TIMEOUT_MS + 15_000, staleMs: REFRESH_TIMEOUT_MS + 30_000 },
   );
   if (access === undefined) throw signedOut(target, 'Renewing {profile} returned no token');
-  return access;
+  return { access, renewed };
 }
 
 interface StoredOAuth {

@@ -168,6 +168,7 @@ export async function executeAgentRun(
         deps.env,
         deps.paths,
         open.agentId,
+        log,
       );
       const picked = pickModel(providers, open, input);
       usedRef = picked.ref;
