@@ -9,6 +9,8 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { GatewayClient } from '@openclaw/gateway-client';
+import { ChatEventSchema } from '@openclaw/gateway-protocol/schema';
+import { Value } from 'typebox/value';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   startCodexOAuthStandIn,
@@ -128,6 +130,8 @@ async function expectNoTokens(): Promise<void> {
   expect(log).toContain('oauth sign-in renew'); // the renewal was logged; no token with it
   const seen = `${JSON.stringify(chatEvents)}\n${log}`;
   for (const token of oauth.issued) expect(seen).not.toContain(token);
+  // What the official clients would reject fails here too.
+  expect(chatEvents.filter((e) => !Value.Check(ChatEventSchema, e))).toEqual([]);
 }
 
 describe('chat on the ChatGPT sign-in', () => {
