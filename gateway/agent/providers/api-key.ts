@@ -21,6 +21,8 @@ export interface ResolvedApiKey {
    * profile to renew (oauth-refresh.ts) before the key is used.
    */
   refreshProfile?: string;
+  /** The auth profile the key came from, if it did. */
+  profileId?: string;
 }
 
 export interface ApiKeyInputs {
@@ -53,6 +55,7 @@ export function resolveApiKey(inputs: ApiKeyInputs): ResolvedApiKey {
     return {
       key: stored.key,
       source: `auth profile ${stored.profileId}`,
+      profileId: stored.profileId,
       ...(stored.needsRefresh ? { refreshProfile: stored.profileId } : {}),
     };
   }

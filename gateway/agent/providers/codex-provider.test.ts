@@ -265,18 +265,43 @@ describe('a chat run on the ChatGPT sign-in', () => {
     noTokensIn(JSON.stringify({ message, failure: failure?.message, details: failure?.details }));
   });
 
-  it('turns the backend refusing a token (401) into the sign-in message at once, without retries', async () => {
+  it('renews a token the backend refuses before its expiry (401) once, then asks again', async () => {
     const login = oauth.mint(3_600_000);
-    // Same shape and account, but the backend never issued it (a revoked sign-in).
-    const forged = { ...login, access: `${login.access.slice(0, -6)}AAAAAA` };
-    await storeLogin(forged);
+    // Same shape and account, but not a token the backend accepts (revoked).
+    const revoked = { ...login, access: `${login.access.slice(0, -6)}AAAAAA` };
+    await storeLogin(revoked);
+    const refreshesBefore = oauth.refreshRequests;
+    backend.script.enqueue({ reply: 'text', text: 'Back again.' });
+    const { message, failure } = final(await collect(await providers()));
+    expect(failure).toBeUndefined();
+    expect(message.content).toMatchObject([{ type: 'text', text: 'Back again.' }]);
+    expect(oauth.refreshRequests - refreshesBefore).toBe(1);
+    expect(backend.requests.map((r) => r.headers.authorization)).toEqual([
+      `Bearer ${revoked.access}`,
+      expect.not.stringContaining(revoked.access),
+    ]);
+    const doc = JSON.parse(await fs.readFile(file(), 'utf8')) as {
+      profiles: Record<string, { access: string }>;
+    };
+    expect(backend.requests[1]!.headers.authorization).toBe(
+      `Bearer ${doc.profiles['openai-codex:default']!.access}`,
+    );
+  });
+
+  it('ends at once with the sign-in message when a refused token cannot be renewed either', async () => {
+    const login = oauth.mint(3_600_000);
+    const revoked = { ...login, access: `${login.access.slice(0, -6)}AAAAAA` };
+    await storeLogin(revoked);
+    const before = await fs.readFile(file(), 'utf8');
+    oauth.mode = 'refuse-refresh';
     const { failure } = final(await collect(await providers()));
     expect(failure?.code).toBe('PROVIDER_AUTH_FAILED');
     expect(failure?.message).toContain('HTTP 401');
     expect(failure?.message).toContain(RELOGIN);
     // pi-ai alone would send it three more times (1 + 2 + 4 s apart).
     expect(backend.requests).toHaveLength(1);
+    expect(await fs.readFile(file(), 'utf8')).toBe(before);
     noTokensIn(failure!.message);
-    expect(failure!.message).not.toContain(forged.access);
+    expect(failure!.message).not.toContain(revoked.access);
   });
 });

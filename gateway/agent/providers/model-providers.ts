@@ -185,10 +185,12 @@ export class ModelProviders {
    */
   async resolveFresh(ref: string): Promise<ResolvedModel> {
     const resolved = this.resolve(ref);
-    const profileId = resolved.apiKey.refreshProfile;
+    const profileId = resolved.apiKey.profileId;
     if (profileId === undefined) return resolved;
+    const renewed = this.renewed.get(profileId);
+    if (renewed === undefined && resolved.apiKey.refreshProfile === undefined) return resolved;
     const key =
-      this.renewed.get(profileId) ??
+      renewed ??
       (await refreshOAuthProfile({
         paths: this.options.paths,
         agentId: this.agentId,
@@ -197,8 +199,31 @@ export class ModelProviders {
         log: this.options.log,
       }));
     this.renewed.set(profileId, key);
-    return { ...resolved, apiKey: { key, source: resolved.apiKey.source } };
+    return { ...resolved, apiKey: { key, source: resolved.apiKey.source, profileId } };
   }
+
+  /**
+   * The provider refused an OAuth login's token before its expiry (revoked, or renewed by another
+   * client): renew it once. Undefined when the key is not such a login or nothing changed.
+   */
+  private async reauth(resolved: ResolvedModel): Promise<ResolvedModel | undefined> {
+    const profileId = resolved.apiKey.profileId;
+    const credential = profileId ? this.profiles.profiles[profileId] : undefined;
+    if (!profileId || credential?.type !== 'oauth' || !credential.refresh) return undefined;
+    const key = await refreshOAuthProfile({
+      paths: this.options.paths,
+      agentId: this.agentId,
+      profileId,
+      provider: resolved.provider,
+      log: this.options.log,
+      refused: resolved.apiKey.key,
+    });
+    if (key === resolved.apiKey.key) return undefined;
+    this.renewed.set(profileId, key);
+    return { ...resolved, apiKey: { key, source: resolved.apiKey.source, profileId } };
+  }
+
+  private readonly hooks = { reauth: (resolved: ResolvedModel) => this.reauth(resolved) };
 
   /**
    * Stream an answer: the explicit `model` alone, or the agent's chain with fallback. Yields
@@ -210,7 +235,7 @@ export class ModelProviders {
     options: ChainStreamOptions = {},
   ): AsyncGenerator<ChainStreamEvent, ChainResult> {
     const refs = options.model ? [options.model] : this.modelChain();
-    return streamWithFallback(refs, (ref) => this.resolveFresh(ref), context, options);
+    return streamWithFallback(refs, (ref) => this.resolveFresh(ref), context, options, this.hooks);
   }
 
   /**
@@ -236,14 +261,20 @@ export class ModelProviders {
       const refs = config.strict
         ? [primary]
         : [primary, ...this.modelChain().filter((r) => r !== primary)];
-      const events = streamWithFallback(refs, (ref) => this.resolveFresh(ref), context, {
-        ...config.defaults,
-        signal: options?.signal,
-        reasoning: options?.reasoning,
-        maxTokens: options?.maxTokens ?? config.defaults?.maxTokens,
-        temperature: options?.temperature ?? config.defaults?.temperature,
-        sessionId: options?.sessionId,
-      });
+      const events = streamWithFallback(
+        refs,
+        (ref) => this.resolveFresh(ref),
+        context,
+        {
+          ...config.defaults,
+          signal: options?.signal,
+          reasoning: options?.reasoning,
+          maxTokens: options?.maxTokens ?? config.defaults?.maxTokens,
+          temperature: options?.temperature ?? config.defaults?.temperature,
+          sessionId: options?.sessionId,
+        },
+        this.hooks,
+      );
       void (async () => {
         let final: AssistantMessage | undefined;
         try {

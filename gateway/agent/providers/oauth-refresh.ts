@@ -25,6 +25,11 @@ export interface OAuthRefreshTarget {
   provider: string;
   /** Hears the renewal and its failure (profile id and outcome only, never a token). */
   log?: Logger;
+  /**
+   * The provider refused this access token before its expiry (revoked): renew even though it
+   * looks live, unless the file already holds a different one (someone renewed it meanwhile).
+   */
+  refused?: string;
 }
 
 /** pi-ai's refresh call has no timeout of its own; past this we give up and say so. */
@@ -79,7 +84,8 @@ async function refreshLocked(
       const stored = usableOAuth(current, target.provider);
       if (!stored)
         throw signedOut(target, 'The stored sign-in {profile} is gone or has no refresh token');
-      if (stored.expires - OAUTH_REFRESH_MARGIN_MS > Date.now()) {
+      const live = stored.expires - OAUTH_REFRESH_MARGIN_MS > Date.now();
+      if (target.refused !== undefined ? stored.access !== target.refused : live) {
         // Another process renewed it while we waited for the lock.
         access = stored.access;
         return undefined;
