@@ -50,7 +50,7 @@ export async function callModelOnce(options: ModelCallOptions): Promise<CallOutc
       paths: { agentsDir: options.agentsDir },
       agentId: options.agentId,
     });
-    const resolved = providers.resolve(plan.ref);
+    const resolved = await providers.resolveFresh(plan.ref);
     const events = streamModel(
       resolved,
       { messages: [{ role: 'user', content: PROMPT, timestamp: Date.now() }] },

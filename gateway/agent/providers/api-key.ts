@@ -10,11 +10,19 @@ import type { Env } from '../../config/paths.js';
 import { ErrorCode, OpenClawError } from '../../infra/errors.js';
 import { profileKeyFor, type AuthProfilesFile } from './auth-profiles.js';
 import { envApiKey, providerEnvKeys } from './provider-env.js';
+import { isLoginProvider, signInNeededHint } from './sign-in-hint.js';
 
 export interface ResolvedApiKey {
   key: string;
   /** Where it came from, safe to show: `models.providers.x.apiKey`, `env OPENAI_API_KEY`, `auth profile openai:default`. */
   source: string;
+  /**
+   * Set when the key is an OAuth login's access token that has expired or is about to: the
+   * profile to renew (oauth-refresh.ts) before the key is used.
+   */
+  refreshProfile?: string;
+  /** The auth profile the key came from, if it did. */
+  profileId?: string;
 }
 
 export interface ApiKeyInputs {
@@ -24,6 +32,8 @@ export interface ApiKeyInputs {
   profiles: AuthProfilesFile;
   /** The auth-profiles.json path, for the message when nothing is found. */
   profilesFile: string;
+  /** Whose profiles these are, for the sign-in command in messages; default `main`. */
+  agentId?: string;
 }
 
 export function resolveApiKey(inputs: ApiKeyInputs): ResolvedApiKey {
@@ -41,9 +51,23 @@ export function resolveApiKey(inputs: ApiKeyInputs): ResolvedApiKey {
     }
   }
   const stored = profileKeyFor(profiles, provider);
-  if (stored) return { key: stored.key, source: `auth profile ${stored.profileId}` };
+  if (stored) {
+    return {
+      key: stored.key,
+      source: `auth profile ${stored.profileId}`,
+      profileId: stored.profileId,
+      ...(stored.needsRefresh ? { refreshProfile: stored.profileId } : {}),
+    };
+  }
   const fromEnv = envApiKey(provider, env);
   if (fromEnv) return { key: fromEnv.value, source: `env ${fromEnv.name}` };
+  if (isLoginProvider(provider)) {
+    throw new OpenClawError(
+      ErrorCode.PROVIDER_KEY_MISSING,
+      `${signInNeededHint(provider, inputs.agentId)}. The sign-in is stored in ${inputs.profilesFile}.`,
+      { details: { provider, path: inputs.profilesFile } },
+    );
+  }
   const vars = providerEnvKeys(provider);
   throw new OpenClawError(
     ErrorCode.PROVIDER_KEY_MISSING,

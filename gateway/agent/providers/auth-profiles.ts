@@ -30,7 +30,15 @@ export interface StoredKey {
   key: string;
   /** Profile id such as `openai:default`, for "key from auth profile X" messages. */
   profileId: string;
+  /**
+   * An OAuth login whose access token has expired or is about to (within
+   * OAUTH_REFRESH_MARGIN_MS) and that has a refresh token: renew it before use.
+   */
+  needsRefresh?: boolean;
 }
+
+/** Renew this long before expiry, so a token does not lapse between the check and the request. */
+export const OAUTH_REFRESH_MARGIN_MS = 60_000;
 
 export function authProfilesPath(paths: Pick<StatePaths, 'agentsDir'>, agentId: string): string {
   return path.join(paths.agentsDir, agentId, 'agent', 'auth-profiles.json');
@@ -119,7 +127,8 @@ export async function readAuthProfiles(
 
 /**
  * The key to use for a provider: `<provider>:default` first, then the first other profile of that
- * provider. Expired tokens are skipped (refreshing OAuth logins is the login flow's job).
+ * provider. Expired tokens without a way to renew them are skipped; an OAuth login with a refresh
+ * token is returned with `needsRefresh` once it is within a minute of expiry.
  */
 export function profileKeyFor(
   store: AuthProfilesFile,
@@ -132,6 +141,10 @@ export function profileKeyFor(
   );
   for (const [profileId, credential] of entries) {
     if (credential.type === 'api_key') return { key: credential.key, profileId };
+    if (credential.type === 'oauth' && credential.refresh && credential.expires !== undefined) {
+      const stale = credential.expires - OAUTH_REFRESH_MARGIN_MS <= now;
+      return { key: credential.access, profileId, ...(stale ? { needsRefresh: true } : {}) };
+    }
     if (credential.expires !== undefined && credential.expires <= now) continue;
     return { key: credential.type === 'token' ? credential.token : credential.access, profileId };
   }
@@ -169,21 +182,46 @@ export async function saveAuthProfile(
   profileId: string,
   credential: AuthProfileCredential & Record<string, unknown>,
 ): Promise<void> {
+  await updateAuthProfile(paths, agentId, profileId, () => Promise.resolve(credential));
+}
+
+/**
+ * Read-modify-write of one profile under the cross-process lock: `update` sees the stored entry
+ * as it is on disk now (raw, with every field) and returns its replacement, or undefined to leave
+ * the file untouched. For an OAuth refresh this makes "has another process renewed it already?"
+ * and the write one step, so two processes never spend the same single-use refresh token.
+ */
+export async function updateAuthProfile(
+  paths: Pick<StatePaths, 'agentsDir'>,
+  agentId: string,
+  profileId: string,
+  update: (
+    current: Record<string, unknown> | undefined,
+  ) => Promise<(AuthProfileCredential & Record<string, unknown>) | undefined>,
+  lock: { timeoutMs?: number; staleMs?: number } = {},
+): Promise<void> {
   const file = authProfilesPath(paths, agentId);
-  await withFileLock(file, async () => {
-    const raw = await readRaw(file);
-    const doc: Record<string, unknown> =
-      isPlainObject(raw) && isPlainObject(raw.profiles)
-        ? { ...raw }
-        : { version: 1, profiles: parseAuthProfiles(raw).profiles };
-    const profiles = { ...(doc.profiles as Record<string, unknown>) };
-    profiles[profileId] = credential;
-    doc.version = 1;
-    doc.profiles = profiles;
-    await writeFileAtomic(file, `${JSON.stringify(doc, null, 2)}\n`, {
-      mode: 0o600,
-      forceMode: true,
-      dirMode: 0o700,
-    });
-  });
+  await withFileLock(
+    file,
+    async () => {
+      const raw = await readRaw(file);
+      const doc: Record<string, unknown> =
+        isPlainObject(raw) && isPlainObject(raw.profiles)
+          ? { ...raw }
+          : { version: 1, profiles: parseAuthProfiles(raw).profiles };
+      const profiles = { ...(doc.profiles as Record<string, unknown>) };
+      const current = profiles[profileId];
+      const next = await update(isPlainObject(current) ? current : undefined);
+      if (next === undefined) return;
+      profiles[profileId] = next;
+      doc.version = 1;
+      doc.profiles = profiles;
+      await writeFileAtomic(file, `${JSON.stringify(doc, null, 2)}\n`, {
+        mode: 0o600,
+        forceMode: true,
+        dirMode: 0o700,
+      });
+    },
+    lock,
+  );
 }

@@ -27,14 +27,14 @@ export interface CatalogModel {
 
 /**
  * Built-in providers left out: they need cloud SDK credentials (Bedrock, Vertex, Azure) or an
- * OAuth login this gateway does not run yet (Copilot, Codex).
+ * OAuth login this gateway does not run yet (Copilot). `openai-codex` is in: its login is
+ * `openclaw models auth login --provider openai-codex`, renewed by oauth-refresh.ts.
  */
 const UNSUPPORTED_BUILT_INS = new Set([
   'amazon-bedrock',
   'google-vertex',
   'azure-openai-responses',
   'github-copilot',
-  'openai-codex',
 ]);
 
 const DEFAULT_CONTEXT_WINDOW = 200_000;

@@ -87,6 +87,15 @@ function chainFailure(attempts: FallbackAttempt[], last: OpenClawError): OpenCla
   );
 }
 
+export interface FallbackHooks {
+  /**
+   * After a model refused its credential (PROVIDER_AUTH_FAILED) before answering: a renewed
+   * credential to try the same model once more with, or undefined. May throw (the renewal
+   * failed): that failure then stands for the attempt.
+   */
+  reauth?: (resolved: ResolvedModel) => Promise<ResolvedModel | undefined>;
+}
+
 /**
  * Stream through the chain. `resolve` turns a ref into a callable model and may throw
  * (unknown model, missing key): that counts as a failed attempt too.
@@ -96,6 +105,7 @@ export async function* streamWithFallback(
   resolve: (ref: string) => ResolvedModel | Promise<ResolvedModel>,
   context: Context,
   options: ProviderStreamOptions = {},
+  hooks: FallbackHooks = {},
 ): AsyncGenerator<ChainStreamEvent, ChainResult> {
   if (refs.length === 0) {
     throw new OpenClawError(
@@ -130,39 +140,62 @@ export async function* streamWithFallback(
       return { message, ref, attempts };
     }
 
-    let pendingStart: ProviderStreamEvent | undefined;
-    let emitted = false;
-    const stream = streamModel(resolved, context, options);
-    // A consumer that stops early (break, return) must end the HTTP request too.
-    try {
-      for (;;) {
-        const step = await stream.next();
-        if (step.done) return { message: step.value, ref, attempts };
-        const event = step.value;
-        if (event.type === 'start') {
-          pendingStart = event;
-          continue;
-        }
-        if (event.type === 'error') {
-          attempts.push(attemptOf(ref, event.failure));
-          if (!last && !emitted && isFailoverWorthy(event.failure) && !options.signal?.aborted) {
-            yield { type: 'fallback', from: ref, to: next, reason: attemptOf(ref, event.failure) };
-            break;
+    let reauthed = false;
+    attempt: for (;;) {
+      let pendingStart: ProviderStreamEvent | undefined;
+      let emitted = false;
+      const stream = streamModel(resolved, context, options);
+      // A consumer that stops early (break, return) must end the HTTP request too.
+      try {
+        for (;;) {
+          const step = await stream.next();
+          if (step.done) return { message: step.value, ref, attempts };
+          const event = step.value;
+          if (event.type === 'start') {
+            pendingStart = event;
+            continue;
           }
-          const final = chainFailure(attempts, event.failure);
-          const message = { ...event.error, errorMessage: final.message };
-          yield { ...event, error: message, failure: final };
-          return { message, ref, attempts };
+          if (event.type === 'error') {
+            let failure = event.failure;
+            if (
+              hooks.reauth &&
+              !reauthed &&
+              !emitted &&
+              failure.code === ErrorCode.PROVIDER_AUTH_FAILED &&
+              !options.signal?.aborted
+            ) {
+              // A login refused before its expiry (revoked): renew it once and ask again.
+              reauthed = true;
+              try {
+                const renewed = await hooks.reauth(resolved);
+                if (renewed) {
+                  resolved = renewed;
+                  continue attempt;
+                }
+              } catch (err) {
+                failure = toOpenClawError(err);
+              }
+            }
+            attempts.push(attemptOf(ref, failure));
+            if (!last && !emitted && isFailoverWorthy(failure) && !options.signal?.aborted) {
+              yield { type: 'fallback', from: ref, to: next, reason: attemptOf(ref, failure) };
+              break attempt;
+            }
+            const final = chainFailure(attempts, failure);
+            const message = { ...event.error, errorMessage: final.message };
+            yield { ...event, error: message, failure: final };
+            return { message, ref, attempts };
+          }
+          if (pendingStart) {
+            yield pendingStart;
+            pendingStart = undefined;
+          }
+          emitted = true;
+          yield event;
         }
-        if (pendingStart) {
-          yield pendingStart;
-          pendingStart = undefined;
-        }
-        emitted = true;
-        yield event;
+      } finally {
+        await stream.return(undefined as never);
       }
-    } finally {
-      await stream.return(undefined as never);
     }
   }
   // Unreachable: the last ref always returns above.

@@ -228,6 +228,7 @@ describe('ModelProviders.resolve', () => {
     expect(fromProfile).toEqual({
       key: 'from-profile-0123456789',
       source: 'auth profile openai:default',
+      profileId: 'openai:default',
     });
 
     const fromConfig = (

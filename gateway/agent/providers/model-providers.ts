@@ -22,11 +22,13 @@ import type { AgentModelConfig, OpenClawConfig } from '../../config/config-types
 import { effectiveEnv } from '../../config/env-subst.js';
 import type { Env, StatePaths } from '../../config/paths.js';
 import { ErrorCode, OpenClawError } from '../../infra/errors.js';
+import type { Logger } from '../../infra/logger.js';
 import { resolveApiKey } from './api-key.js';
 import { authProfilesPath, readAuthProfiles, type AuthProfilesFile } from './auth-profiles.js';
 import { ModelCatalog, type CatalogModel } from './model-catalog.js';
 import { streamWithFallback, type ChainResult, type ChainStreamEvent } from './model-fallback.js';
 import { formatModelRef, parseModelRef } from './model-ref.js';
+import { refreshOAuthProfile } from './oauth-refresh.js';
 import { providerDisplayName } from './provider-errors.js';
 import type { ProviderStreamOptions, ResolvedModel } from './provider-stream.js';
 
@@ -36,6 +38,8 @@ export interface ModelProvidersOptions {
   paths: Pick<StatePaths, 'agentsDir'>;
   /** Whose auth profiles to read; default `main`. */
   agentId?: string;
+  /** Hears OAuth renewals (never a token). */
+  log?: Logger;
 }
 
 export interface ChainStreamOptions extends ProviderStreamOptions {
@@ -71,6 +75,8 @@ function chainOf(model: AgentModelConfig | undefined): { primary?: string; fallb
 export class ModelProviders {
   readonly catalog: ModelCatalog;
   private readonly keyCache = new Map<string, boolean>();
+  /** Access tokens renewed during this instance's life, by profile id. */
+  private readonly renewed = new Map<string, string>();
 
   private constructor(
     private readonly options: ModelProvidersOptions,
@@ -94,12 +100,14 @@ export class ModelProviders {
     env: Env,
     paths: Pick<StatePaths, 'agentsDir'>,
     agentId?: string,
+    log?: Logger,
   ): Promise<ModelProviders> {
     return ModelProviders.create({
       config: snapshot.config,
       env: effectiveEnv(snapshot.parsed, env),
       paths,
       agentId,
+      log,
     });
   }
 
@@ -144,7 +152,11 @@ export class ModelProviders {
     );
   }
 
-  /** Model + key, ready to call. Throws MODEL_NOT_FOUND, PROVIDER_KEY_MISSING or INVALID_ARGUMENT. */
+  /**
+   * Model + key as stored. Throws MODEL_NOT_FOUND, PROVIDER_KEY_MISSING or INVALID_ARGUMENT. An
+   * OAuth login close to expiry comes back as it is, with `apiKey.refreshProfile` set: to call
+   * the model use resolveFresh, which renews it first.
+   */
   resolve(ref: string): ResolvedModel {
     const entry = this.findModel(ref);
     const providerConfig = this.options.config.models?.providers?.[entry.provider];
@@ -154,6 +166,7 @@ export class ModelProviders {
       env: this.options.env,
       profiles: this.profiles,
       profilesFile: authProfilesPath(this.options.paths, this.agentId),
+      agentId: this.agentId,
     });
     const timeoutSeconds = providerConfig?.timeoutSeconds;
     return {
@@ -166,6 +179,53 @@ export class ModelProviders {
   }
 
   /**
+   * Model + a key ready to call with: an OAuth login close to expiry is renewed first, once per
+   * profile however many runs ask at the same moment. A login that cannot be renewed throws
+   * PROVIDER_AUTH_FAILED saying how to sign in again.
+   */
+  async resolveFresh(ref: string): Promise<ResolvedModel> {
+    const resolved = this.resolve(ref);
+    const profileId = resolved.apiKey.profileId;
+    if (profileId === undefined) return resolved;
+    const renewed = this.renewed.get(profileId);
+    if (renewed === undefined && resolved.apiKey.refreshProfile === undefined) return resolved;
+    const key =
+      renewed ??
+      (await refreshOAuthProfile({
+        paths: this.options.paths,
+        agentId: this.agentId,
+        profileId,
+        provider: resolved.provider,
+        log: this.options.log,
+      }));
+    this.renewed.set(profileId, key);
+    return { ...resolved, apiKey: { key, source: resolved.apiKey.source, profileId } };
+  }
+
+  /**
+   * The provider refused an OAuth login's token before its expiry (revoked, or renewed by another
+   * client): renew it once. Undefined when the key is not such a login or nothing changed.
+   */
+  private async reauth(resolved: ResolvedModel): Promise<ResolvedModel | undefined> {
+    const profileId = resolved.apiKey.profileId;
+    const credential = profileId ? this.profiles.profiles[profileId] : undefined;
+    if (!profileId || credential?.type !== 'oauth' || !credential.refresh) return undefined;
+    const key = await refreshOAuthProfile({
+      paths: this.options.paths,
+      agentId: this.agentId,
+      profileId,
+      provider: resolved.provider,
+      log: this.options.log,
+      refused: resolved.apiKey.key,
+    });
+    if (key === resolved.apiKey.key) return undefined;
+    this.renewed.set(profileId, key);
+    return { ...resolved, apiKey: { key, source: resolved.apiKey.source, profileId } };
+  }
+
+  private readonly hooks = { reauth: (resolved: ResolvedModel) => this.reauth(resolved) };
+
+  /**
    * Stream an answer: the explicit `model` alone, or the agent's chain with fallback. Yields
    * pi-ai's events plus `fallback` events; ends with `done` or `error` (whose `failure` has our
    * code) and returns which model answered and what failed before it.
@@ -175,7 +235,7 @@ export class ModelProviders {
     options: ChainStreamOptions = {},
   ): AsyncGenerator<ChainStreamEvent, ChainResult> {
     const refs = options.model ? [options.model] : this.modelChain();
-    return streamWithFallback(refs, (ref) => this.resolve(ref), context, options);
+    return streamWithFallback(refs, (ref) => this.resolveFresh(ref), context, options, this.hooks);
   }
 
   /**
@@ -201,14 +261,20 @@ export class ModelProviders {
       const refs = config.strict
         ? [primary]
         : [primary, ...this.modelChain().filter((r) => r !== primary)];
-      const events = streamWithFallback(refs, (ref) => this.resolve(ref), context, {
-        ...config.defaults,
-        signal: options?.signal,
-        reasoning: options?.reasoning,
-        maxTokens: options?.maxTokens ?? config.defaults?.maxTokens,
-        temperature: options?.temperature ?? config.defaults?.temperature,
-        sessionId: options?.sessionId,
-      });
+      const events = streamWithFallback(
+        refs,
+        (ref) => this.resolveFresh(ref),
+        context,
+        {
+          ...config.defaults,
+          signal: options?.signal,
+          reasoning: options?.reasoning,
+          maxTokens: options?.maxTokens ?? config.defaults?.maxTokens,
+          temperature: options?.temperature ?? config.defaults?.temperature,
+          sessionId: options?.sessionId,
+        },
+        this.hooks,
+      );
       void (async () => {
         let final: AssistantMessage | undefined;
         try {

@@ -7,6 +7,7 @@
  */
 import { ErrorCode, OpenClawError } from '../../infra/errors.js';
 import { redactText } from '../../infra/logger.js';
+import { signInAgainHint } from './sign-in-hint.js';
 
 /** Codes after which trying the next model of the fallback chain makes sense. */
 const FAILOVER_CODES: ReadonlySet<string> = new Set([
@@ -26,6 +27,7 @@ export function isFailoverWorthy(err: unknown): boolean {
 
 const DISPLAY_NAMES: Record<string, string> = {
   openai: 'OpenAI',
+  'openai-codex': 'ChatGPT (Codex)',
   anthropic: 'Anthropic',
   google: 'Google Gemini',
   groq: 'Groq',
@@ -116,6 +118,13 @@ export function translateProviderFailure(ctx: FailureContext): OpenClawError {
     return make(
       ErrorCode.PROVIDER_TIMEOUT,
       `${Name} did not answer${seconds !== undefined ? ` within ${seconds} s` : ' in time'} for ${ref}. Try again; for a slow local model raise models.providers.${ctx.provider}.timeoutSeconds, or add a fallback model.`,
+    );
+  }
+  if ((status === 401 || status === 403) && ctx.provider === 'openai-codex') {
+    // Its key is a login's access token: the fix is signing in again, not replacing a key.
+    return make(
+      ErrorCode.PROVIDER_AUTH_FAILED,
+      `ChatGPT refused the sign-in${ctx.keySource ? ` from ${ctx.keySource}` : ''} for ${ref} (HTTP ${status}). ${signInAgainHint(ctx.provider)}.`,
     );
   }
   if (status === 401 || status === 403) {

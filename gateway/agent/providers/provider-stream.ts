@@ -54,6 +54,21 @@ export type ProviderStreamEvent =
 export const DEFAULT_IDLE_TIMEOUT_MS = 120_000;
 
 /**
+ * The ChatGPT/Codex backend. pi-ai 0.73.1's provider for it tries a WebSocket first and falls back
+ * to SSE; we ask for SSE alone so every Node version and proxy behaves the same. It also retries
+ * every failed request three times (1 + 2 + 4 s), a refused token included: waiting cannot make a
+ * refused token valid, so a 401/403 from it ends the call at once.
+ */
+const CODEX_API = 'openai-codex-responses';
+
+/** An HTTP error whose SDK message lacks the status (Codex's) gets it in front, as others have. */
+function withStatus(message: string | undefined, status: number | undefined): string | undefined {
+  if (status === undefined || status < 400) return message;
+  if (message && /^\d{3}\b/.test(message.trim())) return message;
+  return `${status} ${message ?? ''}`.trim();
+}
+
+/**
  * Stream one model. Ends with a `done` or an `error` event (never throws for provider failures)
  * and returns the final AssistantMessage. Breaking out of the loop early aborts the request.
  */
@@ -81,6 +96,9 @@ export async function* streamModel(
 
   let started = false;
   let finished = false;
+  let lastStatus: number | undefined;
+  let refusedStatus: number | undefined;
+  const codex = resolved.model.api === CODEX_API;
   try {
     const events = streamSimple(resolved.model, context, {
       signal: controller.signal,
@@ -90,13 +108,23 @@ export async function* streamModel(
       temperature: options.temperature,
       sessionId: options.sessionId,
       maxRetries: options.maxRetries ?? 1,
+      ...(codex ? { transport: 'sse' as const } : {}),
+      onResponse: ({ status }) => {
+        lastStatus = status;
+        if (codex && (status === 401 || status === 403)) {
+          refusedStatus = status;
+          controller.abort(new Error('provider refused the credential'));
+        }
+      },
     });
     for await (const event of events) {
       arm();
       if (event.type === 'error') {
         finished = true;
         const failure = translateProviderFailure({
-          message: event.error.errorMessage,
+          message: refusedStatus
+            ? `${refusedStatus} refused`
+            : withStatus(event.error.errorMessage, lastStatus),
           provider: resolved.provider,
           modelId: resolved.model.id,
           baseUrl: resolved.model.baseUrl || undefined,

@@ -114,10 +114,10 @@ function plainMessage(err: unknown): string {
   return 'The agent run failed unexpectedly; the gateway log has the details.';
 }
 
-async function prepareModel(deps: AgentRunDeps, open: OpenSession, input: RunInput) {
+async function prepareModel(deps: AgentRunDeps, open: OpenSession, input: RunInput, log: Logger) {
   const providers = deps.providers
     ? await deps.providers(open.agentId)
-    : await ModelProviders.fromSnapshot(deps.config(), deps.env, deps.paths, open.agentId);
+    : await ModelProviders.fromSnapshot(deps.config(), deps.env, deps.paths, open.agentId, log);
   const picked = pickModel(providers, open, input);
   return { providers, picked, resolved: providers.resolve(picked.ref) };
 }
@@ -148,7 +148,7 @@ export async function executeAgentRun(
       timestamp: Date.now(),
     };
     // With images, the model must take them: refused before anything is written.
-    const prepared = images.length > 0 ? await prepareModel(deps, open, input) : undefined;
+    const prepared = images.length > 0 ? await prepareModel(deps, open, input, log) : undefined;
     if (prepared) {
       usedRef = prepared.picked.ref;
       if (!prepared.resolved.model.input.includes('image')) {
@@ -169,7 +169,8 @@ export async function executeAgentRun(
       events.aborted(undefined);
       outcome = { status: 'aborted', endedAt: Date.now() };
     } else {
-      const { providers, picked, resolved } = prepared ?? (await prepareModel(deps, open, input));
+      const { providers, picked, resolved } =
+        prepared ?? (await prepareModel(deps, open, input, log));
       usedRef = picked.ref;
       const workspace = deps.workspaceFor(open.agentId);
       const tools = deps.tools(open.agentId, workspace);

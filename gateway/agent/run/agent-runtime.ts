@@ -89,7 +89,7 @@ export class AgentRuntime {
           agentId,
           processes: this.processes,
         }));
-    const providersCache = new ProvidersCache(deps.env, deps.paths);
+    const providersCache = new ProvidersCache(deps.env, deps.paths, deps.logger);
     this.runDeps = {
       sessions: deps.sessions,
       config: deps.config,

@@ -6,6 +6,7 @@
 import { promises as fs } from 'node:fs';
 import type { ConfigSnapshot } from '../../config/config-store.js';
 import type { Env, StatePaths } from '../../config/paths.js';
+import type { Logger } from '../../infra/logger.js';
 import { authProfilesPath } from '../providers/auth-profiles.js';
 import { ModelProviders } from '../providers/model-providers.js';
 
@@ -29,6 +30,8 @@ export class ProvidersCache {
   constructor(
     private readonly env: Env,
     private readonly paths: StatePaths,
+    /** Where the providers note sign-in renewals (never a token). */
+    private readonly logger?: Logger,
   ) {}
 
   async get(snapshot: ConfigSnapshot, agentId: string): Promise<ModelProviders> {
@@ -42,7 +45,7 @@ export class ProvidersCache {
     if (hit && hit.stamp === stamp) return hit.providers;
     const entry: Cached = {
       stamp,
-      providers: ModelProviders.fromSnapshot(snapshot, this.env, this.paths, agentId),
+      providers: ModelProviders.fromSnapshot(snapshot, this.env, this.paths, agentId, this.logger),
     };
     perAgent.set(agentId, entry);
     // A failed build (unreadable profiles) is not remembered: the next run tries again.

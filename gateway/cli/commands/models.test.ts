@@ -91,6 +91,39 @@ describe('openclaw models set', () => {
     expect(snapshot.config.agents?.defaults?.model).toEqual({ primary: 'openai/gpt-9-preview' });
   });
 
+  it('accepts an openai-codex model (ChatGPT sign-in), listed as ready once signed in', async () => {
+    await writeConfig({});
+    expect(await models(['set', 'openai-codex/gpt-5.4', '--json'], env, paths)).toBe(0);
+    expect(JSON.parse(stdout.join(''))).toMatchObject({ ok: true, known: true });
+    stdout.length = 0;
+    const list = async () => {
+      stdout.length = 0;
+      await models(['list', '--local', '--provider', 'openai-codex', '--json'], env, paths);
+      const out = JSON.parse(stdout.join('')) as { models: Array<Record<string, unknown>> };
+      return out.models.find((m) => m.id === 'gpt-5.4');
+    };
+    expect(await list()).toMatchObject({ available: false, unavailableReason: 'missing-auth' });
+    const file = path.join(paths.agentsDir, 'main', 'agent', 'auth-profiles.json');
+    await fs.mkdir(path.dirname(file), { recursive: true });
+    await fs.writeFile(
+      file,
+      JSON.stringify({
+        version: 1,
+        profiles: {
+          'openai-codex:default': {
+            type: 'oauth',
+            provider: 'openai-codex',
+            access: 'a.b.c',
+            refresh: 'rt_x',
+            expires: Date.now() - 1000,
+          },
+        },
+      }),
+      { mode: 0o600 },
+    );
+    expect(await list()).toMatchObject({ available: true, tags: ['primary'] });
+  });
+
   it('refuses a ref without provider as a usage error', async () => {
     await expect(models(['set', 'gpt-4.1'], env, paths)).rejects.toMatchObject({ exitCode: 2 });
     await expect(models(['set'], env, paths)).rejects.toMatchObject({ exitCode: 2 });
