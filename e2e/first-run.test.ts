@@ -377,7 +377,7 @@ describe.skipIf(skip !== undefined)(
       const modelUrl = `http://127.0.0.1:${modelServer.port}/v1`;
       await app.getByLabel('Server address').fill(modelUrl);
       await app.getByRole('textbox', { name: /^Model/ }).fill('echo-1');
-      await app.getByLabel('API key').fill(`  ${modelKey}\n`);
+      await app.getByLabel(/^API key/).fill(`  ${modelKey}\n`);
       await app.getByRole('button', { name: 'Test', exact: true }).click();
       await app.getByText(/custom\/echo-1 answered in/).waitFor({ timeout: 30_000 });
       await app.getByText('Hello from the model server.').waitFor();
