@@ -2,6 +2,7 @@
  * Composition root of `openclaw gateway run`: load and guard the config, open the log, wire the
  * pairing store, methods and server, hot-reload config changes, and stop gracefully.
  */
+import { imageLimit, MAX_TOTAL_BYTES } from '../agent/run/attachments.js';
 import { randomBytes } from 'node:crypto';
 import { existsSync, promises as fs } from 'node:fs';
 import type { AddressInfo } from 'node:net';
@@ -352,6 +353,10 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
     },
     handshakeTimeoutMs: options.handshakeTimeoutMs,
     tickIntervalMs: options.tickIntervalMs,
+    attachmentLimits: () => ({
+      maxBytes: MAX_TOTAL_BYTES,
+      maxImageBytes: imageLimit(snapshot.config),
+    }),
     preauthLimits: options.preauthLimits,
     httpApi: createOpenAiHttpApi({
       config: () => snapshot.config,

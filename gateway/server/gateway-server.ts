@@ -57,6 +57,8 @@ export interface GatewayServerOptions {
   assistantName?: () => string;
   handshakeTimeoutMs?: number;
   tickIntervalMs?: number;
+  /** Attachment limits of chat.send/agent, advertised in hello-ok so clients check before sending. */
+  attachmentLimits?: () => { maxBytes: number; maxImageBytes: number };
   /** Unauthenticated sockets allowed at once (defaults: MAX_PREAUTH_SOCKETS*). */
   preauthLimits?: Partial<PreauthLimits>;
   /** HTTP API routes (the OpenAI-compatible `/v1/*`); they share the failed-auth limiter. */
@@ -572,6 +574,7 @@ export class GatewayServer {
         maxPayload: MAX_PAYLOAD_BYTES,
         maxBufferedBytes: MAX_BUFFERED_BYTES,
         tickIntervalMs: this.options.tickIntervalMs ?? TICK_INTERVAL_MS,
+        ...(this.options.attachmentLimits ? { attachments: this.options.attachmentLimits() } : {}),
       },
     };
   }

@@ -9,7 +9,11 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { GatewayClient } from '@openclaw/gateway-client';
-import { AgentEventSchema, ChatEventSchema } from '@openclaw/gateway-protocol/schema';
+import {
+  AgentEventSchema,
+  ChatEventSchema,
+  HelloOkSchema,
+} from '@openclaw/gateway-protocol/schema';
 import { Value } from 'typebox/value';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Transcript } from '../../sessions/index.js';
@@ -632,5 +636,10 @@ describe('agent and agent.wait', () => {
       ]),
     );
     expect(features.events).toEqual(expect.arrayContaining(['chat', 'agent']));
+    // Clients learn the attachment limits before they send (upstream's hello-ok policy field).
+    expect(plain.hello?.policy).toMatchObject({
+      attachments: { maxBytes: 15 * 1024 * 1024, maxImageBytes: 6 * 1024 * 1024 },
+    });
+    expect(Value.Check(HelloOkSchema, plain.hello)).toBe(true);
   });
 });
