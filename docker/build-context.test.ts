@@ -177,7 +177,9 @@ describe('gateway.Dockerfile', () => {
   it('runs as node with the expected entrypoint, command, healthcheck and labels', () => {
     const users = instructions.filter((l) => l.startsWith('USER '));
     expect(users.at(-1)).toBe('USER node');
-    expect(instructions).toContain('ENTRYPOINT ["node", "/app/gateway/openclaw.mjs"]');
+    expect(instructions).toContain(
+      'ENTRYPOINT ["node", "--max-semi-space-size=1", "/app/gateway/openclaw.mjs"]',
+    );
     expect(instructions).toContain(
       'CMD ["gateway", "run", "--allow-unconfigured", "--bind", "lan", "--port", "18789"]',
     );

@@ -163,3 +163,16 @@ describe('scripts/bench.mjs', () => {
     expect(JSON.parse(result.stdout)).toEqual([50, 99, 100, 5, 2.5, 0, true]);
   });
 });
+
+describe('the gateway the bench starts', () => {
+  it('runs with the node flags of the image entrypoint', async () => {
+    const { GATEWAY_NODE_FLAGS } = (await import('./bench/gateway-process.mjs')) as {
+      GATEWAY_NODE_FLAGS: string[];
+    };
+    const dockerfile = await fs.readFile(path.join(ROOT, 'docker/gateway.Dockerfile'), 'utf8');
+    const entrypoint = /^ENTRYPOINT (\[.*\])$/m.exec(dockerfile)?.[1];
+    expect(entrypoint).toBeDefined();
+    const argv = JSON.parse(entrypoint!) as string[];
+    expect(argv.slice(1, -1)).toEqual(GATEWAY_NODE_FLAGS);
+  });
+});

@@ -106,14 +106,21 @@ export async function waitFor200(port, pathname, options) {
  */
 
 /**
+ * Node flags the gateway image's ENTRYPOINT runs the gateway with (docker/gateway.Dockerfile), so
+ * the bench measures what users run; scripts/bench.test.ts checks the two agree.
+ */
+export const GATEWAY_NODE_FLAGS = ['--max-semi-space-size=1'];
+
+/**
  * Spawns `node <bundle> gateway run --port <port> --bind loopback` directly (no shell, no npm:
  * the pid is the gateway's own, for RSS). `spawnedAt` is taken right before spawn().
- * `nodeArgs` go to node itself (`--cpu-prof` to see where a start-up goes).
+ * `nodeArgs` go to node itself after GATEWAY_NODE_FLAGS (`--cpu-prof` to see where a start-up goes).
  * @param {{ bundle: string, port: number, env: NodeJS.ProcessEnv, args?: string[], nodeArgs?: string[] }} options
  * @returns {GatewayProcess}
  */
 export function spawnGateway(options) {
   const args = [
+    ...GATEWAY_NODE_FLAGS,
     ...(options.nodeArgs ?? []),
     options.bundle,
     'gateway',
