@@ -93,6 +93,27 @@ describe('openclaw sandbox explain', () => {
     expect(out).toMatch(/Warning: +agents\.defaults\.sandbox\.docker\.network: .*host.*ignored/);
   });
 
+  it('shows env names, not values, and flags unknown agents and mismatched sessions', async () => {
+    await writeConfig({
+      agents: {
+        defaults: {
+          sandbox: { mode: 'all', docker: { env: { DATABASE_URL: 'postgres://u:pw@db/x' } } },
+        },
+        list: [{ id: 'main' }],
+      },
+    });
+    const x = await explainJson(['--agent', 'ghost']);
+    expect(x.plan?.spec.env).toEqual({ DATABASE_URL: '(set)', OPENCLAW_CLI: '1' });
+    expect(out).not.toMatch(/pw@db/);
+    expect(x.warnings.join('\n')).toMatch(/"ghost" is not in agents\.list/);
+    await expect(
+      sandbox(['explain', '--agent', 'main', '--session', 'agent:work:x'], env, paths),
+    ).rejects.toMatchObject({
+      exitCode: 2,
+      message: expect.stringMatching(/belongs to agent "work"/),
+    });
+  });
+
   it('refuses unknown subcommands and stray arguments as usage errors', async () => {
     await expect(sandbox(['list'], env, paths)).rejects.toMatchObject({ exitCode: 2 });
     await expect(sandbox(['explain', 'extra'], env, paths)).rejects.toThrow(/unexpected argument/);

@@ -40,6 +40,7 @@ export function formatSandboxExplanation(x: SandboxExplanation): string {
       `Image:            ${spec.image}`,
       `Network:          ${spec.network}`,
       `User:             ${spec.user ?? '(image default)'}`,
+      `Environment:      ${Object.keys(spec.env).join(', ')}`,
       `Root filesystem:  ${spec.readOnlyRoot ? 'read-only' : 'writable'}; capabilities dropped: ${spec.capDrop.join(', ') || 'none'}`,
       'Mounts:',
       ...spec.binds.map(

@@ -5,6 +5,7 @@
  */
 import type { OpenClawConfig } from '../../config/config-types.js';
 import type { StatePaths } from '../../config/paths.js';
+import { ErrorCode, OpenClawError } from '../../infra/errors.js';
 import type { SandboxPlan } from '../contract.js';
 import { buildSandboxPlan, type WorkspaceOwner } from './resolve-sandbox-plan.js';
 import {
@@ -56,10 +57,34 @@ function runtimeReason(settings: SandboxSettings, sandboxed: boolean): string {
     : `mode is "non-main" (${from}) and this is the agent's main session, which runs directly`;
 }
 
+/** Env values may be credentials the secret filter did not recognise; explain shows names only. */
+const SHOWN_ENV = new Set(['LANG', 'LC_ALL', 'TZ', 'OPENCLAW_CLI']);
+
+function redactPlanEnv(plan: SandboxPlan): SandboxPlan {
+  const env = Object.fromEntries(
+    Object.entries(plan.spec.env).map(([k, v]) => [k, SHOWN_ENV.has(k) ? v : '(set)']),
+  );
+  return { ...plan, spec: { ...plan.spec, env } };
+}
+
 export function explainSandbox(options: ExplainSandboxOptions): SandboxExplanation {
   const { config, paths } = options;
   const fromSession = options.sessionKey ? agentIdFromSessionKey(options.sessionKey) : undefined;
-  const agentId = (options.agentId ?? fromSession ?? defaultAgentId(config)).toLowerCase();
+  const agentId = (options.agentId ?? fromSession ?? defaultAgentId(config)).trim().toLowerCase();
+  if (!/^[a-z0-9][a-z0-9_-]{0,63}$/.test(agentId)) {
+    throw new OpenClawError(
+      ErrorCode.INVALID_ARGUMENT,
+      `Invalid agent id "${agentId}": use 1-64 letters, digits, "-" or "_" (e.g. "main").`,
+      { exitCode: 2 },
+    );
+  }
+  if (fromSession && fromSession !== agentId) {
+    throw new OpenClawError(
+      ErrorCode.INVALID_ARGUMENT,
+      `--session ${options.sessionKey} belongs to agent "${fromSession}", not "${agentId}"; drop --agent or pick a session of that agent.`,
+      { exitCode: 2 },
+    );
+  }
   const mainSessionKey = mainSessionKeyFor(config, agentId);
   const requested = options.sessionKey?.trim();
   // A bare word is a main-key alias, as elsewhere in the CLI (`--session main`).
@@ -67,6 +92,9 @@ export function explainSandbox(options: ExplainSandboxOptions): SandboxExplanati
   const settings = resolveSandboxSettings(config, agentId, paths);
   const sandboxed = isSandboxedSession(settings.mode, config, agentId, sessionKey);
   const warnings: string[] = [];
+  const listed = config.agents?.list ?? [];
+  if (listed.length > 0 && !listed.some((a) => a.id.toLowerCase() === agentId))
+    warnings.push(`agent "${agentId}" is not in agents.list; showing what the defaults give it`);
   const plan = sandboxed
     ? buildSandboxPlan(settings, {
         sessionKey,
@@ -97,7 +125,7 @@ export function explainSandbox(options: ExplainSandboxOptions): SandboxExplanati
     workspaceAccess: settings.workspaceAccess,
     workspaceRoot: settings.workspaceRoot,
     sources: settings.sources,
-    plan,
+    plan: plan && redactPlanEnv(plan),
     browser: { enabled: settings.browser.enabled, image: settings.browser.image },
     tools: resolveSandboxToolPolicy(config, agentId),
     warnings,

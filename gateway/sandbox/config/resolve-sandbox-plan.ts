@@ -50,6 +50,8 @@ export interface ResolveSandboxPlanOptions {
  * the config hash, the same before and after the folder is created.
  */
 export function statWorkspaceOwner(dir: string): WorkspaceOwner | undefined {
+  // Windows reports uid/gid 0 for every file; that would make the sandbox run as root.
+  if (process.platform === 'win32') return undefined;
   let current = path.resolve(dir);
   for (;;) {
     try {
