@@ -237,6 +237,8 @@ export interface SandboxDockerConfig {
   memory?: string | number;
   memorySwap?: string | number;
   cpus?: number;
+  /** Accepted so upstream configs load; GPUs are not passed to sandboxes yet (a warning says so). */
+  gpus?: string;
   ulimits?: Record<string, SandboxUlimitConfig>;
   seccompProfile?: string;
   apparmorProfile?: string;
@@ -260,6 +262,8 @@ export interface SandboxBrowserConfig {
   vncPort?: number;
   noVncPort?: number;
   headless?: boolean;
+  noVncEnabled?: boolean;
+  /** Upstream's older name of `noVncEnabled`. */
   enableNoVnc?: boolean;
   allowHostControl?: boolean;
   autoStart?: boolean;
@@ -284,6 +288,8 @@ export interface SandboxConfig {
   perSession?: boolean;
   workspaceRoot?: string;
   docker?: SandboxDockerConfig;
+  /** Settings of upstream's ssh backend; accepted so configs load, unused (docker only). */
+  ssh?: LooseObject;
   browser?: SandboxBrowserConfig;
   prune?: SandboxPruneConfig;
 }

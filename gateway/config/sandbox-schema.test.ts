@@ -145,6 +145,22 @@ describe('sandbox config validation', () => {
     expect(result.config.agents?.defaults?.sandbox?.docker?.network).toBeUndefined();
   });
 
+  it('accepts upstream keys this gateway does not act on yet (gpus, ssh, both noVNC names)', () => {
+    const result = validateConfig({
+      agents: {
+        defaults: {
+          sandbox: {
+            docker: { gpus: 'all' },
+            ssh: { target: 'user@host:22' },
+            browser: { noVncEnabled: false },
+          },
+        },
+        list: [{ id: 'a', sandbox: { browser: { enableNoVnc: true } } }],
+      },
+    });
+    expect(result.issues).toEqual([]);
+  });
+
   it('refuses backends other than docker with a next step', () => {
     const result = validateConfig({ agents: { defaults: { sandbox: { backend: 'ssh' } } } });
     expect(issueAt(result, 'agents.defaults.sandbox.backend')).toMatch(

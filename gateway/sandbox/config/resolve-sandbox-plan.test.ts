@@ -304,6 +304,15 @@ describe('docker settings', () => {
     expect(() => plan(join, 'agent:main:s')).toThrow(/dangerouslyAllowContainerNamespaceJoin/);
   });
 
+  it('warns that docker.gpus is not applied and keeps it out of the spec', () => {
+    const warnings: string[] = [];
+    const p = plan(sandboxed({ mode: 'all', docker: { gpus: 'all' } }), 'agent:main:s', {
+      warn: (m) => warnings.push(m),
+    })!;
+    expect(warnings.join('\n')).toMatch(/gpus "all" is not applied/);
+    expect(JSON.stringify(p.spec)).not.toMatch(/gpus/);
+  });
+
   it('normalises bind sources so .. is visible to the engine', () => {
     const p = plan(
       sandboxed({ mode: 'all', docker: { binds: ['/home/u/ws/../../../etc:/e:ro'] } }),

@@ -210,6 +210,10 @@ export function buildSandboxPlan(
     );
   if (settings.agentOverridesIgnored)
     warn(`agent ${agentId}: its sandbox docker/browser/prune settings are ignored in shared scope`);
+  if (settings.docker.gpus)
+    warn(
+      `sandbox docker.gpus "${settings.docker.gpus}" is not applied: GPUs are not passed to sandboxes yet`,
+    );
   const spec = buildSpec(settings, workspaceDir, agentWorkspaceDir, user, warn);
   const configHash = sandboxConfigHash({
     spec,

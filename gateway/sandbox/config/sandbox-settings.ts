@@ -46,6 +46,7 @@ export interface MergedDockerConfig {
   memory?: string | number;
   memorySwap?: string | number;
   cpus?: number;
+  gpus?: string;
   ulimits?: Record<string, SandboxUlimitConfig>;
   seccompProfile?: string;
   apparmorProfile?: string;
@@ -67,7 +68,7 @@ export interface MergedBrowserConfig {
   vncPort: number;
   noVncPort: number;
   headless: boolean;
-  enableNoVnc: boolean;
+  noVncEnabled: boolean;
   allowHostControl: boolean;
   autoStart: boolean;
   autoStartTimeoutMs: number;
@@ -162,6 +163,7 @@ function mergeDocker(
     memory: a.memory ?? g.memory,
     memorySwap: a.memorySwap ?? g.memorySwap,
     cpus: a.cpus ?? g.cpus,
+    gpus: a.gpus ?? g.gpus,
     ulimits,
     seccompProfile: a.seccompProfile ?? g.seccompProfile,
     apparmorProfile: a.apparmorProfile ?? g.apparmorProfile,
@@ -197,7 +199,7 @@ function mergeBrowser(
     vncPort: a.vncPort ?? g.vncPort ?? D.vncPort,
     noVncPort: a.noVncPort ?? g.noVncPort ?? D.noVncPort,
     headless: a.headless ?? g.headless ?? false,
-    enableNoVnc: a.enableNoVnc ?? g.enableNoVnc ?? true,
+    noVncEnabled: a.noVncEnabled ?? a.enableNoVnc ?? g.noVncEnabled ?? g.enableNoVnc ?? true,
     allowHostControl: a.allowHostControl ?? g.allowHostControl ?? false,
     autoStart: a.autoStart ?? g.autoStart ?? true,
     autoStartTimeoutMs: a.autoStartTimeoutMs ?? g.autoStartTimeoutMs ?? D.autoStartTimeoutMs,
