@@ -249,5 +249,9 @@ export function resolveSandboxPlan(options: ResolveSandboxPlanOptions): SandboxP
   const settings = resolveSandboxSettings(options.config, agentId, options.paths);
   if (!isSandboxedSession(settings.mode, options.config, agentId, options.sessionKey))
     return undefined;
-  return buildSandboxPlan(settings, options);
+  // The caller's own spelling of the id finds its workspace; names and keys use the lower case.
+  return buildSandboxPlan(settings, {
+    ...options,
+    workspaceFor: () => options.workspaceFor(options.agentId),
+  });
 }
