@@ -22,6 +22,7 @@ Usage: openclaw <command> [options]
   onboard            write a local config (--non-interactive --accept-risk --mode local
                      [--auth-choice openai-api-key|anthropic-api-key|custom-api-key|ollama|lmstudio|…])
   config             get | set | unset <path> [value]
+  sandbox            explain [--agent id] [--session key] [--json]: the effective agent sandbox
 
 Remote options: --url ws://host:port --token T --password P
 State: OPENCLAW_STATE_DIR, OPENCLAW_CONFIG_PATH, OPENCLAW_HOME`;
@@ -72,6 +73,8 @@ export async function runCli(argv: string[], env: Env = process.env): Promise<nu
       return (await import('./commands/onboard.js')).onboard(rest, env, paths);
     case 'config':
       return (await import('./commands/config.js')).config(rest, env, paths);
+    case 'sandbox':
+      return (await import('./commands/sandbox.js')).sandbox(rest, env, paths);
     default:
       process.stderr.write(`openclaw: unknown command "${command}"\n\n${HELP}\n`);
       return 2;

@@ -20,6 +20,7 @@ import {
 } from './config-checks.js';
 import { joinConfigPath } from './config-path.js';
 import { agentModelCheck, modelsCheck } from './models-schema.js';
+import { sandboxConfigCheck, sandboxToolsSectionCheck } from './sandbox-schema.js';
 import {
   type AgentEntryConfig,
   type AgentModelConfig,
@@ -231,8 +232,12 @@ const gatewayCheck: Check<GatewayConfig> = obj(
 const toolsCheck: Check<ToolsConfig> = (value, path, issues) => {
   const out = looseObj(value, path, issues);
   if (!out) return undefined;
-  const { profile, allow, deny, ...rest } = out;
-  const lists: { allow?: string[]; deny?: string[] } = {};
+  const { profile, allow, deny, sandbox, ...rest } = out;
+  const lists: Pick<ToolsConfig, 'allow' | 'deny' | 'sandbox'> = {};
+  if (sandbox !== undefined) {
+    const checked = sandboxToolsSectionCheck(sandbox, joinConfigPath(path, 'sandbox'), issues);
+    if (checked) lists.sandbox = checked;
+  }
   // Tool names or groups (`group:fs`); deny wins over allow, an empty allow means all.
   if (allow !== undefined) {
     const checked = arrayOf(nonEmpty)(allow, joinConfigPath(path, 'allow'), issues);
@@ -262,7 +267,7 @@ const agentEntryFields = obj(
     model: modelCheck,
     identity: obj({ name: str(), theme: str(), emoji: str(), avatar: str() }),
     tools: toolsCheck,
-    sandbox: looseObj,
+    sandbox: sandboxConfigCheck,
     thinkingDefault: nonEmpty,
     skills: arrayOf(nonEmpty),
     groupChat: looseObj,
@@ -315,7 +320,7 @@ const agentsCheck: Check<AgentsConfig> = obj({
     workspace: nonEmpty,
     model: modelCheck,
     thinkingDefault: nonEmpty,
-    sandbox: looseObj,
+    sandbox: sandboxConfigCheck,
     skipBootstrap: bool(),
     heartbeat: looseObj,
     models: looseObj,

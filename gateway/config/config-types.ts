@@ -194,7 +194,7 @@ export interface AgentDefaultsConfig {
   workspace?: string;
   model?: AgentModelConfig;
   thinkingDefault?: string;
-  sandbox?: LooseObject;
+  sandbox?: SandboxConfig;
   skipBootstrap?: boolean;
   heartbeat?: LooseObject;
   /** Upstream keys accepted without deep checks so existing configs keep loading. */
@@ -212,6 +212,95 @@ export interface AgentDefaultsConfig {
   cliBackends?: LooseObject;
 }
 
+export const SANDBOX_MODES = ['off', 'non-main', 'all'] as const;
+export type SandboxMode = (typeof SANDBOX_MODES)[number];
+export const SANDBOX_SCOPES = ['session', 'agent', 'shared'] as const;
+export const SANDBOX_WORKSPACE_ACCESS = ['none', 'ro', 'rw'] as const;
+
+/** `docker.ulimits.<name>`: one value for both limits, `"soft:hard"`, or an object. */
+export type SandboxUlimitConfig = number | string | { soft?: number; hard?: number };
+
+/** `agents.*.sandbox.docker`: how the sandbox container is created (merged agent over global). */
+export interface SandboxDockerConfig {
+  image?: string;
+  containerPrefix?: string;
+  workdir?: string;
+  readOnlyRoot?: boolean;
+  tmpfs?: string[];
+  network?: string;
+  user?: string;
+  capDrop?: string[];
+  env?: Record<string, string>;
+  /** An array is joined with newlines. */
+  setupCommand?: string | string[];
+  pidsLimit?: number;
+  memory?: string | number;
+  memorySwap?: string | number;
+  cpus?: number;
+  /** Accepted so upstream configs load; GPUs are not passed to sandboxes yet (a warning says so). */
+  gpus?: string;
+  ulimits?: Record<string, SandboxUlimitConfig>;
+  seccompProfile?: string;
+  apparmorProfile?: string;
+  dns?: string[];
+  extraHosts?: string[];
+  /** `"/host/path:/container/path[:ro]"`. */
+  binds?: string[];
+  dangerouslyAllowReservedContainerTargets?: boolean;
+  dangerouslyAllowExternalBindSources?: boolean;
+  dangerouslyAllowContainerNamespaceJoin?: boolean;
+}
+
+/** `agents.*.sandbox.browser`: the browser sandbox (accepted and resolved; the engine is separate). */
+export interface SandboxBrowserConfig {
+  enabled?: boolean;
+  image?: string;
+  containerPrefix?: string;
+  network?: string;
+  cdpPort?: number;
+  cdpSourceRange?: string;
+  vncPort?: number;
+  noVncPort?: number;
+  headless?: boolean;
+  noVncEnabled?: boolean;
+  /** Upstream's older name of `noVncEnabled`. */
+  enableNoVnc?: boolean;
+  allowHostControl?: boolean;
+  autoStart?: boolean;
+  autoStartTimeoutMs?: number;
+  binds?: string[];
+}
+
+export interface SandboxPruneConfig {
+  idleHours?: number;
+  maxAgeDays?: number;
+}
+
+/** `agents.defaults.sandbox` and `agents.list[].sandbox`. */
+export interface SandboxConfig {
+  mode?: SandboxMode;
+  /** Only `docker` is supported. */
+  backend?: 'docker';
+  workspaceAccess?: (typeof SANDBOX_WORKSPACE_ACCESS)[number];
+  sessionToolsVisibility?: 'spawned' | 'all';
+  scope?: (typeof SANDBOX_SCOPES)[number];
+  /** Legacy: true = scope "session", false = scope "shared". */
+  perSession?: boolean;
+  workspaceRoot?: string;
+  docker?: SandboxDockerConfig;
+  /** Settings of upstream's ssh backend; accepted so configs load, unused (docker only). */
+  ssh?: LooseObject;
+  browser?: SandboxBrowserConfig;
+  prune?: SandboxPruneConfig;
+}
+
+/** `tools.sandbox.tools` and `agents.list[].tools.sandbox.tools`. */
+export interface SandboxToolPolicyConfig {
+  allow?: string[];
+  alsoAllow?: string[];
+  deny?: string[];
+}
+
 export interface AgentIdentityConfig {
   name?: string;
   theme?: string;
@@ -227,8 +316,8 @@ export interface AgentEntryConfig {
   agentDir?: string;
   model?: AgentModelConfig;
   identity?: AgentIdentityConfig;
-  tools?: LooseObject;
-  sandbox?: LooseObject;
+  tools?: ToolsConfig;
+  sandbox?: SandboxConfig;
   thinkingDefault?: string;
   skills?: string[];
   groupChat?: LooseObject;
@@ -263,6 +352,8 @@ export interface ToolsConfig extends LooseObject {
   allow?: string[];
   /** Tool names or groups to refuse; deny wins over allow. */
   deny?: string[];
+  /** The extra gate for sandboxed sessions (`tools.sandbox.tools`). */
+  sandbox?: { tools?: SandboxToolPolicyConfig };
 }
 
 export interface OpenClawConfig {
