@@ -7,7 +7,7 @@ import { execFile } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -166,7 +166,8 @@ describe('scripts/bench.mjs', () => {
 
 describe('the gateway the bench starts', () => {
   it('runs with the node flags of the image entrypoint', async () => {
-    const { GATEWAY_NODE_FLAGS } = (await import('./bench/gateway-process.mjs')) as {
+    const processModule = path.join(ROOT, 'scripts/bench/gateway-process.mjs');
+    const { GATEWAY_NODE_FLAGS } = (await import(pathToFileURL(processModule).href)) as {
       GATEWAY_NODE_FLAGS: string[];
     };
     const dockerfile = await fs.readFile(path.join(ROOT, 'docker/gateway.Dockerfile'), 'utf8');
