@@ -98,11 +98,15 @@ export async function main(argv: string[]): Promise<number> {
       result.rebuilt
         ? `Built ${result.tag} in ${seconds} s.`
         : `${result.tag} is already up to date (nothing to build; --force rebuilds it).`,
-      ...(kind === 'sandbox'
-        ? []
-        : [
+      ...(kind === 'common'
+        ? [
             `Use it for the agents: openclaw config set agents.defaults.sandbox.docker.image ${result.tag}`,
-          ]),
+          ]
+        : kind === 'browser'
+          ? [
+              `The browser sandbox is agents.defaults.sandbox.browser (enabled: true; image ${result.tag} is its default).`,
+            ]
+          : []),
       '',
     ].join('\n'),
   );

@@ -24,7 +24,17 @@ RUN set -eu; \
 # The Node base keeps node (and, in the official image, npm/npx/corepack) under /usr/local; the
 # sandbox image's /usr/local is empty, so the whole tree is merged in as it is.
 COPY --from=node /usr/local/ /usr/local/
-RUN node --version
+# The locally made Node base carries node alone: npm then comes from Debian (it runs on the
+# copied Node 22, which is first on PATH; Debian's own nodejs only satisfies the dependency).
+RUN set -eu; \
+    if ! command -v npm >/dev/null 2>&1; then \
+      apt-get update; \
+      apt-get install -y --no-install-recommends npm; \
+      apt-get clean; \
+      rm -rf /var/lib/apt/lists/*; \
+    fi; \
+    node --version; \
+    npm --version
 
 USER sandbox
 WORKDIR /workspace
