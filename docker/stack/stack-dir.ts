@@ -106,9 +106,12 @@ export async function composeFiles(dir: string): Promise<string[]> {
   return list;
 }
 
-/** `composeFiles` for callers that cannot wait (the text of a suggested command). */
+/**
+ * `composeFiles` for callers that cannot wait (the text of a suggested command). The folder is
+ * kept as given: the command is shown for the user's OS, which may not be this one.
+ */
 export function composeFilesSync(dir: string): string[] {
-  const files = stackFiles(path.resolve(dir));
+  const files = stackFiles(dir);
   return [
     files.composeFile,
     ...[files.extraComposeFile, files.sandboxComposeFile].filter((f) => existsSync(f)),
