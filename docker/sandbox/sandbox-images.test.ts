@@ -111,7 +111,7 @@ describe('buildSandboxImage keeps an image whose recipe did not change', () => {
     });
     await expect(
       buildSandboxImage(docker, { kind: 'sandbox', env: {}, recipeDir: dir }),
-    ).rejects.toThrow();
+    ).rejects.toThrow(/Building openclaw-sandbox:bookworm-slim failed/);
   });
 
   it('common: checks the sandbox image first and builds on it with the Node base', async () => {
