@@ -43,7 +43,9 @@ export async function prepareSandbox(
   }
   if (!settings.enabled) return settings;
   await checkDockerSocket(settings.socket, platform);
-  const gid = await dockerSocketGid(settings.socket, platform);
+  // Linux: the socket's own group. Docker Desktop hands containers a root-owned socket from its
+  // VM, so the group there is root's (a supplementary group only: files stay the node user's).
+  const gid = platform === 'linux' ? await dockerSocketGid(settings.socket, platform) : 0;
   return gid === undefined ? settings : { ...settings, socketGid: gid };
 }
 
