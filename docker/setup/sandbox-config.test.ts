@@ -176,5 +176,10 @@ describe('applySandboxSetting and the re-run without OPENCLAW_SANDBOX', () => {
     expect(await prepareSandbox({ OPENCLAW_SANDBOX: '0' }, 'linux')).toMatchObject({
       enabled: false,
     });
+    expect(await prepareSandbox({ OPENCLAW_SANDBOX: '1' }, 'darwin')).toEqual({
+      enabled: true,
+      socket: '/var/run/docker.sock',
+      socketGid: 0,
+    });
   });
 });
