@@ -53,6 +53,15 @@ import {
 } from '../stack/publish-address.js';
 import { composeFiles, seedHostDirs, stackFiles, type StackFiles } from '../stack/stack-dir.js';
 import { resolveSetupToken, type SetupTokenSource } from '../stack/token.js';
+import { buildSandboxImage, type BuildSandboxImageResult } from '../sandbox/sandbox-images.js';
+import {
+  prepareSandbox,
+  sandboxEnvUpdate,
+  type SandboxPlan,
+  type SandboxSetupResult,
+} from './sandbox-step.js';
+import { applySandboxSetting } from './sandbox-config.js';
+import { writeSandboxCompose } from '../stack/sandbox-compose.js';
 import { resolveNodeBase, type NodeBaseChoice } from './base-image.js';
 import {
   APT_LABEL,
@@ -109,6 +118,8 @@ export interface SetupOptions {
   extraAllowedOrigins?: readonly string[];
   /** This host's network interfaces (LAN origins, publish address check); default the OS's. */
   interfaces?: InterfaceSource;
+  /** Build the agent sandbox image under this tag instead of openclaw-sandbox:bookworm-slim (tests). */
+  sandboxImageTag?: string;
 }
 
 export interface SetupResult {
@@ -130,6 +141,8 @@ export interface SetupResult {
   composeFiles: string[];
   composeKind: 'v1' | 'v2';
   projectName: string;
+  /** The agent sandbox (OPENCLAW_SANDBOX): on or off, and what this run changed for it. */
+  sandbox: SandboxSetupResult;
 }
 
 /** Everything but the image and the engine: used to refuse bad input before anything is written. */
@@ -216,6 +229,8 @@ export async function runSetup(options: SetupOptions): Promise<SetupResult> {
   const interfaces = options.interfaces ?? systemInterfaces;
   const parsedInputs = validateSetupInputs(options.env, interfaces);
   const inputs = options.buildTag ? { ...parsedInputs, image: options.buildTag } : parsedInputs;
+  // OPENCLAW_SANDBOX and the socket: refused here, before anything is built or written.
+  const sandbox = await prepareSandbox(options.env);
 
   phase('engine', 'Connecting to the Docker engine');
   const docker = options.docker ?? createDockerClient({ env: options.env as NodeJS.ProcessEnv });
@@ -237,7 +252,12 @@ export async function runSetup(options: SetupOptions): Promise<SetupResult> {
   const existingEnv = await readEnvFile(files.envFile).catch(() => new Map<string, string>());
   const projectName =
     options.projectName ?? (existingEnv.get('COMPOSE_PROJECT_NAME') || PROJECT_NAME);
-  const stackValues = { ...stackEnvValues(inputs, token.token), COMPOSE_PROJECT_NAME: projectName };
+  const sandboxEnv = sandboxEnvUpdate(sandbox, existingEnv);
+  const stackValues = {
+    ...stackEnvValues(inputs, token.token),
+    COMPOSE_PROJECT_NAME: projectName,
+    ...sandboxEnv.values,
+  };
   // Refuse what the files cannot take before spending minutes on a build: a value `.env` cannot
   // hold, or a hand-written docker-compose.extra.yml (writeExtraCompose throws STACK_FILE_CONFLICT
   // for it without writing anything).
@@ -245,6 +265,9 @@ export async function runSetup(options: SetupOptions): Promise<SetupResult> {
   const currentExtra = await readOptional(files.extraComposeFile);
   if (currentExtra !== undefined && !isGeneratedExtraCompose(currentExtra))
     await writeExtraCompose(options.stackDir, inputs);
+  const currentSandbox = await readOptional(files.sandboxComposeFile);
+  if (currentSandbox !== undefined && !isGeneratedExtraCompose(currentSandbox))
+    await writeSandboxCompose(options.stackDir, sandbox);
 
   phase(
     'image',
@@ -253,6 +276,19 @@ export async function runSetup(options: SetupOptions): Promise<SetupResult> {
       : 'Building the image',
   );
   const image = await ensureImage(docker, inputs, options, emit);
+  let sandboxImage: BuildSandboxImageResult | undefined;
+  if (sandbox.enabled) {
+    phase('image', 'Building the agent sandbox image');
+    sandboxImage = await buildSandboxImage(docker, {
+      kind: 'sandbox',
+      env: { OPENCLAW_BASE_IMAGE: inputs.baseImage },
+      ...(options.sandboxImageTag ? { tag: options.sandboxImageTag } : {}),
+      networkHost: options.buildNetworkHost !== false,
+      signal,
+      onEvent: (event) =>
+        emit(event.kind === 'build' ? { kind: 'build', event: event.event } : event),
+    });
+  }
 
   phase('files', 'Writing .env and the compose files');
   const previousFiles = await snapshotStackFiles(files);
@@ -270,6 +306,9 @@ export async function runSetup(options: SetupOptions): Promise<SetupResult> {
       image,
       started,
       interfaces,
+      sandbox,
+      sandboxEnvRemove: sandboxEnv.remove,
+      sandboxImage,
     });
   } catch (err) {
     await rollBackStackFiles({
@@ -290,6 +329,7 @@ interface StackFileSnapshot {
   /** undefined: the file did not exist. */
   env: string | undefined;
   extra: string | undefined;
+  sandbox: string | undefined;
 }
 
 async function readOptional(file: string): Promise<string | undefined> {
@@ -302,11 +342,12 @@ async function readOptional(file: string): Promise<string | undefined> {
 }
 
 async function snapshotStackFiles(files: StackFiles): Promise<StackFileSnapshot> {
-  const [env, extra] = await Promise.all([
+  const [env, extra, sandbox] = await Promise.all([
     readOptional(files.envFile),
     readOptional(files.extraComposeFile),
+    readOptional(files.sandboxComposeFile),
   ]);
-  return { files, env, extra };
+  return { files, env, extra, sandbox };
 }
 
 async function restoreFile(file: string, text: string | undefined, mode: number): Promise<void> {
@@ -352,6 +393,7 @@ async function rollBackStackFiles(args: {
     }
     await restoreFile(previous.files.envFile, previous.env, ENV_FILE_MODE);
     await restoreFile(previous.files.extraComposeFile, previous.extra, 0o644);
+    await restoreFile(previous.files.sandboxComposeFile, previous.sandbox, 0o644);
     emit({
       kind: 'log',
       text: 'Setup failed: .env and the compose files were put back as they were',
@@ -386,14 +428,21 @@ async function writeFilesAndStart(ctx: {
   /** Set once compose may have touched the containers (what a rollback has to undo). */
   started: { value: boolean };
   interfaces: InterfaceSource;
+  sandbox: SandboxPlan;
+  /** `.env` keys to drop (the sandbox ones when sandboxing is off). */
+  sandboxEnvRemove: readonly string[];
+  sandboxImage: BuildSandboxImageResult | undefined;
 }): Promise<SetupResult> {
   const { options, inputs, docker, compose, projectName, token, image, interfaces } = ctx;
   const emit = options.onEvent ?? (() => {});
   const phase = (p: SetupPhase, message: string) => emit({ kind: 'phase', phase: p, message });
   const signal = options.signal;
   await seedHostDirs(inputs);
-  await upsertEnvFile(ctx.files.envFile, ctx.stackValues);
+  await upsertEnvFile(ctx.files.envFile, ctx.stackValues, { remove: ctx.sandboxEnvRemove });
   const extra = await writeExtraCompose(options.stackDir, inputs);
+  // The overlay adds openclaw-sandboxd, which the gateway depends on: `up openclaw-gateway`
+  // starts it, and with the overlay gone `--remove-orphans` removes it.
+  const sandboxCompose = await writeSandboxCompose(options.stackDir, ctx.sandbox);
   const fileList = await composeFiles(options.stackDir);
   const project = new ComposeProject({
     compose,
@@ -462,6 +511,16 @@ async function writeFilesAndStart(ctx: {
       ErrorCode.COMPOSE_FAILED,
       `Onboarding inside the image failed (exit ${onboarded.code}):\n${tail}`,
     );
+  }
+
+  const sandboxConfig = await applySandboxSetting(inputs.configDir, ctx.sandbox.enabled);
+  if (sandboxConfig !== 'unchanged') {
+    emit({
+      kind: 'log',
+      text: ctx.sandbox.enabled
+        ? 'Agent sandbox on: agents.defaults.sandbox = non-main, scope agent, no workspace access'
+        : 'Agent sandbox off: agents.defaults.sandbox.mode = off (other sandbox settings kept)',
+    });
   }
 
   phase('health', 'Waiting for the gateway to become healthy');
@@ -550,6 +609,18 @@ async function writeFilesAndStart(ctx: {
     composeFiles: fileList,
     composeKind: compose.kind,
     projectName,
+    sandbox: {
+      enabled: ctx.sandbox.enabled,
+      composeAction: sandboxCompose.action,
+      configChange: sandboxConfig,
+      ...(ctx.sandboxImage
+        ? {
+            image: ctx.sandboxImage.tag,
+            imageRebuilt: ctx.sandboxImage.rebuilt,
+            imageBuildMs: ctx.sandboxImage.durationMs,
+          }
+        : {}),
+    },
   };
 }
 

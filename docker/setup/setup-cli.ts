@@ -13,6 +13,7 @@ import {
   errorMessage,
 } from '../../gateway/infra/errors.js';
 import { redactText } from '../../gateway/infra/logger.js';
+import { sandboxEnabled } from '../stack/sandbox-compose.js';
 import { composeTerminalCommand, terminalShellFor } from '../stack/terminal-command.js';
 import { resolveNodeBase, type NodeBaseChoice } from './base-image.js';
 import { runSetup, validateSetupInputs, type SetupEvent } from './run-setup.js';
@@ -44,7 +45,15 @@ Inputs (environment variables):
   OPENCLAW_DOCKER_APT_PACKAGES  Debian packages baked into the image, space separated
   OPENCLAW_NODE_IMAGE           base image to build FROM (default: node:22-bookworm-slim if the
                                 engine has it, else the local openclaw-base/node:22-bookworm-slim
-                                made by scripts/make-base-images.sh)`;
+                                made by scripts/make-base-images.sh)
+  OPENCLAW_BASE_IMAGE           Debian base of the agent sandbox image (same rules: debian:bookworm-slim,
+                                else the local openclaw-base/debian:bookworm-slim)
+  OPENCLAW_SANDBOX              1/true/yes/on: build the agent sandbox image, add the sandboxd service
+                                (docker-compose.sandbox.yml; the only holder of the Docker socket) and
+                                set agents.defaults.sandbox (mode non-main, scope agent, no workspace
+                                access). A run without it turns sandboxing off and removes the service.
+  OPENCLAW_DOCKER_SOCKET        the engine's socket for sandboxd (default: DOCKER_HOST's unix path,
+                                else /var/run/docker.sock)`;
 
 function describe(event: SetupEvent, verbose: boolean): string | undefined {
   switch (event.kind) {
@@ -133,6 +142,7 @@ export async function main(argv: string[]): Promise<number> {
         ...(base ? [`  base image     ${base.summary}`] : []),
         `  extra mounts   ${inputs.extraMounts.length ? inputs.extraMounts.map((m) => `${m.source} → ${m.target}${m.readOnly ? ' (ro)' : ''}`).join(', ') : 'none'}`,
         `  home volume    ${inputs.homeVolume ? (inputs.homeVolume.kind === 'volume' ? inputs.homeVolume.name : inputs.homeVolume.source) : 'none'}`,
+        `  agent sandbox  ${sandboxEnabled(env.OPENCLAW_SANDBOX) ? 'on (sandboxd gets the Docker socket; the gateway does not)' : 'off'}`,
         '',
       ].join('\n'),
     );
@@ -177,6 +187,15 @@ export async function main(argv: string[]): Promise<number> {
       '',
       `Gateway running on ${result.dashboardUrl.replace(/#.*$/, '')} (token ${result.tokenSource === 'generated' ? 'generated and saved in .env' : `reused from ${result.tokenSource}`}).`,
       ...(result.nodeBase ? [`Image built on ${result.nodeBase.image}.`] : []),
+      ...(result.sandbox.enabled
+        ? [
+            `Agent sandbox on: ${result.sandbox.image ?? 'sandbox image'} ${result.sandbox.imageRebuilt ? 'built' : 'up to date'}, openclaw-sandboxd added (docker-compose.sandbox.yml); non-main sessions run their tools in sandbox containers.`,
+          ]
+        : result.sandbox.composeAction === 'removed' || result.sandbox.configChange === 'disabled'
+          ? [
+              'Agent sandbox off: openclaw-sandboxd removed and agents.defaults.sandbox.mode set to off.',
+            ]
+          : []),
       ...(result.imagesPruned > 0
         ? [
             `Removed ${result.imagesPruned} older build${result.imagesPruned === 1 ? '' : 's'} of ${result.inputs.image} (the previous one is kept as ${result.inputs.image.replace(/:[^:/]*$/, '')}:previous).`,

@@ -35,6 +35,9 @@ export const MANAGED_ENV_KEYS = [
 ] as const;
 export type ManagedEnvKey = (typeof MANAGED_ENV_KEYS)[number];
 
+/** `.env` keys that exist only while the agent sandbox is on; a run with it off removes them. */
+export const SANDBOX_ENV_KEYS = ['OPENCLAW_SANDBOX', 'OPENCLAW_SANDBOXD_SECRET'] as const;
+
 const KEY_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
 // `export KEY=value` or `KEY=value`, with optional blanks around the key.
 const ASSIGNMENT = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*=(.*)$/;
@@ -116,9 +119,14 @@ export async function readEnvFile(file: string): Promise<Map<string, string>> {
 /**
  * Pure upsert: each key's first assignment is replaced in place, later duplicates are dropped (both
  * parsers let the last one win, which would silently override ours), missing keys are appended in
- * the order given. Comments, blank lines, unknown keys and the line ending style are kept.
+ * the order given. Every assignment of a key in `remove` is dropped. Comments, blank lines,
+ * unknown keys and the line ending style are kept.
  */
-export function upsertEnvText(text: string, values: Readonly<Record<string, string>>): string {
+export function upsertEnvText(
+  text: string,
+  values: Readonly<Record<string, string>>,
+  remove: readonly string[] = [],
+): string {
   const eol = text.includes('\r\n') ? '\r\n' : '\n';
   const lines = text === '' ? [] : text.split(/\r?\n/);
   if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
@@ -129,6 +137,7 @@ export function upsertEnvText(text: string, values: Readonly<Record<string, stri
   const out: string[] = [];
   for (const line of lines) {
     const key = /^\s*#/.test(line) ? undefined : ASSIGNMENT.exec(line.replace(/\r$/, ''))?.[1];
+    if (key !== undefined && remove.includes(key) && !pending.has(key)) continue;
     if (key === undefined || !pending.has(key)) {
       out.push(line);
       continue;
@@ -165,20 +174,21 @@ export function stackEnvValues(inputs: SetupInputs, token: string): Record<Manag
  */
 export function withoutManagedEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   const out: NodeJS.ProcessEnv = { ...env };
-  for (const key of MANAGED_ENV_KEYS) delete out[key];
+  for (const key of [...MANAGED_ENV_KEYS, ...SANDBOX_ENV_KEYS]) delete out[key];
   return out;
 }
 
 export const ENV_FILE_MODE = 0o600;
 
 /**
- * Upsert `values` into the `.env` at `file` under the cross-process lock; atomic, mode 0600 (also
- * tightening an existing file: it holds the token). Every value is checked before anything is
- * written. Returns whether the content changed.
+ * Upsert `values` into the `.env` at `file` under the cross-process lock (and drop the keys in
+ * `options.remove`); atomic, mode 0600 (also tightening an existing file: it holds the token).
+ * Every value is checked before anything is written. Returns whether the content changed.
  */
 export async function upsertEnvFile(
   file: string,
   values: Readonly<Record<string, string>>,
+  options: { remove?: readonly string[] } = {},
 ): Promise<{ changed: boolean }> {
   // Validate first so a bad value never leaves a half-updated lock/temp behind.
   for (const [key, value] of Object.entries(values)) formatEnvLine(key, value);
@@ -189,7 +199,7 @@ export async function upsertEnvFile(
     } catch (err) {
       if (systemErrorCode(err) !== 'ENOENT') throw err;
     }
-    const next = upsertEnvText(current, values);
+    const next = upsertEnvText(current, values, options.remove);
     if (next === current) {
       await fs.chmod(file, ENV_FILE_MODE).catch(() => {});
       return { changed: false };

@@ -17,6 +17,7 @@ export {
   MANAGED_ENV_KEYS,
   parseEnvText,
   readEnvFile,
+  SANDBOX_ENV_KEYS,
   stackEnvValues,
   upsertEnvFile,
   upsertEnvText,
@@ -35,6 +36,23 @@ export {
   writeExtraCompose,
   type ExtraComposeAction,
 } from './extra-compose.js';
+export {
+  checkDockerSocket,
+  dockerSocketGid,
+  parseSandboxInputs,
+  renderSandboxCompose,
+  SANDBOX_COMPOSE_FILE,
+  sandboxdSecret,
+  sandboxEnabled,
+  sandboxEnvValues,
+  SANDBOXD_COMMAND,
+  SANDBOXD_PORT,
+  SANDBOXD_SERVICE,
+  SANDBOXD_URL,
+  writeSandboxCompose,
+  type SandboxComposeAction,
+  type SandboxSettings,
+} from './sandbox-compose.js';
 export { checkContainerTarget, checkHostSource } from './host-paths.js';
 export {
   checkTokenCharacters,
@@ -62,6 +80,7 @@ export {
   COMPOSE_FILE,
   composeFileArgs,
   composeFiles,
+  composeFilesSync,
   DEFAULT_COMPOSE_TEMPLATE_PATH,
   ENV_FILE,
   hostDirsToCreate,

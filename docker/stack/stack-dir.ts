@@ -5,13 +5,14 @@
  * user's checkout, decides what runs. Either way a terminal `docker compose` in that folder sees
  * exactly what the app sees.
  */
-import { promises as fs } from 'node:fs';
+import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeFileAtomic } from '../../gateway/infra/atomic-write.js';
 import { ErrorCode, OpenClawError, systemErrorCode } from '../../gateway/infra/errors.js';
 import { EXTRA_COMPOSE_FILE } from './extra-compose.js';
 import type { SetupInputs } from './inputs.js';
+import { SANDBOX_COMPOSE_FILE } from './sandbox-compose.js';
 
 export const COMPOSE_FILE = 'docker-compose.yml';
 export const ENV_FILE = '.env';
@@ -26,6 +27,8 @@ export interface StackFiles {
   composeFile: string;
   envFile: string;
   extraComposeFile: string;
+  /** The agent sandbox overlay (sandboxd), present only while sandboxing is on. */
+  sandboxComposeFile: string;
 }
 
 export function stackFiles(dir: string): StackFiles {
@@ -34,6 +37,7 @@ export function stackFiles(dir: string): StackFiles {
     composeFile: path.join(dir, COMPOSE_FILE),
     envFile: path.join(dir, ENV_FILE),
     extraComposeFile: path.join(dir, EXTRA_COMPOSE_FILE),
+    sandboxComposeFile: path.join(dir, SANDBOX_COMPOSE_FILE),
   };
 }
 
@@ -82,17 +86,36 @@ export async function prepareStackDir(
   return { ...files, changed: true };
 }
 
-/** The compose files of the stack, in `-f` order: the template, then the extra file if present. */
+/**
+ * The compose files of the stack, in `-f` order: the template, then the extra file and the
+ * sandbox overlay when present. The ONE list every compose command uses (setup, the app's stack
+ * manager, diagnostics, the commands shown to the user), so none of them recreates the gateway
+ * without the extras or sandboxd.
+ */
 export async function composeFiles(dir: string): Promise<string[]> {
   const files = stackFiles(path.resolve(dir));
   const list = [files.composeFile];
-  try {
-    await fs.access(files.extraComposeFile);
-    list.push(files.extraComposeFile);
-  } catch {
-    // no extras
+  for (const optional of [files.extraComposeFile, files.sandboxComposeFile]) {
+    try {
+      await fs.access(optional);
+      list.push(optional);
+    } catch {
+      // not generated for this stack
+    }
   }
   return list;
+}
+
+/**
+ * `composeFiles` for callers that cannot wait (the text of a suggested command). The folder is
+ * kept as given: the command is shown for the user's OS, which may not be this one.
+ */
+export function composeFilesSync(dir: string): string[] {
+  const files = stackFiles(dir);
+  return [
+    files.composeFile,
+    ...[files.extraComposeFile, files.sandboxComposeFile].filter((f) => existsSync(f)),
+  ];
 }
 
 /** `['-f', a, '-f', b]` for the compose CLI. */

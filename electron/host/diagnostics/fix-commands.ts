@@ -1,13 +1,13 @@
 /**
  * Terminal commands shown as fixes, through the same formatter as every other pasteable command
  * (docker/stack/terminal-command.ts): `cd` into the stack folder, the detected compose CLI, the
- * files the app uses — the extra file too, or `up` would recreate the gateway without the extra
- * mounts — and the project when it is not the default; quoted for this OS's shell.
+ * files the app uses (docker/stack's one list: the extra file and the sandbox overlay too, or
+ * `up` would recreate the gateway without them) and the project when it is not the default;
+ * quoted for this OS's shell.
  */
-import { existsSync } from 'node:fs';
 import {
+  composeFilesSync,
   composeTerminalCommand,
-  stackFiles,
   terminalShellFor,
   type ComposeInvocation,
 } from '../../../docker/stack/index.js';
@@ -16,13 +16,10 @@ import { CLI_SERVICE, GATEWAY_SERVICE, type DiagnosticsContext } from './context
 type Ctx = Pick<DiagnosticsContext, 'settings' | 'projectName' | 'compose' | 'platform'>;
 
 function invocation(ctx: Ctx): ComposeInvocation {
-  const files = stackFiles(ctx.settings.stackDir);
   return {
     command: ctx.compose ? ctx.compose.command : ['docker', 'compose'],
     stackDir: ctx.settings.stackDir,
-    files: existsSync(files.extraComposeFile)
-      ? [files.composeFile, files.extraComposeFile]
-      : [files.composeFile],
+    files: composeFilesSync(ctx.settings.stackDir),
     projectName: ctx.projectName,
   };
 }

@@ -11,6 +11,7 @@ import { strToU8, zipSync, type Zippable } from 'fflate';
 import { cancelledError, type StackContainer } from '../../../docker/engine/index.js';
 import {
   EXTRA_COMPOSE_FILE,
+  SANDBOX_COMPOSE_FILE,
   COMPOSE_FILE,
   ENV_FILE,
   stackFiles,
@@ -110,6 +111,7 @@ async function addStackFiles(ctx: DiagnosticsContext, out: MaskedEntries): Promi
   const list: Array<[string, string]> = [
     [COMPOSE_FILE, files.composeFile],
     [EXTRA_COMPOSE_FILE, files.extraComposeFile],
+    [SANDBOX_COMPOSE_FILE, files.sandboxComposeFile],
     [ENV_FILE, files.envFile],
   ];
   for (const [name, file] of list) {
