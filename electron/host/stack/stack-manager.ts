@@ -3,7 +3,7 @@
  * flow as `./docker-setup.sh` (one implementation, two front ends); start/stop/restart are compose
  * commands on the app's stack dir, so `docker compose ps` in a terminal shows the same stack.
  */
-import { promises as fs } from 'node:fs';
+import { existsSync, promises as fs } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import type Dockerode from 'dockerode';
@@ -165,6 +165,11 @@ export class StackManager {
         // The same OPENCLAW_* mapping the settings store validates against (docker/stack formats).
         ...toSetupEnv(settings, token ?? this.options.env.OPENCLAW_GATEWAY_TOKEN ?? ''),
         OPENCLAW_NODE_IMAGE: this.explicitNodeImage(),
+        // The app has no sandbox setting yet: keep what `OPENCLAW_SANDBOX=1 ./docker-setup.sh`
+        // turned on (setup turns it off whenever the variable is missing, as the terminal expects).
+        ...(existsSync(stackFiles(this.options.stackDir).sandboxComposeFile)
+          ? { OPENCLAW_SANDBOX: '1' }
+          : {}),
       },
       bundleDir: this.options.bundleDir,
       controlUiDir: this.options.controlUiDir,
