@@ -34,7 +34,7 @@ const BLOCKED_TREES = [
 ];
 const HOME_SECRETS = ['.aws', '.cargo', '.config', '.docker', '.gnupg', '.netrc', '.npm', '.ssh'];
 const SOCKET_NAME = /(?:^|[._-])(?:docker|podman|containerd)\.sock$/i;
-const PROFILE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.\-/]*$/;
+const PROFILE_NAME = /^[A-Za-z0-9/][A-Za-z0-9_.\-/]*$/;
 /** Create options a plan could smuggle in over HTTP; the engine never reads them, but say so. */
 const PRIVILEGE_KEYS = [
   'privileged',
