@@ -146,6 +146,24 @@ describe.skipIf(!ready)(`sandbox engine on the real engine${skipNote}`, () => {
     expect(ps.stdout).not.toMatch(/sleep 100[012]/);
   });
 
+  it('finds a container again when it was recreated or stopped behind its back', async () => {
+    const p = plan('exec', { spec: { env: { PATH: '/opt/spec/bin:/usr/bin:/bin' } } });
+    const other = new DockerSandboxEngine({
+      docker,
+      stateDir: path.join(root, 'state'),
+      images: [SANDBOX_TEST_IMAGE],
+    });
+    await other.remove(p.containerName);
+    await other.ensure(p);
+    expect(
+      (await engine.exec({ containerName: p.containerName, command: 'echo again' })).stdout,
+    ).toBe('again\n');
+    await docker.getContainer(p.containerName).stop({ t: 0 });
+    expect(
+      (await engine.exec({ containerName: p.containerName, command: 'echo restarted' })).stdout,
+    ).toBe('restarted\n');
+  });
+
   it('refuses dangerous plans with clear errors before touching Docker', async () => {
     const sock = await refusal(
       plan('sock', {
@@ -224,6 +242,17 @@ describe.skipIf(!ready)(`sandbox engine on the real engine${skipNote}`, () => {
     expect((await engine.list()).find((c) => c.containerName === a.containerName)?.stale).toBe(
       true,
     );
+    const registry = JSON.parse(
+      await fs.readFile(path.join(root, 'state', 'sandbox', 'containers.json'), 'utf8'),
+    );
+    expect(
+      registry.entries.find((e: { containerName: string }) => e.containerName === a.containerName),
+    ).toMatchObject({
+      sessionKey: 'agent:main:s1',
+      configHash: 'hash-a',
+      wantedConfigHash: 'hash-b',
+      image: SANDBOX_TEST_IMAGE,
+    });
 
     offsetMs += SANDBOX_DEFAULTS.hotWindowMs + 60_000;
     const idle = await engine.ensure(b);

@@ -278,19 +278,35 @@ export class DockerSandboxEngine implements SandboxApi {
 
   async exec(request: SandboxExecRequest, signal?: AbortSignal): Promise<SandboxExecResult> {
     const name = request.containerName;
-    let id = this.ids.get(name);
-    if (!id) {
-      const info = await this.inspect(name);
-      if (!info)
-        throw new OpenClawError(
-          ErrorCode.CONTAINER_NOT_FOUND,
-          `Sandbox container ${name} does not exist. It is created when an agent run starts (ensure).`,
-        );
-      if (!info.State.Running) await this.start(info.Id);
-      id = info.Id;
-      this.ids.set(name, id);
-    }
     this.lastExec.set(name, this.now());
+    const id = this.ids.get(name);
+    if (id) {
+      try {
+        return await runExec({ docker: this.docker, containerId: id }, request, signal);
+      } catch (err) {
+        this.ids.delete(name);
+        // Recreated or removed behind our back (another sandboxd, the user): look it up again.
+        if (statusOf(err) !== 404 && statusOf(err) !== 409)
+          throw engineError(err, `Running a command in sandbox ${name}`);
+      }
+    }
+    return this.execFresh(request, signal);
+  }
+
+  private async execFresh(
+    request: SandboxExecRequest,
+    signal?: AbortSignal,
+  ): Promise<SandboxExecResult> {
+    const name = request.containerName;
+    const info = await this.inspect(name);
+    if (!info)
+      throw new OpenClawError(
+        ErrorCode.CONTAINER_NOT_FOUND,
+        `Sandbox container ${name} does not exist. It is created when an agent run starts (ensure).`,
+      );
+    if (!info.State.Running) await this.start(info.Id);
+    const id = info.Id;
+    this.ids.set(name, id);
     try {
       return await runExec({ docker: this.docker, containerId: id }, request, signal);
     } catch (err) {

@@ -15,6 +15,8 @@ import { HeadTailBuffer } from './output-cap.js';
 export const EXEC_MARKER_ENV = 'OPENCLAW_EXEC_ID';
 export const DEFAULT_EXEC_TIMEOUT_MS = 1_800_000;
 export const DEFAULT_MAX_OUTPUT_BYTES = 200_000;
+/** How long the output may keep flowing after the in-container kill before we stop reading. */
+const KILL_GRACE_MS = 3_000;
 
 /** Runs before the command: the login shell has applied /etc/profile, so PATH is prepended now. */
 const PATH_PREFIX =
@@ -124,6 +126,17 @@ export async function runExec(
     if (stopped) return;
     stopped = why;
     killing = killMarked(target, marker).catch(() => undefined);
+    wakeStopped();
+  };
+  // If the kill cannot end the command (an image without grep or tr, a process that scrubbed
+  // its environment), the caller still gets its answer: stop reading a while after the kill.
+  let wakeStopped: () => void = () => undefined;
+  const stoppedOnce = new Promise<void>((resolve) => (wakeStopped = resolve));
+  const afterStop = async () => {
+    await stoppedOnce;
+    await killing;
+    await new Promise((r) => setTimeout(r, KILL_GRACE_MS).unref());
+    stream.destroy();
   };
   const timer = setTimeout(() => stop('timeout'), timeoutMs);
   const onAbort = () => stop('abort');
@@ -137,7 +150,7 @@ export async function runExec(
       stream.once('error', reject);
     });
     if (withStdin) stream.end(request.stdin);
-    await ended;
+    await Promise.race([ended, afterStop()]);
   } finally {
     clearTimeout(timer);
     signal?.removeEventListener('abort', onAbort);
