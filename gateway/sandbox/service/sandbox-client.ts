@@ -3,6 +3,7 @@
  * back as the OpenClawErrors the engine raised (same code and message), so a policy refusal reads
  * the same to the agent and the user whether the engine runs here or in sandboxd.
  */
+import http from 'node:http';
 import {
   ErrorCode,
   OpenClawError,
@@ -17,6 +18,9 @@ import type {
   SandboxPlan,
 } from '../contract.js';
 import { SANDBOXD_PATHS, type WireError } from './wire.js';
+
+/** Connections are reused: a warm exec should not pay for a TCP handshake. */
+const agent = new http.Agent({ keepAlive: true });
 
 export interface SandboxClientOptions {
   /** e.g. `http://sandboxd:18790` on the stack's network. */
@@ -63,17 +67,14 @@ export class SandboxClient implements SandboxApi {
   ): Promise<T> {
     const signals = signal ? [signal] : [];
     if (!noCeiling) signals.push(AbortSignal.timeout(this.options.requestTimeoutMs ?? 600_000));
-    let res: Response;
+    let answer: { status: number; text: string };
     try {
-      res = await fetch(`${this.base}${path}`, {
+      answer = await this.send(
         method,
-        headers: {
-          authorization: `Bearer ${this.options.secret}`,
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        },
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal: signals.length > 0 ? AbortSignal.any(signals) : undefined,
-      });
+        path,
+        body,
+        signals.length > 0 ? AbortSignal.any(signals) : undefined,
+      );
     } catch (err) {
       if (signal?.aborted)
         throw new OpenClawError(ErrorCode.CANCELLED, 'The sandbox command was cancelled.', {
@@ -85,24 +86,72 @@ export class SandboxClient implements SandboxApi {
         { cause: err },
       );
     }
-    const text = await res.text();
     let data: unknown;
     try {
-      data = text ? JSON.parse(text) : {};
+      data = answer.text ? JSON.parse(answer.text) : {};
     } catch {
       throw new OpenClawError(
         ErrorCode.REQUEST_FAILED,
-        `sandboxd answered ${res.status} with a body that is not JSON.`,
+        `sandboxd answered ${answer.status} with a body that is not JSON.`,
       );
     }
-    if (!res.ok) {
+    if (answer.status < 200 || answer.status >= 300) {
       const wire = (data as Partial<WireError>).error;
       throw new OpenClawError(
         (wire?.code as Code | undefined) ?? ErrorCode.REQUEST_FAILED,
-        wire?.message ?? `sandboxd answered ${res.status}.`,
-        { details: { status: res.status, ...wire?.details } },
+        wire?.message ?? `sandboxd answered ${answer.status}.`,
+        { details: { status: answer.status, ...wire?.details } },
       );
     }
     return data as T;
+  }
+
+  /**
+   * node:http rather than fetch: fetch gives up waiting for response headers after 5 minutes,
+   * and an exec may rightly take longer (the default command timeout is 30 minutes).
+   */
+  private send(
+    method: string,
+    path: string,
+    body: unknown,
+    signal: AbortSignal | undefined,
+    retried = false,
+  ): Promise<{ status: number; text: string }> {
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    return new Promise((resolve, reject) => {
+      const req = http.request(
+        `${this.base}${path}`,
+        {
+          method,
+          agent,
+          signal,
+          headers: {
+            authorization: `Bearer ${this.options.secret}`,
+            ...(payload === undefined
+              ? {}
+              : {
+                  'content-type': 'application/json',
+                  'content-length': Buffer.byteLength(payload),
+                }),
+          },
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () =>
+            resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }),
+          );
+          res.on('error', reject);
+        },
+      );
+      req.on('error', (err: NodeJS.ErrnoException) => {
+        // A kept-alive connection the server closed just as we reused it: the request never
+        // reached sandboxd, so sending it once more is safe.
+        if (req.reusedSocket && err.code === 'ECONNRESET' && !retried)
+          resolve(this.send(method, path, body, signal, true));
+        else reject(err);
+      });
+      req.end(payload);
+    });
   }
 }

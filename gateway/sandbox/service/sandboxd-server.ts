@@ -172,7 +172,7 @@ export function createSandboxdServer(options: SandboxdServerOptions): http.Serve
     }
   };
 
-  return http.createServer((req, res) => {
+  const server = http.createServer((req, res) => {
     // A client that goes away (timeout, abort) stops its exec inside the container too.
     const controller = new AbortController();
     res.on('close', () => {
@@ -190,4 +190,8 @@ export function createSandboxdServer(options: SandboxdServerOptions): http.Serve
       else sendError(res, error);
     });
   });
+  // Longer than the client's reuse of idle connections is likely to wait, so a warm exec rarely
+  // meets a connection the server is closing.
+  server.keepAliveTimeout = 120_000;
+  return server;
 }
