@@ -89,6 +89,7 @@ describe.skipIf(!ready)(`sandbox engine on the real engine${skipNote}`, () => {
         'touch /rootfs-write 2>/dev/null && echo root-writable || echo root-readonly',
         'ls /sys/class/net | tr "\\n" " "; echo',
         'cat /sys/fs/cgroup/pids.max 2>/dev/null || cat /sys/fs/cgroup/pids/pids.max',
+        'cat /sys/fs/cgroup/memory.max 2>/dev/null || cat /sys/fs/cgroup/memory/memory.limit_in_bytes',
         'pwd',
       ].join('; '),
     });
@@ -99,12 +100,29 @@ describe.skipIf(!ready)(`sandbox engine on the real engine${skipNote}`, () => {
     expect(lines[2]).toBe('root-readonly');
     expect(lines[3]!.trim()).toBe('lo');
     expect(lines[4]).toBe('64');
-    expect(lines[5]).toBe('/workspace');
+    expect(lines[5]).toBe(String(256 * 1024 * 1024));
+    expect(lines[6]).toBe('/workspace');
     const info = await docker.getContainer(p.containerName).inspect();
     expect(info.HostConfig.Init).toBe(true);
     expect(info.HostConfig.SecurityOpt).toContain('no-new-privileges');
     expect(info.HostConfig.Memory).toBe(256 * 1024 * 1024);
     expect(info.Config.Labels?.['openclaw.sandbox']).toBe('1');
+  });
+
+  it('applies a seccomp profile read from a file', async () => {
+    // Allows everything except mkdir/mkdirat, so the profile's effect is visible from inside.
+    const profile = {
+      defaultAction: 'SCMP_ACT_ALLOW',
+      syscalls: [{ names: ['mkdir', 'mkdirat'], action: 'SCMP_ACT_ERRNO' }],
+    };
+    const file = path.join(root, 'seccomp.json');
+    await fs.writeFile(file, JSON.stringify(profile));
+    const p = plan('seccomp-file', { spec: { seccompProfile: file } });
+    await engine.ensure(p);
+    const r = await engine.exec({ containerName: p.containerName, command: 'mkdir /tmp/x' });
+    expect(r.exitCode).not.toBe(0);
+    expect(r.stderr).toMatch(/Operation not permitted/);
+    await engine.remove(p.containerName);
   });
 
   it('runs a login shell whose PATH survives /etc/profile, with stdin and output caps', async () => {

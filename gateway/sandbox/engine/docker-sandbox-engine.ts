@@ -113,6 +113,9 @@ export class DockerSandboxEngine implements SandboxApi {
             { container: plan.containerName },
           );
         } else {
+          this.logger.info('Sandbox config changed; recreating the idle container', {
+            container: plan.containerName,
+          });
           await this.removeContainer(current.Id);
           current = undefined;
         }
@@ -124,6 +127,11 @@ export class DockerSandboxEngine implements SandboxApi {
       createdAtMs = now;
       current = await this.create(plan, hostSources, seccompJson, createdAtMs);
       created = true;
+      this.logger.info('Sandbox container created', {
+        container: plan.containerName,
+        image: plan.spec.image,
+        scopeKey: plan.scopeKey,
+      });
     } else if (!current.State.Running) {
       await this.start(current.Id);
     }
@@ -368,6 +376,7 @@ export class DockerSandboxEngine implements SandboxApi {
       try {
         await this.remove(c.containerName);
         removed.push(c.containerName);
+        this.logger.info('Sandbox container pruned', { container: c.containerName, idle, old });
       } catch (err) {
         this.logger.warn('Sandbox prune failed', {
           container: c.containerName,
