@@ -126,7 +126,11 @@ describe.skipIf(!ready)(`sandbox engine on the real engine${skipNote}`, () => {
   });
 
   it('runs a login shell whose PATH survives /etc/profile, with stdin and output caps', async () => {
-    const p = plan('exec', { spec: { env: { PATH: '/opt/spec/bin:/usr/bin:/bin' } } });
+    const p = plan('exec', {
+      spec: {
+        env: { PATH: '/opt/spec/bin:/usr/bin:/bin', OPENAI_API_KEY: 'sk-test', LANG: 'C.UTF-8' },
+      },
+    });
     await engine.ensure(p);
     const name = p.containerName;
     const path1 = await engine.exec({
@@ -135,6 +139,11 @@ describe.skipIf(!ready)(`sandbox engine on the real engine${skipNote}`, () => {
       env: { PATH: '/opt/call/bin' },
     });
     expect(path1.stdout.trim()).toMatch(/^\/opt\/call\/bin:\/opt\/spec\/bin:.*:\/usr\/local\/bin:/);
+    const env = await engine.exec({
+      containerName: name,
+      command: 'echo ${OPENAI_API_KEY:-unset} $LANG',
+    });
+    expect(env.stdout).toBe('unset C.UTF-8\n');
     const cat = await engine.exec({
       containerName: name,
       command: 'cat; echo err >&2; exit 3',

@@ -19,6 +19,7 @@ import {
 } from '../contract.js';
 import { buildCreateOptions } from './create-options.js';
 import { engineError, statusOf } from './engine-errors.js';
+import { sanitizeSandboxEnv } from './env-sanitize.js';
 import { runExec } from './exec-runner.js';
 import { normalizePathMap, toHostPath, type PathMapping } from './path-map.js';
 import { blockedReason, checkSandboxPlan } from './policy.js';
@@ -218,7 +219,23 @@ export class DockerSandboxEngine implements SandboxApi {
         );
       throw engineError(err, `Checking the sandbox image ${image}`);
     }
-    const options = buildCreateOptions({ plan, hostSources, seccompJson, createdAtMs });
+    const { env, dropped, suspicious } = sanitizeSandboxEnv(plan.spec.env);
+    if (dropped.length > 0)
+      this.logger.warn('Sandbox env: left out secret-looking or invalid variables', {
+        container: plan.containerName,
+        keys: dropped,
+      });
+    if (suspicious.length > 0)
+      this.logger.warn('Sandbox env: very long or encoded-looking values', {
+        container: plan.containerName,
+        keys: suspicious,
+      });
+    const options = buildCreateOptions({
+      plan: { ...plan, spec: { ...plan.spec, env } },
+      hostSources,
+      seccompJson,
+      createdAtMs,
+    });
     let container: Dockerode.Container;
     try {
       container = await this.docker.createContainer(options);
