@@ -14,6 +14,7 @@ import { SANDBOX_DEFAULTS, type SandboxPlan } from '../contract.js';
 import { SandboxClient } from '../service/sandbox-client.js';
 import { runSandboxd, type RunningSandboxd } from '../service/run-sandboxd.js';
 import { DockerSandboxEngine } from './docker-sandbox-engine.js';
+import { detectOwnPathMap, toHostPath } from './path-map.js';
 import { SANDBOX_TEST_IMAGE, sandboxEngineFixture, testPlan } from './engine-test-support.js';
 
 const { docker, ready, skipNote, runId } = await sandboxEngineFixture();
@@ -189,6 +190,21 @@ describe.skipIf(!ready)(`sandbox engine on the real engine${skipNote}`, () => {
     expect(
       (await engine.exec({ containerName: p.containerName, command: 'echo restarted' })).stdout,
     ).toBe('restarted\n');
+  });
+
+  it('finds its own mounts by hostname for the path map', async () => {
+    const self = await docker.createContainer({
+      name: `${prefix}-self`,
+      Image: SANDBOX_TEST_IMAGE,
+      Cmd: ['sleep', 'infinity'],
+      HostConfig: { Binds: [`${ws}:/home/node/.openclaw/sandboxes`] },
+    });
+    const hostname = (await self.inspect()).Config.Hostname;
+    const map = await detectOwnPathMap(docker, hostname);
+    expect(toHostPath('/home/node/.openclaw/sandboxes/agent-main', map ?? [])).toBe(
+      path.join(ws, 'agent-main'),
+    );
+    expect(await detectOwnPathMap(docker, `${prefix}-not-a-container`)).toBeUndefined();
   });
 
   it('refuses dangerous plans with clear errors before touching Docker', async () => {
