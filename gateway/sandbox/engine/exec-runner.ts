@@ -15,6 +15,7 @@ import { HeadTailBuffer } from './output-cap.js';
 export const EXEC_MARKER_ENV = 'OPENCLAW_EXEC_ID';
 export const DEFAULT_EXEC_TIMEOUT_MS = 1_800_000;
 export const DEFAULT_MAX_OUTPUT_BYTES = 200_000;
+export const MAX_OUTPUT_BYTES = 8 * 1024 * 1024;
 /** How long the output may keep flowing after the in-container kill before we stop reading. */
 const KILL_GRACE_MS = 3_000;
 
@@ -85,7 +86,11 @@ export async function runExec(
   signal?: AbortSignal,
 ): Promise<SandboxExecResult> {
   const started = performance.now();
-  const maxBytes = request.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES;
+  // The cap comes over the wire: bound it so a request cannot make sandboxd hold gigabytes.
+  const maxBytes = Math.min(
+    Math.max(request.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES, 256),
+    MAX_OUTPUT_BYTES,
+  );
   const timeoutMs = request.timeoutMs ?? DEFAULT_EXEC_TIMEOUT_MS;
   const marker = randomUUID();
   const env = { ...request.env };
