@@ -6,6 +6,7 @@
 import { createReadStream, promises as fs } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
+import { inlineScriptHashes, withScriptHashes } from './inline-script-hashes.js';
 import type { ClientAddressInfo } from './net.js';
 import type { AuthRateLimiter } from './rate-limit.js';
 
@@ -33,7 +34,7 @@ export const SECURITY_HEADERS: Record<string, string> = {
   'Cross-Origin-Resource-Policy': 'same-origin',
   'Permissions-Policy': 'camera=(), microphone=(), geolocation=(), usb=(), hid=()',
   'Content-Security-Policy':
-    "default-src 'self'; script-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data: blob:; " +
+    "default-src 'self'; script-src 'self'; connect-src 'self' ws: wss: data:; img-src 'self' data: blob:; " +
     "style-src 'self' 'unsafe-inline'; font-src 'self' data:; object-src 'none'; frame-ancestors 'none'; " +
     "base-uri 'none'; form-action 'self'",
 };
@@ -169,6 +170,10 @@ async function serveStatic(res: ServerResponse, root: string, relative: string):
     }
   }
   const type = CONTENT_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
+  if (type.startsWith('text/html')) {
+    await serveHtml(res, file);
+    return;
+  }
   const immutable = file.includes(`${path.sep}assets${path.sep}`);
   res.writeHead(200, {
     ...SECURITY_HEADERS,
@@ -183,4 +188,27 @@ async function serveStatic(res: ServerResponse, root: string, relative: string):
   createReadStream(file)
     .on('error', () => res.destroy())
     .pipe(res);
+}
+
+/** HTML is small and read whole, so its inline scripts can be allowed by hash in the CSP. */
+async function serveHtml(res: ServerResponse, file: string): Promise<void> {
+  let body: Buffer;
+  try {
+    body = await fs.readFile(file);
+  } catch {
+    send(res, 503, UI_MISSING_PAGE, 'text/html; charset=utf-8');
+    return;
+  }
+  const csp = withScriptHashes(
+    SECURITY_HEADERS['Content-Security-Policy']!,
+    inlineScriptHashes(body.toString('utf8')),
+  );
+  res.writeHead(200, {
+    ...SECURITY_HEADERS,
+    'Content-Security-Policy': csp,
+    'Content-Type': 'text/html; charset=utf-8',
+    'Content-Length': String(body.length),
+    'Cache-Control': 'no-cache',
+  });
+  res.end(res.req.method === 'HEAD' ? undefined : body);
 }
