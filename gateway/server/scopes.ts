@@ -23,6 +23,9 @@ const METHOD_SCOPES: Record<string, OperatorScope> = {
   'agents.list': OperatorScope.READ,
   'sessions.list': OperatorScope.READ,
   'chat.history': OperatorScope.READ,
+  'chat.startup': OperatorScope.READ,
+  'sessions.messages.subscribe': OperatorScope.READ,
+  'sessions.messages.unsubscribe': OperatorScope.READ,
   // Era A's table: session maintenance and transcript injection are admin operations.
   'sessions.patch': OperatorScope.ADMIN,
   'sessions.reset': OperatorScope.ADMIN,

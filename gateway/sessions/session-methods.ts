@@ -204,26 +204,74 @@ export function createSessionMethods(deps: SessionMethodDeps): Map<string, Metho
     },
   });
 
+  const history = async (params: Params, maxTotalBytes?: number) => {
+    const key = keyOf(params.sessionKey, params.agentId);
+    const { entry, messages } = await deps.sessions.readSession(key);
+    const view = buildHistory(messages, {
+      limit: optNumber(params.limit),
+      maxChars: optNumber(params.maxChars) ?? deps.historyMaxChars(),
+      maxTotalBytes,
+    });
+    const result: Record<string, unknown> = { sessionKey: key, messages: view.messages };
+    if (entry) result.sessionId = entry.sessionId;
+    if (entry?.thinkingLevel) result.thinkingLevel = entry.thinkingLevel;
+    if (entry?.fastMode !== undefined) result.fastMode = entry.fastMode;
+    if (entry?.verboseLevel) result.verboseLevel = entry.verboseLevel;
+    if (view.truncated) {
+      result.truncated = true;
+      result.omittedMessages = view.omitted;
+    }
+    return result;
+  };
+
   methods.set('chat.history', {
     validator: 'validateChatHistoryParams',
+    handle: async (raw) => history(asParams(raw)),
+  });
+
+  // Newer Control UIs open a chat with `chat.startup` (the history plus optional metadata we do
+  // not have) and refuse to send until it answered. Only the `sessionKey` form is served: the
+  // short-id/slug lookup needs session short ids, which this gateway does not assign.
+  methods.set('chat.startup', {
     handle: async (raw) => {
       const params = asParams(raw);
-      const key = keyOf(params.sessionKey, params.agentId);
-      const { entry, messages } = await deps.sessions.readSession(key);
-      const view = buildHistory(messages, {
-        limit: optNumber(params.limit),
-        maxChars: optNumber(params.maxChars) ?? deps.historyMaxChars(),
-      });
-      const result: Record<string, unknown> = { sessionKey: key, messages: view.messages };
-      if (entry) result.sessionId = entry.sessionId;
-      if (entry?.thinkingLevel) result.thinkingLevel = entry.thinkingLevel;
-      if (entry?.fastMode !== undefined) result.fastMode = entry.fastMode;
-      if (entry?.verboseLevel) result.verboseLevel = entry.verboseLevel;
-      if (view.truncated) {
-        result.truncated = true;
-        result.omittedMessages = view.omitted;
+      if (optString(params.sessionKey) === undefined) {
+        throw new OpenClawError(
+          ErrorCode.INVALID_ARGUMENT,
+          'chat.startup needs a sessionKey on this gateway (short session ids are not supported); open the session by its key.',
+        );
+      }
+      const maxBytes = optNumber(params.maxBytes);
+      return history(params, maxBytes !== undefined && maxBytes > 0 ? maxBytes : undefined);
+    },
+  });
+
+  // Every connection with read scope already receives every session's `chat` and `agent`
+  // events, so a per-session subscription has nothing to add; clients still need the ack (and an
+  // empty approval replay, as no tool here waits for approval) before they show the session.
+  methods.set('sessions.messages.subscribe', {
+    validator: 'validateSessionsMessagesSubscribeParams',
+    handle: (raw) => {
+      const params = asParams(raw);
+      const key = keyOf(params.key, params.agentId);
+      const result: Record<string, unknown> = { subscribed: true, key };
+      if (params.includeApprovals === true) {
+        result.approvalReplay = {
+          sessionKey: key,
+          updatedAtMs: Date.now(),
+          approvals: [],
+          truncated: false,
+        };
       }
       return result;
+    },
+  });
+
+  methods.set('sessions.messages.unsubscribe', {
+    validator: 'validateSessionsMessagesUnsubscribeParams',
+    handle: (raw) => {
+      const params = asParams(raw);
+      return { subscribed: false, key: keyOf(params.key, params.agentId) };
     },
   });
 
