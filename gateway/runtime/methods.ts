@@ -47,6 +47,8 @@ export interface AgentSummary {
   name?: string;
   workspace?: string;
   identity?: Record<string, string>;
+  /** The agent's effective model chain; clients treat an agent without one as not set up. */
+  model?: { primary: string; fallbacks: string[] };
   isDefault: boolean;
 }
 
@@ -230,11 +232,12 @@ export function createMethodTable(deps: MethodDeps): Map<string, MethodHandler> 
         defaultId,
         mainKey: 'main',
         scope: 'per-sender',
-        agents: agents.map(({ id, name, workspace, identity }) => ({
+        agents: agents.map(({ id, name, workspace, identity, model }) => ({
           id,
           name,
           workspace,
           identity,
+          model,
         })),
       };
     },
