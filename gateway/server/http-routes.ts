@@ -6,6 +6,7 @@
 import { createReadStream, promises as fs } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
+import { prepareControlUiHtml } from './control-ui-html.js';
 import { inlineScriptHashes, withScriptHashes } from './inline-script-hashes.js';
 import type { ClientAddressInfo } from './net.js';
 import type { AuthRateLimiter } from './rate-limit.js';
@@ -141,10 +142,17 @@ export async function handleHttpRequest(
     sendJson(res, 404, { error: { type: 'not_found', message: 'not found' } });
     return;
   }
-  await serveStatic(res, ui.root, pathname.slice(base.length) || '/');
+  await serveStatic(res, ui.root, pathname.slice(base.length) || '/', base);
 }
 
-async function serveStatic(res: ServerResponse, root: string, relative: string): Promise<void> {
+const SCRIPT_OR_STYLE = /\.(?:m?js|css|map|wasm)$/i;
+
+async function serveStatic(
+  res: ServerResponse,
+  root: string,
+  relative: string,
+  base: string,
+): Promise<void> {
   const rootResolved = path.resolve(root);
   const indexFile = path.join(rootResolved, 'index.html');
   const candidate = path.resolve(rootResolved, `.${path.posix.normalize(`/${relative}`)}`);
@@ -157,8 +165,9 @@ async function serveStatic(res: ServerResponse, root: string, relative: string):
     stat = await fs.stat(file).catch(() => undefined);
   }
   if (!stat?.isFile()) {
-    // Client-side routes (/devices, /config, ...) get the SPA shell; missing assets get a 404.
-    if (path.extname(relative) && relative.startsWith('/assets/')) {
+    // Client-side routes (/devices, /config, ...) get the SPA shell; missing assets get a 404
+    // (scripts and styles anywhere: the shell in their place fails with a misleading MIME error).
+    if (relative.startsWith('/assets/') ? path.extname(relative) : SCRIPT_OR_STYLE.test(relative)) {
       send(res, 404, 'not found', 'text/plain; charset=utf-8');
       return;
     }
@@ -171,7 +180,7 @@ async function serveStatic(res: ServerResponse, root: string, relative: string):
   }
   const type = CONTENT_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
   if (type.startsWith('text/html')) {
-    await serveHtml(res, file);
+    await serveHtml(res, file, base);
     return;
   }
   const immutable = file.includes(`${path.sep}assets${path.sep}`);
@@ -190,18 +199,19 @@ async function serveStatic(res: ServerResponse, root: string, relative: string):
     .pipe(res);
 }
 
-/** HTML is small and read whole, so its inline scripts can be allowed by hash in the CSP. */
-async function serveHtml(res: ServerResponse, file: string): Promise<void> {
-  let body: Buffer;
+/** HTML is small and read whole: its URLs are anchored and its inline scripts hashed for the CSP. */
+async function serveHtml(res: ServerResponse, file: string, base: string): Promise<void> {
+  let html: string;
   try {
-    body = await fs.readFile(file);
+    html = prepareControlUiHtml(await fs.readFile(file, 'utf8'), base);
   } catch {
     send(res, 503, UI_MISSING_PAGE, 'text/html; charset=utf-8');
     return;
   }
+  const body = Buffer.from(html, 'utf8');
   const csp = withScriptHashes(
     SECURITY_HEADERS['Content-Security-Policy']!,
-    inlineScriptHashes(body.toString('utf8')),
+    inlineScriptHashes(html),
   );
   res.writeHead(200, {
     ...SECURITY_HEADERS,

@@ -76,7 +76,7 @@ afterAll(async () => {
 interface History {
   sessionKey: string;
   sessionId?: string;
-  messages: Array<{ role: string; content: unknown }>;
+  messages: Array<{ role: string; content: unknown; __openclaw?: { id: string; seq: number } }>;
   truncated?: boolean;
   omittedMessages?: number;
 }
@@ -103,7 +103,11 @@ describe('chat.startup', () => {
     expect(startup.sessionKey).toBe(MAIN);
     expect(startup.sessionId).toBeTruthy();
     expect(startup.messages).toHaveLength(12);
-    startup.messages.forEach((m) => check(WorkerTranscriptMessageSchema, m));
+    startup.messages.forEach(({ __openclaw: position, ...message }, i) => {
+      // Display metadata on top of the transcript message: entry id and place on the branch.
+      expect(position).toEqual({ id: expect.stringMatching(/^[0-9a-f]{8}$/), seq: i + 1 });
+      check(WorkerTranscriptMessageSchema, message);
+    });
     expect(startup.messages.at(-1)!.content).toEqual([{ type: 'text', text: 'answer 5' }]);
   });
 
@@ -129,6 +133,26 @@ describe('chat.startup', () => {
     await expect(client.request('chat.startup', { shortId: 'abc123' })).rejects.toThrow(
       /needs a sessionKey/,
     );
+  });
+});
+
+describe('chat.history maxBytes (newer clients send it)', () => {
+  it('is accepted and caps the answer like chat.startup', async () => {
+    const capped = await client.request<History>('chat.history', {
+      sessionKey: MAIN,
+      limit: 80,
+      maxBytes: 2_000,
+    });
+    expect(capped.truncated).toBe(true);
+    expect(Buffer.byteLength(JSON.stringify(capped.messages))).toBeLessThanOrEqual(2_000);
+  });
+
+  it('refuses a maxBytes that is not a positive whole number, saying what to send', async () => {
+    for (const maxBytes of [0, -5, 1.5, 'big']) {
+      await expect(client.request('chat.history', { sessionKey: MAIN, maxBytes })).rejects.toThrow(
+        /maxBytes must be a positive whole number/,
+      );
+    }
   });
 });
 

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { ErrorCode, OpenClawError } from '../infra/errors.js';
 import type { MethodHandler } from '../server/gateway-server.js';
-import { buildHistory } from './chat-history.js';
+import { buildHistory, MAX_HISTORY_BYTES } from './chat-history.js';
 import { emptyUsage, type AssistantMessage } from './messages.js';
 import { buildSessionRow, type SessionRow } from './session-rows.js';
 import type { SessionPatch } from './session-patch.js';
@@ -204,13 +204,14 @@ export function createSessionMethods(deps: SessionMethodDeps): Map<string, Metho
     },
   });
 
-  const history = async (params: Params, maxTotalBytes?: number) => {
+  const history = async (params: Params, maxBytes?: number) => {
     const key = keyOf(params.sessionKey, params.agentId);
-    const { entry, messages } = await deps.sessions.readSession(key);
+    const { entry, messages, messageIds } = await deps.sessions.readSession(key);
     const view = buildHistory(messages, {
+      messageIds,
       limit: optNumber(params.limit),
       maxChars: optNumber(params.maxChars) ?? deps.historyMaxChars(),
-      maxTotalBytes,
+      maxTotalBytes: maxBytes === undefined ? undefined : Math.min(maxBytes, MAX_HISTORY_BYTES),
     });
     const result: Record<string, unknown> = { sessionKey: key, messages: view.messages };
     if (entry) result.sessionId = entry.sessionId;
@@ -224,9 +225,27 @@ export function createSessionMethods(deps: SessionMethodDeps): Map<string, Metho
     return result;
   };
 
+  /** `maxBytes` (newer clients): the history's size budget, on top of the gateway's own cap. */
+  const maxBytesOf = (params: Params): number | undefined => {
+    const value = params.maxBytes;
+    if (value === undefined) return undefined;
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
+      throw new OpenClawError(
+        ErrorCode.INVALID_ARGUMENT,
+        'maxBytes must be a positive whole number of bytes; leave it out for the default size cap.',
+      );
+    }
+    return value;
+  };
+
   methods.set('chat.history', {
     validator: 'validateChatHistoryParams',
-    handle: async (raw) => history(asParams(raw)),
+    // Sent by the official Control UI 2026.9.x; the published schema predates it.
+    extensionParams: ['maxBytes'],
+    handle: async (raw) => {
+      const params = asParams(raw);
+      return history(params, maxBytesOf(params));
+    },
   });
 
   // Newer Control UIs open a chat with `chat.startup` (the history plus optional metadata we do
@@ -241,8 +260,7 @@ export function createSessionMethods(deps: SessionMethodDeps): Map<string, Metho
           'chat.startup needs a sessionKey on this gateway (short session ids are not supported); open the session by its key.',
         );
       }
-      const maxBytes = optNumber(params.maxBytes);
-      return history(params, maxBytes !== undefined && maxBytes > 0 ? maxBytes : undefined);
+      return history(params, maxBytesOf(params));
     },
   });
 
