@@ -89,7 +89,9 @@ describe('serving a Control UI with inline scripts', () => {
     for (const route of ['/', '/index.html', '/chat/some-session']) {
       const res = await get(route);
       expect(res.status).toBe(200);
-      expect(res.body).toBe(INDEX);
+      // Served prepared: asset URLs anchored at the root (so deep routes load them too).
+      expect(res.body).toContain('src="/assets/app.js"');
+      expect(res.body).toContain(`<script>${BOOT}</script>`);
       expect(res.csp).toContain(`script-src 'self' ${BOOT_HASH};`);
       expect(res.csp).not.toMatch(/script-src[^;]*unsafe-inline/);
     }
@@ -99,7 +101,17 @@ describe('serving a Control UI with inline scripts', () => {
     const res = await get('/', 'HEAD');
     expect(res.status).toBe(200);
     expect(res.body).toBe('');
-    expect(Number(res.length)).toBe(Buffer.byteLength(INDEX));
+    expect(Number(res.length)).toBe(Buffer.byteLength((await get('/')).body));
+  });
+
+  it('answers a missing script or style under a client-side route with 404, not the page', async () => {
+    for (const route of [
+      '/chat/some-session/assets/app.js',
+      '/chat/x/style.css',
+      '/assets/gone.js',
+    ]) {
+      expect((await get(route)).status).toBe(404);
+    }
   });
 
   it('serves other files with the plain CSP', async () => {
