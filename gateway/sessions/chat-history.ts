@@ -43,6 +43,8 @@ export interface HistoryOptions {
 export interface HistoryPosition {
   id: string;
   seq: number;
+  /** The run that wrote an assistant or tool result message (its user message's key). */
+  runId?: string;
 }
 
 export type HistoryMessage = Message & { __openclaw?: HistoryPosition };
@@ -189,6 +191,22 @@ function placeholder(message: Message): Message {
   return out;
 }
 
+/**
+ * A message's place on the branch. A run's replies follow the user message that started it, so
+ * an assistant or tool result message belongs to the nearest earlier user message's run.
+ */
+function positionOf(messages: readonly Message[], index: number, id: string): HistoryPosition {
+  const position: HistoryPosition = { id, seq: index + 1 };
+  if (messages[index]!.role === 'user') return position;
+  for (let j = index - 1; j >= 0; j -= 1) {
+    const earlier = messages[j]!;
+    if (earlier.role !== 'user') continue;
+    if (earlier.idempotencyKey) position.runId = earlier.idempotencyKey;
+    break;
+  }
+  return position;
+}
+
 /** Build the history view of a branch's messages (oldest first). */
 export function buildHistory(
   messages: readonly Message[],
@@ -214,10 +232,11 @@ export function buildHistory(
       continue;
     }
     const id = options.messageIds?.[i];
-    let row: HistoryMessage = id ? { ...display, __openclaw: { id, seq: i + 1 } } : display;
+    const position = id ? positionOf(messages, i, id) : undefined;
+    let row: HistoryMessage = position ? { ...display, __openclaw: position } : display;
     let size = Buffer.byteLength(JSON.stringify(row));
     if (size > maxMessageBytes) {
-      row = id ? { ...placeholder(display), __openclaw: { id, seq: i + 1 } } : placeholder(display);
+      row = position ? { ...placeholder(display), __openclaw: position } : placeholder(display);
       size = Buffer.byteLength(JSON.stringify(row));
     }
     if (bytes + size + 1 > maxTotalBytes) {

@@ -249,7 +249,7 @@ describe('chat.send runs the agent', () => {
       idempotencyKey: 'run-hello-1',
       __openclaw: { id: expect.stringMatching(/^[0-9a-f]{8}$/), seq: 1 },
     });
-    expect(history.messages[1]).toMatchObject({ __openclaw: { seq: 2 } });
+    expect(history.messages[1]).toMatchObject({ __openclaw: { seq: 2, runId: 'run-hello-1' } });
     // The key is ours, not the model's: the provider request does not carry it.
     expect(JSON.stringify(standIn.requests.at(-1)!.body)).not.toContain('run-hello-1');
     const { entry } = await gw.gateway.sessions.get(sessionKey);
