@@ -251,6 +251,10 @@ export function createMethodTable(deps: MethodDeps): Map<string, MethodHandler> 
       return typeof value === 'number' && value > 0 ? value : undefined;
     },
     broadcast: deps.broadcast,
+    startRun: deps.agentMethods
+      ? async (sessionKey, message, runId) =>
+          (await deps.agentMethods!.load()).chatSend({ sessionKey, message, idempotencyKey: runId })
+      : undefined,
   })) {
     add(name, handler);
   }

@@ -28,6 +28,8 @@ const METHOD_SCOPES: Record<string, OperatorScope> = {
   'sessions.messages.unsubscribe': OperatorScope.READ,
   // Era A's table: session maintenance and transcript injection are admin operations.
   'sessions.patch': OperatorScope.ADMIN,
+  // A new conversation is what sending a message to a new key does anyway.
+  'sessions.create': OperatorScope.WRITE,
   'sessions.reset': OperatorScope.ADMIN,
   'sessions.delete': OperatorScope.ADMIN,
   'chat.inject': OperatorScope.ADMIN,

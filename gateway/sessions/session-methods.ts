@@ -8,6 +8,7 @@ import { ErrorCode, OpenClawError } from '../infra/errors.js';
 import type { MethodHandler } from '../server/gateway-server.js';
 import { buildHistory, MAX_HISTORY_BYTES } from './chat-history.js';
 import { emptyUsage, type AssistantMessage } from './messages.js';
+import { createSessionCreateMethod } from './session-create.js';
 import { buildSessionRow, type SessionRow } from './session-rows.js';
 import type { SessionPatch } from './session-patch.js';
 import type { SessionStore } from './session-store.js';
@@ -20,6 +21,8 @@ export interface SessionMethodDeps {
   /** `gateway.webchat.chatHistoryMaxChars`, when configured. */
   historyMaxChars(): number | undefined;
   broadcast(event: string, payload: unknown): void;
+  /** Start a run as `chat.send` does, for `sessions.create` with a first message. */
+  startRun?(sessionKey: string, message: string, runId: string): Promise<{ runId: string }>;
 }
 
 /** Identifies transcript messages written by the gateway itself rather than a model. */
@@ -129,6 +132,17 @@ export function createSessionMethods(deps: SessionMethodDeps): Map<string, Metho
       };
     },
   });
+
+  methods.set(
+    'sessions.create',
+    createSessionCreateMethod({
+      sessions: deps.sessions,
+      defaultAgentId: () => deps.agents().find((a) => a.isDefault)?.id ?? 'main',
+      keyOf,
+      changed,
+      startRun: deps.startRun,
+    }),
+  );
 
   methods.set('sessions.patch', {
     validator: 'validateSessionsPatchParams',
