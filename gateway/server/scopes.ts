@@ -24,6 +24,7 @@ const METHOD_SCOPES: Record<string, OperatorScope> = {
   'sessions.list': OperatorScope.READ,
   'chat.history': OperatorScope.READ,
   'chat.startup': OperatorScope.READ,
+  'sessions.resolve': OperatorScope.READ,
   'sessions.messages.subscribe': OperatorScope.READ,
   'sessions.messages.unsubscribe': OperatorScope.READ,
   // Era A's table: session maintenance and transcript injection are admin operations.

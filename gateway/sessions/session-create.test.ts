@@ -4,7 +4,10 @@
  * against the OpenAI stand-in. Through the reference client; results checked against the schema.
  */
 import { GatewayClient } from '@openclaw/gateway-client';
-import { SessionsCreateResultSchema } from '@openclaw/gateway-protocol/schema';
+import {
+  SessionsCreateResultSchema,
+  SessionsResolveResultSchema,
+} from '@openclaw/gateway-protocol/schema';
 import { Value } from 'typebox/value';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startOpenAiStandIn, type OpenAiStandIn } from '../testing/openai-stand-in.js';
@@ -139,5 +142,52 @@ describe('sessions.create', () => {
     expect(history.messages.map((m) => m.role)).toEqual(['user', 'assistant']);
     expect(history.messages[0]).toMatchObject({ idempotencyKey: runId });
     expect(history.messages[1]!.content).toEqual([{ type: 'text', text: 'Fresh session answer.' }]);
+  });
+});
+
+describe('sessions.resolve', () => {
+  interface Resolved {
+    ok: boolean;
+    key?: string;
+    agentId?: string;
+    displayName?: string;
+    candidates?: Array<{ key: string; agentId: string }>;
+  }
+  const resolve = async (params: Record<string, unknown>) => {
+    const result = await client.request<Resolved>('sessions.resolve', params);
+    expect([...Value.Errors(SessionsResolveResultSchema, result)]).toEqual([]);
+    return result;
+  };
+
+  it('finds a session by the short id the UI puts in its address, with or without the slug', async () => {
+    const created = await create({ agentId: 'main', label: 'Trip plans' });
+    const compact = created.key.split(':').at(-1)!.replace(/-/g, '');
+    for (const shortId of [compact, compact.slice(0, 8), compact.toUpperCase()]) {
+      expect(
+        await resolve({ shortId, slugHint: 'trip-plans', agentId: 'main', allowMissing: true }),
+      ).toEqual({ ok: true, key: created.key, agentId: 'main', displayName: 'Trip plans' });
+    }
+  });
+
+  it('finds by key, session id and label', async () => {
+    const created = await create({ agentId: 'main', label: 'By label' });
+    expect(await resolve({ key: created.key })).toMatchObject({ ok: true, key: created.key });
+    expect(await resolve({ sessionId: created.sessionId })).toMatchObject({ key: created.key });
+    expect(await resolve({ label: 'By label' })).toMatchObject({ key: created.key });
+  });
+
+  it('answers several matches with candidates, and none with ok false or a clear error', async () => {
+    await create({ key: 'agent:main:dashboard:abcdef01-0000-4000-8000-000000000001' });
+    await create({ key: 'agent:main:dashboard:abcdef01-0000-4000-8000-000000000002' });
+    const both = await resolve({ shortId: 'abcdef01', allowMissing: true });
+    expect(both.ok).toBe(false);
+    expect(both.candidates?.map((c) => c.key).sort()).toEqual([
+      'agent:main:dashboard:abcdef01-0000-4000-8000-000000000001',
+      'agent:main:dashboard:abcdef01-0000-4000-8000-000000000002',
+    ]);
+    expect(await resolve({ shortId: 'fedcba98', allowMissing: true })).toEqual({ ok: false });
+    await expect(client.request('sessions.resolve', { shortId: 'fedcba98' })).rejects.toThrow(
+      /No session of agent "main" matches shortId "fedcba98"/,
+    );
   });
 });

@@ -9,6 +9,7 @@ import type { MethodHandler } from '../server/gateway-server.js';
 import { buildHistory, MAX_HISTORY_BYTES } from './chat-history.js';
 import { emptyUsage, type AssistantMessage } from './messages.js';
 import { createSessionCreateMethod } from './session-create.js';
+import { createSessionResolveMethod } from './session-resolve.js';
 import { buildSessionRow, type SessionRow } from './session-rows.js';
 import type { SessionPatch } from './session-patch.js';
 import type { SessionStore } from './session-store.js';
@@ -141,6 +142,15 @@ export function createSessionMethods(deps: SessionMethodDeps): Map<string, Metho
       keyOf,
       changed,
       startRun: deps.startRun,
+    }),
+  );
+
+  methods.set(
+    'sessions.resolve',
+    createSessionResolveMethod({
+      sessions: deps.sessions,
+      defaultAgentId: () => deps.agents().find((a) => a.isDefault)?.id ?? 'main',
+      keyOf,
     }),
   );
 
