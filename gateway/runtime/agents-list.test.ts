@@ -3,7 +3,10 @@
  * agent without `model.primary` as "no AI provider configured" and will not send.
  */
 import { GatewayClient } from '@openclaw/gateway-client';
-import { AgentsListResultSchema } from '@openclaw/gateway-protocol/schema';
+import {
+  AgentIdentityResultSchema,
+  AgentsListResultSchema,
+} from '@openclaw/gateway-protocol/schema';
 import { Value } from 'typebox/value';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startTestGateway, TEST_TOKEN, type TestGateway } from '../testing/test-gateway.js';
@@ -84,5 +87,64 @@ describe('agents.list model', () => {
     const result = await agentsList({});
     expect(result.agents[0]!.id).toBe('main');
     expect(result.agents[0]!.model).toBeUndefined();
+  });
+});
+
+describe('agent.identity.get', () => {
+  async function identity(config: Record<string, unknown>, params: Record<string, unknown>) {
+    gw = await startTestGateway(config);
+    const url = gw.url;
+    const client = await new Promise<GatewayClient>((resolve, reject) => {
+      const c: GatewayClient = new GatewayClient({
+        url,
+        token: TEST_TOKEN,
+        scopes: ['operator.read'],
+        requestTimeoutMs: 5000,
+        hostDeps: { logDebug: () => {}, logError: () => {} },
+        onHelloOk: () => resolve(c),
+        onConnectError: (err) => {
+          reject(err);
+          c.stop();
+        },
+      });
+      c.start();
+    });
+    try {
+      const result = await client.request<Record<string, unknown>>('agent.identity.get', params);
+      expect([...Value.Errors(AgentIdentityResultSchema, result)]).toEqual([]);
+      return result;
+    } finally {
+      await client.stopAndWait();
+    }
+  }
+
+  it('gives the configured name and emoji, and a loadable avatar only', async () => {
+    const config = {
+      agents: {
+        list: [
+          {
+            id: 'main',
+            default: true,
+            identity: { name: 'Clawd', emoji: '🦞', avatar: 'https://example.test/a.png' },
+          },
+          { id: 'local', identity: { name: 'Local', avatar: 'avatars/me.png' } },
+        ],
+      },
+    };
+    expect(await identity(config, {})).toEqual({
+      agentId: 'main',
+      name: 'Clawd',
+      nameSource: 'config',
+      emoji: '🦞',
+      avatar: 'https://example.test/a.png',
+      avatarStatus: 'remote',
+    });
+  });
+
+  it('answers an agent without identity with its id, and refuses an unknown agent', async () => {
+    expect(await identity({}, { agentId: 'main' })).toEqual({ agentId: 'main' });
+    await gw?.stop();
+    gw = undefined;
+    await expect(identity({}, { agentId: 'nobody' })).rejects.toThrow(/Unknown agent "nobody"/);
   });
 });

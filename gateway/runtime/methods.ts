@@ -242,6 +242,37 @@ export function createMethodTable(deps: MethodDeps): Map<string, MethodHandler> 
       };
     },
   });
+  // The name and emoji an agent shows under (agents.list[].identity); an avatar only when it is a
+  // URL the browser can load itself, as this gateway serves no avatar files.
+  add('agent.identity.get', {
+    validator: 'validateAgentIdentityParams',
+    handle: (raw) => {
+      const params = asParams(raw);
+      const agents = deps.agents();
+      const wanted = optionalString(params.agentId) ?? agents.find((a) => a.isDefault)?.id;
+      const agent = agents.find((a) => a.id === wanted);
+      if (!agent) {
+        throw new OpenClawError(
+          ErrorCode.NOT_FOUND,
+          `Unknown agent "${String(wanted)}"; configured agents: ${agents.map((a) => a.id).join(', ')}.`,
+        );
+      }
+      const name = agent.identity?.name ?? agent.name;
+      const avatar = agent.identity?.avatar;
+      const avatarStatus = avatar?.startsWith('data:')
+        ? 'data'
+        : avatar && /^https?:\/\//i.test(avatar)
+          ? 'remote'
+          : undefined;
+      return {
+        agentId: agent.id,
+        ...(name ? { name, nameSource: 'config' } : {}),
+        ...(agent.identity?.emoji ? { emoji: agent.identity.emoji } : {}),
+        ...(avatar && avatarStatus ? { avatar, avatarStatus } : {}),
+      };
+    },
+  });
+
   for (const [name, handler] of createSessionMethods({
     sessions: deps.sessions,
     agents: deps.agents,

@@ -21,6 +21,8 @@ const METHOD_SCOPES: Record<string, OperatorScope> = {
   'system-presence': OperatorScope.READ,
   'logs.tail': OperatorScope.READ,
   'agents.list': OperatorScope.READ,
+  'agent.identity.get': OperatorScope.READ,
+  'sessions.describe': OperatorScope.READ,
   'sessions.list': OperatorScope.READ,
   'chat.history': OperatorScope.READ,
   'chat.startup': OperatorScope.READ,

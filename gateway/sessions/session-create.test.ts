@@ -6,6 +6,7 @@
 import { GatewayClient } from '@openclaw/gateway-client';
 import {
   SessionsCreateResultSchema,
+  SessionRowSchema,
   SessionsResolveResultSchema,
 } from '@openclaw/gateway-protocol/schema';
 import { Value } from 'typebox/value';
@@ -189,5 +190,24 @@ describe('sessions.resolve', () => {
     await expect(client.request('sessions.resolve', { shortId: 'fedcba98' })).rejects.toThrow(
       /No session of agent "main" matches shortId "fedcba98"/,
     );
+  });
+});
+
+describe('sessions.describe', () => {
+  it('gives one session row as sessions.list does, and null for a key without a session', async () => {
+    const created = await create({ agentId: 'main', label: 'Described' });
+    const described = await client.request<{ session: Record<string, unknown> | null }>(
+      'sessions.describe',
+      { key: created.key, includeDerivedTitles: true },
+    );
+    expect([...Value.Errors(SessionRowSchema, described.session)]).toEqual([]);
+    expect(described.session).toMatchObject({
+      key: created.key,
+      sessionId: created.sessionId,
+      label: 'Described',
+    });
+    expect(await client.request('sessions.describe', { key: 'agent:main:never-used' })).toEqual({
+      session: null,
+    });
   });
 });

@@ -145,6 +145,23 @@ export function createSessionMethods(deps: SessionMethodDeps): Map<string, Metho
     }),
   );
 
+  // One session's row as sessions.list shows it (null when it does not exist yet).
+  methods.set('sessions.describe', {
+    validator: 'validateSessionsDescribeParams',
+    handle: async (raw) => {
+      const params = asParams(raw);
+      const key = keyOf(params.key, undefined);
+      const { key: parsed, entry } = await deps.sessions.get(key);
+      if (!entry || typeof entry.sessionId !== 'string') return { session: null };
+      const file = deps.sessions.transcriptPath(parsed.agentId, entry);
+      const session = await buildSessionRow(parsed.key, parsed.agentId, entry, file, {
+        includeDerivedTitles: params.includeDerivedTitles === true,
+        includeLastMessage: params.includeLastMessage === true,
+      });
+      return { session };
+    },
+  });
+
   methods.set(
     'sessions.resolve',
     createSessionResolveMethod({
