@@ -117,10 +117,27 @@ describe('sessions.create', () => {
     expect(adopted.entry.label).toBe('Notes');
   });
 
+  it('makes a new conversation for a /new typed in another session', async () => {
+    const parent = await create({ agentId: 'main', label: 'Parent' });
+    const created = await create({
+      parentSessionKey: parent.key,
+      emitCommandHooks: true,
+      succeedsParent: false,
+    });
+    expect(created.key).toMatch(/^agent:main:dashboard:/);
+    expect(created.key).not.toBe(parent.key);
+    await expect(
+      client.request('sessions.create', { parentSessionKey: parent.key, succeedsParent: true }),
+    ).rejects.toThrow(/cannot end its parent session/);
+    await expect(
+      client.request('sessions.create', { parentSessionKey: 'agent:ghost:main' }),
+    ).rejects.toThrow(/Unknown agent "ghost"/);
+  });
+
   it('refuses options it does not implement, by name', async () => {
     await expect(
-      client.request('sessions.create', { agentId: 'main', fork: true, parentSessionKey: 'main' }),
-    ).rejects.toThrow(/does not support fork, parentSessionKey/);
+      client.request('sessions.create', { agentId: 'main', fork: true, worktree: true }),
+    ).rejects.toThrow(/does not support fork, worktree/);
     await expect(client.request('sessions.create', { message: '   ' })).rejects.toThrow(
       /message must be non-empty text/,
     );

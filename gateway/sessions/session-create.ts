@@ -21,7 +21,11 @@ export interface SessionCreateDeps {
   startRun?(sessionKey: string, message: string, runId: string): Promise<{ runId: string }>;
 }
 
-/** Accepted and applied (`displayName` only names the conversation in the client's own list). */
+/**
+ * Accepted and applied. `displayName` only names the conversation in the client's own list;
+ * `parentSessionKey` (the session a `/new` was typed in) picks the agent and must exist;
+ * `emitCommandHooks` has nothing to run, as this gateway has no command hooks.
+ */
 const SUPPORTED = new Set([
   'key',
   'idempotencyKey',
@@ -32,6 +36,9 @@ const SUPPORTED = new Set([
   'thinkingLevel',
   'fastMode',
   'message',
+  'parentSessionKey',
+  'emitCommandHooks',
+  'succeedsParent',
 ]);
 const SETTINGS = ['label', 'model', 'thinkingLevel', 'fastMode'] as const;
 /** Remembered idempotency keys, so a retried create returns the same session. */
@@ -63,6 +70,16 @@ export function createSessionCreateMethod(deps: SessionCreateDeps): MethodHandle
           'This gateway runs no agent, so sessions.create cannot send a first message; create the session without it.',
         );
       }
+      if (params.succeedsParent === true) {
+        throw new OpenClawError(
+          ErrorCode.INVALID_ARGUMENT,
+          'sessions.create cannot end its parent session on this gateway (succeedsParent); sessions here stay open until reset or deleted. Leave succeedsParent out.',
+        );
+      }
+      const parent =
+        typeof params.parentSessionKey === 'string'
+          ? deps.keyOf(params.parentSessionKey, params.agentId)
+          : undefined;
       const retry =
         typeof params.idempotencyKey === 'string'
           ? byIdempotencyKey.get(params.idempotencyKey)
@@ -70,7 +87,7 @@ export function createSessionCreateMethod(deps: SessionCreateDeps): MethodHandle
       const agentId =
         typeof params.agentId === 'string' && params.agentId !== ''
           ? params.agentId
-          : deps.defaultAgentId();
+          : (parent?.split(':')[1] ?? deps.defaultAgentId());
       const key =
         retry ??
         deps.keyOf(
