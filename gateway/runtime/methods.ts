@@ -47,6 +47,8 @@ export interface AgentSummary {
   name?: string;
   workspace?: string;
   identity?: Record<string, string>;
+  /** The agent's effective model chain; clients treat an agent without one as not set up. */
+  model?: { primary: string; fallbacks: string[] };
   isDefault: boolean;
 }
 
@@ -230,15 +232,47 @@ export function createMethodTable(deps: MethodDeps): Map<string, MethodHandler> 
         defaultId,
         mainKey: 'main',
         scope: 'per-sender',
-        agents: agents.map(({ id, name, workspace, identity }) => ({
+        agents: agents.map(({ id, name, workspace, identity, model }) => ({
           id,
           name,
           workspace,
           identity,
+          model,
         })),
       };
     },
   });
+  // The name and emoji an agent shows under (agents.list[].identity); an avatar only when it is a
+  // URL the browser can load itself, as this gateway serves no avatar files.
+  add('agent.identity.get', {
+    validator: 'validateAgentIdentityParams',
+    handle: (raw) => {
+      const params = asParams(raw);
+      const agents = deps.agents();
+      const wanted = optionalString(params.agentId) ?? agents.find((a) => a.isDefault)?.id;
+      const agent = agents.find((a) => a.id === wanted);
+      if (!agent) {
+        throw new OpenClawError(
+          ErrorCode.NOT_FOUND,
+          `Unknown agent "${String(wanted)}"; configured agents: ${agents.map((a) => a.id).join(', ')}.`,
+        );
+      }
+      const name = agent.identity?.name ?? agent.name;
+      const avatar = agent.identity?.avatar;
+      const avatarStatus = avatar?.startsWith('data:')
+        ? 'data'
+        : avatar && /^https?:\/\//i.test(avatar)
+          ? 'remote'
+          : undefined;
+      return {
+        agentId: agent.id,
+        ...(name ? { name, nameSource: 'config' } : {}),
+        ...(agent.identity?.emoji ? { emoji: agent.identity.emoji } : {}),
+        ...(avatar && avatarStatus ? { avatar, avatarStatus } : {}),
+      };
+    },
+  });
+
   for (const [name, handler] of createSessionMethods({
     sessions: deps.sessions,
     agents: deps.agents,
@@ -248,6 +282,10 @@ export function createMethodTable(deps: MethodDeps): Map<string, MethodHandler> 
       return typeof value === 'number' && value > 0 ? value : undefined;
     },
     broadcast: deps.broadcast,
+    startRun: deps.agentMethods
+      ? async (sessionKey, message, runId) =>
+          (await deps.agentMethods!.load()).chatSend({ sessionKey, message, idempotencyKey: runId })
+      : undefined,
   })) {
     add(name, handler);
   }

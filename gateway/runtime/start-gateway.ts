@@ -2,6 +2,7 @@
  * Composition root of `openclaw gateway run`: load and guard the config, open the log, wire the
  * pairing store, methods and server, hot-reload config changes, and stop gracefully.
  */
+import { agentModelChain } from '../config/agent-model.js';
 import { imageLimit, MAX_TOTAL_BYTES } from '../agent/run/attachments.js';
 import { randomBytes } from 'node:crypto';
 import { existsSync, promises as fs } from 'node:fs';
@@ -85,15 +86,27 @@ function defaultControlUiRoot(env: Env): string {
 }
 
 function configuredAgents(config: OpenClawConfig): AgentSummary[] {
+  const modelOf = (agentId: string): AgentSummary['model'] => {
+    const { primary, fallbacks } = agentModelChain(config, agentId);
+    return primary ? { primary, fallbacks } : undefined;
+  };
   const list = config.agents?.list ?? [];
   if (list.length === 0)
-    return [{ id: 'main', isDefault: true, workspace: config.agents?.defaults?.workspace }];
+    return [
+      {
+        id: 'main',
+        isDefault: true,
+        workspace: config.agents?.defaults?.workspace,
+        model: modelOf('main'),
+      },
+    ];
   const explicitDefault = list.find((a) => a.default)?.id ?? list[0]!.id;
   return list.map((a) => ({
     id: a.id,
     name: a.name,
     workspace: a.workspace ?? config.agents?.defaults?.workspace,
     identity: a.identity as Record<string, string> | undefined,
+    model: modelOf(a.id),
     isDefault: a.id === explicitDefault,
   }));
 }

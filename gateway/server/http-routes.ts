@@ -6,6 +6,8 @@
 import { createReadStream, promises as fs } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
+import { prepareControlUiHtml } from './control-ui-html.js';
+import { inlineScriptHashes, withScriptHashes } from './inline-script-hashes.js';
 import type { ClientAddressInfo } from './net.js';
 import type { AuthRateLimiter } from './rate-limit.js';
 
@@ -33,7 +35,7 @@ export const SECURITY_HEADERS: Record<string, string> = {
   'Cross-Origin-Resource-Policy': 'same-origin',
   'Permissions-Policy': 'camera=(), microphone=(), geolocation=(), usb=(), hid=()',
   'Content-Security-Policy':
-    "default-src 'self'; script-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data: blob:; " +
+    "default-src 'self'; script-src 'self'; connect-src 'self' ws: wss: data:; img-src 'self' data: blob:; " +
     "style-src 'self' 'unsafe-inline'; font-src 'self' data:; object-src 'none'; frame-ancestors 'none'; " +
     "base-uri 'none'; form-action 'self'",
 };
@@ -140,10 +142,17 @@ export async function handleHttpRequest(
     sendJson(res, 404, { error: { type: 'not_found', message: 'not found' } });
     return;
   }
-  await serveStatic(res, ui.root, pathname.slice(base.length) || '/');
+  await serveStatic(res, ui.root, pathname.slice(base.length) || '/', base);
 }
 
-async function serveStatic(res: ServerResponse, root: string, relative: string): Promise<void> {
+const SCRIPT_OR_STYLE = /\.(?:m?js|css|map|wasm)$/i;
+
+async function serveStatic(
+  res: ServerResponse,
+  root: string,
+  relative: string,
+  base: string,
+): Promise<void> {
   const rootResolved = path.resolve(root);
   const indexFile = path.join(rootResolved, 'index.html');
   const candidate = path.resolve(rootResolved, `.${path.posix.normalize(`/${relative}`)}`);
@@ -156,8 +165,9 @@ async function serveStatic(res: ServerResponse, root: string, relative: string):
     stat = await fs.stat(file).catch(() => undefined);
   }
   if (!stat?.isFile()) {
-    // Client-side routes (/devices, /config, ...) get the SPA shell; missing assets get a 404.
-    if (path.extname(relative) && relative.startsWith('/assets/')) {
+    // Client-side routes (/devices, /config, ...) get the SPA shell; missing assets get a 404
+    // (scripts and styles anywhere: the shell in their place fails with a misleading MIME error).
+    if (relative.startsWith('/assets/') ? path.extname(relative) : SCRIPT_OR_STYLE.test(relative)) {
       send(res, 404, 'not found', 'text/plain; charset=utf-8');
       return;
     }
@@ -169,6 +179,10 @@ async function serveStatic(res: ServerResponse, root: string, relative: string):
     }
   }
   const type = CONTENT_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
+  if (type.startsWith('text/html')) {
+    await serveHtml(res, file, base);
+    return;
+  }
   const immutable = file.includes(`${path.sep}assets${path.sep}`);
   res.writeHead(200, {
     ...SECURITY_HEADERS,
@@ -183,4 +197,28 @@ async function serveStatic(res: ServerResponse, root: string, relative: string):
   createReadStream(file)
     .on('error', () => res.destroy())
     .pipe(res);
+}
+
+/** HTML is small and read whole: its URLs are anchored and its inline scripts hashed for the CSP. */
+async function serveHtml(res: ServerResponse, file: string, base: string): Promise<void> {
+  let html: string;
+  try {
+    html = prepareControlUiHtml(await fs.readFile(file, 'utf8'), base);
+  } catch {
+    send(res, 503, UI_MISSING_PAGE, 'text/html; charset=utf-8');
+    return;
+  }
+  const body = Buffer.from(html, 'utf8');
+  const csp = withScriptHashes(
+    SECURITY_HEADERS['Content-Security-Policy']!,
+    inlineScriptHashes(html),
+  );
+  res.writeHead(200, {
+    ...SECURITY_HEADERS,
+    'Content-Security-Policy': csp,
+    'Content-Type': 'text/html; charset=utf-8',
+    'Content-Length': String(body.length),
+    'Cache-Control': 'no-cache',
+  });
+  res.end(res.req.method === 'HEAD' ? undefined : body);
 }

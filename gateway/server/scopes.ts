@@ -21,10 +21,18 @@ const METHOD_SCOPES: Record<string, OperatorScope> = {
   'system-presence': OperatorScope.READ,
   'logs.tail': OperatorScope.READ,
   'agents.list': OperatorScope.READ,
+  'agent.identity.get': OperatorScope.READ,
+  'sessions.describe': OperatorScope.READ,
   'sessions.list': OperatorScope.READ,
   'chat.history': OperatorScope.READ,
+  'chat.startup': OperatorScope.READ,
+  'sessions.resolve': OperatorScope.READ,
+  'sessions.messages.subscribe': OperatorScope.READ,
+  'sessions.messages.unsubscribe': OperatorScope.READ,
   // Era A's table: session maintenance and transcript injection are admin operations.
   'sessions.patch': OperatorScope.ADMIN,
+  // A new conversation is what sending a message to a new key does anyway.
+  'sessions.create': OperatorScope.WRITE,
   'sessions.reset': OperatorScope.ADMIN,
   'sessions.delete': OperatorScope.ADMIN,
   'chat.inject': OperatorScope.ADMIN,

@@ -113,3 +113,56 @@ describe('chat.history display normalisation', () => {
     ).toBe(true);
   });
 });
+
+describe('chat.history message positions', () => {
+  const branch: Message[] = [
+    { role: 'user', content: 'hello', timestamp: t0 },
+    assistant('hi'),
+    { role: 'user', content: 'write it', timestamp: t0, idempotencyKey: 'run-2' },
+    assistant('', {
+      content: [{ type: 'toolCall', id: 'c1', name: 'write', arguments: { path: 'a' } }],
+      stopReason: 'toolUse',
+    }),
+    {
+      role: 'toolResult',
+      toolCallId: 'c1',
+      toolName: 'write',
+      content: [{ type: 'text', text: 'ok' }],
+      isError: false,
+      timestamp: t0,
+    },
+    assistant('NO_REPLY'),
+    assistant('done'),
+  ];
+  const ids = branch.map((_, i) => `0000000${i}`);
+
+  it('tags shown messages with entry id, branch position and the run that wrote them', () => {
+    const view = buildHistory(branch, { messageIds: ids });
+    expect(view.messages.map((m) => m.__openclaw)).toEqual([
+      { id: '00000000', seq: 1 },
+      { id: '00000001', seq: 2 },
+      { id: '00000002', seq: 3 },
+      { id: '00000003', seq: 4, runId: 'run-2' },
+      { id: '00000004', seq: 5, runId: 'run-2' },
+      // The silent turn (seq 6) is not shown; positions stay those of the transcript.
+      { id: '00000006', seq: 7, runId: 'run-2' },
+    ]);
+    expect(view.messages[2]).toMatchObject({ role: 'user', idempotencyKey: 'run-2' });
+  });
+
+  it('keeps the position on a message replaced by the too-large placeholder', () => {
+    const big: Message[] = [
+      { role: 'user', content: 'x'.repeat(5_000), timestamp: t0, idempotencyKey: 'run-9' },
+    ];
+    const view = buildHistory(big, { messageIds: ['abcdef01'], maxMessageBytes: 1_000 });
+    expect(view.messages[0]).toMatchObject({
+      content: [{ type: 'text', text: OMITTED_MESSAGE_TEXT }],
+      idempotencyKey: 'run-9',
+      __openclaw: { id: 'abcdef01', seq: 1 },
+    });
+  });
+
+  it('adds no positions without entry ids', () => {
+    expect(buildHistory(branch).messages.some((m) => m.__openclaw)).toBe(false);
+  });
+});

@@ -27,14 +27,30 @@ export const MAX_HISTORY_BYTES = 6 * 1024 * 1024;
 export const OMITTED_MESSAGE_TEXT = '[chat.history omitted: message too large]';
 
 export interface HistoryOptions {
+  /** Transcript entry ids parallel to the messages, to tag each shown message with its own. */
+  messageIds?: readonly string[];
   limit?: number;
   maxChars?: number;
   maxMessageBytes?: number;
   maxTotalBytes?: number;
 }
 
+/**
+ * Where a shown message sits in the transcript: its entry id and 1-based position on the branch.
+ * OpenClaw clients key messages by these (to merge live and loaded ones, and to know that a sent
+ * message was stored).
+ */
+export interface HistoryPosition {
+  id: string;
+  seq: number;
+  /** The run that wrote an assistant or tool result message (its user message's key). */
+  runId?: string;
+}
+
+export type HistoryMessage = Message & { __openclaw?: HistoryPosition };
+
 export interface HistoryView {
-  messages: Message[];
+  messages: HistoryMessage[];
   /** True when older messages were left out to stay under the byte budget or the limit. */
   truncated: boolean;
   /** Messages on the branch that the limit or budget left out (silent turns are not counted). */
@@ -92,6 +108,7 @@ export function displayMessage(message: Message, maxChars: number): Message | un
       );
     if (content.length === 0) return undefined;
     const out: UserMessage = { role: 'user', content, timestamp: message.timestamp };
+    if (message.idempotencyKey) out.idempotencyKey = message.idempotencyKey;
     return out;
   }
   if (message.role === 'assistant') {
@@ -169,7 +186,25 @@ function placeholder(message: Message): Message {
     return { ...message, content, errorMessage: undefined };
   }
   if (message.role === 'toolResult') return { ...message, content, details: undefined };
-  return { role: 'user', content, timestamp: message.timestamp };
+  const out: UserMessage = { role: 'user', content, timestamp: message.timestamp };
+  if (message.idempotencyKey) out.idempotencyKey = message.idempotencyKey;
+  return out;
+}
+
+/**
+ * A message's place on the branch. A run's replies follow the user message that started it, so
+ * an assistant or tool result message belongs to the nearest earlier user message's run.
+ */
+function positionOf(messages: readonly Message[], index: number, id: string): HistoryPosition {
+  const position: HistoryPosition = { id, seq: index + 1 };
+  if (messages[index]!.role === 'user') return position;
+  for (let j = index - 1; j >= 0; j -= 1) {
+    const earlier = messages[j]!;
+    if (earlier.role !== 'user') continue;
+    if (earlier.idempotencyKey) position.runId = earlier.idempotencyKey;
+    break;
+  }
+  return position;
 }
 
 /** Build the history view of a branch's messages (oldest first). */
@@ -182,7 +217,7 @@ export function buildHistory(
   const maxMessageBytes = options.maxMessageBytes ?? MAX_HISTORY_MESSAGE_BYTES;
   const maxTotalBytes = options.maxTotalBytes ?? MAX_HISTORY_BYTES;
 
-  const shown: Message[] = [];
+  const shown: HistoryMessage[] = [];
   let bytes = 2;
   let truncated = false;
   let visibleSeen = 0;
@@ -196,10 +231,12 @@ export function buildHistory(
       truncated = true;
       continue;
     }
-    let row = display;
+    const id = options.messageIds?.[i];
+    const position = id ? positionOf(messages, i, id) : undefined;
+    let row: HistoryMessage = position ? { ...display, __openclaw: position } : display;
     let size = Buffer.byteLength(JSON.stringify(row));
     if (size > maxMessageBytes) {
-      row = placeholder(display);
+      row = position ? { ...placeholder(display), __openclaw: position } : placeholder(display);
       size = Buffer.byteLength(JSON.stringify(row));
     }
     if (bytes + size + 1 > maxTotalBytes) {

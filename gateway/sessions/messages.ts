@@ -64,6 +64,11 @@ export interface UserMessage {
   content: string | Array<TextContent | ImageContent>;
   /** Unix ms. */
   timestamp: number;
+  /**
+   * The idempotency key of the `chat.send`/`agent` call that sent it (as OpenClaw transcripts
+   * record it): clients match their sent message to the history by it.
+   */
+  idempotencyKey?: string;
 }
 
 export interface AssistantMessage {

@@ -169,7 +169,10 @@ describe('session methods through @openclaw/gateway-client', () => {
     }>('chat.history', { sessionKey: 'main' });
     expect(history.sessionKey).toBe(MAIN);
     expect(history.sessionId).toBe(session.sessionId);
-    history.messages.forEach((m) => check(WorkerTranscriptMessageSchema, m));
+    history.messages.forEach(({ __openclaw: position, ...m }) => {
+      expect(position).toMatchObject({ id: expect.any(String), seq: expect.any(Number) });
+      check(WorkerTranscriptMessageSchema, m);
+    });
     const onDisk = (await jsonl(session.transcript.file)).filter((l) => l.type === 'message');
     expect(history.messages.map((m) => m.role)).toEqual(
       onDisk.map((l) => (l.message as { role: string }).role),

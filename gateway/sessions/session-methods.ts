@@ -6,8 +6,10 @@
 import { randomUUID } from 'node:crypto';
 import { ErrorCode, OpenClawError } from '../infra/errors.js';
 import type { MethodHandler } from '../server/gateway-server.js';
-import { buildHistory } from './chat-history.js';
+import { buildHistory, MAX_HISTORY_BYTES } from './chat-history.js';
 import { emptyUsage, type AssistantMessage } from './messages.js';
+import { createSessionCreateMethod } from './session-create.js';
+import { createSessionResolveMethod } from './session-resolve.js';
 import { buildSessionRow, type SessionRow } from './session-rows.js';
 import type { SessionPatch } from './session-patch.js';
 import type { SessionStore } from './session-store.js';
@@ -20,6 +22,8 @@ export interface SessionMethodDeps {
   /** `gateway.webchat.chatHistoryMaxChars`, when configured. */
   historyMaxChars(): number | undefined;
   broadcast(event: string, payload: unknown): void;
+  /** Start a run as `chat.send` does, for `sessions.create` with a first message. */
+  startRun?(sessionKey: string, message: string, runId: string): Promise<{ runId: string }>;
 }
 
 /** Identifies transcript messages written by the gateway itself rather than a model. */
@@ -130,6 +134,43 @@ export function createSessionMethods(deps: SessionMethodDeps): Map<string, Metho
     },
   });
 
+  methods.set(
+    'sessions.create',
+    createSessionCreateMethod({
+      sessions: deps.sessions,
+      defaultAgentId: () => deps.agents().find((a) => a.isDefault)?.id ?? 'main',
+      keyOf,
+      changed,
+      startRun: deps.startRun,
+    }),
+  );
+
+  // One session's row as sessions.list shows it (null when it does not exist yet).
+  methods.set('sessions.describe', {
+    validator: 'validateSessionsDescribeParams',
+    handle: async (raw) => {
+      const params = asParams(raw);
+      const key = keyOf(params.key, undefined);
+      const { key: parsed, entry } = await deps.sessions.get(key);
+      if (!entry || typeof entry.sessionId !== 'string') return { session: null };
+      const file = deps.sessions.transcriptPath(parsed.agentId, entry);
+      const session = await buildSessionRow(parsed.key, parsed.agentId, entry, file, {
+        includeDerivedTitles: params.includeDerivedTitles === true,
+        includeLastMessage: params.includeLastMessage === true,
+      });
+      return { session };
+    },
+  });
+
+  methods.set(
+    'sessions.resolve',
+    createSessionResolveMethod({
+      sessions: deps.sessions,
+      defaultAgentId: () => deps.agents().find((a) => a.isDefault)?.id ?? 'main',
+      keyOf,
+    }),
+  );
+
   methods.set('sessions.patch', {
     validator: 'validateSessionsPatchParams',
     handle: async (raw) => {
@@ -204,26 +245,92 @@ export function createSessionMethods(deps: SessionMethodDeps): Map<string, Metho
     },
   });
 
+  const history = async (params: Params, maxBytes?: number) => {
+    const key = keyOf(params.sessionKey, params.agentId);
+    const { entry, messages, messageIds } = await deps.sessions.readSession(key);
+    const view = buildHistory(messages, {
+      messageIds,
+      limit: optNumber(params.limit),
+      maxChars: optNumber(params.maxChars) ?? deps.historyMaxChars(),
+      maxTotalBytes: maxBytes === undefined ? undefined : Math.min(maxBytes, MAX_HISTORY_BYTES),
+    });
+    const result: Record<string, unknown> = { sessionKey: key, messages: view.messages };
+    if (entry) result.sessionId = entry.sessionId;
+    if (entry?.thinkingLevel) result.thinkingLevel = entry.thinkingLevel;
+    if (entry?.fastMode !== undefined) result.fastMode = entry.fastMode;
+    if (entry?.verboseLevel) result.verboseLevel = entry.verboseLevel;
+    if (view.truncated) {
+      result.truncated = true;
+      result.omittedMessages = view.omitted;
+    }
+    return result;
+  };
+
+  /** `maxBytes` (newer clients): the history's size budget, on top of the gateway's own cap. */
+  const maxBytesOf = (params: Params): number | undefined => {
+    const value = params.maxBytes;
+    if (value === undefined) return undefined;
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
+      throw new OpenClawError(
+        ErrorCode.INVALID_ARGUMENT,
+        'maxBytes must be a positive whole number of bytes; leave it out for the default size cap.',
+      );
+    }
+    return value;
+  };
+
   methods.set('chat.history', {
     validator: 'validateChatHistoryParams',
+    // Sent by the official Control UI 2026.9.x; the published schema predates it.
+    extensionParams: ['maxBytes'],
     handle: async (raw) => {
       const params = asParams(raw);
-      const key = keyOf(params.sessionKey, params.agentId);
-      const { entry, messages } = await deps.sessions.readSession(key);
-      const view = buildHistory(messages, {
-        limit: optNumber(params.limit),
-        maxChars: optNumber(params.maxChars) ?? deps.historyMaxChars(),
-      });
-      const result: Record<string, unknown> = { sessionKey: key, messages: view.messages };
-      if (entry) result.sessionId = entry.sessionId;
-      if (entry?.thinkingLevel) result.thinkingLevel = entry.thinkingLevel;
-      if (entry?.fastMode !== undefined) result.fastMode = entry.fastMode;
-      if (entry?.verboseLevel) result.verboseLevel = entry.verboseLevel;
-      if (view.truncated) {
-        result.truncated = true;
-        result.omittedMessages = view.omitted;
+      return history(params, maxBytesOf(params));
+    },
+  });
+
+  // Newer Control UIs open a chat with `chat.startup` (the history plus optional metadata we do
+  // not have) and refuse to send until it answered. Only the `sessionKey` form is served: the
+  // short-id/slug lookup needs session short ids, which this gateway does not assign.
+  methods.set('chat.startup', {
+    handle: async (raw) => {
+      const params = asParams(raw);
+      if (optString(params.sessionKey) === undefined) {
+        throw new OpenClawError(
+          ErrorCode.INVALID_ARGUMENT,
+          'chat.startup needs a sessionKey on this gateway (short session ids are not supported); open the session by its key.',
+        );
+      }
+      return history(params, maxBytesOf(params));
+    },
+  });
+
+  // Every connection with read scope already receives every session's `chat` and `agent`
+  // events, so a per-session subscription has nothing to add; clients still need the ack (and an
+  // empty approval replay, as no tool here waits for approval) before they show the session.
+  methods.set('sessions.messages.subscribe', {
+    validator: 'validateSessionsMessagesSubscribeParams',
+    handle: (raw) => {
+      const params = asParams(raw);
+      const key = keyOf(params.key, params.agentId);
+      const result: Record<string, unknown> = { subscribed: true, key };
+      if (params.includeApprovals === true) {
+        result.approvalReplay = {
+          sessionKey: key,
+          updatedAtMs: Date.now(),
+          approvals: [],
+          truncated: false,
+        };
       }
       return result;
+    },
+  });
+
+  methods.set('sessions.messages.unsubscribe', {
+    validator: 'validateSessionsMessagesUnsubscribeParams',
+    handle: (raw) => {
+      const params = asParams(raw);
+      return { subscribed: false, key: keyOf(params.key, params.agentId) };
     },
   });
 

@@ -92,8 +92,12 @@ describe('sessions across a gateway restart', () => {
       isError: true,
       content: [{ type: 'text', text: ORPHAN_RESULT_TEXT }],
     });
-    for (const m of history.messages)
+    for (const { __openclaw: position, ...m } of history.messages as Array<
+      Record<string, unknown>
+    >) {
+      expect(position).toMatchObject({ id: expect.any(String), seq: expect.any(Number) });
       expect(Value.Check(WorkerTranscriptMessageSchema, m)).toBe(true);
+    }
     const text = await fs.readFile(file, 'utf8');
     expect(text.endsWith('\n')).toBe(true);
     expect(text).not.toContain('0badf00d');

@@ -156,15 +156,21 @@ export class SessionStore {
    */
   async readSession(
     keyInput: string,
-  ): Promise<{ key: SessionKey; entry?: SessionEntry; messages: Message[] }> {
+  ): Promise<{ key: SessionKey; entry?: SessionEntry; messages: Message[]; messageIds: string[] }> {
     const key = this.resolveKey(keyInput);
     return this.keys.run(key.key, async () => {
       const entry = usableEntry((await this.index(key.agentId).read())[key.key]);
-      if (!entry) return { key, messages: [] };
+      if (!entry) return { key, messages: [], messageIds: [] };
       const held = await this.acquire(key.agentId, entry);
-      if (!held) return { key, entry, messages: [] };
+      if (!held) return { key, entry, messages: [], messageIds: [] };
       try {
-        return { key, entry, messages: held.transcript.messages() };
+        const entries = held.transcript.messageEntries();
+        return {
+          key,
+          entry,
+          messages: entries.map((e) => e.message),
+          messageIds: entries.map((e) => e.id),
+        };
       } finally {
         held.release();
       }

@@ -191,9 +191,12 @@ export class Transcript {
 
   /** The messages of the active branch, oldest first. */
   messages(): Message[] {
-    return this.branch()
-      .filter(isMessageEntry)
-      .map((e) => e.message);
+    return this.messageEntries().map((e) => e.message);
+  }
+
+  /** The branch's message entries (with their ids), oldest first. */
+  messageEntries(): MessageEntry[] {
+    return this.branch().filter(isMessageEntry);
   }
 
   /** What the agent loop feeds the model: the branch after the last compaction, and settings. */

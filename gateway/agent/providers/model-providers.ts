@@ -18,7 +18,8 @@ import {
   type SimpleStreamOptions,
 } from '@mariozechner/pi-ai';
 import type { ConfigSnapshot } from '../../config/config-store.js';
-import type { AgentModelConfig, OpenClawConfig } from '../../config/config-types.js';
+import { agentModelChain } from '../../config/agent-model.js';
+import type { OpenClawConfig } from '../../config/config-types.js';
 import { effectiveEnv } from '../../config/env-subst.js';
 import type { Env, StatePaths } from '../../config/paths.js';
 import { ErrorCode, OpenClawError } from '../../infra/errors.js';
@@ -66,11 +67,6 @@ export interface ModelChoice {
 }
 
 export type ModelsListView = 'default' | 'configured' | 'provider-config' | 'all';
-
-function chainOf(model: AgentModelConfig | undefined): { primary?: string; fallbacks?: string[] } {
-  if (model === undefined) return {};
-  return typeof model === 'string' ? { primary: model, fallbacks: [] } : model;
-}
 
 export class ModelProviders {
   readonly catalog: ModelCatalog;
@@ -121,11 +117,7 @@ export class ModelProviders {
    * the default primary; an agent without a model uses `agents.defaults.model`.
    */
   modelChain(agentId = this.agentId): string[] {
-    const defaults = chainOf(this.options.config.agents?.defaults?.model);
-    const entry = this.options.config.agents?.list?.find((a) => a.id === agentId);
-    const own = entry?.model === undefined ? undefined : chainOf(entry.model);
-    const primary = own?.primary ?? defaults.primary;
-    const fallbacks = own ? (own.fallbacks ?? []) : (defaults.fallbacks ?? []);
+    const { primary, fallbacks } = agentModelChain(this.options.config, agentId);
     if (!primary) return [];
     return [...new Set([primary, ...fallbacks])];
   }

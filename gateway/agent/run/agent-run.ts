@@ -146,6 +146,7 @@ export async function executeAgentRun(
       content:
         images.length > 0 ? [{ type: 'text', text: input.message }, ...images] : input.message,
       timestamp: Date.now(),
+      idempotencyKey: run.runId,
     };
     // With images, the model must take them: refused before anything is written.
     const prepared = images.length > 0 ? await prepareModel(deps, open, input, log) : undefined;

@@ -242,6 +242,16 @@ describe('chat.send runs the agent', () => {
         typeof m.content === 'string' ? [{ type: 'text', text: m.content }] : m.content,
       ]),
     );
+    // Clients (the official Control UI) confirm their sent message by its key and entry position.
+    expect(onDisk[0]!.idempotencyKey).toBe('run-hello-1');
+    expect(history.messages[0]).toMatchObject({
+      role: 'user',
+      idempotencyKey: 'run-hello-1',
+      __openclaw: { id: expect.stringMatching(/^[0-9a-f]{8}$/), seq: 1 },
+    });
+    expect(history.messages[1]).toMatchObject({ __openclaw: { seq: 2, runId: 'run-hello-1' } });
+    // The key is ours, not the model's: the provider request does not carry it.
+    expect(JSON.stringify(standIn.requests.at(-1)!.body)).not.toContain('run-hello-1');
     const { entry } = await gw.gateway.sessions.get(sessionKey);
     expect(entry?.model).toBe('echo-1');
     expect(entry?.abortedLastRun).toBe(false);
