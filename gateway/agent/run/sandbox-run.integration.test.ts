@@ -182,6 +182,43 @@ describe.skipIf(!ready)(`a sandboxed agent run on the real engine${skipNote}`, (
     expect(out).toMatch(/CapEff:\\t0{16}\\n/);
     expect(out).toContain('\\nlo\\n');
     expect(out).toContain('RO');
+    // The model was offered the sandbox's tools: exec, but no background `process`.
+    const offered = (standIn.requests.at(-1)!.body.tools as Array<{ function: { name: string } }>)
+      .map((t) => t.function.name)
+      .sort();
+    expect(offered).toContain('exec');
+    expect(offered).toContain('write');
+    expect(offered).not.toContain('process');
+
+    // A command past its timeout is killed inside the container, through sandboxd; a background
+    // command is refused with a message saying why.
+    standIn.script.enqueue(
+      {
+        reply: 'tool',
+        calls: [{ name: 'exec', arguments: { command: 'sleep 1000', timeout: 2 } }],
+      },
+      {
+        reply: 'tool',
+        calls: [{ name: 'exec', arguments: { command: 'sleep 5', background: true } }],
+      },
+      { reply: 'text', text: 'Done.' },
+    );
+    const second = await turn(client, 'agent:main:sbx-svc', 'run the long one');
+    expect(second.waited.status).toBe('ok');
+    const results = second.messages.filter((m) => m.role === 'toolResult').slice(-2);
+    expect(results.map((m) => m.isError)).toEqual([true, true]);
+    expect(text(results[0])).toMatch(/timed out|timeout/i);
+    expect(text(results[1])).toContain('Background commands are not yet available in the sandbox');
+    const name = (await sandboxd.engine.list()).find((c) =>
+      c.containerName.startsWith(`${PREFIX}svc-`),
+    )!.containerName;
+    const ps = await sandboxd.engine.exec({
+      containerName: name,
+      command: `for d in /proc/[0-9]*; do tr '\\0' ' ' < $d/cmdline 2>/dev/null; echo; done`,
+    });
+    expect(ps.exitCode).toBe(0);
+    expect(ps.stdout).not.toContain('sleep 1000');
+
     // sandboxd made the container: it is in its registry.
     const listed = await sandboxd.engine.list();
     expect(listed.map((c) => c.containerName).some((n) => n.startsWith(`${PREFIX}svc-`))).toBe(
