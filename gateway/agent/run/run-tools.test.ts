@@ -60,7 +60,7 @@ describe('createRunTools', () => {
 
   it('refuses a sandboxed run when only one of the sandboxd variables is set', async () => {
     const config = { agents: { defaults: { sandbox: { mode: 'all' } } } } as OpenClawConfig;
-    for (const env of [
+    for (const env of <Record<string, string>[]>[
       { OPENCLAW_SANDBOXD_URL: 'http://127.0.0.1:9' },
       { OPENCLAW_SANDBOXD_SECRET: 'only-the-secret-value' },
     ]) {
