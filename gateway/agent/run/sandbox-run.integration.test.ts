@@ -90,7 +90,7 @@ async function turn(client: GatewayClient, sessionKey: string, message: string) 
   const waited = await client.request<{ status: string; error?: string }>(
     'agent.wait',
     { runId, timeoutMs: 90_000 },
-    { timeoutMs: 95_000 } as never,
+    { timeoutMs: 95_000 },
   );
   const history = await client.request<{ messages: HistoryMessage[] }>('chat.history', {
     sessionKey,
