@@ -7,8 +7,11 @@
  *
  * Which engine: sandboxd when OPENCLAW_SANDBOXD_URL and OPENCLAW_SANDBOXD_SECRET are set (the
  * Docker stack, where the gateway has no socket); otherwise the Docker engine this process can
- * reach (DOCKER_HOST or the local socket): development with the gateway on the host.
+ * reach (DOCKER_HOST or the local socket): development with the gateway on the host, or a gateway
+ * in a container given the socket (then container paths become host paths as sandboxd does).
  */
+import { existsSync } from 'node:fs';
+import os from 'node:os';
 import type { AgentTool } from '@mariozechner/pi-agent-core';
 import Dockerode from 'dockerode';
 import type { OpenClawConfig } from '../../config/config-types.js';
@@ -23,6 +26,7 @@ import {
 } from '../../sandbox/config/index.js';
 import type { SandboxApi, SandboxPlan } from '../../sandbox/contract.js';
 import { DockerSandboxEngine } from '../../sandbox/engine/docker-sandbox-engine.js';
+import { detectOwnPathMap, type PathMapping } from '../../sandbox/engine/path-map.js';
 import { SandboxClient } from '../../sandbox/service/sandbox-client.js';
 import { createWorkspaceTools, SandboxTarget, type ProcessRegistry } from '../../tools/index.js';
 
@@ -60,7 +64,11 @@ function unreachable(plan: SandboxPlan, via: string, err: unknown): OpenClawErro
 /** The `toolsFor(run)` factory of a runtime. */
 export function createRunTools(deps: RunToolsDeps): (run: RunToolsRequest) => Promise<RunTools> {
   let local: { key: string; engine: DockerSandboxEngine } | undefined;
-  const apiFor = (config: OpenClawConfig): { api: SandboxApi; via: string } => {
+  let docker: Dockerode | undefined;
+  // A gateway in a container with the engine's socket: bind sources are translated to host paths
+  // as sandboxd does (found once by inspecting our own container; none when not in one).
+  let pathMap: Promise<readonly PathMapping[]> | undefined;
+  const apiFor = async (config: OpenClawConfig): Promise<{ api: SandboxApi; via: string }> => {
     if (deps.sandboxApi) return { api: deps.sandboxApi(config), via: 'the sandbox engine' };
     const url = deps.env.OPENCLAW_SANDBOXD_URL?.trim();
     const secret = deps.env.OPENCLAW_SANDBOXD_SECRET?.trim();
@@ -73,13 +81,23 @@ export function createRunTools(deps: RunToolsDeps): (run: RunToolsRequest) => Pr
     // The images allowed follow the config: a new image there gets an engine that allows it.
     const images = sandboxImagesFromConfig(config);
     const key = images.join('\n');
+    docker ??= new Dockerode();
+    const engineClient = docker;
+    pathMap ??= existsSync('/.dockerenv')
+      ? detectOwnPathMap(engineClient, os.hostname()).then(
+          (map) => map ?? [],
+          () => [],
+        )
+      : Promise.resolve([]);
+    const map = await pathMap;
     if (local?.key !== key)
       local = {
         key,
         engine: new DockerSandboxEngine({
-          docker: new Dockerode(),
+          docker: engineClient,
           stateDir: deps.paths.stateDir,
           images,
+          pathMap: map,
           logger: deps.logger.child({ room: 'sandbox' }),
         }),
       };
@@ -104,7 +122,7 @@ export function createRunTools(deps: RunToolsDeps): (run: RunToolsRequest) => Pr
       processes: deps.processes,
     };
     if (!plan) return { tools: createWorkspaceTools(base) };
-    const { api, via } = apiFor(config);
+    const { api, via } = await apiFor(config);
     const seeded = await seedSandboxWorkspace({
       sandboxDir: plan.workspaceDir,
       agentWorkspaceDir: plan.agentWorkspaceDir,
