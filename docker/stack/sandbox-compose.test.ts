@@ -55,6 +55,7 @@ interface Service {
   security_opt?: string[];
   privileged?: boolean;
   labels?: Record<string, string>;
+  healthcheck?: { test: string[]; interval?: string };
 }
 interface ComposeDoc {
   services: Record<string, Service>;
@@ -143,6 +144,11 @@ describe('renderSandboxCompose', () => {
     expect(sandboxd.cap_drop).toEqual(['ALL']);
     expect(sandboxd.security_opt).toEqual(['no-new-privileges:true']);
     expect(sandboxd.labels).toMatchObject({ 'org.openclaw.desktop.stack': '1' });
+    // Probed inside the service on its own port; no `$`, which compose would interpolate.
+    expect(sandboxd.healthcheck?.test.slice(0, 3)).toEqual(['CMD', 'node', '-e']);
+    expect(sandboxd.healthcheck?.test[3]).toContain("fetch('http://127.0.0.1:18790/healthz'");
+    expect(sandboxd.healthcheck?.test.join(' ')).not.toContain('$');
+    expect(sandboxd.healthcheck?.interval).toBe('10s');
     for (const name of ['openclaw-gateway', 'openclaw-cli']) {
       const service = doc.services[name]!;
       expect(mountsSocket(service), name).toBe(false);

@@ -30,6 +30,8 @@ export const SANDBOXD_PORT = 18790;
 /** What the gateway CLI runs for the service (`openclaw sandboxd --port 18790`). */
 export const SANDBOXD_COMMAND = ['sandboxd', '--port', String(SANDBOXD_PORT)] as const;
 export const SANDBOXD_URL = `http://${SANDBOXD_SERVICE}:${SANDBOXD_PORT}`;
+/** Inside the service, like the gateway's: `/healthz` answers without the secret. */
+export const SANDBOXD_HEALTHCHECK = `fetch('http://127.0.0.1:${SANDBOXD_PORT}/healthz',{signal:AbortSignal.timeout(4000)}).then((r)=>process.exit(r.ok?0:1),()=>process.exit(1))`;
 /** Where the socket appears inside sandboxd (dockerode's default). */
 export const CONTAINER_DOCKER_SOCKET = '/var/run/docker.sock';
 export const DEFAULT_DOCKER_SOCKET = '/var/run/docker.sock';
@@ -142,6 +144,13 @@ export function renderSandboxCompose(settings: SandboxSettings): string | null {
     ...(settings.socketGid !== undefined
       ? ['    group_add:', `      - ${q(String(settings.socketGid))}`]
       : []),
+    '    healthcheck:',
+    '      test:',
+    ...['CMD', 'node', '-e', SANDBOXD_HEALTHCHECK].map((arg) => `        - ${q(arg)}`),
+    '      interval: "10s"',
+    '      timeout: "5s"',
+    '      retries: 5',
+    '      start_period: "10s"',
     '    init: true',
     '    restart: "unless-stopped"',
     '    cap_drop:',

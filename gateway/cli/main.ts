@@ -23,6 +23,7 @@ Usage: openclaw <command> [options]
                      [--auth-choice openai-api-key|anthropic-api-key|custom-api-key|ollama|lmstudio|…])
   config             get | set | unset <path> [value]
   sandbox            explain [--agent id] [--session key] [--json]: the effective agent sandbox
+  sandboxd           run the sandbox service [--port 18790] [--host 0.0.0.0] (needs OPENCLAW_SANDBOXD_SECRET)
 
 Remote options: --url ws://host:port --token T --password P
 State: OPENCLAW_STATE_DIR, OPENCLAW_CONFIG_PATH, OPENCLAW_HOME`;
@@ -75,6 +76,8 @@ export async function runCli(argv: string[], env: Env = process.env): Promise<nu
       return (await import('./commands/config.js')).config(rest, env, paths);
     case 'sandbox':
       return (await import('./commands/sandbox.js')).sandbox(rest, env, paths);
+    case 'sandboxd':
+      return (await import('./commands/sandboxd.js')).sandboxd(rest, env, paths);
     default:
       process.stderr.write(`openclaw: unknown command "${command}"\n\n${HELP}\n`);
       return 2;
@@ -103,7 +106,7 @@ if (invokedDirectly) {
       process.exitCode = code;
       // Commands that end their work but leave a timer (client backoff) must not hang the shell.
       const [first, second] = process.argv.slice(2);
-      if (first !== 'gateway' || second === 'call')
+      if ((first !== 'gateway' && first !== 'sandboxd') || second === 'call')
         setTimeout(() => process.exit(code), 50).unref();
     },
     (err: unknown) => {

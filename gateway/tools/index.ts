@@ -11,6 +11,7 @@ import { createFileTools } from './file-tools.js';
 import { LocalWorkspaceTarget } from './local-target.js';
 import { createProcessTool } from './process-tool.js';
 import type { ProcessRegistry } from './process-registry.js';
+import { SANDBOX_BACKGROUND_UNAVAILABLE } from './sandbox-target.js';
 import { resolveToolPolicy } from './tool-policy.js';
 
 export type {
@@ -22,6 +23,7 @@ export type {
   SpawnOptions,
 } from './execution-target.js';
 export { LocalWorkspaceTarget } from './local-target.js';
+export { SandboxTarget, SANDBOX_BACKGROUND_UNAVAILABLE } from './sandbox-target.js';
 export { createFileTools, capOutput, MAX_OUTPUT_CHARS } from './file-tools.js';
 export { createExecTool, DEFAULT_EXEC, type ExecDefaults } from './exec-tool.js';
 export { createProcessTool } from './process-tool.js';
@@ -51,8 +53,15 @@ export function createWorkspaceTools(options: {
   processes: ProcessRegistry;
   /** Where the tools act (default: the workspace folder on this machine). */
   target?: ExecutionTarget;
+  /**
+   * A sandboxed run: the sandbox's own gate (`tools.sandbox.tools`) applies on top of the policy,
+   * and commands always run to their end (no background processes in the sandbox yet).
+   */
+  sandbox?: { allowed: (name: string) => boolean };
 }): AgentTool[] {
-  const allowed = resolveToolPolicy(options.config, options.agentId);
+  const general = resolveToolPolicy(options.config, options.agentId);
+  const sandbox = options.sandbox;
+  const allowed = (name: string) => general(name) && (!sandbox || sandbox.allowed(name));
   const target = options.target ?? new LocalWorkspaceTarget(options.workspace);
   const tools = [
     ...createFileTools(target),
@@ -61,10 +70,13 @@ export function createWorkspaceTools(options: {
       target,
       agentId: options.agentId,
       processes: options.processes,
-      canBackground: allowed('process'),
+      canBackground: !sandbox && allowed('process'),
       defaults: execDefaults(options.config),
+      ...(sandbox ? { backgroundUnavailable: SANDBOX_BACKGROUND_UNAVAILABLE } : {}),
     }),
-    createProcessTool({ agentId: options.agentId, processes: options.processes }),
+    ...(sandbox
+      ? []
+      : [createProcessTool({ agentId: options.agentId, processes: options.processes })]),
   ];
   return tools.filter((t) => allowed(t.name));
 }

@@ -72,9 +72,9 @@ describe('executeAgentRun', () => {
             workspaceFor: () => workspace,
             sessionsChanged: () => {},
             // Called during set-up, after the early abort check: the abort lands right here.
-            tools: () => {
+            toolsFor: async () => {
               registry.abort(run.sessionKey, run.runId);
-              return [];
+              return { tools: [] };
             },
           },
           run,

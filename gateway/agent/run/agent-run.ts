@@ -44,8 +44,15 @@ export interface AgentRunDeps {
   env: Env;
   paths: StatePaths;
   logger: Logger;
-  /** The tools a run of this agent may use, already filtered by policy. */
-  tools(agentId: string, workspace: string): AgentTool[];
+  /**
+   * The tools a run may use, already filtered by policy; in a sandboxed session they act in its
+   * container (see run-tools.ts), and a sandbox that cannot start fails the run here.
+   */
+  toolsFor(run: {
+    agentId: string;
+    sessionKey: string;
+    workspace: string;
+  }): Promise<{ tools: AgentTool[]; workspaceShown?: string }>;
   workspaceFor(agentId: string): string;
   /** Tell session lists a session changed (`sessions.changed`). */
   sessionsChanged(sessionKey: string, reason: string): void;
@@ -174,12 +181,17 @@ export async function executeAgentRun(
         prepared ?? (await prepareModel(deps, open, input, log));
       usedRef = picked.ref;
       const workspace = deps.workspaceFor(open.agentId);
-      const tools = deps.tools(open.agentId, workspace);
+      const { tools, workspaceShown } = await deps.toolsFor({
+        agentId: open.agentId,
+        sessionKey: run.sessionKey,
+        workspace,
+      });
       const systemPrompt = await systemPromptForRun(
         deps.config().config,
         workspace,
         tools.map((t) => t.name),
         log,
+        workspaceShown,
       );
       const prior: Message[] = [...context.messages];
       if (context.compactionSummary) {

@@ -10,11 +10,12 @@ import type { Env, StatePaths } from '../../config/paths.js';
 import { ErrorCode, OpenClawError } from '../../infra/errors.js';
 import type { Logger } from '../../infra/logger.js';
 import type { SessionStore } from '../../sessions/index.js';
-import { createWorkspaceTools, ProcessRegistry } from '../../tools/index.js';
+import { ProcessRegistry } from '../../tools/index.js';
 import { executeAgentRun, type AgentRunDeps, type RunInput } from './agent-run.js';
 import { imageLimit, parseAttachments } from './attachments.js';
 import { compactSession, type CompactionResult } from './compaction.js';
 import { ProvidersCache } from './providers-cache.js';
+import { createRunTools } from './run-tools.js';
 import { parseSlashCommand } from './slash-commands.js';
 import { ChatSequence, RunEvents, type Broadcast } from './run-events.js';
 import { RunRegistry, type RunHandle, type RunOutcome } from './run-registry.js';
@@ -80,15 +81,18 @@ export class AgentRuntime {
   private readonly processes = new ProcessRegistry();
 
   constructor(private readonly deps: AgentRuntimeDeps) {
-    const tools =
-      deps.tools ??
-      ((agentId: string, workspace: string) =>
-        createWorkspaceTools({
-          workspace,
-          config: deps.config().config,
-          agentId,
+    const override = deps.tools;
+    const toolsFor = override
+      ? async (run: { agentId: string; workspace: string }) => ({
+          tools: override(run.agentId, run.workspace),
+        })
+      : createRunTools({
+          config: deps.config,
+          env: deps.env,
+          paths: deps.paths,
+          logger: deps.logger,
           processes: this.processes,
-        }));
+        });
     const providersCache = new ProvidersCache(deps.env, deps.paths, deps.logger);
     this.runDeps = {
       sessions: deps.sessions,
@@ -96,7 +100,7 @@ export class AgentRuntime {
       env: deps.env,
       paths: deps.paths,
       logger: deps.logger,
-      tools,
+      toolsFor,
       workspaceFor: deps.workspaceFor,
       sessionsChanged: (sessionKey, reason) =>
         deps.broadcast('sessions.changed', { sessionKey, reason, ts: Date.now() }),

@@ -110,6 +110,8 @@ export async function systemPromptForRun(
   workspace: string,
   toolNames: string[],
   log: Logger,
+  /** The workspace as the tools see it, when that differs (a sandbox's `/workspace`). */
+  workspaceShown?: string,
 ): Promise<string> {
   let files: WorkspaceFile[] = [];
   try {
@@ -121,7 +123,7 @@ export async function systemPromptForRun(
   }
   const timeZone = config.agents?.defaults?.userTimezone;
   return buildSystemPrompt({
-    workspace,
+    workspace: workspaceShown ?? workspace,
     toolNames,
     files,
     now: new Date(),

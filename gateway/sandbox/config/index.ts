@@ -45,3 +45,4 @@ export {
   type SeedResult,
 } from './seed-sandbox-workspace.js';
 export { explainSandbox, type SandboxExplanation } from './explain-sandbox.js';
+export { sandboxImagesFromConfig } from './sandbox-images.js';
