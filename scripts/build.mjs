@@ -67,6 +67,16 @@ const PROVIDER_INPUTS = [
  * installed; a no-op stand-in keeps the bundle self-contained (see the stub's header).
  * @type {import('esbuild').Plugin}
  */
+/** `ssh2` (dockerode's ssh:// transport, native addons) is replaced by scripts/lib/ssh2-stub.mjs. */
+const SSH2_STUB = {
+  name: 'ssh2-stub',
+  setup(pluginBuild) {
+    pluginBuild.onResolve({ filter: /^ssh2$/ }, () => ({
+      path: path.join(ROOT, 'scripts/lib/ssh2-stub.mjs'),
+    }));
+  },
+};
+
 const OPENTELEMETRY_STUB = {
   name: 'opentelemetry-api-stub',
   setup(pluginBuild) {
@@ -253,7 +263,9 @@ function startupOutputs(metafile, entryOutput) {
 
 /** @param {string[]} inputs */
 function listed(inputs) {
-  return inputs.slice(0, 3).join(', ') + (inputs.length > 3 ? ` and ${inputs.length - 3} more` : '');
+  return (
+    inputs.slice(0, 3).join(', ') + (inputs.length > 3 ? ` and ${inputs.length - 3} more` : '')
+  );
 }
 
 /**
@@ -372,7 +384,7 @@ export async function buildGateway(options = {}) {
     banner: { js: `${hashbang}${REQUIRE_SHIM}` },
     define: { __OPENCLAW_VERSION__: JSON.stringify(await packageVersion()) },
     external: OPTIONAL_NATIVE,
-    plugins: [OPENTELEMETRY_STUB],
+    plugins: [OPENTELEMETRY_STUB, SSH2_STUB],
     sourcemap: 'linked',
     sourcesContent: true,
     // Readable names and line numbers in stack traces. Syntax minification trims a little; a
@@ -472,8 +484,11 @@ export function desktopStaleness(options = {}) {
   const marker = path.join(outDir, 'electron', 'main.cjs');
   const outputs = oldestOutput(path.join(outDir, 'electron'), marker);
   if (outputs === undefined) return { stale: true, reason: `${marker} does not exist` };
-  const newest = newestSource(['electron', 'docker', 'gateway', ...COMMON_INPUTS].map((p) => path.join(ROOT, p)));
-  if (newest.mtimeMs > outputs) return { stale: true, reason: `${path.relative(ROOT, newest.file ?? '')} changed` };
+  const newest = newestSource(
+    ['electron', 'docker', 'gateway', ...COMMON_INPUTS].map((p) => path.join(ROOT, p)),
+  );
+  if (newest.mtimeMs > outputs)
+    return { stale: true, reason: `${path.relative(ROOT, newest.file ?? '')} changed` };
   return { stale: false, reason: 'up to date' };
 }
 
@@ -499,10 +514,21 @@ export async function buildDesktop(options = {}) {
     // Shared modules compute default paths from import.meta.url; in CommonJS point it at this
     // file (the app passes its real resource paths explicitly).
     banner: { js: "const __importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
-    define: { __OPENCLAW_VERSION__: JSON.stringify(await packageVersion()), 'import.meta.url': '__importMetaUrl' },
+    define: {
+      __OPENCLAW_VERSION__: JSON.stringify(await packageVersion()),
+      'import.meta.url': '__importMetaUrl',
+    },
   };
-  await esbuild.build({ ...common, entryPoints: [path.join(ROOT, 'electron/main/main.ts')], outfile: path.join(outDir, 'main.cjs') });
-  await esbuild.build({ ...common, entryPoints: [path.join(ROOT, 'electron/preload/preload.ts')], outfile: path.join(outDir, 'preload.cjs') });
+  await esbuild.build({
+    ...common,
+    entryPoints: [path.join(ROOT, 'electron/main/main.ts')],
+    outfile: path.join(outDir, 'main.cjs'),
+  });
+  await esbuild.build({
+    ...common,
+    entryPoints: [path.join(ROOT, 'electron/preload/preload.ts')],
+    outfile: path.join(outDir, 'preload.cjs'),
+  });
   if (!options.quiet) log(`desktop: ${path.relative(ROOT, outDir)}/main.cjs and preload.cjs`);
 }
 
@@ -521,7 +547,12 @@ export async function buildAll(options = {}) {
   /** @type {Target[]} */
   const skipped = [];
   for (const target of targets) {
-    const staleness = target === 'gateway' ? gatewayStaleness : target === 'desktop' ? desktopStaleness : rendererStaleness;
+    const staleness =
+      target === 'gateway'
+        ? gatewayStaleness
+        : target === 'desktop'
+          ? desktopStaleness
+          : rendererStaleness;
     if (options.ifStale) {
       const { stale, reason } = staleness(options);
       if (!stale) {
