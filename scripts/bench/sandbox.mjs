@@ -320,30 +320,36 @@ export async function runSandboxBench(options) {
       // (exec create, start attached, inspect for the exit code), straight from this process.
       const { default: Dockerode } = await import('dockerode');
       const container = new Dockerode().getContainer(cliName);
-      /** @type {number[]} */
-      const api = [];
-      for (let i = 0; i < plan.cliExec + 2; i++) {
-        const ms = await timed(async () => {
-          const exec = await container.exec({
-            Cmd: ['true'],
-            AttachStdout: true,
-            AttachStderr: true,
-          });
+      /** @param {string[]} Cmd */
+      const bareExec = (Cmd) =>
+        timed(async () => {
+          const exec = await container.exec({ Cmd, AttachStdout: true, AttachStderr: true });
           const stream = await exec.start({ hijack: true, stdin: false });
           stream.resume();
           await new Promise((resolve) => stream.once('end', resolve).once('close', resolve));
           await exec.inspect();
         });
-        if (i >= 2) api.push(ms);
+      /** @type {number[]} */
+      const api = [];
+      /** @type {number[]} */
+      const apiLogin = [];
+      // Alternated, so a change in the machine's load weighs on both alike.
+      for (let i = 0; i < plan.cliExec + 2; i++) {
+        const bare = await bareExec(['true']);
+        const login = await bareExec(['/bin/sh', '-lc', 'true']);
+        if (i < 2) continue;
+        api.push(bare);
+        apiLogin.push(login);
       }
       // Say in the warm row what bounds it: Docker's exec costs this much before any of our layers.
       const warmRow = metrics.find((m) => m.id === 'sandbox_warm_exec_p50_ms');
       if (warmRow)
-        warmRow.detail += `; a bare Engine API exec is ${median(api).toFixed(0)} ms here: Docker's exec is the floor`;
+        warmRow.detail += `; a bare Engine API exec is ${median(api).toFixed(0)} ms here (${median(apiLogin).toFixed(0)} ms in sh -lc): Docker's exec is the floor`;
       data.cli = {
         exec: summarize(exec),
         create: summarize(create),
         engineApiExec: summarize(api),
+        engineApiLoginShellExec: summarize(apiLogin),
       };
       metrics.push(
         metric('cli_docker_exec_p50_ms', '`docker exec … true` (CLI) p50', median(exec), 'ms', {
@@ -357,6 +363,13 @@ export async function runSandboxBench(options) {
           {
             detail: `${api.length} calls: exec create + start + inspect from this process, no shell, no sandboxd`,
           },
+        ),
+        metric(
+          'engine_api_login_exec_p50_ms',
+          'Engine API exec of `sh -lc true` (direct) p50',
+          median(apiLogin),
+          'ms',
+          { detail: 'the login shell the sandbox runs every command in, without our layers' },
         ),
         metric(
           'cli_docker_create_start_ms',
