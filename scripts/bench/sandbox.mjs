@@ -8,7 +8,8 @@
  * get. Figures: warm exec round trip, cold create+start+first exec on a fresh scope key, sessions
  * executing at once, and the same work through the docker CLI for scale. The project's
  * TypeScript is loaded through tsx (as the docker section does). Every container is named
- * `openclaw-it-<run id>-…` and removed at the end (the test setup also sweeps that prefix).
+ * `openclaw-it-<run id>-…` (the tests' `t<pid36>p<hex>` run id) and removed at the end; what a
+ * killed run leaves is removed by the test setup's sweep of dead runs.
  */
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -136,7 +137,8 @@ export async function runSandboxBench(options) {
   data.image = image;
 
   const { service, config, target: targetModule } = await loadProjectCode();
-  const runId = `b${process.pid.toString(36)}p${randomBytes(3).toString('hex')}`;
+  // The tests' run id format, so `sweepDeadTestRuns` recognises the names once this pid is gone.
+  const runId = `t${process.pid.toString(36)}p${randomBytes(3).toString('hex')}`;
   const prefix = `openclaw-it-${runId}-`;
   data.runId = runId;
   const work = await fs.mkdtemp(path.join(os.tmpdir(), 'openclaw-bench-sandbox-'));
