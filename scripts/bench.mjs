@@ -52,6 +52,14 @@ export const SECTIONS = {
       return runDockerBench({ quick: ctx.quick, log: ctx.log, bundleDir });
     },
   },
+  sandbox: {
+    describe:
+      'sandboxed exec through the tool side, sandboxd and the engine: warm round trip, cold create+start+first exec, 20 sessions at once, docker CLI for scale (real engine; skipped without one or without a sandbox image)',
+    run: async (ctx) => {
+      const { runSandboxBench } = await import('./bench/sandbox.mjs');
+      return runSandboxBench({ quick: ctx.quick, log: ctx.log });
+    },
+  },
   ui: {
     describe:
       'renderer bundle size (initial JS gzipped, budget 250 KB) and dashboard time to interactive in the headless host (Chromium; skipped without it)',
