@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { OpenClawConfig } from '../../config/config-types.js';
 import { resolveStatePaths } from '../../config/paths.js';
 import { ErrorCode, isOpenClawError } from '../../infra/errors.js';
+import { requiredScopeFor } from '../../server/scopes.js';
 import { buildSandboxPlan } from '../config/resolve-sandbox-plan.js';
 import { agentWorkspaceDir } from '../config/sandbox-session.js';
 import { resolveSandboxSettings } from '../config/sandbox-settings.js';
@@ -216,5 +217,12 @@ describe('gateway params', () => {
     const err = errorOf(fn);
     expect(isOpenClawError(err, ErrorCode.INVALID_ARGUMENT)).toBe(true);
     expect(err.message).toMatch(message);
+  });
+});
+
+describe('scopes', () => {
+  it('lets readers list and only admins recreate', () => {
+    expect(requiredScopeFor('sandboxes.list')).toBe('operator.read');
+    expect(requiredScopeFor('sandboxes.recreate')).toBe('operator.admin');
   });
 });
