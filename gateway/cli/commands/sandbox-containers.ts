@@ -8,7 +8,11 @@ import { createInterface } from 'node:readline/promises';
 import { loadConfigSnapshot } from '../../config/config-store.js';
 import type { Env, StatePaths } from '../../config/paths.js';
 import { ErrorCode, OpenClawError } from '../../infra/errors.js';
-import { openSandboxAccess, sandboxUnreachable } from '../../sandbox/admin/sandbox-access.js';
+import {
+  openSandboxAccess,
+  sandboxingConfigured,
+  sandboxUnreachable,
+} from '../../sandbox/admin/sandbox-access.js';
 import { formatSandboxListing } from '../../sandbox/admin/sandbox-format.js';
 import {
   describeTarget,
@@ -80,7 +84,9 @@ export async function sandboxList(argv: string[], env: Env, paths: StatePaths): 
   const listing = await listSandboxes(access.api, config, paths).catch((err: unknown) => {
     throw sandboxUnreachable(access, config, err);
   });
-  out.result(listing, () => formatSandboxListing(listing, now));
+  out.result(listing, () =>
+    formatSandboxListing(listing, now, { sandboxingOff: !sandboxingConfigured(config) }),
+  );
   return 0;
 }
 

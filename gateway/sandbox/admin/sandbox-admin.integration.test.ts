@@ -118,7 +118,9 @@ describe.skipIf(!ready)(`sandbox list/recreate on the real engine${skipNote}`, (
       expect(row.agentId).toBe('main');
       // The config names these scopes' containers openclaw-sbx-…, so these are not what it would use.
       expect(row.configMatch).toBe('no');
-      expect(row.configNote).toMatch(/the config now uses openclaw-sbx-agent-main-it-/);
+      expect(row.configNote).toMatch(
+        /the config now names this scope's container openclaw-sbx-agent-main-it-/,
+      );
       expect(row.lastUsedAtMs).toBeGreaterThanOrEqual(row.createdAtMs);
     }
 

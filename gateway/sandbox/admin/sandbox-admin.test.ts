@@ -92,7 +92,9 @@ describe('configMatchOf', () => {
     const agentScope = { agents: { defaults: { sandbox: { mode: 'all' } } } } as OpenClawConfig;
     const result = configMatchOf(c, agentScope, paths);
     expect(result.match).toBe('no');
-    expect(result.note).toMatch(/openclaw-sbx-agent-main-f331f052 \(scope agent\)/);
+    expect(result.note).toBe(
+      'the config now gives agent main agent scope, container openclaw-sbx-agent-main-f331f052',
+    );
   });
 
   it('says unknown when sandboxing is off or no agent is known', () => {

@@ -21,24 +21,27 @@ function matchText(row: SandboxRow): string {
 
 export function formatSandboxRow(row: SandboxRow, nowMs: number): string {
   const idle = nowMs - row.lastUsedAtMs;
+  const age = nowMs - row.createdAtMs;
   return [
     `${row.containerName}  ${row.state}`,
     `  agent ${row.agentId ?? '?'}, scope key ${row.scopeKey || '?'}`,
     `  image ${row.image}: ${matchText(row)}`,
-    `  created ${formatDuration(nowMs - row.createdAtMs)} ago, ${idle < 60_000 ? 'used just now' : `idle ${formatDuration(idle)}`}`,
+    `  created ${age < 60_000 ? 'just now' : `${formatDuration(age)} ago`}, ${idle < 60_000 ? 'used just now' : `idle ${formatDuration(idle)}`}`,
   ].join('\n');
 }
 
 export function formatSandboxListing(
   listing: SandboxListing,
   nowMs: number,
-  options: { browser?: boolean } = {},
+  options: { browser?: boolean; sandboxingOff?: boolean } = {},
 ): string {
   if (options.browser)
     return 'No browser sandboxes yet: browser sandboxes are not built by this gateway.';
   const rows = listing.containers;
   if (rows.length === 0)
-    return 'No sandbox containers. They are created when a sandboxed agent run starts.';
+    return options.sandboxingOff
+      ? 'No sandbox containers, and sandboxing is off in this config (agents.defaults.sandbox.mode).'
+      : 'No sandbox containers. They are created when a sandboxed agent run starts.';
   const running = rows.filter((r) => r.state === 'running').length;
   const differing = rows.filter((r) => r.configMatch === 'no').length;
   const lines = rows.map((r) => formatSandboxRow(r, nowMs));

@@ -61,10 +61,15 @@ export function configMatchOf(
       sessionKey: c.scopeKey,
       workspaceFor: (id) => agentWorkspaceDir(config, paths, id),
     });
-    if (plan.scopeKey !== c.scopeKey || plan.containerName !== c.containerName)
+    if (plan.scopeKey !== c.scopeKey)
       return {
         match: 'no',
-        note: `the config now uses ${plan.containerName} (scope ${plan.scope}) for this agent`,
+        note: `the config now gives agent ${agentId} ${plan.scope} scope, container ${plan.containerName}`,
+      };
+    if (plan.containerName !== c.containerName)
+      return {
+        match: 'no',
+        note: `the config now names this scope's container ${plan.containerName}`,
       };
     if (plan.spec.image !== c.image)
       return { match: 'no', note: `image ${c.image}, config asks for ${plan.spec.image}` };
