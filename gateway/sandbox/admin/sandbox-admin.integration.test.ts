@@ -131,6 +131,19 @@ describe.skipIf(!ready)(`sandbox list/recreate on the real engine${skipNote}`, (
       listed.map((r) => [r.containerName, r.scopeKey, r.state, r.configMatch]),
     );
 
+    // A read-only operator sees the list but may not remove anything.
+    const reader = await RawClient.open(gw!.url);
+    try {
+      await reader.connect({ scopes: ['operator.read'] });
+      const read = await reader.request('rl', 'sandboxes.list', {});
+      expect(mine((read.payload as unknown as SandboxListing).containers)).toHaveLength(2);
+      const denied = await reader.request('rr', 'sandboxes.recreate', { all: true });
+      expect(denied.error?.code).toBe('FORBIDDEN');
+    } finally {
+      reader.close();
+    }
+    expect(await exists(`${prefix}-one`)).toBe(true);
+
     const bad = await client!.request('l2', 'sandboxes.recreate', { session: keyOne });
     expect(bad.ok).toBe(false);
     expect(bad.error?.message).toMatch(/unknown field\(s\) session/);
