@@ -22,7 +22,7 @@ Usage: openclaw <command> [options]
   onboard            write a local config (--non-interactive --accept-risk --mode local
                      [--auth-choice openai-api-key|anthropic-api-key|custom-api-key|ollama|lmstudio|…])
   config             get | set | unset <path> [value]
-  sandbox            explain [--agent id] [--session key] [--json]: the effective agent sandbox
+  sandbox            list [--json] | recreate --all|--agent id|--session key [--force] | explain [--agent id] [--session key] [--json]
   sandboxd           run the sandbox service [--port 18790] [--host 0.0.0.0] (needs OPENCLAW_SANDBOXD_SECRET)
 
 Remote options: --url ws://host:port --token T --password P

@@ -18,6 +18,7 @@ import { tailLogFile } from './log-file.js';
 import { createSessionMethods } from '../sessions/session-methods.js';
 import type { SessionStore } from '../sessions/session-store.js';
 import type { AgentMethods } from '../agent/run/agent-methods.js';
+import { createSandboxMethods } from '../sandbox/admin/sandbox-methods.js';
 
 export interface MethodDeps {
   paths: StatePaths;
@@ -321,6 +322,15 @@ export function createMethodTable(deps: MethodDeps): Map<string, MethodHandler> 
       return { models: provider ? models.filter((m) => m.provider === provider) : models };
     },
   });
+
+  // Not in the protocol package: these validate their own params (sandbox/admin/sandbox-params.ts).
+  for (const [name, handler] of createSandboxMethods({
+    config: deps.config,
+    env: deps.env,
+    paths: deps.paths,
+  })) {
+    add(name, handler);
+  }
 
   add('logs.tail', {
     validator: 'validateLogsTailParams',

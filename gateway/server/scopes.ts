@@ -41,6 +41,9 @@ const METHOD_SCOPES: Record<string, OperatorScope> = {
   agent: OperatorScope.WRITE,
   'agent.wait': OperatorScope.WRITE,
   'models.list': OperatorScope.READ,
+  'sandboxes.list': OperatorScope.READ,
+  // Removing containers interrupts whatever runs in them.
+  'sandboxes.recreate': OperatorScope.ADMIN,
   'config.get': OperatorScope.ADMIN,
   'config.set': OperatorScope.ADMIN,
   'config.patch': OperatorScope.ADMIN,

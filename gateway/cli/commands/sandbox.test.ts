@@ -115,7 +115,7 @@ describe('openclaw sandbox explain', () => {
   });
 
   it('refuses unknown subcommands and stray arguments as usage errors', async () => {
-    await expect(sandbox(['list'], env, paths)).rejects.toMatchObject({ exitCode: 2 });
+    await expect(sandbox(['ls'], env, paths)).rejects.toMatchObject({ exitCode: 2 });
     await expect(sandbox(['explain', 'extra'], env, paths)).rejects.toThrow(/unexpected argument/);
   });
 });

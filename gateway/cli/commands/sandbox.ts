@@ -6,6 +6,7 @@ import { explainSandbox, type SandboxExplanation } from '../../sandbox/config/ex
 import { createOutput, parseCommandArgs } from '../args.js';
 
 const USAGE = 'openclaw sandbox explain [--agent <id>] [--session <key>] [--json]';
+const COMMANDS = 'list, recreate, explain';
 
 function usageError(message: string): OpenClawError {
   return new OpenClawError(ErrorCode.INVALID_ARGUMENT, `${message}\nUsage: ${USAGE}`, {
@@ -68,11 +69,15 @@ export function formatSandboxExplanation(x: SandboxExplanation): string {
 
 export async function sandbox(argv: string[], env: Env, paths: StatePaths): Promise<number> {
   const [sub, ...rest] = argv;
+  if (sub === 'list')
+    return (await import('./sandbox-containers.js')).sandboxList(rest, env, paths);
+  if (sub === 'recreate')
+    return (await import('./sandbox-containers.js')).sandboxRecreate(rest, env, paths);
   if (sub !== 'explain') {
     throw usageError(
       sub === undefined
-        ? 'sandbox needs a command'
-        : `unknown sandbox command "${sub}" (available: explain)`,
+        ? `sandbox needs a command (${COMMANDS})`
+        : `unknown sandbox command "${sub}" (available: ${COMMANDS})`,
     );
   }
   const { values, positionals } = parseCommandArgs(

@@ -1,0 +1,69 @@
+/**
+ * `sandboxes.list` (operator.read) and `sandboxes.recreate` (operator.admin): the data of
+ * `openclaw sandbox list/recreate`, through the gateway, for the Control UI and the app. The
+ * gateway reaches the containers as its runs do (sandboxd, else the local engine).
+ */
+import type { OpenClawConfig } from '../../config/config-types.js';
+import type { Env, StatePaths } from '../../config/paths.js';
+import type { Logger } from '../../infra/logger.js';
+import type { MethodHandler } from '../../server/gateway-server.js';
+import { openSandboxAccess, sandboxUnreachable } from './sandbox-access.js';
+import {
+  listSandboxes,
+  nothingMatched,
+  removeSandboxes,
+  selectForRecreate,
+} from './sandbox-inventory.js';
+import { parseSandboxesListParams, parseSandboxesRecreateParams } from './sandbox-params.js';
+
+export interface SandboxMethodDeps {
+  config(): { config: OpenClawConfig };
+  env: Env;
+  paths: StatePaths;
+  logger?: Logger;
+}
+
+export function createSandboxMethods(deps: SandboxMethodDeps): Array<[string, MethodHandler]> {
+  const listing = async (config: OpenClawConfig) => {
+    const access = await openSandboxAccess({
+      config,
+      env: deps.env,
+      paths: deps.paths,
+      logger: deps.logger,
+    });
+    try {
+      return { access, listing: await listSandboxes(access.api, config, deps.paths) };
+    } catch (err) {
+      throw sandboxUnreachable(access, config, err);
+    }
+  };
+  return [
+    [
+      'sandboxes.list',
+      {
+        handle: async (raw) => {
+          const { browser } = parseSandboxesListParams(raw);
+          const config = deps.config().config;
+          if (browser) return { containers: [], browsers: [], nowMs: Date.now() };
+          return { ...(await listing(config)).listing, nowMs: Date.now() };
+        },
+      },
+    ],
+    [
+      'sandboxes.recreate',
+      {
+        handle: async (raw) => {
+          const { target, browser } = parseSandboxesRecreateParams(raw);
+          if (browser) return { removed: [], failed: [] };
+          const config = deps.config().config;
+          const { access, listing: current } = await listing(config);
+          const rows = selectForRecreate(current, target);
+          if (rows.length === 0 && !('all' in target)) throw nothingMatched(target);
+          const result = await removeSandboxes(access.api, rows);
+          deps.logger?.info('sandboxes removed for recreation', { ...result });
+          return result;
+        },
+      },
+    ],
+  ];
+}
