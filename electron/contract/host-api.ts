@@ -5,6 +5,12 @@
  * (IPC and the headless WebSocket alike). Two transports, one contract.
  */
 import { Type, type Static, type TSchema } from 'typebox';
+import {
+  SandboxListSchema,
+  SandboxLogLineSchema,
+  SandboxNameSchema,
+  SandboxPruneResultSchema,
+} from './sandbox-schemas.js';
 
 const Empty = Type.Object({}, { additionalProperties: false });
 const Ok = Type.Object({ ok: Type.Literal(true) });
@@ -545,6 +551,29 @@ export const HostCalls = {
   'model.test': call(ModelSetupInputSchema, ModelCallResultSchema),
   /** Test, and only when it answers: store the key (auth profile) and write openclaw.json. */
   'model.save': call(ModelSetupInputSchema, ModelCallResultSchema),
+  /** The agent sandbox containers on the engine (label openclaw.sandbox=1 only). */
+  'sandboxes.list': call(Empty, SandboxListSchema),
+  /** Removes a sandbox container; the next run that needs it creates a fresh one (recreate). */
+  'sandboxes.remove': call(
+    Type.Object({ name: SandboxNameSchema }, { additionalProperties: false }),
+    Ok,
+  ),
+  /** Removes the sandbox containers idle longer than `idleHours`. */
+  'sandboxes.prune': call(
+    Type.Object(
+      { idleHours: Type.Integer({ minimum: 1, maximum: 8760 }) },
+      { additionalProperties: false },
+    ),
+    SandboxPruneResultSchema,
+  ),
+  /** The last `tail` lines a sandbox container wrote. */
+  'sandboxes.logs': call(
+    Type.Object(
+      { name: SandboxNameSchema, tail: Type.Integer({ minimum: 1, maximum: 5000 }) },
+      { additionalProperties: false },
+    ),
+    Type.Array(SandboxLogLineSchema),
+  ),
   'logs.tail': call(
     Type.Object(
       { tail: Type.Optional(Type.Integer({ minimum: 1, maximum: 5000 })) },

@@ -43,6 +43,7 @@ import { containerStats } from './engine/container-stats.js';
 import { startEngine } from './engine/engine-start.js';
 import { ContainerLogHistory } from './logs/log-history.js';
 import { ModelSetup } from './model/model-setup.js';
+import { SandboxContainers } from './sandbox/sandbox-containers.js';
 import { registerOperatorDevice } from './pairing/bootstrap.js';
 import {
   ControlUiApprover,
@@ -165,6 +166,7 @@ export async function createAppHost(options: AppHostOptions): Promise<AppHost> {
   const pairingPaths = () => resolveStatePaths({ OPENCLAW_STATE_DIR: settings.configDir });
   // The Model step writes into the same state dir the container mounts (settings.configDir).
   const model = new ModelSetup({ statePaths: pairingPaths, platform });
+  const sandboxes = new SandboxContainers({ docker, statePaths: pairingPaths });
   const operatorUrl = () => `ws://127.0.0.1:${settings.gatewayPort}`;
   const disposables = new DisposableStore();
   const notificationListeners = new Set<(n: HostNotification) => void>();
@@ -762,6 +764,13 @@ export async function createAppHost(options: AppHostOptions): Promise<AppHost> {
     'model.ollama': ({ url }) => model.ollama(url),
     'model.test': (input) => model.test(input),
     'model.save': (input) => model.save(input),
+    'sandboxes.list': () => sandboxes.overview(),
+    'sandboxes.remove': async ({ name }) => {
+      await sandboxes.remove(name);
+      return { ok: true as const };
+    },
+    'sandboxes.prune': ({ idleHours }) => sandboxes.prune(idleHours),
+    'sandboxes.logs': ({ name, tail }) => sandboxes.logs(name, tail),
     'logs.tail': async ({ tail }) => {
       const containers = await findStackContainers(docker, PROJECT).catch(() => []);
       const reads = [];
