@@ -9,7 +9,9 @@ import {
   SandboxListSchema,
   SandboxLogLineSchema,
   SandboxNameSchema,
+  SandboxPolicySchema,
   SandboxPruneResultSchema,
+  SandboxSettingsViewSchema,
 } from './sandbox-schemas.js';
 
 const Empty = Type.Object({}, { additionalProperties: false });
@@ -551,6 +553,27 @@ export const HostCalls = {
   'model.test': call(ModelSetupInputSchema, ModelCallResultSchema),
   /** Test, and only when it answers: store the key (auth profile) and write openclaw.json. */
   'model.save': call(ModelSetupInputSchema, ModelCallResultSchema),
+  /** Settings → Sandbox: on or off for the stack, and the policy in agents.defaults.sandbox. */
+  'sandbox.settings': call(Empty, SandboxSettingsViewSchema),
+  /** Writes the policy against the config hash it was read with (a newer file is refused). */
+  'sandbox.savePolicy': call(
+    Type.Object(
+      {
+        policy: SandboxPolicySchema,
+        baseHash: Type.Union([Type.String({ minLength: 64, maxLength: 64 }), Type.Null()]),
+      },
+      { additionalProperties: false },
+    ),
+    SandboxSettingsViewSchema,
+  ),
+  /**
+   * Runs setup with the sandbox on (sandbox image built, sandboxd added, policy set to non-main /
+   * agent / none) or off (sandboxd removed, mode off); progress as `operation.progress` "apply".
+   */
+  'sandbox.setEnabled': call(
+    Type.Object({ enabled: Type.Boolean() }, { additionalProperties: false }),
+    SandboxSettingsViewSchema,
+  ),
   /** The agent sandbox containers on the engine (label openclaw.sandbox=1 only). */
   'sandboxes.list': call(Empty, SandboxListSchema),
   /** Removes a sandbox container; the next run that needs it creates a fresh one (recreate). */

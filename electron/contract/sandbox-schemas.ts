@@ -46,3 +46,24 @@ export const SandboxPruneResultSchema = Type.Object({
   removed: Type.Array(Type.String()),
   failed: Type.Array(Type.String()),
 });
+
+export const SandboxPolicySchema = Type.Object(
+  {
+    mode: Type.Union([Type.Literal('non-main'), Type.Literal('all')]),
+    scope: Type.Union([Type.Literal('agent'), Type.Literal('session'), Type.Literal('shared')]),
+    workspaceAccess: Type.Union([Type.Literal('none'), Type.Literal('ro'), Type.Literal('rw')]),
+  },
+  { additionalProperties: false },
+);
+export type SandboxPolicy = Static<typeof SandboxPolicySchema>;
+
+export const SandboxSettingsViewSchema = Type.Object({
+  enabled: Type.Boolean(),
+  mode: Type.Union([Type.Literal('off'), Type.Literal('non-main'), Type.Literal('all')]),
+  scope: SandboxPolicySchema.properties.scope,
+  workspaceAccess: SandboxPolicySchema.properties.workspaceAccess,
+  image: Type.String(),
+  baseHash: Type.Union([Type.String(), Type.Null()]),
+  configProblem: Type.Optional(Type.String()),
+});
+export type SandboxSettingsView = Static<typeof SandboxSettingsViewSchema>;

@@ -490,7 +490,10 @@ export function createFakeHost(initial: Scenario): FakeHost {
     'images.prune': async () => ({ removed: 0, freedBytes: 0, skipped: 0 }),
     'logs.tail': async () => (setUp ? logLines() : []),
     ...modelCalls,
-    ...fakeSandboxCalls(() => setUp),
+    ...fakeSandboxCalls(
+      () => setUp,
+      () => runSetup(stack, 'apply'),
+    ),
   };
   handler.bind(impl);
   return {

@@ -3,14 +3,23 @@
  * its own) that Recreate, Remove and Prune really take away, and a few log lines. A scenario
  * without a set-up gateway has no Docker engine, so the page's "no engine" state can be seen.
  */
-import type { SandboxContainerView } from '../../electron/contract/sandbox-schemas.js';
+import type {
+  SandboxContainerView,
+  SandboxSettingsView,
+} from '../../electron/contract/sandbox-schemas.js';
 import type { HostImplementation } from '../../electron/host/api/host-api-handler.js';
 import { OpenClawError, ErrorCode } from '../../gateway/infra/errors.js';
 import { HOUR } from './fake-host-data.js';
 
 type SandboxCalls = Pick<
   HostImplementation,
-  'sandboxes.list' | 'sandboxes.remove' | 'sandboxes.prune' | 'sandboxes.logs'
+  | 'sandboxes.list'
+  | 'sandboxes.remove'
+  | 'sandboxes.prune'
+  | 'sandboxes.logs'
+  | 'sandbox.settings'
+  | 'sandbox.savePolicy'
+  | 'sandbox.setEnabled'
 >;
 
 const IMAGE = 'openclaw-sandbox:bookworm-slim';
@@ -60,7 +69,23 @@ function cannedContainers(now: number): SandboxContainerView[] {
   ];
 }
 
-export function fakeSandboxCalls(engineReady: () => boolean): SandboxCalls {
+/**
+ * `runSetup` is the fake host's own setup run (progress events), which turning the sandbox on or
+ * off goes through as in the app.
+ */
+export function fakeSandboxCalls(
+  engineReady: () => boolean,
+  runSetup: () => Promise<void>,
+): SandboxCalls {
+  let settings: SandboxSettingsView = {
+    enabled: false,
+    mode: 'off',
+    scope: 'agent',
+    workspaceAccess: 'none',
+    image: IMAGE,
+    baseHash: 'a'.repeat(64),
+  };
+  let saves = 0;
   let containers: SandboxContainerView[] | undefined;
   const current = () => (containers ??= cannedContainers(Date.now()));
   const find = (name: string) => {
@@ -73,6 +98,28 @@ export function fakeSandboxCalls(engineReady: () => boolean): SandboxCalls {
     return found;
   };
   return {
+    'sandbox.settings': async () => settings,
+    'sandbox.savePolicy': async ({ policy, baseHash }) => {
+      if (baseHash !== settings.baseHash)
+        throw new OpenClawError(
+          ErrorCode.CONFIG_CONFLICT,
+          'config changed since you loaded it; reload and retry',
+        );
+      saves += 1;
+      settings = { ...settings, ...policy, baseHash: String(saves).padStart(64, 'b') };
+      return settings;
+    },
+    'sandbox.setEnabled': async ({ enabled }) => {
+      await runSetup();
+      settings = {
+        ...settings,
+        enabled,
+        ...(enabled
+          ? { mode: 'non-main', scope: 'agent', workspaceAccess: 'none' }
+          : { mode: 'off' }),
+      };
+      return settings;
+    },
     'sandboxes.list': async () =>
       engineReady()
         ? { engine: 'ready', containers: current() }
