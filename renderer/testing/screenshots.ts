@@ -319,6 +319,29 @@ async function sandboxes(scheme: 'light' | 'dark'): Promise<void> {
   await shot(page, `sandboxes-${scheme}-empty`);
   await page.context().close();
   await server.close();
+  // Settings → Sandbox: turn it on (setup with progress), then a shared scope with its warning.
+  const server2 = await startFakeHost('running');
+  const page3 = await newPage();
+  await page3.emulateMedia({ colorScheme: scheme });
+  await page3.goto(server2.launchUrl);
+  await settle(page3);
+  await page3.goto(`${server2.url.replace(/\/$/, '')}/settings`);
+  await settle(page3);
+  const section = page3.locator('section[aria-labelledby="settings-sandbox-heading"]');
+  await section.scrollIntoViewIfNeeded();
+  await shot(page3, `sandboxes-${scheme}-settings-off`);
+  await section.getByRole('switch', { name: /Agent sandbox/ }).click({ force: true });
+  await page3.getByRole('button', { name: 'Turn on' }).click();
+  await page3.waitForTimeout(900);
+  await shot(page3, `sandboxes-${scheme}-settings-turning-on`);
+  await section.getByText('On: sandboxd runs').waitFor({ timeout: 20_000 });
+  await section.locator('input[value="shared"]').check({ force: true });
+  await section.locator('input[value="ro"]').check({ force: true });
+  await section.getByText('Sessions are not isolated').scrollIntoViewIfNeeded();
+  await page3.waitForTimeout(300);
+  await shot(page3, `sandboxes-${scheme}-settings-on`);
+  await page3.context().close();
+  await server2.close();
   // Not set up: the fake host has no engine then.
   const fresh = await startFakeHost('fresh');
   const page2 = await newPage();
