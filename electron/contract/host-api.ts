@@ -5,6 +5,14 @@
  * (IPC and the headless WebSocket alike). Two transports, one contract.
  */
 import { Type, type Static, type TSchema } from 'typebox';
+import {
+  SandboxListSchema,
+  SandboxLogLineSchema,
+  SandboxNameSchema,
+  SandboxPolicySchema,
+  SandboxPruneResultSchema,
+  SandboxSettingsViewSchema,
+} from './sandbox-schemas.js';
 
 const Empty = Type.Object({}, { additionalProperties: false });
 const Ok = Type.Object({ ok: Type.Literal(true) });
@@ -545,6 +553,50 @@ export const HostCalls = {
   'model.test': call(ModelSetupInputSchema, ModelCallResultSchema),
   /** Test, and only when it answers: store the key (auth profile) and write openclaw.json. */
   'model.save': call(ModelSetupInputSchema, ModelCallResultSchema),
+  /** Settings → Sandbox: on or off for the stack, and the policy in agents.defaults.sandbox. */
+  'sandbox.settings': call(Empty, SandboxSettingsViewSchema),
+  /** Writes the policy against the config hash it was read with (a newer file is refused). */
+  'sandbox.savePolicy': call(
+    Type.Object(
+      {
+        policy: SandboxPolicySchema,
+        baseHash: Type.Union([Type.String({ minLength: 64, maxLength: 64 }), Type.Null()]),
+      },
+      { additionalProperties: false },
+    ),
+    SandboxSettingsViewSchema,
+  ),
+  /**
+   * Runs setup with the sandbox on (sandbox image built, sandboxd added, policy set to non-main /
+   * agent / none) or off (sandboxd removed, mode off); progress as `operation.progress` "apply".
+   */
+  'sandbox.setEnabled': call(
+    Type.Object({ enabled: Type.Boolean() }, { additionalProperties: false }),
+    SandboxSettingsViewSchema,
+  ),
+  /** The agent sandbox containers on the engine (label openclaw.sandbox=1 only). */
+  'sandboxes.list': call(Empty, SandboxListSchema),
+  /** Removes a sandbox container; the next run that needs it creates a fresh one (recreate). */
+  'sandboxes.remove': call(
+    Type.Object({ name: SandboxNameSchema }, { additionalProperties: false }),
+    Ok,
+  ),
+  /** Removes the sandbox containers idle longer than `idleHours`. */
+  'sandboxes.prune': call(
+    Type.Object(
+      { idleHours: Type.Integer({ minimum: 1, maximum: 8760 }) },
+      { additionalProperties: false },
+    ),
+    SandboxPruneResultSchema,
+  ),
+  /** The last `tail` lines a sandbox container wrote. */
+  'sandboxes.logs': call(
+    Type.Object(
+      { name: SandboxNameSchema, tail: Type.Integer({ minimum: 1, maximum: 5000 }) },
+      { additionalProperties: false },
+    ),
+    Type.Array(SandboxLogLineSchema),
+  ),
   'logs.tail': call(
     Type.Object(
       { tail: Type.Optional(Type.Integer({ minimum: 1, maximum: 5000 })) },

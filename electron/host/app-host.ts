@@ -43,6 +43,8 @@ import { containerStats } from './engine/container-stats.js';
 import { startEngine } from './engine/engine-start.js';
 import { ContainerLogHistory } from './logs/log-history.js';
 import { ModelSetup } from './model/model-setup.js';
+import { SandboxContainers } from './sandbox/sandbox-containers.js';
+import { SandboxPolicyStore } from './sandbox/sandbox-policy.js';
 import { registerOperatorDevice } from './pairing/bootstrap.js';
 import {
   ControlUiApprover,
@@ -165,6 +167,11 @@ export async function createAppHost(options: AppHostOptions): Promise<AppHost> {
   const pairingPaths = () => resolveStatePaths({ OPENCLAW_STATE_DIR: settings.configDir });
   // The Model step writes into the same state dir the container mounts (settings.configDir).
   const model = new ModelSetup({ statePaths: pairingPaths, platform });
+  const sandboxes = new SandboxContainers({ docker, statePaths: pairingPaths });
+  const sandboxPolicy = new SandboxPolicyStore({
+    statePaths: pairingPaths,
+    stackDir: () => settings.stackDir,
+  });
   const operatorUrl = () => `ws://127.0.0.1:${settings.gatewayPort}`;
   const disposables = new DisposableStore();
   const notificationListeners = new Set<(n: HostNotification) => void>();
@@ -390,7 +397,11 @@ export async function createAppHost(options: AppHostOptions): Promise<AppHost> {
    * recorded), then applied through the change state machine, so settings.json only moves once the
    * stack has the new settings and a failure stays visible as "not applied" with its error.
    */
-  async function runStackSetup(kind: StackChangeKind, next: StackSettings): Promise<string> {
+  async function runStackSetup(
+    kind: StackChangeKind,
+    next: StackSettings,
+    sandbox?: boolean,
+  ): Promise<string> {
     // Install's gate is the wizard's per-step check (plain words, each problem on its field).
     const refusal = stackRefusal(await checkStack(next));
     if (refusal) throw refusal;
@@ -403,6 +414,7 @@ export async function createAppHost(options: AppHostOptions): Promise<AppHost> {
             stack.setup(desired, {
               signal,
               extraAllowedOrigins: options.uiOrigins?.() ?? [],
+              ...(sandbox === undefined ? {} : { sandbox }),
               onEvent: (event) => {
                 if (event.kind === 'phase') op.emit({ phase: event.phase, message: event.message });
                 else if (event.kind === 'build' && event.event.kind === 'step')
@@ -762,6 +774,19 @@ export async function createAppHost(options: AppHostOptions): Promise<AppHost> {
     'model.ollama': ({ url }) => model.ollama(url),
     'model.test': (input) => model.test(input),
     'model.save': (input) => model.save(input),
+    'sandbox.settings': () => sandboxPolicy.view(),
+    'sandbox.savePolicy': ({ policy, baseHash }) => sandboxPolicy.save(policy, baseHash),
+    'sandbox.setEnabled': async ({ enabled }) => {
+      await runStackSetup('apply', stackSettingsOf(settings), enabled);
+      return sandboxPolicy.view();
+    },
+    'sandboxes.list': () => sandboxes.overview(),
+    'sandboxes.remove': async ({ name }) => {
+      await sandboxes.remove(name);
+      return { ok: true as const };
+    },
+    'sandboxes.prune': ({ idleHours }) => sandboxes.prune(idleHours),
+    'sandboxes.logs': ({ name, tail }) => sandboxes.logs(name, tail),
     'logs.tail': async ({ tail }) => {
       const containers = await findStackContainers(docker, PROJECT).catch(() => []);
       const reads = [];

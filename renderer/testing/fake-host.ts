@@ -27,6 +27,7 @@ import { GATEWAY_STEP_LABELS } from '../../docker/setup/run-setup.js';
 import { OpenClawError } from '../../gateway/infra/errors.js';
 import { checkStackSettings, stackRefusal } from '../../electron/host/stack/stack-check.js';
 import { fakeModelCalls } from './fake-model-host.js';
+import { fakeSandboxCalls } from './fake-sandbox-host.js';
 import {
   baseStatus,
   diagnostics,
@@ -489,6 +490,10 @@ export function createFakeHost(initial: Scenario): FakeHost {
     'images.prune': async () => ({ removed: 0, freedBytes: 0, skipped: 0 }),
     'logs.tail': async () => (setUp ? logLines() : []),
     ...modelCalls,
+    ...fakeSandboxCalls(
+      () => setUp,
+      () => runSetup(stack, 'apply'),
+    ),
   };
   handler.bind(impl);
   return {

@@ -291,6 +291,71 @@ async function settingsChanges(scheme: 'light' | 'dark'): Promise<void> {
   await server.close();
 }
 
+/** Sandboxes: the table, the logs dialog, prune, the empty state, and no Docker engine. */
+async function sandboxes(scheme: 'light' | 'dark'): Promise<void> {
+  const server = await startFakeHost('running');
+  const page = await newPage();
+  await page.emulateMedia({ colorScheme: scheme });
+  await page.goto(server.launchUrl);
+  await settle(page);
+  await page.goto(`${server.url.replace(/\/$/, '')}/sandboxes`);
+  await settle(page);
+  await page.waitForSelector('text=matches config');
+  await shot(page, `sandboxes-${scheme}-list`);
+  await page.getByRole('button', { name: 'Logs' }).first().click();
+  await page.waitForSelector('.sandboxes__log');
+  await shot(page, `sandboxes-${scheme}-logs`);
+  await page.getByRole('button', { name: 'Close', exact: true }).click();
+  await page.getByLabel('Prune').selectOption('1');
+  await page.getByRole('button', { name: 'Prune idle' }).click();
+  await page.waitForSelector('text=Prune idle sandboxes?');
+  await shot(page, `sandboxes-${scheme}-prune`);
+  await page.getByRole('button', { name: 'Prune', exact: true }).click();
+  await page.waitForTimeout(500);
+  await page.getByRole('button', { name: 'Remove', exact: true }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Remove', exact: true }).click();
+  await page.waitForSelector('text=No sandbox containers');
+  await page.waitForTimeout(300);
+  await shot(page, `sandboxes-${scheme}-empty`);
+  await page.context().close();
+  await server.close();
+  // Settings → Sandbox: turn it on (setup with progress), then a shared scope with its warning.
+  const server2 = await startFakeHost('running');
+  const page3 = await newPage();
+  await page3.emulateMedia({ colorScheme: scheme });
+  await page3.goto(server2.launchUrl);
+  await settle(page3);
+  await page3.goto(`${server2.url.replace(/\/$/, '')}/settings`);
+  await settle(page3);
+  const section = page3.locator('section[aria-labelledby="settings-sandbox-heading"]');
+  await section.scrollIntoViewIfNeeded();
+  await shot(page3, `sandboxes-${scheme}-settings-off`);
+  await section.getByRole('switch', { name: /Agent sandbox/ }).click({ force: true });
+  await page3.getByRole('button', { name: 'Turn on' }).click();
+  await page3.waitForTimeout(900);
+  await shot(page3, `sandboxes-${scheme}-settings-turning-on`);
+  await section.getByText('On: sandboxd runs').waitFor({ timeout: 20_000 });
+  await section.locator('input[value="shared"]').check({ force: true });
+  await section.locator('input[value="ro"]').check({ force: true });
+  await section.getByText('Sessions are not isolated').scrollIntoViewIfNeeded();
+  await page3.waitForTimeout(300);
+  await shot(page3, `sandboxes-${scheme}-settings-on`);
+  await page3.context().close();
+  await server2.close();
+  // Not set up: the fake host has no engine then.
+  const fresh = await startFakeHost('fresh');
+  const page2 = await newPage();
+  await page2.emulateMedia({ colorScheme: scheme });
+  await page2.goto(fresh.launchUrl);
+  await page2.waitForTimeout(800);
+  await page2.goto(`${fresh.url.replace(/\/$/, '')}/sandboxes`);
+  await page2.waitForSelector('text=No Docker engine');
+  await page2.waitForTimeout(300);
+  await shot(page2, `sandboxes-${scheme}-no-engine`);
+  await page2.context().close();
+  await fresh.close();
+}
+
 async function noHost(): Promise<void> {
   // Served without a host token: only the Control UI section exists.
   const server = await startFakeHost('running');
@@ -313,6 +378,10 @@ try {
   if (!only || only === 'model') {
     await modelSettings('light');
     await modelSettings('dark');
+  }
+  if (!only || only === 'sandboxes') {
+    await sandboxes('light');
+    await sandboxes('dark');
   }
   if (!only || only === 'settings') {
     await settingsChanges('light');

@@ -153,6 +153,8 @@ export class StackManager {
       signal?: AbortSignal;
       onEvent?: (e: SetupEvent) => void;
       extraAllowedOrigins?: readonly string[];
+      /** Turn the agent sandbox on or off; omitted keeps what the stack has now. */
+      sandbox?: boolean;
     } = {},
   ): Promise<SetupResult> {
     await fs.mkdir(this.options.stackDir, { recursive: true, mode: 0o700 });
@@ -165,9 +167,9 @@ export class StackManager {
         // The same OPENCLAW_* mapping the settings store validates against (docker/stack formats).
         ...toSetupEnv(settings, token ?? this.options.env.OPENCLAW_GATEWAY_TOKEN ?? ''),
         OPENCLAW_NODE_IMAGE: this.explicitNodeImage(),
-        // The app has no sandbox setting yet: keep what `OPENCLAW_SANDBOX=1 ./docker-setup.sh`
-        // turned on (setup turns it off whenever the variable is missing, as the terminal expects).
-        ...(existsSync(stackFiles(this.options.stackDir).sandboxComposeFile)
+        // Unless Settings → Sandbox asks for a change, keep what the stack has (setup turns the
+        // sandbox off whenever the variable is missing, as the terminal expects).
+        ...((options.sandbox ?? existsSync(stackFiles(this.options.stackDir).sandboxComposeFile))
           ? { OPENCLAW_SANDBOX: '1' }
           : {}),
       },

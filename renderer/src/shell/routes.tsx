@@ -21,6 +21,9 @@ const LogsPage = lazy(() =>
 const DiagnosticsPage = lazy(() =>
   import('../app/pages/diagnostics-page.js').then((m) => ({ default: m.DiagnosticsPage })),
 );
+const SandboxesPage = lazy(() =>
+  import('../app/pages/sandboxes-page.js').then((m) => ({ default: m.SandboxesPage })),
+);
 const SettingsPage = lazy(() =>
   import('../app/pages/settings-page.js').then((m) => ({ default: m.SettingsPage })),
 );
@@ -68,6 +71,14 @@ export const APP_ROUTES: readonly ShellRoute[] = [
     section: 'app',
     nav: true,
     element: <DiagnosticsPage />,
+  },
+  {
+    path: '/sandboxes',
+    title: 'Sandboxes',
+    icon: 'sandbox',
+    section: 'app',
+    nav: true,
+    element: <SandboxesPage />,
   },
   {
     path: '/settings',

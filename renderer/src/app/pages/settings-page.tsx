@@ -25,6 +25,7 @@ import {
 } from '../../ui/index.js';
 import { ApplyDialog } from '../settings/apply-dialog.js';
 import { ModelSection } from '../settings/model-section.js';
+import { SandboxSection } from '../settings/sandbox-section.js';
 import { PendingChangeBanner } from '../settings/pending-change.js';
 import { ResetHomeDialog } from '../settings/reset-home-dialog.js';
 import { FoldersEditor } from '../stack/folders-editor.js';
@@ -381,6 +382,7 @@ export function SettingsPage() {
       />
       <BehaviourCard />
       <ModelSection />
+      <SandboxSection />
       <section className="settings-group" aria-labelledby="settings-stack-heading">
         <div className="settings-group__head">
           <h2 id="settings-stack-heading" className="settings-group__title">

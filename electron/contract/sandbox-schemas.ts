@@ -1,0 +1,69 @@
+/**
+ * The host calls' shapes for the agent sandbox (the Sandboxes page and Settings → Sandbox),
+ * kept apart from host-api.ts so that file stays a table of calls.
+ */
+import { Type, type Static } from 'typebox';
+
+export const SandboxContainerViewSchema = Type.Object({
+  name: Type.String(),
+  scopeKey: Type.String(),
+  agentId: Type.Optional(Type.String()),
+  state: Type.String(),
+  image: Type.String(),
+  configuredImage: Type.String(),
+  imageMatches: Type.Boolean(),
+  recreatePending: Type.Boolean(),
+  createdAtMs: Type.Number(),
+  lastUsedAtMs: Type.Number(),
+  usedFrom: Type.Union([Type.Literal('registry'), Type.Literal('started')]),
+  idleMs: Type.Number(),
+});
+export type SandboxContainerView = Static<typeof SandboxContainerViewSchema>;
+
+export const SandboxListSchema = Type.Object({
+  /** `unavailable`: no engine answered; `detail` says why. */
+  engine: Type.Union([Type.Literal('ready'), Type.Literal('unavailable')]),
+  detail: Type.Optional(Type.String()),
+  containers: Type.Array(SandboxContainerViewSchema),
+});
+export type SandboxList = Static<typeof SandboxListSchema>;
+
+/** A container name as Docker allows it; anything else cannot be a sandbox. */
+export const SandboxNameSchema = Type.String({
+  minLength: 1,
+  maxLength: 255,
+  pattern: '^[a-zA-Z0-9][a-zA-Z0-9_.-]*$',
+});
+
+export const SandboxLogLineSchema = Type.Object({
+  stream: Type.Union([Type.Literal('stdout'), Type.Literal('stderr')]),
+  timestamp: Type.Optional(Type.String()),
+  text: Type.String(),
+});
+export type SandboxLogLine = Static<typeof SandboxLogLineSchema>;
+
+export const SandboxPruneResultSchema = Type.Object({
+  removed: Type.Array(Type.String()),
+  failed: Type.Array(Type.String()),
+});
+
+export const SandboxPolicySchema = Type.Object(
+  {
+    mode: Type.Union([Type.Literal('non-main'), Type.Literal('all')]),
+    scope: Type.Union([Type.Literal('agent'), Type.Literal('session'), Type.Literal('shared')]),
+    workspaceAccess: Type.Union([Type.Literal('none'), Type.Literal('ro'), Type.Literal('rw')]),
+  },
+  { additionalProperties: false },
+);
+export type SandboxPolicy = Static<typeof SandboxPolicySchema>;
+
+export const SandboxSettingsViewSchema = Type.Object({
+  enabled: Type.Boolean(),
+  mode: Type.Union([Type.Literal('off'), Type.Literal('non-main'), Type.Literal('all')]),
+  scope: SandboxPolicySchema.properties.scope,
+  workspaceAccess: SandboxPolicySchema.properties.workspaceAccess,
+  image: Type.String(),
+  baseHash: Type.Union([Type.String(), Type.Null()]),
+  configProblem: Type.Optional(Type.String()),
+});
+export type SandboxSettingsView = Static<typeof SandboxSettingsViewSchema>;
