@@ -82,6 +82,6 @@ export const controlRoutes: Array<ControlRoute> = [
     title: 'Sandboxes',
     icon: 'sandbox',
     section: 'control',
-    element: lazyPage(() => import('./pages/coming-soon-page.js').then((m) => m.SandboxesPage)),
+    element: lazyPage(() => import('./pages/sandboxes-page.js').then((m) => m.SandboxesPage)),
   },
 ];

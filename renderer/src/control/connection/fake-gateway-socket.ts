@@ -158,9 +158,26 @@ export class FakeGateway {
         );
         return;
       }
-      socket.handlers.message(
-        JSON.stringify({ type: 'res', id: frame.id, ok: true, payload: handler(frame.params) }),
-      );
+      // A handler that throws answers like a failing gateway method: its message, code if any.
+      let payload: unknown;
+      try {
+        payload = handler(frame.params);
+      } catch (err) {
+        const code = (err as { code?: unknown }).code;
+        socket.handlers.message(
+          JSON.stringify({
+            type: 'res',
+            id: frame.id,
+            ok: false,
+            error: {
+              code: typeof code === 'string' ? code : 'UNAVAILABLE',
+              message: err instanceof Error ? err.message : String(err),
+            },
+          }),
+        );
+        return;
+      }
+      socket.handlers.message(JSON.stringify({ type: 'res', id: frame.id, ok: true, payload }));
     });
   }
 }
