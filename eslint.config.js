@@ -17,7 +17,10 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.node } },
     rules: {
       '@typescript-eslint/no-explicit-any': 'error',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
       'no-console': 'off',
     },
   },
@@ -33,7 +36,17 @@ export default tseslint.config(
     // loop, server, runtime or sessions (the sandbox target must be a drop-in).
     files: ['gateway/tools/**/*.ts'],
     rules: forbid(
-      ['**/electron/**', '**/renderer/**', '**/docker/**', 'electron', 'electron/*', '**/agent/**', '**/server/**', '**/runtime/**', '**/sessions/**'],
+      [
+        '**/electron/**',
+        '**/renderer/**',
+        '**/docker/**',
+        'electron',
+        'electron/*',
+        '**/agent/**',
+        '**/server/**',
+        '**/runtime/**',
+        '**/sessions/**',
+      ],
       'gateway/tools may use infra, config and its execution target only (ARCHITECTURE.md, the tools room).',
     ),
   },
@@ -66,14 +79,29 @@ export default tseslint.config(
   {
     files: ['electron/contract/**/*.ts'],
     rules: forbid(
-      ['electron', 'electron/*', 'node:*', '**/docker/**', '**/gateway/**', '**/electron/host/**', '**/electron/main/**', '**/renderer/**'],
+      [
+        'electron',
+        'electron/*',
+        'node:*',
+        '**/docker/**',
+        '**/gateway/**',
+        '**/electron/host/**',
+        '**/electron/main/**',
+        '**/renderer/**',
+      ],
       'electron/contract is types and schemas shared by host, main, preload and renderer: no runtime dependencies.',
     ),
   },
   {
     files: ['electron/preload/**/*.ts'],
     rules: forbid(
-      ['**/docker/**', '**/gateway/**', '**/renderer/**', '**/electron/main/**', '**/electron/host/**'],
+      [
+        '**/docker/**',
+        '**/gateway/**',
+        '**/renderer/**',
+        '**/electron/main/**',
+        '**/electron/host/**',
+      ],
       'preload exposes the typed host API only: contract types, no logic.',
     ),
   },
@@ -89,20 +117,44 @@ export default tseslint.config(
         'error',
         {
           paths: [
-            { name: 'electron', message: 'renderer code runs in the browser; use the host API (renderer/src/host).' },
-            { name: '@openclaw/gateway-client', message: 'use @openclaw/gateway-client/browser in the renderer.' },
-            { name: '@openclaw/gateway-protocol', message: 'the protocol root is ~800 ms of TypeBox: import a light entry (client-info, connect-error-details, version, frame-guards).' },
-            { name: 'typebox', message: 'TypeBox stays out of the renderer bundle (import contract types with `import type`).' },
+            {
+              name: 'electron',
+              message: 'renderer code runs in the browser; use the host API (renderer/src/host).',
+            },
+            {
+              name: '@openclaw/gateway-client',
+              message: 'use @openclaw/gateway-client/browser in the renderer.',
+            },
+            {
+              name: '@openclaw/gateway-protocol',
+              message:
+                'the protocol root is ~800 ms of TypeBox: import a light entry (client-info, connect-error-details, version, frame-guards).',
+            },
+            {
+              name: 'typebox',
+              message:
+                'TypeBox stays out of the renderer bundle (import contract types with `import type`).',
+            },
           ],
           patterns: [
             {
-              group: ['**/docker/**', '**/gateway/**', '**/electron/main/**', '**/electron/host/**', '**/electron/preload/**', 'node:*', 'typebox/*'],
-              message: 'renderer may import contract types and @openclaw/gateway-client/browser only.',
+              group: [
+                '**/docker/**',
+                '**/gateway/**',
+                '**/electron/main/**',
+                '**/electron/host/**',
+                '**/electron/preload/**',
+                'node:*',
+                'typebox/*',
+              ],
+              message:
+                'renderer may import contract types and @openclaw/gateway-client/browser only.',
             },
             {
               group: ['**/electron/contract/host-api*'],
               allowTypeImports: true,
-              message: 'import the host API contract with `import type` (its values are TypeBox schemas).',
+              message:
+                'import the host API contract with `import type` (its values are TypeBox schemas).',
             },
           ],
         },

@@ -6,7 +6,11 @@ import { spawnSync } from 'node:child_process';
 const steps = [
   ['type check', 'npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']],
   ['type check (renderer)', 'npx', ['tsc', '-p', 'renderer/tsconfig.json', '--noEmit']],
-  ['type check (renderer harness)', 'npx', ['tsc', '-p', 'renderer/testing/tsconfig.json', '--noEmit']],
+  [
+    'type check (renderer harness)',
+    'npx',
+    ['tsc', '-p', 'renderer/testing/tsconfig.json', '--noEmit'],
+  ],
   ['lint', 'npx', ['eslint', '.', '--max-warnings=0']],
   ['build', 'node', ['scripts/build.mjs', '--if-stale']],
   ['tests', 'npx', ['vitest', 'run', ...process.argv.slice(2)]],

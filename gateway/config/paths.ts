@@ -31,8 +31,12 @@ function expandHome(p: string, home: string): string {
 
 export function resolveStatePaths(env: Env = process.env): StatePaths {
   const home = path.resolve(env.OPENCLAW_HOME?.trim() || os.homedir());
-  const stateDir = path.resolve(expandHome(env.OPENCLAW_STATE_DIR?.trim() || path.join(home, '.openclaw'), home));
-  const configPath = path.resolve(expandHome(env.OPENCLAW_CONFIG_PATH?.trim() || path.join(stateDir, 'openclaw.json'), home));
+  const stateDir = path.resolve(
+    expandHome(env.OPENCLAW_STATE_DIR?.trim() || path.join(home, '.openclaw'), home),
+  );
+  const configPath = path.resolve(
+    expandHome(env.OPENCLAW_CONFIG_PATH?.trim() || path.join(stateDir, 'openclaw.json'), home),
+  );
   const devicesDir = path.join(stateDir, 'devices');
   const identityDir = path.join(stateDir, 'identity');
   return {
