@@ -7,14 +7,19 @@ import type { OpenClawConfig } from '../../config/config-types.js';
 import type { Env, StatePaths } from '../../config/paths.js';
 import type { Logger } from '../../infra/logger.js';
 import type { MethodHandler } from '../../server/gateway-server.js';
-import { openSandboxAccess, sandboxUnreachable } from './sandbox-access.js';
-import {
-  listSandboxes,
-  nothingMatched,
-  removeSandboxes,
-  selectForRecreate,
-} from './sandbox-inventory.js';
 import { parseSandboxesListParams, parseSandboxesRecreateParams } from './sandbox-params.js';
+
+/**
+ * The Docker client, the engine and the inventory load on the first call: the method table is
+ * built at gateway start, which must not pay for dockerode.
+ */
+async function loadAdmin() {
+  const [access, inventory] = await Promise.all([
+    import('./sandbox-access.js'),
+    import('./sandbox-inventory.js'),
+  ]);
+  return { ...access, ...inventory };
+}
 
 export interface SandboxMethodDeps {
   config(): { config: OpenClawConfig };
@@ -25,6 +30,7 @@ export interface SandboxMethodDeps {
 
 export function createSandboxMethods(deps: SandboxMethodDeps): Array<[string, MethodHandler]> {
   const listing = async (config: OpenClawConfig) => {
+    const { openSandboxAccess, sandboxUnreachable, listSandboxes } = await loadAdmin();
     const access = await openSandboxAccess({
       config,
       env: deps.env,
@@ -57,6 +63,7 @@ export function createSandboxMethods(deps: SandboxMethodDeps): Array<[string, Me
           if (browser) return { removed: [], failed: [] };
           const config = deps.config().config;
           const { access, listing: current } = await listing(config);
+          const { selectForRecreate, nothingMatched, removeSandboxes } = await loadAdmin();
           const rows = selectForRecreate(current, target);
           if (rows.length === 0 && !('all' in target)) throw nothingMatched(target);
           const result = await removeSandboxes(access.api, rows);
