@@ -13,13 +13,13 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, promises as fs } from 'node:fs';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { freePort } from '../gateway/testing/free-port.js';
 import { startOpenAiStandIn, type OpenAiStandIn } from '../gateway/testing/openai-stand-in.js';
+import { waitForReady } from './support/wait-for-ready.js';
 
 const ROOT = path.resolve(__dirname, '..');
 const CHROMIUM = '/usr/bin/chromium';
@@ -48,24 +48,6 @@ const ANSWER = [
   "const notes: string = await read('notes.md');",
   '```',
 ].join('\n');
-
-async function waitForReady(port: number, child: ChildProcess, output: () => string) {
-  const deadline = Date.now() + 20_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`gateway exited early:\n${output()}`);
-    const ok = await new Promise<boolean>((resolve) => {
-      const req = http.get({ host: '127.0.0.1', port, path: '/readyz', timeout: 1000 }, (res) => {
-        res.resume();
-        resolve(res.statusCode === 200);
-      });
-      req.on('error', () => resolve(false));
-      req.on('timeout', () => req.destroy());
-    });
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 150));
-  }
-  throw new Error(`gateway did not become ready:\n${output()}`);
-}
 
 describe.skipIf(skipReason !== undefined)(
   `Chat page in Chromium${skipReason ? ` (SKIPPED: ${skipReason})` : ''}`,

@@ -21,6 +21,7 @@ import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../gateway/testing/free-port.js';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { waitForReady } from './support/wait-for-ready.js';
 
 const ROOT = path.resolve(__dirname, '..');
 const CHROMIUM = '/usr/bin/chromium';
@@ -38,28 +39,6 @@ const skipReason = !existsSync(CHROMIUM)
 if (skipReason) console.warn(`SKIPPED control-ui e2e: ${skipReason}`);
 
 const run = promisify(execFile);
-
-async function waitForReady(
-  port: number,
-  child: ChildProcess,
-  output: () => string,
-): Promise<void> {
-  const deadline = Date.now() + 20_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`gateway exited early:\n${output()}`);
-    const ok = await new Promise<boolean>((resolve) => {
-      const req = http.get({ host: '127.0.0.1', port, path: '/readyz', timeout: 1000 }, (res) => {
-        res.resume();
-        resolve(res.statusCode === 200);
-      });
-      req.on('error', () => resolve(false));
-      req.on('timeout', () => req.destroy());
-    });
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 150));
-  }
-  throw new Error(`gateway did not become ready:\n${output()}`);
-}
 
 /**
  * A reverse proxy that marks every request as coming from a remote address, the way a LAN

@@ -11,6 +11,7 @@
  */
 import { constants, promises as fs, type Stats } from 'node:fs';
 import path from 'node:path';
+import { writeFileAtomic } from '../infra/atomic-write.js';
 import { ErrorCode, OpenClawError } from '../infra/errors.js';
 import type {
   DirEntry,
@@ -155,22 +156,15 @@ export class LocalWorkspaceTarget implements ExecutionTarget {
     const parent = await fs.realpath(path.dirname(file));
     if (!within(root, parent))
       throw outside(input, 'it leads outside the workspace through a symlink');
-    const handle = await fs
-      .open(
-        path.join(parent, path.basename(file)),
-        constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW,
-        0o644,
-      )
-      .catch((err: unknown) => {
-        throw fsError(input, err);
-      });
-    try {
-      const data = Buffer.from(content, 'utf8');
-      await handle.writeFile(data);
-      return { bytes: data.length };
-    } finally {
-      await handle.close();
-    }
+    // Temp file and rename: a write that fails halfway (disk full, I/O error) leaves the old
+    // file whole, so apply_patch's roll-back and the edit tool never see a truncated file.
+    const data = Buffer.from(content, 'utf8');
+    await writeFileAtomic(path.join(parent, path.basename(file)), data, { mode: 0o644 }).catch(
+      (err: unknown) => {
+        throw fsError(input, err instanceof OpenClawError && err.cause ? err.cause : err);
+      },
+    );
+    return { bytes: data.length };
   }
 
   async list(input: string, options: { signal?: AbortSignal } = {}): Promise<DirEntry[]> {
