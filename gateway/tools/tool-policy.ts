@@ -19,14 +19,15 @@ const PROFILE_TOOLS: Record<ToolProfile, readonly string[] | 'all'> = {
 };
 
 /** Older names upstream still accepts in policies. */
-const ALIASES: Record<string, string> = { bash: 'exec' };
+/** Other names configs use for a tool (upstream's spellings). */
+export const TOOL_ALIASES: Record<string, string> = { bash: 'exec', 'apply-patch': 'apply_patch' };
 
 function expand(names: readonly unknown[] | undefined): Set<string> {
   const out = new Set<string>();
   for (const name of names ?? []) {
     if (typeof name !== 'string') continue;
     const key = name.trim().toLowerCase();
-    for (const tool of TOOL_GROUPS[key] ?? [ALIASES[key] ?? key]) out.add(tool);
+    for (const tool of TOOL_GROUPS[key] ?? [TOOL_ALIASES[key] ?? key]) out.add(tool);
   }
   return out;
 }

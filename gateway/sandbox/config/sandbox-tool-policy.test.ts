@@ -24,7 +24,16 @@ describe('sandbox tool policy', () => {
     const policy = resolveSandboxToolPolicy(config({}), 'main');
     expect(policy.allow).toEqual([...SANDBOX_DEFAULT_TOOL_ALLOW]);
     expect(policy.sources).toEqual({ allow: 'default', deny: 'default' });
-    for (const tool of ['exec', 'bash', 'read', 'write', 'apply-patch', 'sessions_send', 'image'])
+    for (const tool of [
+      'exec',
+      'bash',
+      'read',
+      'write',
+      'ls',
+      'apply-patch',
+      'sessions_send',
+      'image',
+    ])
       expect(allowed({}, tool)).toBe(true);
     for (const tool of ['browser', 'canvas', 'nodes', 'cron', 'gateway', 'telegram', 'web_fetch'])
       expect(allowed({}, tool)).toBe(false);

@@ -7,15 +7,13 @@
  */
 import type { OpenClawConfig, SandboxToolPolicyConfig } from '../../config/config-types.js';
 import type { WorkspaceAccess } from '../contract.js';
+import { TOOL_ALIASES, TOOL_GROUPS } from '../../tools/tool-policy.js';
 import { findAgentEntry } from './sandbox-settings.js';
 
 export const SANDBOX_DEFAULT_TOOL_ALLOW: readonly string[] = [
   'exec',
   'process',
-  'read',
-  'write',
-  'edit',
-  'apply_patch',
+  ...TOOL_GROUPS['group:fs']!,
   'image',
   'sessions_list',
   'sessions_history',
@@ -65,8 +63,9 @@ export const SANDBOX_DEFAULT_TOOL_DENY: readonly string[] = [
 ];
 
 const GROUPS: Record<string, readonly string[]> = {
-  'group:runtime': ['exec', 'process', 'code_execution'],
-  'group:fs': ['read', 'write', 'edit', 'apply_patch'],
+  // The general policy's groups, plus the names upstream's configs may list that we lack.
+  'group:runtime': [...TOOL_GROUPS['group:runtime']!, 'code_execution'],
+  'group:fs': TOOL_GROUPS['group:fs']!,
   'group:sessions': [
     'sessions',
     'sessions_list',
@@ -87,13 +86,12 @@ const GROUPS: Record<string, readonly string[]> = {
   'group:agents': ['agents_list'],
   'group:media': ['image', 'view_image', 'image_generate', 'tts', 'pdf'],
 };
-const ALIASES: Record<string, string> = { bash: 'exec', 'apply-patch': 'apply_patch' };
 /** `ro` mounts the workspace read-only, so tools that write there are taken away. */
 const WRITE_TOOLS = ['write', 'edit', 'apply_patch'];
 
 export function normalizeToolName(name: string): string {
   const key = name.trim().toLowerCase();
-  return ALIASES[key] ?? key;
+  return TOOL_ALIASES[key] ?? key;
 }
 
 /** Patterns with groups expanded and names normalised; globs stay patterns. */
