@@ -789,8 +789,7 @@ export async function createAppHost(options: AppHostOptions): Promise<AppHost> {
     'sandboxes.logs': ({ name, tail }) => sandboxes.logs(name, tail),
     'logs.tail': async ({ tail }) => {
       const containers = await findStackContainers(docker, PROJECT).catch(() => []);
-      const reads = [];
-      for (const c of containers) reads.push(await readForHistory(c, tail ?? 500));
+      const reads = await Promise.all(containers.map((c) => readForHistory(c, tail ?? 500)));
       // Lines of containers that were recreated or removed stay, from the history.
       return logHistory.update(reads);
     },

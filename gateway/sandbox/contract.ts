@@ -128,6 +128,9 @@ export const SANDBOX_DEFAULTS = {
   hotWindowMs: 5 * 60_000,
 } as const;
 
+/** Version of the mount layout (`/workspace`, `/agent`); in the config hash and a label alike. */
+export const SANDBOX_MOUNT_FORMAT_VERSION = 2;
+
 /** Labels every sandbox container carries; sandboxd touches no container without the first. */
 export const SANDBOX_LABELS = {
   sandbox: 'openclaw.sandbox',

@@ -120,21 +120,32 @@ export class SandboxContainers {
     const [config, entries] = await Promise.all([this.config(), this.registry()]);
     const byName = new Map(entries.map((e) => [e.containerName, e]));
     const now = this.now();
+    const nameOf = (c: (typeof containers)[number]) => (c.Names[0] ?? c.Id).replace(/^\//, '');
+    // Containers the registry does not know: their start times, asked for all at once.
+    const started = new Map(
+      await Promise.all(
+        containers
+          .filter((c) => isSandbox(c.Labels ?? {}) && !byName.has(nameOf(c)))
+          .map(async (c) => {
+            const info = await this.docker
+              .getContainer(c.Id)
+              .inspect()
+              .catch(() => undefined);
+            return [c.Id, startedAtMs(info)] as const;
+          }),
+      ),
+    );
     const views: SandboxContainerView[] = [];
     for (const c of containers) {
       const labels = c.Labels ?? {};
       if (!isSandbox(labels)) continue;
-      const name = (c.Names[0] ?? c.Id).replace(/^\//, '');
+      const name = nameOf(c);
       const entry = byName.get(name);
       const createdAtMs = Number(labels[SANDBOX_LABELS.createdAtMs]) || c.Created * 1000;
       let lastUsedAtMs = entry?.lastUsedAtMs;
       let usedFrom: SandboxContainerView['usedFrom'] = 'registry';
       if (lastUsedAtMs === undefined) {
-        const info = await this.docker
-          .getContainer(c.Id)
-          .inspect()
-          .catch(() => undefined);
-        lastUsedAtMs = startedAtMs(info) ?? createdAtMs;
+        lastUsedAtMs = started.get(c.Id) ?? createdAtMs;
         usedFrom = 'started';
       }
       const agentId = labels[SANDBOX_LABELS.agentId] || undefined;

@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 
-export const SANDBOX_MOUNT_FORMAT_VERSION = 2;
+export { SANDBOX_MOUNT_FORMAT_VERSION } from '../contract.js';
 
 function canonical(value: unknown): unknown {
   if (Array.isArray(value)) return value.map((v) => (v === undefined ? null : canonical(v)));

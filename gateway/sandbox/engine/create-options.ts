@@ -5,10 +5,9 @@
  */
 import type Dockerode from 'dockerode';
 import { ErrorCode, OpenClawError } from '../../infra/errors.js';
-import { SANDBOX_LABELS, type SandboxPlan } from '../contract.js';
+import { SANDBOX_LABELS, SANDBOX_MOUNT_FORMAT_VERSION, type SandboxPlan } from '../contract.js';
 
 /** Layout of the workspace mounts (contract §3.5); part of the labels, as upstream's. */
-export const MOUNT_FORMAT_VERSION = '2';
 /** Carries the spec's PATH past the login shell's /etc/profile (see exec-runner). */
 export const PREPEND_PATH_ENV = 'OPENCLAW_PREPEND_PATH';
 
@@ -88,7 +87,7 @@ export function buildCreateOptions(inputs: CreateInputs): Dockerode.ContainerCre
     [SANDBOX_LABELS.agentId]: plan.agentId,
     [SANDBOX_LABELS.createdAtMs]: String(createdAtMs),
     [SANDBOX_LABELS.configHash]: plan.configHash,
-    [SANDBOX_LABELS.mountFormatVersion]: MOUNT_FORMAT_VERSION,
+    [SANDBOX_LABELS.mountFormatVersion]: String(SANDBOX_MOUNT_FORMAT_VERSION),
   };
   const options: Dockerode.ContainerCreateOptions = {
     name: plan.containerName,

@@ -2,23 +2,15 @@
  * ChatGPT / Codex sign-in is an OAuth login with a browser round trip; the CLI container runs it
  * (it prints a link and takes the pasted redirect URL), so the step shows that command to copy.
  */
-import { useEffect, useState } from 'react';
-import { useHost } from '../../host/host-context.js';
+import { useCliCommand } from '../../host/use-stack-hints.js';
 import { Callout, CodeBlock, TextWithCode } from '../../ui/index.js';
 
 const ARGS = ['models', 'auth', 'login', '--provider', 'openai-codex'];
 const PLAIN = `docker compose run --rm openclaw-cli ${ARGS.join(' ')}`;
 
 export function CodexSignIn() {
-  const { api } = useHost();
-  const [command, setCommand] = useState<string>(PLAIN);
-  useEffect(() => {
-    // The host quotes the stack folder and compose command for this computer's shell.
-    void api
-      ?.call('stack.cliCommand', { args: ARGS })
-      .then((c) => setCommand(c.command))
-      .catch(() => {});
-  }, [api]);
+  // The host quotes the stack folder and compose command for this computer's shell.
+  const command = useCliCommand(ARGS)?.command ?? PLAIN;
   return (
     <div className="model-form__codex">
       <p>
@@ -27,7 +19,7 @@ export function CodexSignIn() {
       </p>
       <CodeBlock code={command} label="Command" prompt />
       <Callout tone="info" title="This sign-in runs in a terminal for now">
-        <TextWithCode text="The app does not run the ChatGPT sign-in itself yet, and Codex models are not in its lists. After signing in, make one the agent’s model with the same CLI container: `models set openai-codex/<model>`." />
+        <TextWithCode text="The app does not run the ChatGPT sign-in itself yet. After signing in, the gateway lists the Codex models as available; make one the agent’s model with the same CLI container: `models set openai-codex/<model>`." />
       </Callout>
     </div>
   );
