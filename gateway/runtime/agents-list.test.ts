@@ -148,3 +148,42 @@ describe('agent.identity.get', () => {
     await expect(identity({}, { agentId: 'nobody' })).rejects.toThrow(/Unknown agent "nobody"/);
   });
 });
+
+describe('session.mainKey', () => {
+  it('names the main session in agents.list and in the hello snapshot', async () => {
+    gw = await startTestGateway({ session: { mainKey: 'home' } });
+    const url = gw.url;
+    let snapshot: Record<string, unknown> | undefined;
+    const client = await new Promise<GatewayClient>((resolve, reject) => {
+      const c: GatewayClient = new GatewayClient({
+        url,
+        token: TEST_TOKEN,
+        scopes: ['operator.read'],
+        requestTimeoutMs: 5000,
+        hostDeps: { logDebug: () => {}, logError: () => {} },
+        onHelloOk: (hello) => {
+          snapshot = (hello as { snapshot?: Record<string, unknown> }).snapshot;
+          resolve(c);
+        },
+        onConnectError: (err) => {
+          reject(err);
+          c.stop();
+        },
+      });
+      c.start();
+    });
+    try {
+      const list = await client.request<{ mainKey: string }>('agents.list', {});
+      expect(list.mainKey).toBe('home');
+      expect(snapshot?.sessionDefaults).toMatchObject({
+        mainKey: 'home',
+        mainSessionKey: 'agent:main:home',
+      });
+      // The short key `main` still reaches the main session, now named after the setting.
+      const resolved = await client.request<{ key: string }>('sessions.resolve', { key: 'main' });
+      expect(resolved.key).toBe('agent:main:home');
+    } finally {
+      await client.stopAndWait();
+    }
+  });
+});

@@ -231,7 +231,7 @@ export function createMethodTable(deps: MethodDeps): Map<string, MethodHandler> 
       const defaultId = agents.find((a) => a.isDefault)?.id ?? 'main';
       return {
         defaultId,
-        mainKey: 'main',
+        mainKey: deps.sessions.mainKey,
         scope: 'per-sender',
         agents: agents.map(({ id, name, workspace, identity, model }) => ({
           id,

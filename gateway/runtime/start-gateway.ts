@@ -38,6 +38,7 @@ import {
   type ResolvedRuntime,
 } from './runtime-settings.js';
 import { SessionStore } from '../sessions/session-store.js';
+import { sessionMainKey } from '../sandbox/config/sandbox-session.js';
 import { buildSessionRow } from '../sessions/session-rows.js';
 import { GATEWAY_VERSION } from './version.js';
 
@@ -242,6 +243,7 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
     paths,
     defaultAgentId: () => agents().find((a) => a.isDefault)?.id ?? 'main',
     workspaceFor: (agentId) => sessionWorkspace(agentId),
+    mainKey: () => sessionMainKey(snapshot.config),
     logger: logger.child({ mod: 'sessions' }),
   });
   let healthCache: { at: number; value: Record<string, unknown> } | undefined;
@@ -356,8 +358,8 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
         health: await health(),
         sessionDefaults: {
           defaultAgentId,
-          mainKey: 'main',
-          mainSessionKey: `agent:${defaultAgentId}:main`,
+          mainKey: sessions.mainKey,
+          mainSessionKey: `agent:${defaultAgentId}:${sessions.mainKey}`,
           scope: 'per-sender',
         },
         authMode: runtime.settings.auth.mode,

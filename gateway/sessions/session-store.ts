@@ -22,7 +22,8 @@ export interface SessionStoreOptions {
   paths: StatePaths;
   /** The configured default agent (for short keys like `main`). */
   defaultAgentId(): string;
-  mainKey?: string;
+  /** `session.mainKey`; a function so a config reload applies without a restart. */
+  mainKey?: string | (() => string);
   /** Working directory written into new transcript headers (the agent's workspace). */
   workspaceFor(agentId: string): string;
   logger?: Logger;
@@ -82,10 +83,13 @@ const RESET_DROPS = [
 export class SessionStore {
   private readonly keys = new KeyedQueue();
   private readonly transcripts = new Map<string, OpenTranscript>();
-  private readonly mainKey: string;
+  constructor(private readonly options: SessionStoreOptions) {}
 
-  constructor(private readonly options: SessionStoreOptions) {
-    this.mainKey = options.mainKey ?? DEFAULT_MAIN_KEY;
+  /** The name of every agent's main session (`agent:<id>:<mainKey>`). */
+  get mainKey(): string {
+    const configured = this.options.mainKey;
+    const value = typeof configured === 'function' ? configured() : configured;
+    return value && value.trim() !== '' ? value.trim() : DEFAULT_MAIN_KEY;
   }
 
   resolveKey(input: string): SessionKey {

@@ -247,7 +247,8 @@ export class AgentRuntime {
       const message = checkMessage(params.message, images.length > 0);
       const agentId = str(params.agentId);
       const key = this.deps.sessions.resolveKey(
-        str(params.sessionKey) ?? (agentId ? `agent:${agentId}:main` : 'main'),
+        str(params.sessionKey) ??
+          (agentId ? `agent:${agentId}:${this.deps.sessions.mainKey}` : 'main'),
       );
       const provider = str(params.provider);
       const modelParam = str(params.model);
