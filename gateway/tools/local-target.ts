@@ -144,7 +144,7 @@ export class LocalWorkspaceTarget implements ExecutionTarget {
 
   async writeFile(
     input: string,
-    content: string,
+    content: string | Uint8Array,
     options: { signal?: AbortSignal } = {},
   ): Promise<{ bytes: number }> {
     checkSignal(options.signal);
@@ -158,7 +158,7 @@ export class LocalWorkspaceTarget implements ExecutionTarget {
       throw outside(input, 'it leads outside the workspace through a symlink');
     // Temp file and rename: a write that fails halfway (disk full, I/O error) leaves the old
     // file whole, so apply_patch's roll-back and the edit tool never see a truncated file.
-    const data = Buffer.from(content, 'utf8');
+    const data = typeof content === 'string' ? Buffer.from(content, 'utf8') : Buffer.from(content);
     await writeFileAtomic(path.join(parent, path.basename(file)), data, { mode: 0o644 }).catch(
       (err: unknown) => {
         throw fsError(input, err instanceof OpenClawError && err.cause ? err.cause : err);

@@ -13,7 +13,7 @@ import {
 } from '@mariozechner/pi-agent-core';
 import type { ConfigSnapshot } from '../../config/config-store.js';
 import type { Env, StatePaths } from '../../config/paths.js';
-import { ErrorCode, OpenClawError } from '../../infra/errors.js';
+import { ErrorCode, OpenClawError, errorMessage } from '../../infra/errors.js';
 import type { Logger } from '../../infra/logger.js';
 import {
   textOf,
@@ -27,6 +27,7 @@ import {
   type Usage,
   type UserMessage,
 } from '../../sessions/index.js';
+import { inboundMediaNote, stageInboundMedia, type StagedFile } from '../media/inbound-media.js';
 import type { ChainResult } from '../providers/model-fallback.js';
 import { ModelProviders } from '../providers/model-providers.js';
 import { parseModelRef } from '../providers/model-ref.js';
@@ -54,6 +55,8 @@ export interface AgentRunDeps {
     workspace: string;
   }): Promise<{ tools: AgentTool[]; workspaceShown?: string }>;
   workspaceFor(agentId: string): string;
+  /** Where the run's tools see their workspace on this machine (default `workspace`). */
+  toolsWorkspaceFor?(run: { agentId: string; sessionKey: string; workspace: string }): string;
   /** Tell session lists a session changed (`sessions.changed`). */
   sessionsChanged(sessionKey: string, reason: string): void;
   /** The agent's providers for the current config (cached); default: built per run. */
@@ -70,6 +73,26 @@ export interface RunInput {
   thinking?: string;
   /** Images attached to the message (already checked; see attachments.ts). */
   images?: ImageContent[];
+}
+
+/**
+ * The message's images, saved under `media/inbound/` where the tools can open them. A failure
+ * (disk full, a refused path) is logged and the run goes on: the model still sees the images.
+ */
+async function stageImages(
+  deps: AgentRunDeps,
+  log: Logger,
+  images: readonly ImageContent[],
+  run: { agentId: string; sessionKey: string; workspace: string },
+): Promise<StagedFile[]> {
+  if (images.length === 0) return [];
+  try {
+    const dir = deps.toolsWorkspaceFor?.(run) ?? run.workspace;
+    return await stageInboundMedia(dir, images);
+  } catch (err) {
+    log.warn('attachments not saved to media/inbound', { error: errorMessage(err) });
+    return [];
+  }
 }
 
 /** The run's thinking level: the call's, else the session's; only for models that reason. */
@@ -186,13 +209,19 @@ export async function executeAgentRun(
         sessionKey: run.sessionKey,
         workspace,
       });
-      const systemPrompt = await systemPromptForRun(
-        deps.config().config,
+      const staged = await stageImages(deps, log, images, {
+        agentId: open.agentId,
+        sessionKey: run.sessionKey,
         workspace,
-        tools.map((t) => t.name),
-        log,
-        workspaceShown,
-      );
+      });
+      const systemPrompt =
+        (await systemPromptForRun(
+          deps.config().config,
+          workspace,
+          tools.map((t) => t.name),
+          log,
+          workspaceShown,
+        )) + inboundMediaNote(staged, workspaceShown ?? workspace);
       const prior: Message[] = [...context.messages];
       if (context.compactionSummary) {
         prior.unshift({

@@ -4,7 +4,9 @@
  * `image_url` part, is stored as an image block in the transcript and shown by chat.history; a
  * text-only model refuses with a clear error and nothing is written.
  */
+import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
+import path from 'node:path';
 import { GatewayClient } from '@openclaw/gateway-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startOpenAiStandIn, type OpenAiStandIn } from '../../testing/openai-stand-in.js';
@@ -133,6 +135,12 @@ describe('attachments through the gateway', () => {
     expect((await terminal('img-1')).state).toBe('final');
     const sent = JSON.stringify(standIn.requests[before]!.body.messages);
     expect(sent).toContain(`data:image/png;base64,${PNG}`);
+    // Saved where the tools can open it (named by content), and the model is told where.
+    const bytes = Buffer.from(PNG, 'base64');
+    const name = `${createHash('sha256').update(bytes).digest('hex').slice(0, 16)}.png`;
+    const saved = await fs.readFile(path.join(gw.paths.workspaceDir, 'media', 'inbound', name));
+    expect(saved.equals(bytes)).toBe(true);
+    expect(sent).toContain(`media/inbound/${name} (image/png, ${bytes.length} bytes)`);
 
     const { entry } = await gw.gateway.sessions.get(sessionKey);
     const lines = (await fs.readFile(gw.gateway.sessions.transcriptPath('main', entry!), 'utf8'))

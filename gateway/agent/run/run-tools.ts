@@ -61,6 +61,25 @@ function unreachable(plan: SandboxPlan, via: string, err: unknown): OpenClawErro
   );
 }
 
+/**
+ * The folder on this machine that the run's tools see as their workspace root: the sandbox's own
+ * folder for a sandboxed session (mounted at `/workspace`), else the agent workspace. Pure (no
+ * Docker): inbound media is saved there before the run asks the model.
+ */
+export function activeWorkspaceDir(
+  deps: Pick<RunToolsDeps, 'config' | 'paths'>,
+  run: RunToolsRequest,
+): string {
+  const plan = resolveSandboxPlan({
+    config: deps.config().config,
+    agentId: run.agentId,
+    sessionKey: run.sessionKey,
+    paths: deps.paths,
+    workspaceFor: () => run.workspace,
+  });
+  return plan ? plan.workspaceDir : run.workspace;
+}
+
 /** The `toolsFor(run)` factory of a runtime. */
 export function createRunTools(deps: RunToolsDeps): (run: RunToolsRequest) => Promise<RunTools> {
   let local: { key: string; engine: DockerSandboxEngine } | undefined;
