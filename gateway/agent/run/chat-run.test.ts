@@ -200,7 +200,13 @@ async function transcriptMessages(sessionKey: string): Promise<Array<Record<stri
 
 describe('chat.send runs the agent', () => {
   it('acks with the idempotency key, streams ordered deltas, ends final; disk matches chat.history', async () => {
-    standIn.script.enqueue({ reply: 'text', text: 'Hello from the stand-in model.', chunkSize: 5 });
+    // Spread over ~0.5 s so the gateway's coalescing (one delta per 150 ms) still sends several.
+    standIn.script.enqueue({
+      reply: 'text',
+      text: 'Hello from the stand-in model.',
+      chunkSize: 5,
+      delayMs: 80,
+    });
     const sessionKey = 'agent:main:plain';
     const ack = await plain.client.request('chat.send', {
       sessionKey,

@@ -2,6 +2,12 @@
  * The protocol's `chat` and `agent` events for runs. `chat` carries a per-session sequence (a
  * client following one session sees gaps as lost frames); `agent` a per-run one starting at 1.
  * Tool events go only to connections that advertised the `tool-events` capability.
+ *
+ * Every delta carries the whole answer so far (the protocol's rule), so one event per model token
+ * would cost the square of the answer's length on every connection. Deltas are coalesced instead:
+ * the first goes out at once (time to first text matters), later ones at most every
+ * `DELTA_INTERVAL_MS`, and whatever is pending goes out before any tool, lifecycle or terminal
+ * event, so clients always see the text in order and complete.
  */
 import type { AssistantMessage, Usage } from '../../sessions/messages.js';
 
@@ -12,6 +18,9 @@ export type Broadcast = (
 ) => void;
 
 export const TOOL_EVENTS_CAP = 'tool-events';
+
+/** Upstream's pace for `chat` deltas; a person reads no faster. */
+export const DELTA_INTERVAL_MS = 150;
 
 export type ChatErrorKind = 'refusal' | 'timeout' | 'rate_limit' | 'context_length' | 'unknown';
 
@@ -36,6 +45,11 @@ export class ChatSequence {
 export class RunEvents {
   private agentSeq = 0;
   private ended = false;
+  /** Delta text not sent yet, and the whole text it ends. */
+  private pendingDelta = '';
+  private pendingText = '';
+  private lastDeltaAt = 0;
+  private deltaTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly broadcast: Broadcast,
@@ -51,10 +65,28 @@ export class RunEvents {
   }
 
   lifecycle(phase: 'start' | 'end' | 'error', fields: Record<string, unknown> = {}): void {
+    this.flushDelta();
     this.agent('lifecycle', { phase, sessionKey: this.sessionKey, ...fields });
   }
 
   assistantDelta(text: string, delta: string): void {
+    if (this.ended) return;
+    this.pendingDelta += delta;
+    this.pendingText = text;
+    const wait = this.lastDeltaAt + DELTA_INTERVAL_MS - Date.now();
+    if (wait <= 0) this.flushDelta();
+    else this.deltaTimer ??= setTimeout(() => this.flushDelta(), wait);
+  }
+
+  /** Sends the coalesced delta now, if any. */
+  flushDelta(): void {
+    if (this.deltaTimer) clearTimeout(this.deltaTimer);
+    this.deltaTimer = undefined;
+    if (this.pendingDelta === '') return;
+    const text = this.pendingText;
+    const delta = this.pendingDelta;
+    this.pendingDelta = '';
+    this.lastDeltaAt = Date.now();
     this.agent('assistant', { text, delta });
     this.chat({
       state: 'delta',
@@ -64,6 +96,7 @@ export class RunEvents {
   }
 
   tool(phase: 'start' | 'update' | 'result', data: Record<string, unknown>): void {
+    this.flushDelta();
     this.agent('tool', { phase, ...data }, TOOL_EVENTS_CAP);
   }
 
@@ -101,6 +134,7 @@ export class RunEvents {
 
   private terminal(payload: Record<string, unknown>): void {
     if (this.ended) return;
+    this.flushDelta();
     this.ended = true;
     this.chat(payload);
   }

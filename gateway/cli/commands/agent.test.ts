@@ -75,7 +75,7 @@ describe('openclaw agent', () => {
   it('streams deltas on a terminal and notes tool calls on stderr', async () => {
     standIn.script.enqueue(
       { reply: 'tool', calls: [{ name: 'write', arguments: { path: 'note.txt', content: 'x' } }] },
-      { reply: 'text', text: 'Wrote the note for you.', chunkSize: 3, delayMs: 5 },
+      { reply: 'text', text: 'Wrote the note for you.', chunkSize: 3, delayMs: 70 },
     );
     const rec = recordingIo(true);
     const code = await agent(
@@ -86,7 +86,7 @@ describe('openclaw agent', () => {
     );
     expect(code).toBe(0);
     expect(rec.stdout()).toBe('Wrote the note for you.\n');
-    // Several writes: the answer arrived in pieces, not at the end.
+    // Several writes: the answer arrived in pieces (the gateway sends one per 150 ms), not at the end.
     expect(rec.out.length).toBeGreaterThan(3);
     expect(rec.stderr()).toContain('· write …');
   });
