@@ -168,6 +168,8 @@ export async function executeAgentRun(
   let usedRef: string | undefined;
   let chain: ChainResult | undefined;
   let outcome: RunOutcome;
+  /** An answer the model gave that the transcript failed to keep (sent with the error). */
+  let unsaved: AssistantMessage | undefined;
   try {
     open = await deps.sessions.openSession(run.sessionKey);
     const images = input.images ?? [];
@@ -257,15 +259,20 @@ export async function executeAgentRun(
       const appended = new Set<AgentMessage>([user]);
       userSaved.catch(() => agent.abort());
       let appends: Promise<void> = userSaved;
+      let appendFailure: unknown;
       const append = (message: AgentMessage) => {
         if (appended.has(message)) return;
         appended.add(message);
-        // Appends resolve in order; a failed append is logged and the run goes on (the message
-        // is still in the events; the transcript stays loadable).
+        // Appends resolve in order; a failed one is logged and the run goes on (the answer is
+        // still streamed and the transcript stays loadable), but the run then ends in an error
+        // saying the history misses it, never "ok".
         appends = appends.then(() =>
           session.transcript.appendMessage(message as Message).then(
             () => undefined,
-            (err: unknown) => log.error('transcript append failed', { error: String(err) }),
+            (err: unknown) => {
+              appendFailure ??= err;
+              log.error('transcript append failed', { error: String(err) });
+            },
           ),
         );
       };
@@ -339,6 +346,14 @@ export async function executeAgentRun(
         append(message);
       }
       await appends;
+      if (appendFailure !== undefined) {
+        unsaved = lastAssistant;
+        throw new OpenClawError(
+          ErrorCode.STATE_WRITE_FAILED,
+          `The answer was shown but could not be saved to this conversation's history (${errorMessage(appendFailure)}), so it will be missing after a reload. Check the free disk space and the permissions of the agent's sessions folder, then send the message again.`,
+          { cause: appendFailure },
+        );
+      }
       outcome = finish(events, run, lastAssistant, usage, chain);
     }
   } catch (err) {
@@ -346,10 +361,15 @@ export async function executeAgentRun(
     if (!(err instanceof OpenClawError)) log.error('agent run failed', { error: String(err) });
     const code = err instanceof OpenClawError ? err.code : undefined;
     const ref = usedRef ? parseModelRef(usedRef) : undefined;
-    events.error(message, errorKindOf(code, message), {
-      ...(ref ? { provider: ref.provider, model: ref.modelId } : {}),
-      ...(code ? { failoverReason: code } : {}),
-    });
+    events.error(
+      message,
+      errorKindOf(code, message),
+      {
+        ...(ref ? { provider: ref.provider, model: ref.modelId } : {}),
+        ...(code ? { failoverReason: code } : {}),
+      },
+      unsaved,
+    );
     outcome = { status: 'error', error: message, endedAt: Date.now() };
   } finally {
     if (open) {
