@@ -18,20 +18,22 @@ afterEach(async () => {
   gw = undefined;
 });
 
-async function agentsList(config: Record<string, unknown>): Promise<{
-  defaultId: string;
-  agents: Array<{ id: string; model?: { primary?: string; fallbacks?: string[] } }>;
-}> {
-  gw = await startTestGateway(config);
-  const url = gw.url;
-  const client = await new Promise<GatewayClient>((resolve, reject) => {
+/** A read-scope client of the running test gateway, with its hello snapshot. */
+function connect(
+  url: string,
+): Promise<{ client: GatewayClient; snapshot?: Record<string, unknown> }> {
+  return new Promise((resolve, reject) => {
     const c: GatewayClient = new GatewayClient({
       url,
       token: TEST_TOKEN,
       scopes: ['operator.read'],
       requestTimeoutMs: 5000,
       hostDeps: { logDebug: () => {}, logError: () => {} },
-      onHelloOk: () => resolve(c),
+      onHelloOk: (hello) =>
+        resolve({
+          client: c,
+          snapshot: (hello as { snapshot?: Record<string, unknown> }).snapshot,
+        }),
       onConnectError: (err) => {
         reject(err);
         c.stop();
@@ -39,6 +41,14 @@ async function agentsList(config: Record<string, unknown>): Promise<{
     });
     c.start();
   });
+}
+
+async function agentsList(config: Record<string, unknown>): Promise<{
+  defaultId: string;
+  agents: Array<{ id: string; model?: { primary?: string; fallbacks?: string[] } }>;
+}> {
+  gw = await startTestGateway(config);
+  const { client } = await connect(gw.url);
   try {
     const result = await client.request<Awaited<ReturnType<typeof agentsList>>>('agents.list', {});
     const errors = [...Value.Errors(AgentsListResultSchema, result)];
@@ -93,22 +103,7 @@ describe('agents.list model', () => {
 describe('agent.identity.get', () => {
   async function identity(config: Record<string, unknown>, params: Record<string, unknown>) {
     gw = await startTestGateway(config);
-    const url = gw.url;
-    const client = await new Promise<GatewayClient>((resolve, reject) => {
-      const c: GatewayClient = new GatewayClient({
-        url,
-        token: TEST_TOKEN,
-        scopes: ['operator.read'],
-        requestTimeoutMs: 5000,
-        hostDeps: { logDebug: () => {}, logError: () => {} },
-        onHelloOk: () => resolve(c),
-        onConnectError: (err) => {
-          reject(err);
-          c.stop();
-        },
-      });
-      c.start();
-    });
+    const { client } = await connect(gw.url);
     try {
       const result = await client.request<Record<string, unknown>>('agent.identity.get', params);
       expect([...Value.Errors(AgentIdentityResultSchema, result)]).toEqual([]);
@@ -152,26 +147,7 @@ describe('agent.identity.get', () => {
 describe('session.mainKey', () => {
   it('names the main session in agents.list and in the hello snapshot', async () => {
     gw = await startTestGateway({ session: { mainKey: 'home' } });
-    const url = gw.url;
-    let snapshot: Record<string, unknown> | undefined;
-    const client = await new Promise<GatewayClient>((resolve, reject) => {
-      const c: GatewayClient = new GatewayClient({
-        url,
-        token: TEST_TOKEN,
-        scopes: ['operator.read'],
-        requestTimeoutMs: 5000,
-        hostDeps: { logDebug: () => {}, logError: () => {} },
-        onHelloOk: (hello) => {
-          snapshot = (hello as { snapshot?: Record<string, unknown> }).snapshot;
-          resolve(c);
-        },
-        onConnectError: (err) => {
-          reject(err);
-          c.stop();
-        },
-      });
-      c.start();
-    });
+    const { client, snapshot } = await connect(gw.url);
     try {
       const list = await client.request<{ mainKey: string }>('agents.list', {});
       expect(list.mainKey).toBe('home');
