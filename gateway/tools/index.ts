@@ -29,7 +29,7 @@ export { createExecTool, DEFAULT_EXEC, type ExecDefaults } from './exec-tool.js'
 export { createProcessTool } from './process-tool.js';
 export { createApplyPatchTool } from './apply-patch-tool.js';
 export { ProcessRegistry, DEFAULT_PROCESS_LIMITS } from './process-registry.js';
-export { childEnv, isSecretEnvName } from './process-env.js';
+export { childEnv } from './process-env.js';
 export { resolveToolPolicy, TOOL_GROUPS, type ToolFilter } from './tool-policy.js';
 
 function positive(value: unknown, fallback: number): number {

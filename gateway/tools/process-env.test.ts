@@ -4,7 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { OutputBuffer, cutMiddle } from './output-buffer.js';
-import { childEnv, isSecretEnvName } from './process-env.js';
+import { isSecretEnvName } from '../infra/secret-env.js';
+import { childEnv } from './process-env.js';
 
 describe('childEnv', () => {
   it('drops credentials by name and keeps ordinary variables', () => {

@@ -27,7 +27,7 @@ export {
   sandboxConfigHash,
   stableJson,
 } from './sandbox-config-hash.js';
-export { isSecretEnvName, sanitizeSandboxEnv } from './sandbox-env.js';
+export { sanitizeSandboxEnv } from './sandbox-env.js';
 export {
   normalizeToolName,
   resolveSandboxToolPolicy,

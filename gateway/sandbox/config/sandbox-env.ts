@@ -3,28 +3,10 @@
  * credential put in `docker.env` by mistake (or copied from a shell profile) is dropped here
  * rather than handed to it; odd but harmless values are only reported.
  */
+import { isSecretEnvName } from '../../infra/secret-env.js';
 
-const SECRET_SUFFIXES = ['_API_KEY', '_APIKEY', '_TOKEN', '_PASSWORD', '_SECRET', '_PRIVATE_KEY'];
-const SECRET_NAMES = new Set([
-  'API_KEY',
-  'TOKEN',
-  'PASSWORD',
-  'SECRET',
-  'GH_TOKEN',
-  'GITHUB_TOKEN',
-  'AWS_ACCESS_KEY_ID',
-  'AWS_SECRET_ACCESS_KEY',
-  'AWS_SESSION_TOKEN',
-  'OPENCLAW_GATEWAY_TOKEN',
-  'OPENCLAW_GATEWAY_PASSWORD',
-]);
 const LONG_VALUE_BYTES = 32 * 1024;
 const BASE64_LIKE = /^[A-Za-z0-9+/=_-]{80,}$/;
-
-export function isSecretEnvName(name: string): boolean {
-  const upper = name.toUpperCase();
-  return SECRET_NAMES.has(upper) || SECRET_SUFFIXES.some((s) => upper.endsWith(s));
-}
 
 export interface SanitizedEnv {
   env: Record<string, string>;

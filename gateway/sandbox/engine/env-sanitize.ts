@@ -3,17 +3,7 @@
  * controls: secret-looking keys are dropped at create (and logged by name only), as upstream
  * does. Values that merely look large or encoded are kept with a warning.
  */
-const SECRET_KEY = [
-  /_API_KEY$/i,
-  /_TOKEN$/i,
-  /_PASSWORD$/i,
-  /_SECRET$/i,
-  /_PRIVATE_KEY$/i,
-  /^(GH|GITHUB)_TOKEN$/i,
-  /^AWS_(SECRET_ACCESS_KEY|SESSION_TOKEN)$/i,
-  /^OPENCLAW_GATEWAY_(TOKEN|PASSWORD)$/i,
-  /^OPENCLAW_SANDBOXD_SECRET$/i,
-];
+import { isSecretEnvName } from '../../infra/secret-env.js';
 const LARGE_VALUE = 32 * 1024;
 const BASE64ISH = /^[A-Za-z0-9+/=_-]{80,}$/;
 const KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -31,7 +21,7 @@ export function sanitizeSandboxEnv(input: Record<string, string>): SanitizedEnv 
   const dropped: string[] = [];
   const suspicious: string[] = [];
   for (const [key, value] of Object.entries(input)) {
-    if (!KEY.test(key) || value.includes('\0') || SECRET_KEY.some((re) => re.test(key))) {
+    if (!KEY.test(key) || value.includes('\0') || isSecretEnvName(key)) {
       dropped.push(key);
       continue;
     }
