@@ -80,14 +80,12 @@ export interface RunInput {
  * (disk full, a refused path) is logged and the run goes on: the model still sees the images.
  */
 async function stageImages(
-  deps: AgentRunDeps,
   log: Logger,
   images: readonly ImageContent[],
-  run: { agentId: string; sessionKey: string; workspace: string },
+  dir: string,
 ): Promise<StagedFile[]> {
   if (images.length === 0) return [];
   try {
-    const dir = deps.toolsWorkspaceFor?.(run) ?? run.workspace;
     return await stageInboundMedia(dir, images);
   } catch (err) {
     log.warn('attachments not saved to media/inbound', { error: errorMessage(err) });
@@ -211,11 +209,13 @@ export async function executeAgentRun(
         sessionKey: run.sessionKey,
         workspace,
       });
-      const staged = await stageImages(deps, log, images, {
-        agentId: open.agentId,
-        sessionKey: run.sessionKey,
-        workspace,
-      });
+      const toolsDir =
+        deps.toolsWorkspaceFor?.({
+          agentId: open.agentId,
+          sessionKey: run.sessionKey,
+          workspace,
+        }) ?? workspace;
+      const staged = await stageImages(log, images, toolsDir);
       const systemPrompt =
         (await systemPromptForRun(
           deps.config().config,
@@ -223,6 +223,7 @@ export async function executeAgentRun(
           tools.map((t) => t.name),
           log,
           workspaceShown,
+          toolsDir,
         )) + inboundMediaNote(staged, workspaceShown ?? workspace);
       const prior: Message[] = [...context.messages];
       if (context.compactionSummary) {

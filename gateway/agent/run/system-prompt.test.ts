@@ -11,7 +11,8 @@ import { GatewayClient } from '@openclaw/gateway-client';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startOpenAiStandIn, type OpenAiStandIn } from '../../testing/openai-stand-in.js';
 import { startTestGateway, TEST_TOKEN, type TestGateway } from '../../testing/test-gateway.js';
-import { buildSystemPrompt, describeDate } from './system-prompt.js';
+import { createLogger } from '../../infra/logger.js';
+import { buildSystemPrompt, describeDate, systemPromptForRun } from './system-prompt.js';
 import {
   readWorkspaceFiles,
   seedWorkspace,
@@ -82,6 +83,28 @@ describe('workspace files', () => {
       [],
     );
     await expect(fs.access(skipped)).rejects.toThrow();
+  });
+});
+
+describe('systemPromptForRun', () => {
+  it("reads the files of the tools' folder (a sandbox's own copy) and seeds the agent workspace", async () => {
+    const agentWs = path.join(dir, 'agent-ws');
+    const sandboxWs = path.join(dir, 'sandbox-ws');
+    await fs.mkdir(sandboxWs, { recursive: true });
+    await fs.writeFile(path.join(sandboxWs, 'SOUL.md'), 'Edited inside the sandbox.');
+    const prompt = await systemPromptForRun(
+      {},
+      agentWs,
+      ['read'],
+      createLogger({ sink: () => {} }),
+      '/workspace',
+      sandboxWs,
+    );
+    expect(prompt).toContain('Edited inside the sandbox.');
+    expect(prompt).toContain('/workspace');
+    expect(prompt).not.toContain(agentWs);
+    // The agent workspace still gets its starter files (the sandbox copies come from there).
+    expect(await fs.readdir(agentWs)).toContain('SOUL.md');
   });
 });
 

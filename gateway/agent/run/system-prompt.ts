@@ -112,12 +112,17 @@ export async function systemPromptForRun(
   log: Logger,
   /** The workspace as the tools see it, when that differs (a sandbox's `/workspace`). */
   workspaceShown?: string,
+  /**
+   * Where the bootstrap files are read: the folder the tools act in (a sandbox's own copy with
+   * `workspaceAccess` none or ro, which the agent may have edited); default `workspace`.
+   */
+  filesDir?: string,
 ): Promise<string> {
   let files: WorkspaceFile[] = [];
   try {
     const seeded = await seedWorkspace(workspace, config);
     if (seeded.length > 0) log.info('workspace created with starter files', { workspace, seeded });
-    files = await readWorkspaceFiles(workspace, bootstrapLimits(config));
+    files = await readWorkspaceFiles(filesDir ?? workspace, bootstrapLimits(config));
   } catch (err) {
     log.warn('workspace files not read', { workspace, error: String(err) });
   }
