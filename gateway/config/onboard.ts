@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { writeFileAtomic } from '../infra/atomic-write.js';
-import { ErrorCode, OpenClawError, systemErrorCode } from '../infra/errors.js';
+import { ErrorCode, OpenClawError } from '../infra/errors.js';
 import { withFileLock } from '../infra/file-lock.js';
 import { agentSessionsDir, type Env, expandUserPath, type StatePaths } from './paths.js';
 import { getAtPath, parseConfigPath, setAtPath } from './config-path.js';
@@ -16,7 +16,7 @@ import { type ConfigSnapshot, updateConfigDocument } from './config-store.js';
 import { GATEWAY_BIND_MODES, type GatewayBindMode, type SecretRef } from './config-types.js';
 import { DEFAULT_GATEWAY_PORT, defaultAllowedOrigins } from './gateway-settings.js';
 import { isPlainObject, jsonEqual } from './json-value.js';
-import { WORKSPACE_TEMPLATES } from './workspace-templates.js';
+import { writeWorkspaceTemplates } from './workspace-templates.js';
 
 export interface LocalOnboardingOptions {
   env: Env;
@@ -111,21 +111,10 @@ async function exists(file: string): Promise<boolean> {
   }
 }
 
-/** Seed bootstrap files; existing files are never touched ('wx' also guards against races). */
+/** Seed bootstrap files; existing files are never touched. */
 async function seedWorkspace(dir: string, changes: OnboardingChange[]): Promise<void> {
-  const regular = WORKSPACE_TEMPLATES.filter((t) => !t.firstRunOnly);
-  const existing = await Promise.all(regular.map((t) => exists(path.join(dir, t.name))));
-  // BOOTSTRAP.md is deleted once its ritual is done; only a brand-new workspace gets it again.
-  const brandNew = existing.every((e) => !e);
-  for (const template of WORKSPACE_TEMPLATES) {
-    if (template.firstRunOnly && !brandNew) continue;
-    const file = path.join(dir, template.name);
-    try {
-      await fs.writeFile(file, template.text, { flag: 'wx' });
-      changes.push({ kind: 'file', target: file, description: `created ${template.name}` });
-    } catch (err) {
-      if (systemErrorCode(err) !== 'EEXIST') throw err;
-    }
+  for (const name of await writeWorkspaceTemplates(dir)) {
+    changes.push({ kind: 'file', target: path.join(dir, name), description: `created ${name}` });
   }
 }
 

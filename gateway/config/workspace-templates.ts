@@ -1,8 +1,12 @@
 /**
  * Starter texts for a new agent workspace. Each file is read by the agent at the start of a
  * session; these say what the file is for so the user (or the agent) can fill it in. Our own
- * wording, intentionally short: users are expected to rewrite them.
+ * wording, intentionally short: users are expected to rewrite them. Onboarding, the first run
+ * in a new workspace and a sandbox's own folder all start from these same files.
  */
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { systemErrorCode } from '../infra/errors.js';
 
 export interface WorkspaceTemplate {
   name: string;
@@ -75,3 +79,33 @@ IDENTITY.md and SOUL.md together. Delete this file when that is done.
 `,
   },
 ];
+
+async function exists(file: string): Promise<boolean> {
+  return fs.access(file).then(
+    () => true,
+    () => false,
+  );
+}
+
+/**
+ * Writes the starter files missing from `dir` (made if needed) and returns their names. Existing
+ * files are never touched (`wx` also loses a race to another writer). `BOOTSTRAP.md` is deleted
+ * once its ritual is done, so only a workspace with none of the other files gets it again.
+ */
+export async function writeWorkspaceTemplates(dir: string): Promise<string[]> {
+  await fs.mkdir(dir, { recursive: true });
+  const regular = WORKSPACE_TEMPLATES.filter((t) => !t.firstRunOnly);
+  const present = await Promise.all(regular.map((t) => exists(path.join(dir, t.name))));
+  const brandNew = present.every((e) => !e);
+  const written: string[] = [];
+  for (const template of WORKSPACE_TEMPLATES) {
+    if (template.firstRunOnly && !brandNew) continue;
+    try {
+      await fs.writeFile(path.join(dir, template.name), template.text, { flag: 'wx' });
+      written.push(template.name);
+    } catch (err) {
+      if (systemErrorCode(err) !== 'EEXIST') throw err;
+    }
+  }
+  return written;
+}

@@ -72,8 +72,11 @@ describe('workspace files', () => {
     expect(await seedWorkspace(fresh, {})).toEqual([
       'AGENTS.md',
       'SOUL.md',
-      'IDENTITY.md',
       'USER.md',
+      'IDENTITY.md',
+      'TOOLS.md',
+      'HEARTBEAT.md',
+      'BOOTSTRAP.md',
     ]);
     await fs.writeFile(path.join(fresh, 'SOUL.md'), 'mine');
     expect(await seedWorkspace(fresh, {})).toEqual([]);

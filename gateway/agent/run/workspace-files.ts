@@ -8,6 +8,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { OpenClawConfig } from '../../config/config-types.js';
+import { writeWorkspaceTemplates } from '../../config/workspace-templates.js';
 import { systemErrorCode } from '../../infra/errors.js';
 
 /** In prompt order: how to work first, then persona, local notes, identity, the user, memory. */
@@ -123,29 +124,6 @@ export async function readWorkspaceFiles(
   return out;
 }
 
-const STARTER_FILES: Record<string, string> = {
-  'AGENTS.md': `# How to work here
-
-- This folder is your workspace: files you create or change live here, and paths are relative to it.
-- Prefer doing over describing: read the files involved, make the change, then check it worked.
-- Ask before anything destructive or hard to undo (deleting files, overwriting work, sending data elsewhere).
-- Keep notes the user wants remembered in MEMORY.md, short and current.
-`,
-  'SOUL.md': `# Persona
-
-Be direct, warm and useful. Say plainly when you are unsure or something failed.
-Keep answers short unless the user asks for depth.
-`,
-  'IDENTITY.md': `# Identity
-
-Name: (not chosen yet — ask the user what they would like to call you, then note it here)
-`,
-  'USER.md': `# About the user
-
-(Nothing noted yet. Add stable preferences here when the user shares them: name, language, time zone, how they like answers.)
-`,
-};
-
 /** Workspaces seen to exist: each run would otherwise check again (seeding is only for new ones). */
 const existing = new Set<string>();
 
@@ -162,17 +140,7 @@ export async function seedWorkspace(workspace: string, config: OpenClawConfig): 
   } catch (err) {
     if (systemErrorCode(err) !== 'ENOENT') throw err;
   }
-  await fs.mkdir(workspace, { recursive: true });
+  const written = await writeWorkspaceTemplates(workspace);
   existing.add(workspace);
-  const written: string[] = [];
-  for (const [name, text] of Object.entries(STARTER_FILES)) {
-    try {
-      // `wx`: a file another writer created meanwhile wins.
-      await fs.writeFile(path.join(workspace, name), text, { flag: 'wx' });
-      written.push(name);
-    } catch (err) {
-      if (systemErrorCode(err) !== 'EEXIST') throw err;
-    }
-  }
   return written;
 }

@@ -97,13 +97,13 @@ describe('openclaw sandbox explain', () => {
     await writeConfig({
       agents: {
         defaults: {
-          sandbox: { mode: 'all', docker: { env: { DATABASE_URL: 'postgres://u:pw@db/x' } } },
+          sandbox: { mode: 'all', docker: { env: { HTTP_PROXY: 'http://u:pw@db:3128' } } },
         },
         list: [{ id: 'main' }],
       },
     });
     const x = await explainJson(['--agent', 'ghost']);
-    expect(x.plan?.spec.env).toEqual({ DATABASE_URL: '(set)', OPENCLAW_CLI: '1' });
+    expect(x.plan?.spec.env).toEqual({ HTTP_PROXY: '(set)', OPENCLAW_CLI: '1' });
     expect(out).not.toMatch(/pw@db/);
     expect(x.warnings.join('\n')).toMatch(/"ghost" is not in agents\.list/);
     await expect(
