@@ -148,7 +148,7 @@ export interface AdapterEnvironment {
 
 /** A QR login in progress (WhatsApp). */
 export interface QrLogin {
-  /** Resolves with each new QR code's text (the core renders it); rotates until linked. */
+  /** Called with each QR code's text as it rotates (the core renders it), until linked. */
   onQr(listener: (qr: string) => void): void;
   /** Resolves when linked, rejects with a `ChannelError` (expired: transient; refused: fatal). */
   readonly linked: Promise<{ identity: string }>;
@@ -170,6 +170,16 @@ export interface ChannelAdapter {
    * config path; the core adds the shared policy checks.
    */
   validate(account: ResolvedAccount, path: string): string[];
+  /**
+   * The group settings that apply to a group message (Telegram `groups.<chatId>`, Discord
+   * `guilds.<id>.channels.<id>`, WhatsApp `groups.<jid>`): whether the group is listed (what
+   * `groupPolicy: "allowlist"` needs), whether a mention is required (default true), and a
+   * group-specific sender list. The core applies `groupPolicy`, `groupAllowFrom` and mentions.
+   */
+  groupRule(
+    account: ResolvedAccount,
+    message: InboundMessage,
+  ): { listed: boolean; requireMention: boolean; allowFrom?: string[] };
   /** Connects the account; rejects with a `ChannelError` when it cannot (bad token …). */
   connect(
     account: ResolvedAccount,
