@@ -493,8 +493,10 @@ export function desktopStaleness(options = {}) {
 }
 
 /**
- * The Electron main process and preload, as CommonJS (what Electron loads). dockerode and its
- * optional native helpers stay external: the packaged app ships node_modules for them.
+ * The Electron main process and preload, as CommonJS (what Electron loads), self-contained: the
+ * packaged app carries no node_modules, so dockerode is bundled (its ssh:// transport stubbed as
+ * in the gateway bundle) and only `electron` and the optional speed-ups loaded in try/catch stay
+ * external (scripts/dist checks the bundle requires nothing else).
  * @param {{ outDir?: string, quiet?: boolean }} [options]
  */
 export async function buildDesktop(options = {}) {
@@ -508,9 +510,9 @@ export async function buildDesktop(options = {}) {
     format: 'cjs',
     sourcemap: true,
     logLevel: 'warning',
-    external: ['electron', 'dockerode', 'ssh2', 'cpu-features', 'bufferutil', 'utf-8-validate'],
+    external: ['electron', ...OPTIONAL_NATIVE],
     // The Model step's test call reaches pi-ai (and Mistral's SDK behind it) from electron/host.
-    plugins: [OPENTELEMETRY_STUB],
+    plugins: [OPENTELEMETRY_STUB, SSH2_STUB],
     // Shared modules compute default paths from import.meta.url; in CommonJS point it at this
     // file (the app passes its real resource paths explicitly).
     banner: { js: "const __importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
