@@ -61,7 +61,7 @@ export function withSandboxSetting(
  * The store writes a new file (and a new backup) as the writing user. When setup runs as root on
  * Linux the container user (uid 1000) must still read them: give them back to the folder's owner.
  */
-async function keepOwnership(configPath: string): Promise<void> {
+export async function keepOwnership(configPath: string): Promise<void> {
   if (process.platform !== 'linux' || process.getuid?.() !== 0) return;
   const dir = path.dirname(configPath);
   const owner = await fs.stat(dir);

@@ -13,7 +13,7 @@ import { loadConfigSnapshot, updateConfigDocument } from '../../../gateway/confi
 import { isPlainObject } from '../../../gateway/config/json-value.js';
 import type { StatePaths } from '../../../gateway/config/paths.js';
 import { SANDBOX_IMAGES } from '../../../docker/sandbox/sandbox-images.js';
-import type { SetupSandboxPolicy } from '../../../docker/setup/sandbox-config.js';
+import { keepOwnership, type SetupSandboxPolicy } from '../../../docker/setup/sandbox-config.js';
 import { assumeSet } from '../model/model-view.js';
 
 /** `off` is what setup writes when sandboxing is turned off; the form offers the other two. */
@@ -117,6 +117,8 @@ export class SandboxPolicyStore {
       },
       { baseHash, env: await assumeSet(paths.configPath) },
     );
+    // Run as root, the new file is root's: the gateway (uid 1000) must still read it.
+    await keepOwnership(paths.configPath);
     return this.view();
   }
 }
@@ -181,5 +183,6 @@ export class SandboxSectionStore {
       },
       { env: await assumeSet(paths.configPath) },
     );
+    await keepOwnership(paths.configPath);
   }
 }

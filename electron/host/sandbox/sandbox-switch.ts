@@ -102,11 +102,13 @@ export async function switchSandbox(
 ): Promise<void> {
   const { enabled } = request;
   const emit = deps.emit;
-  const headline = enabled
-    ? 'The agent sandbox was not turned on'
-    : 'The agent sandbox was not turned off';
-  const nothingChanged = 'Nothing was changed.';
   const wasOn = deps.stackEnabled();
+  const headline = !enabled
+    ? 'The agent sandbox was not turned off'
+    : wasOn
+      ? 'The agent sandbox settings were not changed'
+      : 'The agent sandbox was not turned on';
+  const nothingChanged = 'Nothing was changed.';
 
   let image: { tag: string; build?: 'sandbox' | 'common' } | undefined;
   try {

@@ -6,7 +6,7 @@
  * image, or "Save" when only the policy changed. A save carries the config hash it was read with,
  * so an edit made elsewhere meanwhile is refused with "reload" rather than lost.
  */
-import { useCallback, useEffect, useState, type ReactNode } from 'react';
+import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 import type { SandboxSettingsView } from '../../../../electron/contract/sandbox-schemas.js';
 import { useHostApi } from '../../host/host-context.js';
 import {
@@ -78,16 +78,27 @@ const ACCESS: RadioCardOption<SandboxDraft['workspaceAccess']>[] = [
 ];
 
 function imageOptions(view: SandboxSettingsView): RadioCardOption<SandboxDraft['imageKind']>[] {
+  const tag = (t: string) => <code className="sandbox-settings__tag">{t}</code>;
   return [
     {
       value: 'default',
       title: 'Standard',
-      description: `${view.standardImages.default}: bash, git, curl, jq, Python, ripgrep. About 220 MB; built here in a minute or two.`,
+      description: (
+        <>
+          {tag(view.standardImages.default)}
+          bash, git, curl, jq, Python, ripgrep. About 220 MB, built here in a minute or two.
+        </>
+      ),
     },
     {
       value: 'common',
       title: 'With build tools',
-      description: `${view.standardImages.common}: adds Node, Go, Rust and compilers. Over 1 GB; the first build takes several minutes.`,
+      description: (
+        <>
+          {tag(view.standardImages.common)}
+          Adds Node, Go, Rust and compilers. Over 1 GB; the first build takes several minutes.
+        </>
+      ),
     },
     {
       value: 'custom',
@@ -97,6 +108,22 @@ function imageOptions(view: SandboxSettingsView): RadioCardOption<SandboxDraft['
   ];
 }
 
+/**
+ * Next steps in the sandbox's terms: the generic ones speak of the gateway's packages and setup,
+ * but the sandbox image's packages are the app's own.
+ */
+const SANDBOX_NEXT_STEPS: Record<string, string> = {
+  IMAGE_BUILD_FAILED:
+    'The log above shows the failing step of the sandbox image. Fix what it names (often the network during the build), then try again, or choose another image.',
+  APT_PACKAGE_NOT_FOUND:
+    'The sandbox image’s Debian packages could not be installed (see the log above). Check that Docker builds reach the Debian mirror, then try again, or choose another image.',
+  APT_MIRROR_UNREACHABLE:
+    'Docker builds cannot reach the Debian mirror. Check this computer’s internet connection or proxy, then try again; or use an image already on this engine (My own image).',
+  IMAGE_NOT_FOUND:
+    'Build or load the image on this engine first (docker build -t … or docker load -i …), check the tag, or choose the standard image.',
+  NOT_FOUND: 'Finish the gateway setup first, then turn the sandbox on.',
+};
+
 const ACTION_LABEL: Record<Exclude<SandboxAction, 'none'>, string> = {
   'turn-on': 'Build and turn on',
   'turn-off': 'Turn off',
@@ -104,15 +131,24 @@ const ACTION_LABEL: Record<Exclude<SandboxAction, 'none'>, string> = {
   save: 'Save',
 };
 
+export interface FooterState {
+  view: SandboxSettingsView;
+  busy: boolean;
+  /** The choices differ from what runs: there is something to apply. */
+  dirty: boolean;
+}
+
 export interface SandboxFormProps {
   /** Wizard: a first choice (no confirmation, Off is the way to skip). Settings: confirms switches. */
   variant: 'wizard' | 'settings';
-  /** Buttons at the start of the footer (Skip / Continue in the wizard, See containers in Settings). */
-  footerStart?: (state: { view: SandboxSettingsView; busy: boolean; dirty: boolean }) => ReactNode;
+  /** Buttons at the start of the footer (Skip in the wizard, See containers in Settings). */
+  footerStart?: (state: FooterState) => ReactNode;
+  /** The footer's end when there is nothing to apply (the wizard's Continue). */
+  footerEnd?: (state: FooterState) => ReactNode;
   onApplied?: (view: SandboxSettingsView) => void;
 }
 
-export function SandboxForm({ variant, footerStart, onApplied }: SandboxFormProps) {
+export function SandboxForm({ variant, footerStart, footerEnd, onApplied }: SandboxFormProps) {
   const api = useHostApi();
   const storeApi = useAppStoreApi();
   const operation = useAppStore((s) => s.operation);
@@ -124,6 +160,14 @@ export function SandboxForm({ variant, footerStart, onApplied }: SandboxFormProp
   const [running, setRunning] = useState<SandboxAction>();
   const [confirm, setConfirm] = useState<SandboxAction>();
   const [showTagError, setShowTagError] = useState(false);
+  const progressRef = useRef<HTMLDivElement>(null);
+  // The choices above are long: bring the live build (or its failure) into view when it starts.
+  const showProgress =
+    running === 'turn-on' || running === 'turn-off' || running === 'change-image';
+  useEffect(() => {
+    if (showProgress)
+      progressRef.current?.scrollIntoView?.({ block: 'nearest', behavior: 'smooth' });
+  }, [showProgress]);
 
   const load = useCallback(() => {
     api.call('sandbox.settings', {}).then(
@@ -213,6 +257,7 @@ export function SandboxForm({ variant, footerStart, onApplied }: SandboxFormProp
     else run(action);
   };
   const set = (patch: Partial<SandboxDraft>) => setDraft({ ...draft, ...patch });
+  const footer: FooterState = { view, busy, dirty: action !== 'none' };
   const on = draft.mode !== 'off';
   const wasOn = effectiveMode(view) !== 'off';
 
@@ -274,13 +319,15 @@ export function SandboxForm({ variant, footerStart, onApplied }: SandboxFormProp
           </>
         ) : null}
       </fieldset>
-      {sandboxOperation ? (
-        <OperationProgress
-          operation={sandboxOperation}
-          onCancel={busy ? () => void cancel() : undefined}
-          showLog={Boolean(sandboxOperation.error)}
-        />
-      ) : null}
+      <div ref={progressRef} className="sandbox-settings__progress">
+        {sandboxOperation ? (
+          <OperationProgress
+            operation={sandboxOperation}
+            onCancel={busy ? () => void cancel() : undefined}
+            showLog={Boolean(sandboxOperation.error)}
+          />
+        ) : null}
+      </div>
       {error ? (
         <ErrorState
           compact
@@ -297,17 +344,19 @@ export function SandboxForm({ variant, footerStart, onApplied }: SandboxFormProp
           nextStep={
             error.code === 'CONFIG_CONFLICT'
               ? 'openclaw.json changed since this form was loaded. Reload to see the current values, then choose again.'
-              : (nextStepForCode(error.code) ?? 'Check the log above, then try again.')
+              : (SANDBOX_NEXT_STEPS[error.code] ??
+                nextStepForCode(error.code) ??
+                'Check the log above, then try again.')
           }
           onRetry={error.code === 'CONFIG_CONFLICT' ? load : undefined}
           retryLabel="Reload"
         />
       ) : null}
-      <div className="sandbox-settings__actions">
-        <div className="sandbox-settings__actions-start">
-          {footerStart?.({ view, busy, dirty: action !== 'none' })}
-        </div>
-        {action !== 'none' ? (
+      <div className={`sandbox-settings__actions sandbox-settings__actions--${variant}`}>
+        <div className="sandbox-settings__actions-start">{footerStart?.(footer)}</div>
+        {action === 'none' ? (
+          footerEnd?.(footer)
+        ) : (
           <Button
             variant={action === 'turn-off' ? 'danger' : 'primary'}
             icon={action === 'save' ? undefined : action === 'turn-off' ? 'stop' : 'play'}
@@ -317,7 +366,7 @@ export function SandboxForm({ variant, footerStart, onApplied }: SandboxFormProp
           >
             {ACTION_LABEL[action]}
           </Button>
-        ) : null}
+        )}
       </div>
       <ConfirmDialog
         open={confirm !== undefined}

@@ -159,7 +159,7 @@ describe('SandboxSection', () => {
     expect(container.textContent).toContain('The sandbox is still off');
     expect(container.textContent).toContain('The agent sandbox was not turned on');
     expect(container.textContent).toContain('failed at step 3/6');
-    expect(container.textContent).toContain('Check the last build output');
+    expect(container.textContent).toContain('failing step of the sandbox image');
   });
 
   it('refuses a custom tag that is not an image reference before calling the host', async () => {

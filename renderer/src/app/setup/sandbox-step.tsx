@@ -22,18 +22,20 @@ export function SandboxStep({ onDone }: { onDone: () => void }) {
       <SandboxForm
         variant="wizard"
         onApplied={() => setApplied(true)}
-        footerStart={({ view, busy, dirty }) => {
-          const on = view.enabled && view.mode !== 'off';
-          return (
-            <Button
-              variant={!dirty || applied ? 'primary' : 'ghost'}
-              disabled={busy}
-              onClick={onDone}
-            >
-              {applied || on ? 'Continue' : dirty ? 'Skip for now' : 'Continue without a sandbox'}
+        footerStart={({ busy, dirty }) =>
+          dirty && !applied ? (
+            <Button variant="ghost" disabled={busy} onClick={onDone}>
+              Skip for now
             </Button>
-          );
-        }}
+          ) : null
+        }
+        footerEnd={({ view }) => (
+          <Button variant="primary" icon="chevron-right" iconEnd onClick={onDone}>
+            {applied || (view.enabled && view.mode !== 'off')
+              ? 'Continue'
+              : 'Continue without a sandbox'}
+          </Button>
+        )}
       />
     </div>
   );
