@@ -8,7 +8,9 @@
  *   was written to openclaw.json): openclaw.json is byte for byte as before, sandboxd still runs,
  *   and the error names the sandbox and says what was put back; a custom tag that is not on the
  *   engine is refused before anything is written;
- * - off: sandboxd and the overlay are gone, the mode is off and the other sandbox keys are kept.
+ * - off: sandboxd and the overlay are gone, the mode is off and the other sandbox keys are kept;
+ * - a sandbox image build that fails at a step (a base image without a shell): the error names
+ *   the sandbox, the step and the output, openclaw.json is unchanged and no sandboxd appears.
  * Project, images and folders are private to the run and removed afterwards.
  */
 import { existsSync, promises as fs } from 'node:fs';
@@ -20,11 +22,17 @@ import {
   createDockerClient,
   detectCompose,
   findStackContainers,
+  buildImage,
   imageExists,
   pingEngine,
   tagImage,
 } from '../../docker/engine/index.js';
-import { BASE_IMAGE, cleanupRun, testRunId } from '../../docker/engine/integration-support.js';
+import {
+  BASE_IMAGE,
+  cleanupRun,
+  TEST_LABEL,
+  testRunId,
+} from '../../docker/engine/integration-support.js';
 import { freePort } from '../../gateway/testing/free-port.js';
 import { createAppHost } from './app-host.js';
 import type { AppHost } from './app-host-types.js';
@@ -58,6 +66,7 @@ const imageTag = `openclaw-sbx-app-it:${id}`;
 const sandboxTag = `openclaw-test/sandbox:${id}`;
 const commonTag = `openclaw-test/sandbox-common:${id}`;
 const customTag = `openclaw-test/sandbox-custom:${id}`;
+const shellLessBase = `openclaw-test/no-shell:${id}`;
 
 interface Seen {
   mounts: string[];
@@ -238,5 +247,34 @@ describe.skipIf(skip !== undefined)(`the app turns the agent sandbox on and off$
       workspaceAccess: 'ro',
       docker: { image: sandboxTag },
     });
+  }, 300_000);
+
+  it('names the sandbox and the failing build step, and changes nothing, when the build fails', async () => {
+    const context = path.join(root, 'no-shell');
+    await fs.mkdir(context, { recursive: true });
+    await fs.writeFile(path.join(context, 'marker'), 'no shell in here\n');
+    await fs.writeFile(path.join(context, 'Dockerfile'), 'FROM scratch\nCOPY marker /marker\n');
+    await buildImage(docker, {
+      contextDir: context,
+      tag: shellLessBase,
+      labels: { [TEST_LABEL]: id },
+    });
+    const raw = await fs.readFile(configFile, 'utf8');
+    await host!.shutdown({ stopGateway: false });
+    await start({ OPENCLAW_BASE_IMAGE: shellLessBase });
+    let failure: unknown;
+    await call('sandbox.apply', { enabled: true, image: { kind: 'default' } }).catch(
+      (err: unknown) => (failure = err),
+    );
+    expect(failure).toMatchObject({ code: 'IMAGE_BUILD_FAILED' });
+    const message = (failure as Error).message;
+    expect(message).toMatch(/^The agent sandbox was not turned on\. Nothing was changed\.\n/);
+    expect(message).toContain(`Building ${sandboxTag} failed at step `);
+    expect(message).toMatch(/failed at step \d+\/\d+ \(RUN /);
+    expect(await fs.readFile(configFile, 'utf8')).toBe(raw);
+    expect(Object.keys(await services())).toEqual(['openclaw-gateway']);
+    const failed = progress.filter((p) => p.kind === 'sandbox').at(-1);
+    expect(failed).toMatchObject({ done: true, error: message });
+    expect(await call('sandbox.settings', {})).toMatchObject({ enabled: false, mode: 'off' });
   }, 300_000);
 });
