@@ -264,6 +264,11 @@ export function SandboxForm({ variant, footerStart, footerEnd, onApplied }: Sand
   return (
     <div className="sandbox-settings">
       {view.configProblem ? <Callout tone="danger">{view.configProblem}</Callout> : null}
+      {wasOn && !busy ? (
+        <Callout tone="success" title="The agent sandbox is on">
+          sandboxd runs beside the gateway and starts sandbox containers from {view.image}.
+        </Callout>
+      ) : null}
       <fieldset className="sandbox-settings__policy" disabled={busy}>
         <RadioCards
           legend="Sandbox agent tools"
@@ -324,7 +329,7 @@ export function SandboxForm({ variant, footerStart, footerEnd, onApplied }: Sand
           <OperationProgress
             operation={sandboxOperation}
             onCancel={busy ? () => void cancel() : undefined}
-            showLog={Boolean(sandboxOperation.error)}
+            showLog={variant === 'wizard' || Boolean(sandboxOperation.error)}
           />
         ) : null}
       </div>
