@@ -396,6 +396,9 @@ describe.skipIf(skip !== undefined)(
         `Bearer ${modelKey}`,
       ]);
       await app.getByRole('button', { name: 'Continue', exact: true }).click();
+      // The Sandbox step: off by default; this run goes on without one.
+      await app.getByRole('heading', { name: 'Sandbox agent tools (optional)' }).waitFor();
+      await app.getByRole('button', { name: 'Continue without a sandbox', exact: true }).click();
       await app.getByText('Your gateway is running', { exact: true }).waitFor();
       await shot(app, '11-done');
 

@@ -60,7 +60,11 @@ import {
   type SandboxPlan,
   type SandboxSetupResult,
 } from './sandbox-step.js';
-import { applySandboxSetting } from './sandbox-config.js';
+import {
+  applySandboxSetting,
+  SETUP_SANDBOX_DEFAULTS,
+  type SetupSandboxPolicy,
+} from './sandbox-config.js';
 import { writeSandboxCompose } from '../stack/sandbox-compose.js';
 import { resolveNodeBase, type NodeBaseChoice } from './base-image.js';
 import {
@@ -120,6 +124,11 @@ export interface SetupOptions {
   interfaces?: InterfaceSource;
   /** Build the agent sandbox image under this tag instead of openclaw-sandbox:bookworm-slim (tests). */
   sandboxImageTag?: string;
+  /**
+   * Mode, scope and workspace access written when the sandbox is on (default non-main / agent /
+   * none, as the terminal flow sets them); the app passes the user's choice.
+   */
+  sandboxPolicy?: SetupSandboxPolicy;
 }
 
 export interface SetupResult {
@@ -513,12 +522,13 @@ async function writeFilesAndStart(ctx: {
     );
   }
 
-  const sandboxConfig = await applySandboxSetting(inputs.configDir, ctx.sandbox.enabled);
+  const policy = options.sandboxPolicy ?? SETUP_SANDBOX_DEFAULTS;
+  const sandboxConfig = await applySandboxSetting(inputs.configDir, ctx.sandbox.enabled, policy);
   if (sandboxConfig !== 'unchanged') {
     emit({
       kind: 'log',
       text: ctx.sandbox.enabled
-        ? 'Agent sandbox on: agents.defaults.sandbox = non-main, scope agent, no workspace access'
+        ? `Agent sandbox on: agents.defaults.sandbox = ${policy.mode}, scope ${policy.scope}, workspace access ${policy.workspaceAccess}`
         : 'Agent sandbox off: agents.defaults.sandbox.mode = off (other sandbox settings kept)',
     });
   }

@@ -46,6 +46,27 @@ describe('withSandboxSetting', () => {
     expect(withSandboxSetting(next, true)).toBeNull();
   });
 
+  it('writes the policy the app passes instead of the defaults, and keeps it on a re-run', () => {
+    const policy = { mode: 'all', scope: 'session', workspaceAccess: 'rw' } as const;
+    const doc = {
+      agents: { defaults: { sandbox: { mode: 'off', docker: { image: 'my/sbx:1' } } } },
+    };
+    const next = withSandboxSetting(doc, true, policy)!;
+    expect(next).toEqual({
+      agents: {
+        defaults: {
+          sandbox: {
+            mode: 'all',
+            scope: 'session',
+            workspaceAccess: 'rw',
+            docker: { image: 'my/sbx:1' },
+          },
+        },
+      },
+    });
+    expect(withSandboxSetting(next, true, policy)).toBeNull();
+  });
+
   it('turns it off by mode only, and leaves a config without a sandbox alone', () => {
     const on = {
       agents: {

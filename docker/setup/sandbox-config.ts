@@ -21,6 +21,16 @@ export const SETUP_SANDBOX_DEFAULTS = {
   workspaceAccess: 'none',
 } as const;
 
+/**
+ * The three keys setup owns. The terminal always gets the defaults; the app passes the policy the
+ * user chose (and, on a re-run for another change, the one in effect, so it is not reset).
+ */
+export interface SetupSandboxPolicy {
+  mode: 'non-main' | 'all';
+  scope: 'agent' | 'session' | 'shared';
+  workspaceAccess: 'none' | 'ro' | 'rw';
+}
+
 export type SandboxConfigChange = 'enabled' | 'disabled' | 'unchanged';
 
 /**
@@ -30,15 +40,15 @@ export type SandboxConfigChange = 'enabled' | 'disabled' | 'unchanged';
 export function withSandboxSetting(
   doc: Readonly<Record<string, unknown>>,
   enabled: boolean,
+  policy: SetupSandboxPolicy = SETUP_SANDBOX_DEFAULTS,
 ): Record<string, unknown> | null {
   const agents = isPlainObject(doc.agents) ? doc.agents : {};
   const defaults = isPlainObject(agents.defaults) ? agents.defaults : {};
   const current = isPlainObject(defaults.sandbox) ? defaults.sandbox : undefined;
   let next: Record<string, unknown>;
   if (enabled) {
-    next = { ...current, ...SETUP_SANDBOX_DEFAULTS };
-    if (current && Object.entries(SETUP_SANDBOX_DEFAULTS).every(([k, v]) => current[k] === v))
-      return null;
+    next = { ...current, ...policy };
+    if (current && Object.entries(policy).every(([k, v]) => current[k] === v)) return null;
   } else {
     // Off is the default: a config that never had a sandbox stays as it is.
     if (!current || current.mode === undefined || current.mode === 'off') return null;
@@ -51,7 +61,7 @@ export function withSandboxSetting(
  * The store writes a new file (and a new backup) as the writing user. When setup runs as root on
  * Linux the container user (uid 1000) must still read them: give them back to the folder's owner.
  */
-async function keepOwnership(configPath: string): Promise<void> {
+export async function keepOwnership(configPath: string): Promise<void> {
   if (process.platform !== 'linux' || process.getuid?.() !== 0) return;
   const dir = path.dirname(configPath);
   const owner = await fs.stat(dir);
@@ -69,6 +79,7 @@ async function keepOwnership(configPath: string): Promise<void> {
 export async function applySandboxSetting(
   configDir: string,
   enabled: boolean,
+  policy: SetupSandboxPolicy = SETUP_SANDBOX_DEFAULTS,
 ): Promise<SandboxConfigChange> {
   const paths = { configPath: path.join(configDir, 'openclaw.json') };
   // Setup's own environment must not be substituted into the file: validate against an empty one.
@@ -81,11 +92,11 @@ export async function applySandboxSetting(
     );
   }
   const doc = isPlainObject(snapshot.parsed) ? snapshot.parsed : {};
-  if (withSandboxSetting(doc, enabled) === null) return 'unchanged';
+  if (withSandboxSetting(doc, enabled, policy) === null) return 'unchanged';
   try {
     await updateConfigDocument(
       paths,
-      (current) => withSandboxSetting(current, enabled) ?? current,
+      (current) => withSandboxSetting(current, enabled, policy) ?? current,
       {
         env,
         baseHash: snapshot.hash,
@@ -95,7 +106,7 @@ export async function applySandboxSetting(
     if (err instanceof OpenClawError && err.code === ErrorCode.CONFIG_INVALID) throw err;
     throw new OpenClawError(
       ErrorCode.STATE_WRITE_FAILED,
-      `Could not ${enabled ? 'turn on' : 'turn off'} the agent sandbox in ${paths.configPath}: ${errorMessage(err)} Run setup again; if it keeps failing, set agents.defaults.sandbox.mode yourself (openclaw config set agents.defaults.sandbox.mode ${enabled ? SETUP_SANDBOX_DEFAULTS.mode : 'off'}).`,
+      `Could not ${enabled ? 'turn on' : 'turn off'} the agent sandbox in ${paths.configPath}: ${errorMessage(err)} Run setup again; if it keeps failing, set agents.defaults.sandbox.mode yourself (openclaw config set agents.defaults.sandbox.mode ${enabled ? policy.mode : 'off'}).`,
       { cause: err },
     );
   }

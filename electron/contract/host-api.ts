@@ -6,6 +6,7 @@
  */
 import { Type, type Static, type TSchema } from 'typebox';
 import {
+  SandboxApplySchema,
   SandboxListSchema,
   SandboxLogLineSchema,
   SandboxNameSchema,
@@ -567,13 +568,11 @@ export const HostCalls = {
     SandboxSettingsViewSchema,
   ),
   /**
-   * Runs setup with the sandbox on (sandbox image built, sandboxd added, policy set to non-main /
-   * agent / none) or off (sandboxd removed, mode off); progress as `operation.progress` "apply".
+   * Turns the sandbox on (the chosen image built, its tag and the policy written, setup run so
+   * sandboxd comes up) or off (sandboxd removed, mode off). One `operation.progress` run of kind
+   * "sandbox"; a failure at any point puts `agents.defaults.sandbox` and the stack back as before.
    */
-  'sandbox.setEnabled': call(
-    Type.Object({ enabled: Type.Boolean() }, { additionalProperties: false }),
-    SandboxSettingsViewSchema,
-  ),
+  'sandbox.apply': call(SandboxApplySchema, SandboxSettingsViewSchema),
   /** The agent sandbox containers on the engine (label openclaw.sandbox=1 only). */
   'sandboxes.list': call(Empty, SandboxListSchema),
   /** Removes a sandbox container; the next run that needs it creates a fresh one (recreate). */

@@ -57,13 +57,45 @@ export const SandboxPolicySchema = Type.Object(
 );
 export type SandboxPolicy = Static<typeof SandboxPolicySchema>;
 
+/**
+ * Which sandbox image: the standard one, the one with build tools (both built by the app), or an
+ * image already on the engine under the user's own tag.
+ */
+export const SandboxImageChoiceSchema = Type.Union([
+  Type.Object({ kind: Type.Literal('default') }, { additionalProperties: false }),
+  Type.Object({ kind: Type.Literal('common') }, { additionalProperties: false }),
+  Type.Object(
+    { kind: Type.Literal('custom'), tag: Type.String({ minLength: 1, maxLength: 255 }) },
+    { additionalProperties: false },
+  ),
+]);
+export type SandboxImageChoice = Static<typeof SandboxImageChoiceSchema>;
+
 export const SandboxSettingsViewSchema = Type.Object({
   enabled: Type.Boolean(),
   mode: Type.Union([Type.Literal('off'), Type.Literal('non-main'), Type.Literal('all')]),
   scope: SandboxPolicySchema.properties.scope,
   workspaceAccess: SandboxPolicySchema.properties.workspaceAccess,
   image: Type.String(),
+  /** `image` as one of the choices (`custom` when it is neither standard tag). */
+  imageKind: Type.Union([Type.Literal('default'), Type.Literal('common'), Type.Literal('custom')]),
+  /** The tags the app builds for `default` and `common`. */
+  standardImages: Type.Object({ default: Type.String(), common: Type.String() }),
   baseHash: Type.Union([Type.String(), Type.Null()]),
   configProblem: Type.Optional(Type.String()),
 });
 export type SandboxSettingsView = Static<typeof SandboxSettingsViewSchema>;
+
+/**
+ * Turn the sandbox on (build the image, write the policy and image, add sandboxd) or off. Without
+ * `policy` / `image`, what openclaw.json has now (or setup's defaults) is used.
+ */
+export const SandboxApplySchema = Type.Object(
+  {
+    enabled: Type.Boolean(),
+    policy: Type.Optional(SandboxPolicySchema),
+    image: Type.Optional(SandboxImageChoiceSchema),
+  },
+  { additionalProperties: false },
+);
+export type SandboxApply = Static<typeof SandboxApplySchema>;

@@ -57,4 +57,6 @@ export interface AppHostOptions {
   /** Compose project and image tag (tests use their own so a real stack is never touched). */
   projectName?: string;
   imageTag?: string;
+  /** Tags of the standard sandbox images (tests build under their own). */
+  sandboxImages?: { default: string; common: string };
 }

@@ -44,7 +44,13 @@ import { startEngine } from './engine/engine-start.js';
 import { ContainerLogHistory } from './logs/log-history.js';
 import { ModelSetup } from './model/model-setup.js';
 import { SandboxContainers } from './sandbox/sandbox-containers.js';
-import { SandboxPolicyStore } from './sandbox/sandbox-policy.js';
+import {
+  SandboxPolicyStore,
+  SandboxSectionStore,
+  STANDARD_SANDBOX_IMAGES,
+} from './sandbox/sandbox-policy.js';
+import { sandboxOperationKind, switchSandbox } from './sandbox/sandbox-switch.js';
+import { setupEventProgress } from './stack/setup-progress.js';
 import { registerOperatorDevice } from './pairing/bootstrap.js';
 import {
   ControlUiApprover,
@@ -142,6 +148,7 @@ export async function createAppHost(options: AppHostOptions): Promise<AppHost> {
       controlUiDir,
       projectName: PROJECT,
       imageTag: options.imageTag,
+      sandboxImageTag: options.sandboxImages?.default,
       nodeImage: options.env.OPENCLAW_NODE_IMAGE,
       composeTemplate: options.resourcesDir
         ? path.join(options.resourcesDir, 'docker-compose.yml')
@@ -168,10 +175,13 @@ export async function createAppHost(options: AppHostOptions): Promise<AppHost> {
   // The Model step writes into the same state dir the container mounts (settings.configDir).
   const model = new ModelSetup({ statePaths: pairingPaths, platform });
   const sandboxes = new SandboxContainers({ docker, statePaths: pairingPaths });
+  const sandboxImages = options.sandboxImages ?? STANDARD_SANDBOX_IMAGES;
   const sandboxPolicy = new SandboxPolicyStore({
     statePaths: pairingPaths,
     stackDir: () => settings.stackDir,
+    images: sandboxImages,
   });
+  const sandboxSection = new SandboxSectionStore(pairingPaths);
   const operatorUrl = () => `ws://127.0.0.1:${settings.gatewayPort}`;
   const disposables = new DisposableStore();
   const notificationListeners = new Set<(n: HostNotification) => void>();
@@ -369,6 +379,7 @@ export async function createAppHost(options: AppHostOptions): Promise<AppHost> {
     const operationId = randomUUID();
     return {
       operationId,
+      kind,
       emit: (p: {
         phase?: string;
         message?: string;
@@ -397,11 +408,7 @@ export async function createAppHost(options: AppHostOptions): Promise<AppHost> {
    * recorded), then applied through the change state machine, so settings.json only moves once the
    * stack has the new settings and a failure stays visible as "not applied" with its error.
    */
-  async function runStackSetup(
-    kind: StackChangeKind,
-    next: StackSettings,
-    sandbox?: boolean,
-  ): Promise<string> {
+  async function runStackSetup(kind: StackChangeKind, next: StackSettings): Promise<string> {
     // Install's gate is the wizard's per-step check (plain words, each problem on its field).
     const refusal = stackRefusal(await checkStack(next));
     if (refusal) throw refusal;
@@ -410,26 +417,13 @@ export async function createAppHost(options: AppHostOptions): Promise<AppHost> {
     try {
       const result = await runStackChange(changes, kind, next, {
         apply: (desired) =>
-          supervisor.runOperation(kind, (signal) =>
+          supervisor.runOperation(kind, async (signal) =>
             stack.setup(desired, {
               signal,
               extraAllowedOrigins: options.uiOrigins?.() ?? [],
-              ...(sandbox === undefined ? {} : { sandbox }),
-              onEvent: (event) => {
-                if (event.kind === 'phase') op.emit({ phase: event.phase, message: event.message });
-                else if (event.kind === 'build' && event.event.kind === 'step')
-                  op.emit({
-                    step: {
-                      index: event.event.index,
-                      total: event.event.total,
-                      label: event.event.label,
-                      instruction: event.event.text,
-                    },
-                    message: event.event.label,
-                  });
-                else if (event.kind === 'build') op.emit({ log: event.event.text });
-                else op.emit({ log: event.text });
-              },
+              // A re-run for another change keeps the sandbox policy the user chose.
+              sandboxPolicy: await sandboxSection.currentPolicy().catch(() => undefined),
+              onEvent: (event) => op.emit(setupEventProgress(event)),
             }),
           ),
         commit: (desired) => saveStackSettings(desired),
@@ -776,8 +770,69 @@ export async function createAppHost(options: AppHostOptions): Promise<AppHost> {
     'model.save': (input) => model.save(input),
     'sandbox.settings': () => sandboxPolicy.view(),
     'sandbox.savePolicy': ({ policy, baseHash }) => sandboxPolicy.save(policy, baseHash),
-    'sandbox.setEnabled': async ({ enabled }) => {
-      await runStackSetup('apply', stackSettingsOf(settings), enabled);
+    'sandbox.apply': async (request) => {
+      if (!(await stack.isSetUp()))
+        throw new OpenClawError(
+          ErrorCode.NOT_FOUND,
+          'The agent sandbox runs beside the gateway: set up the gateway first, then turn the sandbox on.',
+        );
+      const view = await sandboxPolicy.view();
+      if (view.configProblem) throw new OpenClawError(ErrorCode.CONFIG_INVALID, view.configProblem);
+      const current = {
+        policy: await sandboxSection.currentPolicy(),
+        image:
+          view.imageKind === 'custom'
+            ? { kind: 'custom' as const, tag: view.image }
+            : { kind: view.imageKind },
+      };
+      const op = progress(sandboxOperationKind(request.enabled));
+      try {
+        await supervisor.runOperation(op.kind, (signal) =>
+          switchSandbox(
+            {
+              docker,
+              config: sandboxSection,
+              images: sandboxImages,
+              buildEnv: {
+                OPENCLAW_BASE_IMAGE: options.env.OPENCLAW_BASE_IMAGE,
+                OPENCLAW_NODE_IMAGE: options.env.OPENCLAW_NODE_IMAGE,
+              },
+              stackEnabled: () => sandboxPolicy.stackEnabled(),
+              runSetup: async ({ enabled, policy, signal: setupSignal }) => {
+                const result = await stack.setup(stackSettingsOf(settings), {
+                  signal: setupSignal,
+                  extraAllowedOrigins: options.uiOrigins?.() ?? [],
+                  sandbox: enabled,
+                  sandboxPolicy: policy,
+                  // The switch ends with its own last phase.
+                  onEvent: (event) =>
+                    event.kind === 'phase' && event.phase === 'done'
+                      ? undefined
+                      : op.emit(setupEventProgress(event)),
+                });
+                sharedToken = result.token;
+              },
+              restartSandboxd: (restartSignal) => stack.restartSandboxd(restartSignal),
+              emit: op.emit,
+            },
+            request,
+            current,
+            signal,
+          ),
+        );
+        await registerApp().catch((err: unknown) =>
+          op.emit({ log: `could not register the app with the gateway yet: ${errorMessage(err)}` }),
+        );
+        operator.retry();
+        op.emit({
+          phase: 'done',
+          done: true,
+          message: request.enabled ? 'The agent sandbox is on' : 'The agent sandbox is off',
+        });
+      } catch (err) {
+        op.emit({ done: true, error: errorMessage(err) });
+        throw err;
+      }
       return sandboxPolicy.view();
     },
     'sandboxes.list': () => sandboxes.overview(),

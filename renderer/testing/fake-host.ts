@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import type {
   AppSettings,
   PairedDeviceView,
+  OperationProgress,
   PairingRequestView,
   StackChange,
   StackSettings,
@@ -490,10 +491,12 @@ export function createFakeHost(initial: Scenario): FakeHost {
     'images.prune': async () => ({ removed: 0, freedBytes: 0, skipped: 0 }),
     'logs.tail': async () => (setUp ? logLines() : []),
     ...modelCalls,
-    ...fakeSandboxCalls(
-      () => setUp,
-      () => runSetup(stack, 'apply'),
-    ),
+    ...fakeSandboxCalls({
+      engineReady: () => setUp,
+      failing: () => scenario === 'failing',
+      emit: (p) => handler.emit('operation.progress', p as OperationProgress),
+      sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    }),
   };
   handler.bind(impl);
   return {

@@ -9,6 +9,7 @@ import type {
 } from '../../electron/contract/sandbox-schemas.js';
 import type { HostImplementation } from '../../electron/host/api/host-api-handler.js';
 import { OpenClawError, ErrorCode } from '../../gateway/infra/errors.js';
+import { describeBuildStep } from '../../docker/engine/build-step-label.js';
 import { HOUR } from './fake-host-data.js';
 
 type SandboxCalls = Pick<
@@ -19,10 +20,38 @@ type SandboxCalls = Pick<
   | 'sandboxes.logs'
   | 'sandbox.settings'
   | 'sandbox.savePolicy'
-  | 'sandbox.setEnabled'
+  | 'sandbox.apply'
 >;
 
 const IMAGE = 'openclaw-sandbox:bookworm-slim';
+const COMMON = 'openclaw-sandbox-common:bookworm-slim';
+/** Images "on the engine" a custom tag may name; anything else is not found. */
+const PRESENT = new Set([IMAGE, COMMON, 'registry.example.com/team/sandbox:2']);
+
+/** The real sandbox Dockerfile's steps, for a build that looks like the app's. */
+const SANDBOX_STEPS = [
+  'ARG BASE_IMAGE=debian:bookworm-slim',
+  'FROM ${BASE_IMAGE}',
+  'RUN set -eu; apt-get update; apt-get install -y --no-install-recommends bash ca-certificates curl git jq python3 ripgrep',
+  'RUN useradd --create-home --uid 1000 --shell /bin/bash sandbox',
+  'WORKDIR /workspace',
+  'USER sandbox',
+];
+const COMMON_STEPS = [
+  'ARG BASE_IMAGE=openclaw-sandbox:bookworm-slim',
+  'FROM ${BASE_IMAGE}',
+  'RUN set -eu; apt-get update; apt-get install -y --no-install-recommends build-essential golang-go rustc cargo',
+  'COPY --from=node /usr/local/ /usr/local/',
+  'USER sandbox',
+];
+
+export interface FakeSandboxOptions {
+  engineReady: () => boolean;
+  /** The failing scenario fails the build of the image with build tools. */
+  failing: () => boolean;
+  emit: (progress: Record<string, unknown>) => void;
+  sleep: (ms: number) => Promise<void>;
+}
 
 function cannedContainers(now: number): SandboxContainerView[] {
   const one = (
@@ -70,21 +99,101 @@ function cannedContainers(now: number): SandboxContainerView[] {
 }
 
 /**
- * `runSetup` is the fake host's own setup run (progress events), which turning the sandbox on or
- * off goes through as in the app.
+ * Turning the sandbox on streams progress as the host's switch does (engine check, image build
+ * step by step, config, setup phases); a custom tag not "on the engine" and, in the failing
+ * scenario, the build of the image with build tools fail the way the host reports them.
  */
-export function fakeSandboxCalls(
-  engineReady: () => boolean,
-  runSetup: () => Promise<void>,
-): SandboxCalls {
+export function fakeSandboxCalls(options: FakeSandboxOptions): SandboxCalls {
+  const { engineReady, emit: emitRaw, sleep } = options;
   let settings: SandboxSettingsView = {
     enabled: false,
     mode: 'off',
     scope: 'agent',
     workspaceAccess: 'none',
     image: IMAGE,
+    imageKind: 'default',
+    standardImages: { default: IMAGE, common: COMMON },
     baseHash: 'a'.repeat(64),
   };
+  let built = new Set<string>();
+  async function apply(request: Parameters<SandboxCalls['sandbox.apply']>[0]): Promise<void> {
+    const kind = request.enabled ? 'sandbox' : 'sandbox-off';
+    const operationId = `sbx-${Date.now()}`;
+    const emit = (p: Record<string, unknown>) => emitRaw({ operationId, kind, ...p });
+    const headline = request.enabled
+      ? 'The agent sandbox was not turned on'
+      : 'The agent sandbox was not turned off';
+    try {
+      emit({ phase: 'sandbox-check', message: 'Checking the Docker engine' });
+      await sleep(200);
+      const choice = request.image ?? { kind: settings.imageKind, tag: settings.image };
+      const tag =
+        choice.kind === 'default' ? IMAGE : choice.kind === 'common' ? COMMON : choice.tag.trim();
+      if (request.enabled) {
+        if (choice.kind === 'custom' && !PRESENT.has(tag))
+          throw new OpenClawError(
+            ErrorCode.IMAGE_NOT_FOUND,
+            `${headline}. Nothing was changed.\nThe custom sandbox image ${tag} is not on this Docker engine. Build or load it first (docker build -t ${tag} …, or docker load -i <file>), or choose the standard sandbox image.`,
+          );
+        const steps = choice.kind === 'common' ? COMMON_STEPS : SANDBOX_STEPS;
+        emit({
+          phase: 'sandbox-image',
+          message: choice.kind === 'custom' ? `Using ${tag}` : `Building the sandbox image ${tag}`,
+        });
+        if (choice.kind !== 'custom' && !built.has(tag)) {
+          for (let i = 1; i <= steps.length; i++) {
+            const instruction = steps[i - 1]!;
+            const label = describeBuildStep(instruction, {});
+            emit({ step: { index: i, total: steps.length, label, instruction }, message: label });
+            emit({ log: ` ---> Running in 7a2c9e1f0${i}b` });
+            if (options.failing() && choice.kind === 'common' && i === 3) {
+              emit({ log: 'E: Unable to locate package golang-go' });
+              throw new OpenClawError(
+                ErrorCode.APT_PACKAGE_NOT_FOUND,
+                `${headline}. Nothing was changed.\nBuilding ${tag} failed at step 3/${steps.length} (${instruction}). Debian has no package named “golang-go” (apt reached the mirror and did not find it).\nLast output:\nE: Unable to locate package golang-go`,
+              );
+            }
+            await sleep(i === 3 ? 900 : 250);
+          }
+          built = new Set([...built, tag]);
+        }
+        emit({ phase: 'sandbox-config', message: `Configuring ${tag} as the sandbox image` });
+        await sleep(200);
+      }
+      for (const [phase, message] of [
+        ['validate', 'Checking the setup inputs'],
+        ['engine', 'Connecting to the Docker engine'],
+        ['image', 'Building the image'],
+        ['files', 'Writing .env and the compose files'],
+        ['start', 'Starting the gateway'],
+        ['onboard', 'Writing the gateway config through the image (openclaw onboard)'],
+        ['health', 'Waiting for the gateway to become healthy'],
+      ] as const) {
+        emit({ phase, message });
+        await sleep(200);
+      }
+      settings = {
+        ...settings,
+        enabled: request.enabled,
+        ...(request.enabled
+          ? {
+              ...(request.policy ?? { mode: 'non-main', scope: 'agent', workspaceAccess: 'none' }),
+              image: tag,
+              imageKind: choice.kind,
+            }
+          : { mode: 'off' }),
+        baseHash: String(Date.now()).padStart(64, 'c'),
+      };
+      emit({
+        phase: 'done',
+        done: true,
+        message: request.enabled ? 'The agent sandbox is on' : 'The agent sandbox is off',
+      });
+    } catch (err) {
+      emit({ done: true, error: err instanceof Error ? err.message : String(err) });
+      throw err;
+    }
+  }
   let saves = 0;
   let containers: SandboxContainerView[] | undefined;
   const current = () => (containers ??= cannedContainers(Date.now()));
@@ -109,17 +218,7 @@ export function fakeSandboxCalls(
       settings = { ...settings, ...policy, baseHash: String(saves).padStart(64, 'b') };
       return settings;
     },
-    'sandbox.setEnabled': async ({ enabled }) => {
-      await runSetup();
-      settings = {
-        ...settings,
-        enabled,
-        ...(enabled
-          ? { mode: 'non-main', scope: 'agent', workspaceAccess: 'none' }
-          : { mode: 'off' }),
-      };
-      return settings;
-    },
+    'sandbox.apply': async (request) => (await apply(request), settings),
     'sandboxes.list': async () =>
       engineReady()
         ? { engine: 'ready', containers: current() }

@@ -6,7 +6,7 @@
  */
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { chromium, type Page } from 'playwright-core';
+import { chromium, type Locator, type Page } from 'playwright-core';
 import { startFakeHost } from './fake-host.js';
 
 const out = path.resolve(process.argv[2] ?? 'test-results/screenshots');
@@ -49,6 +49,20 @@ async function settle(page: Page): Promise<void> {
 
 async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: path.join(out, `${name}.png`), fullPage: false });
+  process.stdout.write(`  ${name}.png\n`);
+}
+
+/** One part of the page, whole (a section longer than the window is not cut off). */
+async function shotOf(locator: Locator, name: string): Promise<void> {
+  // The app's main column scrolls inside the window: make the window tall enough for the whole
+  // element, shoot it, and put the window back.
+  const page = locator.page();
+  const before = page.viewportSize() ?? { width: 1280, height: 860 };
+  const height = await locator.evaluate((el) => el.scrollHeight + 400);
+  await page.setViewportSize({ width: before.width, height: Math.max(before.height, height) });
+  await page.waitForTimeout(150);
+  await locator.screenshot({ path: path.join(out, `${name}.png`) });
+  await page.setViewportSize(before);
   process.stdout.write(`  ${name}.png\n`);
 }
 
@@ -203,6 +217,21 @@ async function wizard(scheme: 'light' | 'dark', scenario: 'fresh' | 'failing'): 
     await page.waitForSelector('text=Saved: the gateway now uses');
     await shot(page, `${p}-9-model-saved`);
     await page.getByRole('button', { name: 'Continue', exact: true }).click();
+    // The Sandbox step: off by default; turned on with a shared scope, built with live progress.
+    await page.waitForSelector('text=Sandbox agent tools (optional)', { timeout: 20_000 });
+    await page.waitForTimeout(300);
+    await shotOf(page.locator('main'), `${p}-9s-sandbox`);
+    await page.locator('input[value="non-main"]').check({ force: true });
+    await page.locator('input[value="shared"]').check({ force: true });
+    await page.locator('input[value="ro"]').check({ force: true });
+    await shotOf(page.locator('main'), `${p}-9s-sandbox-chosen`);
+    await page.getByRole('button', { name: 'Build and turn on' }).click();
+    await page.waitForSelector('text=Step 3 of 6');
+    await shotOf(page.locator('main'), `${p}-9s-sandbox-building`);
+    await page.waitForSelector('text=The agent sandbox is on', { timeout: 20_000 });
+    await page.waitForTimeout(300);
+    await shotOf(page.locator('main'), `${p}-9s-sandbox-on`);
+    await page.getByRole('button', { name: 'Continue', exact: true }).click();
     await page.waitForSelector('text=Your gateway is running', { timeout: 20_000 });
     await shot(page, `${p}-9-done`);
     await page.getByRole('button', { name: 'Go to the Dashboard' }).click();
@@ -329,17 +358,33 @@ async function sandboxes(scheme: 'light' | 'dark'): Promise<void> {
   await settle(page3);
   const section = page3.locator('section[aria-labelledby="settings-sandbox-heading"]');
   await section.scrollIntoViewIfNeeded();
-  await shot(page3, `sandboxes-${scheme}-settings-off`);
-  await section.getByRole('switch', { name: /Agent sandbox/ }).click({ force: true });
-  await page3.getByRole('button', { name: 'Turn on' }).click();
+  await shotOf(section, `sandboxes-${scheme}-settings-off`);
+  await section.locator('input[value="all"]').check({ force: true });
+  await section.locator('input[value="custom"]').check({ force: true });
+  await section.getByLabel('Image tag').fill('My Sandbox');
+  await section.getByLabel('Image tag').blur();
+  await shotOf(section, `sandboxes-${scheme}-settings-custom-invalid`);
+  await section.locator('input[value="common"]').check({ force: true });
+  // The failing scenario: the build of the image with build tools fails at apt.
+  server2.fake.setScenario('failing');
+  await section.getByRole('button', { name: 'Build and turn on' }).click();
+  await page3.getByRole('dialog').getByRole('button', { name: 'Build and turn on' }).click();
+  await section.getByText('The sandbox is still off').waitFor({ timeout: 20_000 });
+  await section.getByText('The sandbox is still off').scrollIntoViewIfNeeded();
+  await page3.waitForTimeout(300);
+  await shotOf(section, `sandboxes-${scheme}-settings-build-failed`);
+  server2.fake.setScenario('running');
+  await section.locator('input[value="default"]').check({ force: true });
+  await section.getByRole('button', { name: 'Build and turn on' }).click();
+  await page3.getByRole('dialog').getByRole('button', { name: 'Build and turn on' }).click();
   await page3.waitForTimeout(900);
-  await shot(page3, `sandboxes-${scheme}-settings-turning-on`);
-  await section.getByText('On: sandboxd runs').waitFor({ timeout: 20_000 });
+  await shotOf(section, `sandboxes-${scheme}-settings-turning-on`);
+  await section.getByRole('button', { name: 'See containers' }).waitFor({ timeout: 20_000 });
   await section.locator('input[value="shared"]').check({ force: true });
   await section.locator('input[value="ro"]').check({ force: true });
   await section.getByText('Sessions are not isolated').scrollIntoViewIfNeeded();
   await page3.waitForTimeout(300);
-  await shot(page3, `sandboxes-${scheme}-settings-on`);
+  await shotOf(section, `sandboxes-${scheme}-settings-on`);
   await page3.context().close();
   await server2.close();
   // Not set up: the fake host has no engine then.

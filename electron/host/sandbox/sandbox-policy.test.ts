@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { resolveStatePaths } from '../../../gateway/config/paths.js';
 import { isOpenClawError } from '../../../gateway/infra/errors.js';
-import { SandboxPolicyStore } from './sandbox-policy.js';
+import { SandboxPolicyStore, SandboxSectionStore } from './sandbox-policy.js';
 
 let root = '';
 let store: SandboxPolicyStore;
@@ -68,5 +68,47 @@ describe('SandboxPolicyStore', () => {
     expect(JSON.parse(await fs.readFile(config(), 'utf8')).agents.defaults.sandbox.mode).toBe(
       'all',
     );
+  });
+});
+
+describe('SandboxSectionStore', () => {
+  const section = () =>
+    new SandboxSectionStore(() =>
+      resolveStatePaths({ OPENCLAW_STATE_DIR: path.join(root, 'state') }),
+    );
+  const read = async () => JSON.parse(await fs.readFile(config(), 'utf8'));
+
+  it('writes the image, reads the image kind back, and puts an absent section back as absent', async () => {
+    await fs.writeFile(config(), JSON.stringify({ agents: { defaults: { model: 'a/b' } } }));
+    const store2 = section();
+    const saved = await store2.section();
+    expect(saved).toEqual({ section: undefined });
+    expect(await store2.currentPolicy()).toBeUndefined();
+    await store2.writeImage('openclaw-sandbox-common:bookworm-slim');
+    expect((await read()).agents.defaults.sandbox).toEqual({
+      docker: { image: 'openclaw-sandbox-common:bookworm-slim' },
+    });
+    expect(await store.view()).toMatchObject({
+      image: 'openclaw-sandbox-common:bookworm-slim',
+      imageKind: 'common',
+    });
+    await store2.restoreSection(saved);
+    expect(await read()).toEqual({ agents: { defaults: { model: 'a/b' } } });
+  });
+
+  it('puts a section back exactly, and reads the policy in effect', async () => {
+    const sandbox = { mode: 'all', scope: 'shared', docker: { image: 'my/sbx:1', memory: '1g' } };
+    await fs.writeFile(config(), JSON.stringify({ agents: { defaults: { sandbox } } }));
+    const store2 = section();
+    const saved = await store2.section();
+    expect(await store2.currentPolicy()).toEqual({
+      mode: 'all',
+      scope: 'shared',
+      workspaceAccess: 'none',
+    });
+    expect((await store.view()).imageKind).toBe('custom');
+    await store2.writeImage('other:2');
+    await store2.restoreSection(saved);
+    expect((await read()).agents.defaults.sandbox).toEqual(sandbox);
   });
 });

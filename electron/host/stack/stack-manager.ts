@@ -35,6 +35,8 @@ import {
   terminalShellFor,
 } from '../../../docker/stack/terminal-command.js';
 import { describeReachability, type PortBinding } from './reachability.js';
+import type { SetupSandboxPolicy } from '../../../docker/setup/sandbox-config.js';
+import { SANDBOXD_SERVICE } from '../../../docker/stack/sandbox-compose.js';
 import {
   CLI_SERVICE,
   CONTAINER_PORT,
@@ -60,6 +62,8 @@ export interface StackManagerOptions {
   nodeImage?: string;
   /** Image tag the app builds (default openclaw:local). */
   imageTag?: string;
+  /** Tag setup builds the standard sandbox image under (default openclaw-sandbox:bookworm-slim). */
+  sandboxImageTag?: string;
   /** The app's copies of docker-compose.yml and the gateway Dockerfile. */
   composeTemplate?: string;
   dockerfilePath?: string;
@@ -155,6 +159,8 @@ export class StackManager {
       extraAllowedOrigins?: readonly string[];
       /** Turn the agent sandbox on or off; omitted keeps what the stack has now. */
       sandbox?: boolean;
+      /** Mode, scope and access setup writes while the sandbox is on (default setup's own). */
+      sandboxPolicy?: SetupSandboxPolicy;
     } = {},
   ): Promise<SetupResult> {
     await fs.mkdir(this.options.stackDir, { recursive: true, mode: 0o700 });
@@ -181,9 +187,16 @@ export class StackManager {
       buildTag: this.options.imageTag,
       dockerfilePath: this.options.dockerfilePath,
       extraAllowedOrigins: options.extraAllowedOrigins,
+      ...(options.sandboxPolicy ? { sandboxPolicy: options.sandboxPolicy } : {}),
+      ...(this.options.sandboxImageTag ? { sandboxImageTag: this.options.sandboxImageTag } : {}),
       signal: options.signal,
       onEvent: options.onEvent,
     });
+  }
+
+  /** Restarts sandboxd (it reads the allowed sandbox images from openclaw.json when it starts). */
+  async restartSandboxd(signal?: AbortSignal): Promise<void> {
+    await (await this.project()).restart({ services: [SANDBOXD_SERVICE], signal });
   }
 
   /**

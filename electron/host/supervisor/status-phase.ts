@@ -80,6 +80,8 @@ const OPERATION_LABELS: Record<string, string> = {
   rebuild: 'rebuilding the image',
   'crash-restart': 'restarting after a crash',
   resume: 'starting',
+  sandbox: 'turning the agent sandbox on',
+  'sandbox-off': 'turning the agent sandbox off',
 };
 
 function operationLabel(kind: string): string {

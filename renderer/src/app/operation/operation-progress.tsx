@@ -8,7 +8,7 @@ import { useNow } from '../../control/components/use-now.js';
 import { Button, Icon, ProgressBar, Spinner } from '../../ui/index.js';
 import { formatDuration } from '../format.js';
 import type { BuildStepView, OperationView } from '../store/operation-slice.js';
-import { phaseRows } from './phases.js';
+import { isBuildPhase, phaseRows } from './phases.js';
 
 export interface OperationProgressProps {
   operation: OperationView;
@@ -80,7 +80,7 @@ export function OperationProgress({ operation, onCancel, showLog = true }: Opera
               <span className="op__phase-text">
                 <span className="op__phase-label">{r.label}</span>
                 <span className="sr-only">{` — ${r.state}`}</span>
-                {r.state === 'active' && r.phase === 'image' && operation.step ? (
+                {r.state === 'active' && isBuildPhase(r.phase) && operation.step ? (
                   <span className="op__step">
                     Step {operation.step.index} of {operation.step.total}
                     <ProgressBar

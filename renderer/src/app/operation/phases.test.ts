@@ -158,3 +158,19 @@ describe('phaseRows', () => {
     ]);
   });
 });
+
+describe('the sandbox switch phases', () => {
+  it('lists the image build first when turning on, and no build when turning off', () => {
+    const on = phaseRows('sandbox', [{ phase: 'sandbox-image', message: 'Building x' }], {
+      done: false,
+    });
+    expect(on.slice(0, 3).map((r) => [r.label, r.state])).toEqual([
+      ['Check Docker and the image', 'done'],
+      ['Build the sandbox image', 'active'],
+      ['Configure the sandbox image', 'pending'],
+    ]);
+    const off = phaseRows('sandbox-off', [], { done: false });
+    expect(off.map((r) => r.phase)).not.toContain('sandbox-image');
+    expect(off.at(-1)?.label).toBe('Sandbox off');
+  });
+});

@@ -11,6 +11,48 @@ export const SETUP_PHASES: ReadonlyArray<{ phase: string; label: string }> = [
   { phase: 'done', label: 'Ready' },
 ];
 
+/** Turning the agent sandbox on: the image first, then setup adds sandboxd (host sandbox-switch.ts). */
+export const SANDBOX_ON_PHASES: ReadonlyArray<{ phase: string; label: string }> = [
+  { phase: 'sandbox-check', label: 'Check Docker and the image' },
+  { phase: 'sandbox-image', label: 'Build the sandbox image' },
+  { phase: 'sandbox-config', label: 'Configure the sandbox image' },
+  { phase: 'validate', label: 'Check the stack settings' },
+  { phase: 'engine', label: 'Connect to Docker' },
+  { phase: 'image', label: 'Check the gateway image' },
+  { phase: 'files', label: 'Add sandboxd to the stack files' },
+  { phase: 'permissions', label: 'Prepare folder permissions' },
+  { phase: 'start', label: 'Start sandboxd and the gateway' },
+  { phase: 'onboard', label: 'Write the sandbox policy' },
+  { phase: 'health', label: 'Wait until the gateway is healthy' },
+  { phase: 'sandbox-restart', label: 'Restart sandboxd' },
+  { phase: 'done', label: 'Sandbox on' },
+];
+
+export const SANDBOX_OFF_PHASES: ReadonlyArray<{ phase: string; label: string }> = [
+  { phase: 'sandbox-check', label: 'Check Docker' },
+  { phase: 'validate', label: 'Check the stack settings' },
+  { phase: 'engine', label: 'Connect to Docker' },
+  { phase: 'image', label: 'Check the gateway image' },
+  { phase: 'files', label: 'Remove sandboxd from the stack files' },
+  { phase: 'permissions', label: 'Prepare folder permissions' },
+  { phase: 'start', label: 'Restart the gateway without sandboxd' },
+  { phase: 'onboard', label: 'Turn the sandbox off in the config' },
+  { phase: 'health', label: 'Wait until the gateway is healthy' },
+  { phase: 'done', label: 'Sandbox off' },
+];
+
+const KNOWN_PHASES: Record<string, ReadonlyArray<{ phase: string; label: string }>> = {
+  setup: SETUP_PHASES,
+  apply: SETUP_PHASES,
+  sandbox: SANDBOX_ON_PHASES,
+  'sandbox-off': SANDBOX_OFF_PHASES,
+};
+
+/** Phases whose build steps the progress shows (the gateway image, the sandbox image). */
+export function isBuildPhase(phase: string): boolean {
+  return phase === 'image' || phase === 'sandbox-image';
+}
+
 export type PhaseState = 'pending' | 'active' | 'done' | 'failed';
 
 export interface PhaseRow {
@@ -29,7 +71,7 @@ export function phaseRows(
   seen: ReadonlyArray<{ phase: string; message: string }>,
   outcome: { done: boolean; error?: string },
 ): PhaseRow[] {
-  const known = kind === 'setup' || kind === 'apply' ? SETUP_PHASES : [];
+  const known = KNOWN_PHASES[kind] ?? [];
   const rows: PhaseRow[] = known.map((k) => ({ phase: k.phase, label: k.label, state: 'pending' }));
   for (const s of seen) {
     if (!rows.some((r) => r.phase === s.phase))

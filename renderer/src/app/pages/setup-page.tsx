@@ -1,6 +1,6 @@
 /**
  * First run: checks → folders → extra folders → packages → home volume → network → review → run →
- * model → done. The draft lives in its own store; "Next" shows a section's problems instead of moving on.
+ * model → sandbox → done. The draft lives in its own store; "Next" shows a section's problems instead of moving on.
  * While the setup runs, navigation is blocked (the build must not be abandoned by a stray click).
  */
 import { useEffect, useRef, useState, type ReactNode } from 'react';
@@ -13,6 +13,7 @@ import { ChecksStep } from '../setup/checks-step.js';
 import { DoneStep } from '../setup/done-step.js';
 import { ModelStep } from '../setup/model-step.js';
 import { RunStep } from '../setup/run-step.js';
+import { SandboxStep } from '../setup/sandbox-step.js';
 import { Stepper } from '../setup/stepper.js';
 import { FoldersEditor } from '../stack/folders-editor.js';
 import { HomeVolumeEditor } from '../stack/home-volume-editor.js';
@@ -42,6 +43,7 @@ const STEPS = [
   { id: 'review', label: 'Review' },
   { id: 'run', label: 'Install' },
   { id: 'model', label: 'Model' },
+  { id: 'sandbox', label: 'Sandbox' },
 ] as const;
 
 type StepId = (typeof STEPS)[number]['id'] | 'done';
@@ -305,7 +307,8 @@ function Wizard({ initial, alreadySetUp }: { initial: StackSettings; alreadySetU
         onBack={(section) => go(section)}
       />
     );
-  } else if (step === 'model') body = <ModelStep onDone={() => go('done')} />;
+  } else if (step === 'model') body = <ModelStep onDone={() => go('sandbox')} />;
+  else if (step === 'sandbox') body = <SandboxStep onDone={() => go('done')} />;
   else body = <DoneStep />;
 
   return (
@@ -314,7 +317,7 @@ function Wizard({ initial, alreadySetUp }: { initial: StackSettings; alreadySetU
         steps={STEPS}
         current={current}
         onSelect={
-          running || step === 'done' || step === 'model'
+          running || step === 'done' || step === 'model' || step === 'sandbox'
             ? undefined
             : (i) => go(STEPS[i]?.id ?? 'checks')
         }

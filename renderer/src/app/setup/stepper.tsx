@@ -15,7 +15,10 @@ export function Stepper({ steps, current, onSelect }: StepperProps) {
         const state = i < current ? 'done' : i === current ? 'current' : 'upcoming';
         const content = (
           <>
-            <span className="stepper__mark" aria-hidden="true">
+            <span
+              className={`stepper__mark${i + 1 >= 10 ? ' stepper__mark--two-digits' : ''}`}
+              aria-hidden="true"
+            >
               {state === 'done' ? <Icon name="check" size={12} /> : i + 1}
             </span>
             <span className="stepper__label">{s.label}</span>

@@ -4,6 +4,7 @@
  */
 import type { OperationProgress } from '../../../../electron/contract/host-api.js';
 import { toHostError, type HostError } from '../../host/host-error.js';
+import { isBuildPhase } from '../operation/phases.js';
 import type { AppSlice } from './slice.js';
 
 /** Lines kept in memory; a long build prints far more, the tail is what matters. */
@@ -94,7 +95,7 @@ export function reduceProgress(
     op.phases =
       known === -1 ? [...op.phases, entry] : op.phases.map((x, i) => (i === known ? entry : x));
     // A new phase ends the previous build step display.
-    if (p.phase !== 'image') {
+    if (!isBuildPhase(p.phase)) {
       op.step = undefined;
       op.buildSteps = closeOpenStep(op.buildSteps, now);
     }
