@@ -124,6 +124,8 @@ export interface SetupOptions {
   interfaces?: InterfaceSource;
   /** Build the agent sandbox image under this tag instead of openclaw-sandbox:bookworm-slim (tests). */
   sandboxImageTag?: string;
+  /** The folder of the sandbox Dockerfiles (default docker/sandbox next to this library). */
+  sandboxRecipeDir?: string;
   /**
    * Mode, scope and workspace access written when the sandbox is on (default non-main / agent /
    * none, as the terminal flow sets them); the app passes the user's choice.
@@ -292,6 +294,7 @@ export async function runSetup(options: SetupOptions): Promise<SetupResult> {
       kind: 'sandbox',
       env: { OPENCLAW_BASE_IMAGE: inputs.baseImage },
       ...(options.sandboxImageTag ? { tag: options.sandboxImageTag } : {}),
+      ...(options.sandboxRecipeDir ? { recipeDir: options.sandboxRecipeDir } : {}),
       networkHost: options.buildNetworkHost !== false,
       signal,
       onEvent: (event) =>

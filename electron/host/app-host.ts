@@ -139,6 +139,10 @@ export async function createAppHost(options: AppHostOptions): Promise<AppHost> {
   const composeEnv: NodeJS.ProcessEnv = { ...options.env, ...engineEnv(endpoint) };
   let compose: ComposeCommand | null = null;
   const controlUiDir = existsSync(path.join(options.uiRoot, 'index.html')) ? options.uiRoot : null;
+  // The packaged app's copies of the sandbox Dockerfiles (scripts/dist stages them there).
+  const sandboxRecipeDir = options.resourcesDir
+    ? path.join(options.resourcesDir, 'docker', 'sandbox')
+    : undefined;
   const makeStack = () =>
     new StackManager({
       stackDir: settings.stackDir,
@@ -156,6 +160,7 @@ export async function createAppHost(options: AppHostOptions): Promise<AppHost> {
       dockerfilePath: options.resourcesDir
         ? path.join(options.resourcesDir, 'docker', 'gateway.Dockerfile')
         : undefined,
+      sandboxRecipeDir,
       platform,
       onWarning: (text) =>
         notify({
@@ -797,6 +802,7 @@ export async function createAppHost(options: AppHostOptions): Promise<AppHost> {
                 OPENCLAW_BASE_IMAGE: options.env.OPENCLAW_BASE_IMAGE,
                 OPENCLAW_NODE_IMAGE: options.env.OPENCLAW_NODE_IMAGE,
               },
+              ...(sandboxRecipeDir ? { recipeDir: sandboxRecipeDir } : {}),
               stackEnabled: () => sandboxPolicy.stackEnabled(),
               runSetup: async ({ enabled, policy, signal: setupSignal }) => {
                 const result = await stack.setup(stackSettingsOf(settings), {

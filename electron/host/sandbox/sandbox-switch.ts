@@ -36,6 +36,8 @@ export interface SandboxSwitchDeps {
   images: StandardSandboxImages;
   /** OPENCLAW_BASE_IMAGE / OPENCLAW_NODE_IMAGE overrides for the image builds. */
   buildEnv: Readonly<Record<string, string | undefined>>;
+  /** The folder of the sandbox Dockerfiles (the packaged app's `resources/stack/docker/sandbox`). */
+  recipeDir?: string;
   /** Whether the stack runs the sandbox overlay now. */
   stackEnabled: () => boolean;
   /** Setup on the stack's current settings with the sandbox on or off; forwards its progress. */
@@ -126,6 +128,7 @@ export async function switchSandbox(
           kind: image.build,
           env: deps.buildEnv,
           tag: image.tag,
+          ...(deps.recipeDir ? { recipeDir: deps.recipeDir } : {}),
           ...(image.build === 'common' ? { sandboxTag: deps.images.default } : {}),
           signal,
           onEvent: (event) =>

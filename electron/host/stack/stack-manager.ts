@@ -67,6 +67,8 @@ export interface StackManagerOptions {
   /** The app's copies of docker-compose.yml and the gateway Dockerfile. */
   composeTemplate?: string;
   dockerfilePath?: string;
+  /** The app's copies of the sandbox Dockerfiles (default: docker/sandbox next to the library). */
+  sandboxRecipeDir?: string;
   /** The OS the commands shown to the user are quoted for (default process.platform). */
   platform?: NodeJS.Platform;
   /** This host's network interfaces (LAN addresses); default the OS's. */
@@ -186,6 +188,7 @@ export class StackManager {
       projectName: this.projectName,
       buildTag: this.options.imageTag,
       dockerfilePath: this.options.dockerfilePath,
+      ...(this.options.sandboxRecipeDir ? { sandboxRecipeDir: this.options.sandboxRecipeDir } : {}),
       extraAllowedOrigins: options.extraAllowedOrigins,
       ...(options.sandboxPolicy ? { sandboxPolicy: options.sandboxPolicy } : {}),
       ...(this.options.sandboxImageTag ? { sandboxImageTag: this.options.sandboxImageTag } : {}),
