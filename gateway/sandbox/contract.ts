@@ -78,6 +78,8 @@ export interface SandboxContainerInfo {
   lastUsedAtMs: number;
   /** The container's hash differs from the current config's (recreate pending). */
   stale?: boolean;
+  /** A browser sandbox (`SANDBOX_BROWSER_LABELS.browser`), not a tool container. */
+  browser?: boolean;
 }
 
 export interface SandboxExecRequest {

@@ -166,7 +166,18 @@ describe('formatSandboxListing', () => {
     );
     expect(
       formatSandboxListing({ containers: [row({})], browsers: [] }, now, { browser: true }),
-    ).toMatch(/No browser sandboxes yet/);
+    ).toMatch(/No browser sandboxes\. One starts/);
+    const browsers = formatSandboxListing(
+      {
+        containers: [row({})],
+        browsers: [row({ containerName: 'openclaw-sbx-browser-a', configMatch: 'no' })],
+      },
+      now,
+      { browser: true },
+    );
+    expect(browsers).toContain('openclaw-sbx-browser-a  running');
+    expect(browsers).not.toContain('openclaw-sbx-a  running');
+    expect(browsers).toMatch(/recreate --all --browser/);
   });
 });
 

@@ -1,0 +1,121 @@
+/**
+ * Which browser a run's `browser` tool drives, and whether the run gets the tool at all:
+ *
+ * - a sandboxed session with `agents.*.sandbox.browser.enabled` (and the tool allowed by
+ *   `tools.sandbox.tools`, where it is denied by default): the sandbox browser of its scope,
+ *   started through sandboxd on the first browser action;
+ * - a sandboxed session without it: no browser, unless `sandbox.browser.allowHostControl`;
+ * - any other session: `browser.cdpUrl`, `browser.executablePath` or the Chromium installed with
+ *   playwright-core (see browser-source.ts); none of them and no `browser.enabled: true`: no tool.
+ *
+ * Sessions (and so tabs) are kept per browser across runs: the same scope finds its tabs again.
+ */
+import type { AgentTool } from '@mariozechner/pi-agent-core';
+import type { OpenClawConfig } from '../config/config-types.js';
+import type { StatePaths } from '../config/paths.js';
+import type { Logger } from '../infra/logger.js';
+import {
+  resolveSandboxBrowserPlan,
+  resolveSandboxSettings,
+  sandboxToolFilter,
+} from '../sandbox/config/index.js';
+import type { SandboxBrowserApi, SandboxBrowserInfo, SandboxPlan } from '../sandbox/contract.js';
+import { resolveToolPolicy } from '../tools/tool-policy.js';
+import { BrowserSession, type BrowserSource } from './browser-session.js';
+import { cdpBrowser, hostBrowserSettings, resolveHostBrowser } from './browser-source.js';
+import { createBrowserTool } from './browser-tool.js';
+
+export interface RunBrowserRequest {
+  config: OpenClawConfig;
+  agentId: string;
+  /** The run's sandbox plan; undefined when the session is not sandboxed. */
+  sandbox?: { plan: SandboxPlan; api: () => Promise<SandboxBrowserApi> };
+}
+
+export interface RunBrowserDeps {
+  paths: Pick<StatePaths, 'home' | 'stateDir'>;
+  logger: Logger;
+}
+
+/** Idle sessions let go of their browser (a launched Chromium exits) after this long. */
+const IDLE_CLOSE_MS = 15 * 60_000;
+
+interface Kept {
+  session: BrowserSession;
+  timer?: NodeJS.Timeout;
+}
+
+export function createRunBrowser(
+  deps: RunBrowserDeps,
+): (request: RunBrowserRequest) => Promise<AgentTool | undefined> {
+  const kept = new Map<string, Kept>();
+  const sessionFor = (key: string, source: () => BrowserSource): BrowserSession => {
+    let entry = kept.get(key);
+    if (!entry) {
+      entry = { session: new BrowserSession(source()) };
+      kept.set(key, entry);
+    }
+    const current = entry;
+    if (current.timer) clearTimeout(current.timer);
+    current.timer = setTimeout(() => {
+      kept.delete(key);
+      void current.session.dispose();
+    }, IDLE_CLOSE_MS);
+    current.timer.unref();
+    return current.session;
+  };
+
+  return async ({ config, agentId, sandbox }) => {
+    if (!resolveToolPolicy(config, agentId)('browser')) return undefined;
+    if (sandbox) {
+      const { plan } = sandbox;
+      if (!sandboxToolFilter(config, agentId, plan.workspaceAccess)('browser')) return undefined;
+      const browserPlan = resolveSandboxBrowserPlan({
+        config,
+        plan,
+        paths: deps.paths,
+        warn: (message) => deps.logger.warn(message),
+      });
+      if (!browserPlan) {
+        const settings = resolveSandboxSettings(config, agentId, deps.paths);
+        if (!settings.browser.allowHostControl) return undefined;
+      } else {
+        let last: SandboxBrowserInfo | undefined;
+        const session = sessionFor(
+          `sandbox:${browserPlan.containerName}:${browserPlan.configHash}`,
+          () => ({
+            describe: `the sandbox browser (container ${browserPlan.containerName})`,
+            async open() {
+              const api = await sandbox.api();
+              last = await api.ensureBrowser(browserPlan);
+              if (last.created)
+                deps.logger.info('browser sandbox started', {
+                  container: browserPlan.containerName,
+                });
+              return cdpBrowser(last.cdpUrl, 'the sandbox browser').open();
+            },
+          }),
+        );
+        return createBrowserTool({
+          session,
+          statusLines: async () => {
+            if (!last) return ['The sandbox browser starts on the first page action.'];
+            const lines = [`Control URL (CDP, reachable from the gateway only): ${last.cdpUrl}`];
+            if (last.noVnc) {
+              const link = await (await sandbox.api()).noVncLink(browserPlan.containerName);
+              lines.push(
+                `Live view for the user (noVNC, works once; ask again for a new one): ${link.url}`,
+              );
+            } else lines.push('Headless: no live view.');
+            return lines;
+          },
+        });
+      }
+    }
+    const settings = hostBrowserSettings(config);
+    const source = await resolveHostBrowser(settings);
+    if (!source) return undefined;
+    const session = sessionFor(`host:${source.describe}:${JSON.stringify(settings)}`, () => source);
+    return createBrowserTool({ session });
+  };
+}
