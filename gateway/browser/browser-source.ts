@@ -31,7 +31,7 @@ export const QUIET_CHROMIUM_ARGS = [
 ] as const;
 
 export const BROWSER_INSTALL_HINT =
-  'Install Chromium once with `docker compose run --rm openclaw-cli node /app/node_modules/playwright-core/cli.js install chromium` (its system libraries come from OPENCLAW_DOCKER_APT_PACKAGES when the image is built), or set browser.cdpUrl to a running browser, or browser.executablePath to a Chromium binary.';
+  'Install Chromium once with `docker compose run --rm openclaw-cli node /app/node_modules/playwright-core/cli.js install chromium` (it lands in PLAYWRIGHT_BROWSERS_PATH on the home volume, OPENCLAW_HOME_VOLUME, so it survives restarts; its system libraries come from OPENCLAW_DOCKER_APT_PACKAGES when the image is built), or set browser.cdpUrl to a running browser, or browser.executablePath to a Chromium binary.';
 
 function str(value: unknown): string | undefined {
   return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
