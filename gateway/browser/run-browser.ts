@@ -84,7 +84,10 @@ export function createRunBrowser(
         const session = sessionFor(
           `sandbox:${browserPlan.containerName}:${browserPlan.configHash}`,
           () => ({
-            describe: `the sandbox browser (container ${browserPlan.containerName})`,
+            describe:
+              browserPlan.headless || !browserPlan.noVnc
+                ? `the sandbox browser (container ${browserPlan.containerName})`
+                : `the sandbox browser (container ${browserPlan.containerName}); the user can watch and take over: action "status" gives the CDP control URL and a one-time live-view (noVNC) link to hand to them`,
             async open() {
               const api = await sandbox.api();
               last = await api.ensureBrowser(browserPlan);
