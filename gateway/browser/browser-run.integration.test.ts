@@ -4,7 +4,7 @@
  * the model, the screenshot is an image in the transcript, and the tool events say so. The
  * gateway launches the machine's Chromium (`browser.executablePath`).
  */
-import { existsSync, promises as fs } from 'node:fs';
+import { existsSync, promises as fs, readdirSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import { GatewayClient } from '@openclaw/gateway-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,6 +20,23 @@ let client: GatewayClient;
 let server: http.Server;
 let pageUrl: string;
 const frames: Array<{ event: string; payload: Record<string, unknown> }> = [];
+
+/** Chromium processes this test process started (its direct children). */
+function childBrowsers(): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(fields[1]) === process.pid && fields[0] !== 'Z' && /chrom/i.test(stat))
+        pids.push(Number(entry));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return pids;
+}
 
 async function until(predicate: () => boolean, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -121,5 +138,11 @@ describe.skipIf(!existsSync(CHROMIUM))('an agent run using the browser', () => {
     const image = results[1]!.find((c) => c.type === 'image');
     expect(image?.mimeType).toBe('image/png');
     expect(Buffer.from(image!.data!, 'base64').subarray(1, 4).toString('latin1')).toBe('PNG');
+
+    // The Chromium the tool launched lives until the gateway stops, and not after.
+    expect(childBrowsers().length).toBeGreaterThan(0);
+    client.stop();
+    await gw.stop();
+    expect(childBrowsers()).toEqual([]);
   }, 60_000);
 });

@@ -35,6 +35,8 @@ export interface RunBrowserRequest {
 export interface RunBrowserDeps {
   paths: Pick<StatePaths, 'home' | 'stateDir'>;
   logger: Logger;
+  /** Where sessions are kept; the runtime owns it and closes it on shutdown (default: a new one). */
+  pool?: BrowserPool;
 }
 
 /** Idle sessions let go of their browser (a launched Chromium exits) after this long. */
@@ -45,25 +47,40 @@ interface Kept {
   timer?: NodeJS.Timeout;
 }
 
-export function createRunBrowser(
-  deps: RunBrowserDeps,
-): (request: RunBrowserRequest) => Promise<AgentTool | undefined> {
-  const kept = new Map<string, Kept>();
-  const sessionFor = (key: string, source: () => BrowserSource): BrowserSession => {
-    let entry = kept.get(key);
+/** The browser sessions of a runtime, by browser; idle ones close, all close with the runtime. */
+export class BrowserPool {
+  private readonly kept = new Map<string, Kept>();
+
+  session(key: string, source: () => BrowserSource): BrowserSession {
+    let entry = this.kept.get(key);
     if (!entry) {
       entry = { session: new BrowserSession(source()) };
-      kept.set(key, entry);
+      this.kept.set(key, entry);
     }
     const current = entry;
     if (current.timer) clearTimeout(current.timer);
     current.timer = setTimeout(() => {
-      kept.delete(key);
+      if (this.kept.get(key) === current) this.kept.delete(key);
       void current.session.dispose();
     }, IDLE_CLOSE_MS);
     current.timer.unref();
     return current.session;
-  };
+  }
+
+  /** Closes launched browsers and CDP connections (sandbox browsers keep running). */
+  async dispose(): Promise<void> {
+    const all = [...this.kept.values()];
+    this.kept.clear();
+    for (const entry of all) if (entry.timer) clearTimeout(entry.timer);
+    await Promise.all(all.map((entry) => entry.session.dispose()));
+  }
+}
+
+export function createRunBrowser(
+  deps: RunBrowserDeps,
+): (request: RunBrowserRequest) => Promise<AgentTool | undefined> {
+  const pool = deps.pool ?? new BrowserPool();
+  const sessionFor = (key: string, source: () => BrowserSource) => pool.session(key, source);
 
   return async ({ config, agentId, sandbox }) => {
     if (!resolveToolPolicy(config, agentId)('browser')) return undefined;

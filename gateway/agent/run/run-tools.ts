@@ -18,7 +18,7 @@ import type { OpenClawConfig } from '../../config/config-types.js';
 import type { Env, StatePaths } from '../../config/paths.js';
 import { ErrorCode, OpenClawError, errorMessage, isOpenClawError } from '../../infra/errors.js';
 import type { Logger } from '../../infra/logger.js';
-import { createRunBrowser } from '../../browser/run-browser.js';
+import { createRunBrowser, type BrowserPool } from '../../browser/run-browser.js';
 import {
   resolveSandboxPlan,
   sandboxBrowserImagesFromConfig,
@@ -52,6 +52,8 @@ export interface RunToolsDeps {
   paths: StatePaths;
   logger: Logger;
   processes: ProcessRegistry;
+  /** The runtime's browser sessions (closed with it); default: one of this factory's own. */
+  browsers?: BrowserPool;
   /** Default: from the environment (sandboxd) or the local Docker engine; tests pass their own. */
   sandboxApi?: (config: OpenClawConfig) => SandboxApi;
 }
@@ -114,6 +116,7 @@ export function createRunTools(deps: RunToolsDeps): (run: RunToolsRequest) => Pr
   const browserFor = createRunBrowser({
     paths: deps.paths,
     logger: deps.logger.child({ room: 'browser' }),
+    pool: deps.browsers,
   });
   const browserApi = async (config: OpenClawConfig): Promise<SandboxBrowserApi> => {
     const { api } = await apiFor(config);
