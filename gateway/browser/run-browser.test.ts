@@ -5,13 +5,16 @@
  * gets it only when the sandbox policy allows it by name AND the browser sandbox is enabled, and
  * then the sandbox browser is started through the sandbox API on the first action, not before.
  */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OpenClawConfig } from '../config/config-types.js';
 import { silentLogger } from '../infra/logger.js';
 import type { SandboxBrowserApi, SandboxBrowserPlan } from '../sandbox/contract.js';
 import { testPlan } from '../sandbox/engine/engine-test-support.js';
-import { createRunBrowser } from './run-browser.js';
+import { freePort } from '../testing/free-port.js';
+import { BrowserPool, createRunBrowser } from './run-browser.js';
 
 const paths = { home: os.tmpdir(), stateDir: os.tmpdir() };
 const savedPath = process.env.PLAYWRIGHT_BROWSERS_PATH;
@@ -107,4 +110,94 @@ describe('the browser tool in a sandboxed session', () => {
       scopeKey: plan.scopeKey,
     });
   });
+});
+
+const CHROMIUM = process.env.OPENCLAW_TEST_CHROMIUM ?? '/usr/bin/chromium';
+
+describe.skipIf(!existsSync(CHROMIUM))('a sandbox browser across runs', () => {
+  let chrome: ChildProcess | undefined;
+  const profile = `${os.tmpdir()}/oc-run-browser-${process.pid}`;
+  const pool = new BrowserPool();
+  afterAll(async () => {
+    await pool.dispose();
+    chrome?.kill('SIGKILL');
+    rmSync(profile, { recursive: true, force: true });
+  });
+
+  it("starts on first use, keeps the scope's tabs, reports the control URL later, records each later use", async () => {
+    // The engine stand-in answers with a real Chromium's CDP endpoint, as sandboxd would.
+    const port = await freePort();
+    chrome = spawn(
+      CHROMIUM,
+      [
+        '--headless=new',
+        '--no-sandbox',
+        '--disable-gpu',
+        `--remote-debugging-port=${port}`,
+        `--user-data-dir=${profile}`,
+        'about:blank',
+      ],
+      { stdio: 'ignore' },
+    );
+    const cdpUrl = `http://127.0.0.1:${port}`;
+    for (let i = 0; i < 100; i += 1) {
+      if (
+        await fetch(`${cdpUrl}/json/version`).then(
+          (r) => r.ok,
+          () => false,
+        )
+      )
+        break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    let ensures = 0;
+    const api: SandboxBrowserApi = {
+      ensureBrowser: async (p) => {
+        ensures += 1;
+        return {
+          containerName: p.containerName,
+          cdpUrl,
+          headless: true,
+          noVnc: false,
+          created: ensures === 1,
+        };
+      },
+      noVncLink: () => Promise.reject(new Error('headless')),
+    };
+    const config: OpenClawConfig = {
+      agents: {
+        defaults: { sandbox: { mode: 'all', browser: { enabled: true, headless: true } } },
+      },
+      tools: { sandbox: { tools: { alsoAllow: ['browser'] } } },
+    };
+    const plan = testPlan('openclaw-sbx-agent-main', '/tmp/ws');
+    const forRun = createRunBrowser({ paths, logger: silentLogger, pool });
+    const first = await forRun({
+      config,
+      agentId: 'main',
+      sandbox: { plan, api: async () => api },
+    });
+    expect(ensures).toBe(0);
+    await first!.execute('c', {
+      action: 'open',
+      url: 'data:text/html,<title>kept</title><p>first run</p>',
+    } as never);
+    expect(ensures).toBe(1);
+
+    const second = await forRun({
+      config,
+      agentId: 'main',
+      sandbox: { plan, api: async () => api },
+    });
+    const tabs = await second!.execute('c', { action: 'tabs' } as never);
+    expect(JSON.stringify(tabs.content)).toMatch(/t\d+ {2}kept/);
+    const status = await second!.execute('c', { action: 'status' } as never);
+    expect(JSON.stringify(status.content)).toContain(
+      `Control URL (CDP, reachable from the gateway only): ${cdpUrl}`,
+    );
+    expect(JSON.stringify(status.content)).toContain('Headless: no live view.');
+    // The later run recorded its use through the engine (in the background).
+    for (let i = 0; i < 50 && ensures < 2; i += 1) await new Promise((r) => setTimeout(r, 20));
+    expect(ensures).toBe(2);
+  }, 60_000);
 });

@@ -13,6 +13,7 @@
 import type { AgentTool } from '@mariozechner/pi-agent-core';
 import type { OpenClawConfig } from '../config/config-types.js';
 import type { StatePaths } from '../config/paths.js';
+import { errorMessage } from '../infra/errors.js';
 import type { Logger } from '../infra/logger.js';
 import {
   resolveSandboxBrowserPlan,
@@ -80,6 +81,7 @@ export function createRunBrowser(
   deps: RunBrowserDeps,
 ): (request: RunBrowserRequest) => Promise<AgentTool | undefined> {
   const pool = deps.pool ?? new BrowserPool();
+  const started = new Map<string, { info?: SandboxBrowserInfo }>();
   const sessionFor = (key: string, source: () => BrowserSource) => pool.session(key, source);
 
   return async ({ config, agentId, sandbox }) => {
@@ -97,31 +99,52 @@ export function createRunBrowser(
         const settings = resolveSandboxSettings(config, agentId, deps.paths);
         if (!settings.browser.allowHostControl) return undefined;
       } else {
-        let last: SandboxBrowserInfo | undefined;
-        const session = sessionFor(
-          `sandbox:${browserPlan.containerName}:${browserPlan.configHash}`,
-          () => ({
-            describe:
-              browserPlan.headless || !browserPlan.noVnc
-                ? `the sandbox browser (container ${browserPlan.containerName})`
-                : `the sandbox browser (container ${browserPlan.containerName}); the user can watch and take over: action "status" gives the CDP control URL and a one-time live-view (noVNC) link to hand to them`,
-            async open() {
-              const api = await sandbox.api();
-              last = await api.ensureBrowser(browserPlan);
-              if (last.created)
-                deps.logger.info('browser sandbox started', {
+        const key = `sandbox:${browserPlan.containerName}:${browserPlan.configHash}`;
+        // Shared by every run of this scope: the session outlives the run that opened it.
+        let state = started.get(key);
+        if (!state) {
+          state = {};
+          started.set(key, state);
+        }
+        const known = state;
+        const session = sessionFor(key, () => ({
+          describe:
+            browserPlan.headless || !browserPlan.noVnc
+              ? `the sandbox browser (container ${browserPlan.containerName})`
+              : `the sandbox browser (container ${browserPlan.containerName}); the user can watch and take over: action "status" gives the CDP control URL and a one-time live-view (noVNC) link to hand to them`,
+          async open() {
+            const api = await sandbox.api();
+            known.info = await api.ensureBrowser(browserPlan);
+            if (known.info.created)
+              deps.logger.info('browser sandbox started', { container: browserPlan.containerName });
+            return cdpBrowser(known.info.cdpUrl, 'the sandbox browser').open();
+          },
+        }));
+        if (known.info)
+          // A later run of the scope: record the use (idle time, prune) and restart a stopped
+          // container; the run does not wait for it.
+          void sandbox
+            .api()
+            .then((api) => api.ensureBrowser(browserPlan))
+            .then(
+              (info) => {
+                known.info = info;
+              },
+              (err: unknown) =>
+                deps.logger.warn('browser sandbox check failed', {
                   container: browserPlan.containerName,
-                });
-              return cdpBrowser(last.cdpUrl, 'the sandbox browser').open();
-            },
-          }),
-        );
+                  error: errorMessage(err),
+                }),
+            );
         return createBrowserTool({
           session,
           statusLines: async () => {
-            if (!last) return ['The sandbox browser starts on the first page action.'];
-            const lines = [`Control URL (CDP, reachable from the gateway only): ${last.cdpUrl}`];
-            if (last.noVnc) {
+            // `status` lists the tabs first, which starts the browser, so this is known by now.
+            if (!known.info) return [];
+            const lines = [
+              `Control URL (CDP, reachable from the gateway only): ${known.info.cdpUrl}`,
+            ];
+            if (known.info.noVnc) {
               const link = await (await sandbox.api()).noVncLink(browserPlan.containerName);
               lines.push(
                 `Live view for the user (noVNC, works once; ask again for a new one): ${link.url}`,

@@ -128,6 +128,7 @@ export function createRunTools(deps: RunToolsDeps): (run: RunToolsRequest) => Pr
       // A gateway in a container joins the browser network itself (its hostname is its id).
       selfContainer: existsSync('/.dockerenv') ? os.hostname() : undefined,
       logger: deps.logger.child({ room: 'sandbox-browser' }),
+      stateDir: deps.paths.stateDir,
     });
   };
 

@@ -26,6 +26,7 @@ import {
 } from '../contract.js';
 import { engineError, statusOf } from './engine-errors.js';
 import { runExec } from './exec-runner.js';
+import { SandboxRegistry } from './registry.js';
 
 export interface SandboxBrowserEngineOptions {
   docker: Dockerode;
@@ -36,6 +37,11 @@ export interface SandboxBrowserEngineOptions {
   selfContainer?: string;
   /** Host address published ports bind to (default 127.0.0.1: never the LAN). */
   publishHost?: string;
+  /**
+   * The gateway state folder: each ensure records the container's use in the sandbox registry,
+   * so `sandbox list` shows its idle time and prune removes it when idle (default: not recorded).
+   */
+  stateDir?: string;
 }
 
 const NOVNC_PORT_LABEL = 'openclaw.browser.noVncPort';
@@ -86,11 +92,13 @@ export class SandboxBrowserEngine implements SandboxBrowserApi {
   private readonly logger: Logger;
   private readonly publishHost: string;
   private readonly ensuring = new Map<string, Promise<SandboxBrowserInfo>>();
+  private readonly registry: SandboxRegistry | undefined;
 
   constructor(private readonly options: SandboxBrowserEngineOptions) {
     this.docker = options.docker;
     this.logger = options.logger ?? silentLogger;
     this.publishHost = options.publishHost ?? '127.0.0.1';
+    this.registry = options.stateDir ? new SandboxRegistry(options.stateDir) : undefined;
   }
 
   ensureBrowser(
@@ -140,6 +148,19 @@ export class SandboxBrowserEngine implements SandboxBrowserApi {
     }
     if (created || !(await this.ready(current, plan.cdpPort, 1)))
       await this.waitReady(current, plan);
+    const now = Date.now();
+    await this.registry?.upsert(
+      {
+        containerName: plan.containerName,
+        sessionKey: plan.scopeKey,
+        agentId: plan.agentId,
+        createdAtMs: Number(current.Config.Labels?.[SANDBOX_LABELS.createdAtMs]) || now,
+        lastUsedAtMs: now,
+        image: plan.image,
+        configHash: hash,
+      },
+      created,
+    );
     const cdpUrl =
       reach === 'network'
         ? `http://${current.NetworkSettings.Networks?.[plan.network]?.IPAddress}:${plan.cdpPort}`

@@ -66,6 +66,7 @@ export async function runSandboxd(options: RunSandboxdOptions): Promise<RunningS
     docker,
     images: options.browserImages ?? [],
     logger,
+    stateDir,
   });
   const server = createSandboxdServer({ api: engine, browser, secret: options.secret, logger });
   await new Promise<void>((resolve, reject) => {
