@@ -4,6 +4,7 @@
  * Also: a browser request without the secret is refused, a plan naming an image sandboxd was not
  * started with is refused with the policy's message, and removal goes through the same service.
  */
+import { rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Dockerode from 'dockerode';
@@ -23,6 +24,7 @@ const docker = new Dockerode();
 const runId = testRunId();
 const network = `openclaw-it-${runId}-bnet`;
 const name = `openclaw-it-${runId}-sbxd-browser`;
+const stateDir = path.join(os.tmpdir(), `oc-sandboxd-browser-${runId}`);
 let ready = false;
 let sandboxd: RunningSandboxd | undefined;
 
@@ -41,13 +43,14 @@ beforeAll(async () => {
     images: ['openclaw-sandbox:bookworm-slim'],
     browserImages: [IMAGE],
     pathMap: [],
-    stateDir: path.join(os.tmpdir(), `oc-sandboxd-browser-${runId}`),
+    stateDir,
     docker,
   });
 });
 
 afterAll(async () => {
   await sandboxd?.close();
+  rmSync(stateDir, { recursive: true, force: true });
   await docker
     .getContainer(name)
     .remove({ force: true })
@@ -85,6 +88,8 @@ describe('browser sandbox through sandboxd', () => {
 
     const listed = (await client.list()).find((c) => c.containerName === name);
     expect(listed).toMatchObject({ browser: true, scopeKey: 'agent:main', running: true });
+    // Its use is in the registry, so idle time and prune see it.
+    expect(listed!.lastUsedAtMs).toBeGreaterThanOrEqual(t0);
 
     const session = new BrowserSession(cdpBrowser(info.cdpUrl, 'the sandbox browser'));
     try {
