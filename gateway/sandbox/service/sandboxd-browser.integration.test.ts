@@ -4,7 +4,7 @@
  * Also: a browser request without the secret is refused, a plan naming an image sandboxd was not
  * started with is refused with the policy's message, and removal goes through the same service.
  */
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Dockerode from 'dockerode';
@@ -89,7 +89,12 @@ describe('browser sandbox through sandboxd', () => {
     const listed = (await client.list()).find((c) => c.containerName === name);
     expect(listed).toMatchObject({ browser: true, scopeKey: 'agent:main', running: true });
     // Its use is in the registry, so idle time and prune see it.
-    expect(listed!.lastUsedAtMs).toBeGreaterThanOrEqual(t0);
+    const registry = JSON.parse(
+      readFileSync(path.join(stateDir, 'sandbox', 'containers.json'), 'utf8'),
+    ) as { entries: Array<{ containerName: string; lastUsedAtMs: number }> };
+    const entry = registry.entries.find((e) => e.containerName === name);
+    expect(entry?.lastUsedAtMs).toBeGreaterThanOrEqual(t0);
+    expect(listed!.lastUsedAtMs).toBe(entry!.lastUsedAtMs);
 
     const session = new BrowserSession(cdpBrowser(info.cdpUrl, 'the sandbox browser'));
     try {
