@@ -6,7 +6,10 @@
  * Nothing is installed at run time and no system libraries are fetched: a missing browser is a
  * clear error that says how to install one.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
 import type { OpenClawConfig } from '../config/config-types.js';
 import { ErrorCode, OpenClawError } from '../infra/errors.js';
 import type { BrowserSource, OpenedBrowser } from './browser-session.js';
@@ -60,12 +63,54 @@ export function hostBrowserSettings(
   };
 }
 
-/** Playwright's own Chromium under PLAYWRIGHT_BROWSERS_PATH, when it was installed. */
-export async function installedChromium(): Promise<string | undefined> {
-  const { chromium } = await import('playwright-core');
+/**
+ * Playwright's own Chromium under PLAYWRIGHT_BROWSERS_PATH, when it was installed. On Linux (the
+ * gateway image) this only looks at files: importing playwright-core costs 1.5 s or more, which
+ * every first run would pay even when the agent never browses. The revision comes from the
+ * installed package's browsers.json, the layout from Playwright's installer.
+ */
+export async function installedChromium(
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<string | undefined> {
+  if (process.platform !== 'linux') {
+    const { chromium } = await import('playwright-core');
+    try {
+      const found = chromium.executablePath();
+      return found && existsSync(found) ? found : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+  const root =
+    env.PLAYWRIGHT_BROWSERS_PATH?.trim() || path.join(os.homedir(), '.cache', 'ms-playwright');
+  let folders: string[];
+  const revision = chromiumRevision();
   try {
-    const path = chromium.executablePath();
-    return path && existsSync(path) ? path : undefined;
+    folders = revision
+      ? [`chromium-${revision}`]
+      : readdirSync(root)
+          .filter((name) => /^chromium-\d+$/.test(name))
+          .sort((a, b) => Number(b.slice(9)) - Number(a.slice(9)));
+  } catch {
+    return undefined;
+  }
+  for (const folder of folders)
+    for (const binary of ['chrome-linux64/chrome', 'chrome-linux/chrome']) {
+      const candidate = path.join(root, folder, binary);
+      if (existsSync(candidate)) return candidate;
+    }
+  return undefined;
+}
+
+/** The Chromium revision the installed playwright-core drives (its browsers.json). */
+function chromiumRevision(): string | undefined {
+  try {
+    const require = createRequire(import.meta.url);
+    const dir = path.dirname(require.resolve('playwright-core/package.json'));
+    const data = JSON.parse(readFileSync(path.join(dir, 'browsers.json'), 'utf8')) as {
+      browsers?: Array<{ name?: string; revision?: string }>;
+    };
+    return data.browsers?.find((b) => b.name === 'chromium')?.revision;
   } catch {
     return undefined;
   }

@@ -3,14 +3,17 @@
  * OPENCLAW_TEST_CHROMIUM) and a page served here: open, the outline with refs, click and type by
  * ref, a PNG screenshot, tabs, stale refs and refused URLs. Each test gets its own browser.
  */
-import { existsSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { AgentTool } from '@mariozechner/pi-agent-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../testing/free-port.js';
 import { BrowserSession } from './browser-session.js';
-import { launchedChromium, resolveHostBrowser } from './browser-source.js';
+import { installedChromium, launchedChromium, resolveHostBrowser } from './browser-source.js';
 import { createBrowserTool } from './browser-tool.js';
 
 const CHROMIUM = process.env.OPENCLAW_TEST_CHROMIUM ?? '/usr/bin/chromium';
@@ -174,6 +177,27 @@ describe('host browser resolution', () => {
     } finally {
       if (env === undefined) delete process.env.PLAYWRIGHT_BROWSERS_PATH;
       else process.env.PLAYWRIGHT_BROWSERS_PATH = env;
+    }
+  });
+});
+
+describe('the Chromium installed with playwright-core', () => {
+  it('is found where Playwright itself looks, without loading Playwright', async () => {
+    const root = mkdtempSync(path.join(os.tmpdir(), 'oc-pw-browsers-'));
+    try {
+      const env = { ...process.env, PLAYWRIGHT_BROWSERS_PATH: root };
+      // Playwright's own answer, from a fresh process (it reads the variable when it loads).
+      const expected = execFileSync(
+        process.execPath,
+        ['-e', "process.stdout.write(require('playwright-core').chromium.executablePath())"],
+        { env, encoding: 'utf8' },
+      );
+      expect(await installedChromium(env)).toBeUndefined();
+      mkdirSync(path.dirname(expected), { recursive: true });
+      writeFileSync(expected, '');
+      expect(await installedChromium(env)).toBe(expected);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
     }
   });
 });
