@@ -42,7 +42,7 @@ afterEach(async () => {
 
 describe('stageBuildContext', () => {
   it('stages the Dockerfile and the bundle only, without source maps, with readable modes', async () => {
-    const ctx = await stageBuildContext({ bundleDir });
+    const ctx = await stageBuildContext({ bundleDir, shippedPackages: null });
     try {
       expect(ctx.dockerfile).toBe('Dockerfile');
       expect(ctx.hasControlUi).toBe(false);
@@ -71,6 +71,35 @@ describe('stageBuildContext', () => {
     }
     await expect(fs.access(ctx.dir)).rejects.toThrow();
     await ctx.dispose(); // idempotent
+  });
+
+  it('ships playwright-core whole beside the bundle, without type declarations', async () => {
+    const ctx = await stageBuildContext({ bundleDir });
+    try {
+      const files = await listFiles(ctx.dir);
+      const pkg = 'app/node_modules/playwright-core';
+      expect(files).toContain(`${pkg}/cli.js`);
+      expect(files).toContain(`${pkg}/browsers.json`);
+      expect(files).toContain(`${pkg}/package.json`);
+      expect(files.filter((f) => f.startsWith(pkg) && f.endsWith('.d.ts'))).toEqual([]);
+      const shipped = JSON.parse(
+        await fs.readFile(path.join(ctx.dir, pkg, 'package.json'), 'utf8'),
+      ) as { version: string };
+      const lock = JSON.parse(readFileSync(path.resolve('package-lock.json'), 'utf8')) as {
+        packages: Record<string, { version: string; dev?: boolean }>;
+      };
+      // The version the lock file pins, as a run-time (not dev) dependency.
+      expect(shipped.version).toBe(lock.packages['node_modules/playwright-core']!.version);
+      expect(lock.packages['node_modules/playwright-core']!.dev).toBeUndefined();
+    } finally {
+      await ctx.dispose();
+    }
+    await expect(
+      stageBuildContext({
+        bundleDir,
+        shippedPackages: [{ name: 'x', dir: path.join(root, 'no') }],
+      }),
+    ).rejects.toThrow(/x is not installed/);
   });
 
   it('includes the Control UI found next to the bundle, and source maps on request', async () => {
@@ -171,7 +200,12 @@ describe('gateway.Dockerfile', () => {
   it('takes the base image as a build arg and installs nothing from npm', () => {
     expect(instructions[0]).toBe('ARG NODE_IMAGE=node:22-bookworm-slim');
     expect(instructions[1]).toBe('FROM ${NODE_IMAGE}');
-    expect(instructions.join('\n')).not.toMatch(/\bnpm\b|brew|playwright|chromium|docker-ce/i);
+    // The browser folder may be prepared and named (PLAYWRIGHT_BROWSERS_PATH); nothing is installed.
+    const text = instructions
+      .join('\n')
+      .replaceAll('PLAYWRIGHT_BROWSERS_PATH=/home/node/.cache/ms-playwright', '')
+      .replaceAll('/home/node/.cache/ms-playwright', '');
+    expect(text).not.toMatch(/\bnpm\b|brew|playwright|chromium|docker-ce/i);
   });
 
   it('runs as node with the expected entrypoint, command, healthcheck and labels', () => {
@@ -188,7 +222,7 @@ describe('gateway.Dockerfile', () => {
     );
     expect(text).toContain('http://127.0.0.1:18789/healthz');
     expect(text).toMatch(
-      /ENV HOME=\/home\/node\s+\\\n\s+OPENCLAW_STATE_DIR=\/home\/node\/\.openclaw\s+\\\n\s+NODE_ENV=production/,
+      /ENV HOME=\/home\/node\s+\\\n\s+OPENCLAW_STATE_DIR=\/home\/node\/\.openclaw\s+\\\n\s+PLAYWRIGHT_BROWSERS_PATH=\/home\/node\/\.cache\/ms-playwright\s+\\\n\s+NODE_ENV=production/,
     );
     expect(text).toContain('org.openclaw.desktop.image="gateway"');
     expect(text).toContain('ln -sfn /app/gateway/openclaw.mjs /usr/local/bin/openclaw');

@@ -4,6 +4,8 @@
  *   Dockerfile            docker/gateway.Dockerfile
  *   app/gateway/          the bundle from `npm run build` (dist/gateway), source maps left out
  *   app/control-ui/       the Control UI (dist/control-ui), when it was built
+ *   app/node_modules/     packages shipped whole beside the bundle (playwright-core: its CLI
+ *                         installs the browser the agent's browser tool launches)
  *
  * It mirrors `dist/` so the gateway finds the UI next to its own folder. Sending the repository as
  * the context would upload node_modules and, worse, `.env` with the token; this stays a few MB.
@@ -13,6 +15,7 @@
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { ErrorCode, OpenClawError, systemErrorCode } from '../gateway/infra/errors.js';
 
@@ -35,6 +38,28 @@ export interface StageBuildContextOptions {
   dockerfilePath?: string;
   /** Copy `*.map` files too (bigger image, readable stack traces with --enable-source-maps). */
   includeSourceMaps?: boolean;
+  /**
+   * Packages copied whole to `app/node_modules/<name>` (the bundle leaves them external; see
+   * SHIPPED_PACKAGES in scripts/build.mjs). Default: playwright-core from this checkout's
+   * node_modules; null: none.
+   */
+  shippedPackages?: ReadonlyArray<{ name: string; dir: string }> | null;
+}
+
+/** The installed playwright-core the gateway image ships (same version as package.json pins). */
+export function defaultShippedPackages(): Array<{ name: string; dir: string }> {
+  const require = createRequire(import.meta.url);
+  return [
+    {
+      name: 'playwright-core',
+      dir: path.dirname(require.resolve('playwright-core/package.json')),
+    },
+  ];
+}
+
+/** Type declarations are for editors, not for the image. */
+function runtimeFile(name: string): boolean {
+  return !name.endsWith('.d.ts') && !name.endsWith('.map');
 }
 
 export interface StagedBuildContext {
@@ -196,6 +221,19 @@ export async function stageBuildContext(
     await fs.chmod(path.join(dir, 'app', 'gateway', BUNDLE_ENTRY), 0o755);
     if (controlUiDir)
       await copyTree(controlUiDir, path.join(dir, 'app', 'control-ui'), keep, stats);
+    const shipped =
+      options.shippedPackages === null ? [] : (options.shippedPackages ?? defaultShippedPackages());
+    if (shipped.length > 0) {
+      await fs.mkdir(path.join(dir, 'app', 'node_modules'), { mode: DIR_MODE });
+      await fs.chmod(path.join(dir, 'app', 'node_modules'), DIR_MODE);
+    }
+    for (const pkg of shipped) {
+      if (!(await isFile(path.join(pkg.dir, 'package.json'))))
+        throw bundleMissing(
+          `${pkg.name} is not installed at ${pkg.dir}; run \`npm install\` and build the image again.`,
+        );
+      await copyTree(pkg.dir, path.join(dir, 'app', 'node_modules', pkg.name), runtimeFile, stats);
+    }
     return {
       dir,
       dockerfile: 'Dockerfile',

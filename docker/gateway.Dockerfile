@@ -15,6 +15,12 @@
 #
 # Security defaults: runs as `node` (uid 1000); /app is root-owned and read-only to the gateway;
 # no Homebrew, no browsers, no Docker CLI, no compilers.
+#
+# A browser for the agent's `browser` tool is the user's choice, installed after the build into
+# the persisted home (needs the home volume, OPENCLAW_HOME_VOLUME):
+#   docker compose run --rm openclaw-cli node /app/node_modules/playwright-core/cli.js install chromium
+# Chromium's system libraries come from OPENCLAW_DOCKER_APT_PACKAGES at build time; nothing runs
+# `--with-deps` (root apt) in a running container.
 
 ARG NODE_IMAGE=node:22-bookworm-slim
 FROM ${NODE_IMAGE}
@@ -58,8 +64,8 @@ COPY app/ /app/
 # - /app/gateway/control-ui points at /app/control-ui: the bundled gateway resolves the UI relative
 #   to its chunk files, so both lookups (`gateway/../control-ui` and `gateway/chunks/../control-ui`)
 #   land on the same directory.
-RUN mkdir -p /home/node/.openclaw/workspace \
-    && chown -R node:node /home/node/.openclaw \
+RUN mkdir -p /home/node/.openclaw/workspace /home/node/.cache/ms-playwright \
+    && chown -R node:node /home/node/.openclaw /home/node/.cache \
     && chmod 0700 /home/node/.openclaw \
     && chmod 0755 /app/gateway/openclaw.mjs \
     && ln -sfn /app/gateway/openclaw.mjs /usr/local/bin/openclaw \
@@ -67,6 +73,7 @@ RUN mkdir -p /home/node/.openclaw/workspace \
 
 ENV HOME=/home/node \
     OPENCLAW_STATE_DIR=/home/node/.openclaw \
+    PLAYWRIGHT_BROWSERS_PATH=/home/node/.cache/ms-playwright \
     NODE_ENV=production
 
 WORKDIR /home/node

@@ -38,6 +38,14 @@ const OPTIONAL_NATIVE = [
 ];
 
 /**
+ * Packages the image ships beside the bundle in /app/node_modules instead of bundling them.
+ * playwright-core carries its own CLI (`node /app/node_modules/playwright-core/cli.js install
+ * chromium`) and resolves its browser registry from its own folder, so it must stay whole; it may
+ * only be reached through `import()` (the browser tool's first use), never at start.
+ */
+export const SHIPPED_PACKAGES = ['playwright-core'];
+
+/**
  * Inputs that must never load statically on the way to `gateway run`: the protocol package's
  * validator set builds ~1 MB of TypeBox schemas at import (150-250 ms bundled on a fast machine,
  * ~800 ms unbundled, +23 MB RSS), so `gateway/server/protocol.ts` loads it with `import()` after
@@ -279,6 +287,13 @@ function checkGatewayOutputs(metafile, entryOutput) {
   const problems = [];
   for (const [file, output] of Object.entries(metafile.outputs)) {
     for (const imp of output.imports) {
+      if (imp.external && SHIPPED_PACKAGES.includes(imp.path)) {
+        if (imp.kind !== 'dynamic-import')
+          problems.push(
+            `${file} imports "${imp.path}" statically: load it with import() on first use (it is shipped beside the bundle, not in it)`,
+          );
+        continue;
+      }
       if (imp.external && !isBuiltin(imp.path) && !OPTIONAL_NATIVE.includes(imp.path)) {
         problems.push(
           `${file} imports "${imp.path}" at run time (not bundled): only node: builtins may stay external`,
@@ -383,7 +398,7 @@ export async function buildGateway(options = {}) {
     // The banner lands in every output (chunks too); a hashbang is valid syntax in any module.
     banner: { js: `${hashbang}${REQUIRE_SHIM}` },
     define: { __OPENCLAW_VERSION__: JSON.stringify(await packageVersion()) },
-    external: OPTIONAL_NATIVE,
+    external: [...OPTIONAL_NATIVE, ...SHIPPED_PACKAGES],
     plugins: [OPENTELEMETRY_STUB, SSH2_STUB],
     sourcemap: 'linked',
     sourcesContent: true,

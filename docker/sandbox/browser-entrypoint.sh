@@ -8,7 +8,8 @@
 #   OPENCLAW_BROWSER_NOVNC_PORT 6080      noVNC web client (websockify)
 #   OPENCLAW_BROWSER_VNC_PORT 5900        VNC, bound to loopback (reached through noVNC only)
 #   OPENCLAW_BROWSER_NOVNC_PASSWORD ""    VNC password (VNC uses the first 8 characters);
-#                                         empty: a random one, stored in ~/.vnc/password
+#                                         empty: a random one in ~/.vnc/password. Viewers also
+#                                         need a one-time token from openclaw-novnc-link.
 #   OPENCLAW_BROWSER_HEADLESS 0           1: Chromium --headless=new, no display, no VNC
 #   OPENCLAW_BROWSER_NO_SANDBOX 0         1: Chromium without its own sandbox (needed when the
 #                                         container may not create user namespaces)
@@ -102,23 +103,25 @@ PIDS+=($!)
 echo "openclaw-sandbox-browser: CDP on port $CDP_PORT"
 
 if ! truthy "$HEADLESS"; then
-  mkdir -p "$HOME/.vnc"
-  chmod 700 "$HOME/.vnc"
+  mkdir -p "$HOME/.vnc/tokens"
+  chmod 700 "$HOME/.vnc" "$HOME/.vnc/tokens"
   password="${OPENCLAW_BROWSER_NOVNC_PASSWORD:-}"
   if [[ -z "$password" ]]; then
     password="$(head -c 6 /dev/urandom | od -An -tx1 | tr -d ' \n')"
-    printf '%s\n' "$password" >"$HOME/.vnc/password"
-    chmod 600 "$HOME/.vnc/password"
   fi
+  (umask 077 && printf '%s\n' "$password" >"$HOME/.vnc/password")
   x11vnc -storepasswd "$password" "$HOME/.vnc/passwd" >/dev/null 2>&1
   chmod 600 "$HOME/.vnc/passwd"
   unset password OPENCLAW_BROWSER_NOVNC_PASSWORD
   x11vnc -display :1 -rfbport "$VNC_PORT" -localhost -shared -forever -quiet \
     -rfbauth "$HOME/.vnc/passwd" &
   PIDS+=($!)
-  websockify --web /usr/share/novnc/ "$NOVNC_PORT" "localhost:$VNC_PORT" &
+  # Viewers get through only with a one-time token from openclaw-novnc-link (see that script).
+  PYTHONPATH=/usr/local/lib/openclaw websockify --web /usr/share/novnc/ \
+    --token-plugin openclaw_novnc_tokens.OneTimeTokens --token-source "$HOME/.vnc/tokens" \
+    "$NOVNC_PORT" &
   PIDS+=($!)
-  echo "openclaw-sandbox-browser: noVNC on port $NOVNC_PORT (password protected)"
+  echo "openclaw-sandbox-browser: noVNC on port $NOVNC_PORT (one-time links, password protected)"
 fi
 
 set +e

@@ -1,6 +1,6 @@
 # Browser sandbox: `openclaw-sandbox-browser:bookworm-slim`. Chromium with the DevTools protocol
 # (CDP) on port 9222 for the agent's browser tool, on a virtual display (Xvfb) that a person can
-# watch and take over through noVNC (port 6080, password protected). Headless on request
+# watch and take over through noVNC (port 6080, one-time links, password protected). Headless on request
 # (OPENCLAW_BROWSER_HEADLESS=1: no display, no VNC). Everything from Debian packages.
 #
 # Built by scripts/sandbox-browser-setup.sh through docker/sandbox (context: this file and
@@ -27,7 +27,10 @@ RUN set -eu; \
     chown sandbox:sandbox /workspace
 
 COPY browser-entrypoint.sh /usr/local/bin/openclaw-sandbox-browser
-RUN chmod 0755 /usr/local/bin/openclaw-sandbox-browser
+COPY browser-novnc-link.sh /usr/local/bin/openclaw-novnc-link
+COPY openclaw_novnc_tokens.py /usr/local/lib/openclaw/openclaw_novnc_tokens.py
+RUN chmod 0755 /usr/local/bin/openclaw-sandbox-browser /usr/local/bin/openclaw-novnc-link \
+    && chmod 0644 /usr/local/lib/openclaw/openclaw_novnc_tokens.py
 
 USER sandbox
 ENV HOME=/home/sandbox

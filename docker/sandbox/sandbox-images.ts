@@ -53,7 +53,7 @@ export const SANDBOX_IMAGES: Readonly<Record<SandboxImageKind, SandboxImageRecip
   browser: {
     tag: 'openclaw-sandbox-browser:bookworm-slim',
     dockerfile: 'sandbox-browser.Dockerfile',
-    files: ['browser-entrypoint.sh'],
+    files: ['browser-entrypoint.sh', 'browser-novnc-link.sh', 'openclaw_novnc_tokens.py'],
     title: 'the browser sandbox image',
   },
 };

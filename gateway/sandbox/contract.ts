@@ -78,6 +78,8 @@ export interface SandboxContainerInfo {
   lastUsedAtMs: number;
   /** The container's hash differs from the current config's (recreate pending). */
   stale?: boolean;
+  /** A browser sandbox (`SANDBOX_BROWSER_LABELS.browser`), not a tool container. */
+  browser?: boolean;
 }
 
 export interface SandboxExecRequest {
@@ -140,3 +142,56 @@ export const SANDBOX_LABELS = {
   configHash: 'openclaw.configHash',
   mountFormatVersion: 'openclaw.mountFormatVersion',
 } as const;
+
+/**
+ * The browser sandbox (`agents.*.sandbox.browser`): one Chromium container per sandbox scope, on
+ * its own Docker network, driven by the gateway's `browser` tool over CDP. Resolved from the
+ * config like `SandboxPlan`; the engine applies the same policy gate (configured images only,
+ * no host network, capabilities dropped, no new privileges).
+ */
+export interface SandboxBrowserPlan {
+  agentId: string;
+  scopeKey: string;
+  containerName: string;
+  image: string;
+  /** A named bridge network (default `openclaw-sandbox-browser`) or `bridge`. */
+  network: string;
+  headless: boolean;
+  /** Publish noVNC (headful only) so a person can watch and take over. */
+  noVnc: boolean;
+  cdpPort: number;
+  noVncPort: number;
+  /** CIDR allowed to reach CDP; empty: the engine narrows it to the gateway when it can. */
+  cdpSourceRange?: string;
+  /** How long to wait for CDP after a start. */
+  startTimeoutMs: number;
+  configHash: string;
+}
+
+export interface SandboxBrowserInfo {
+  containerName: string;
+  /** `http://host:port` the gateway can reach (container address on a shared network, or a loopback publish). */
+  cdpUrl: string;
+  headless: boolean;
+  /** noVNC is published (headful with noVNC on); links come from `noVncLink`. */
+  noVnc: boolean;
+  created: boolean;
+}
+
+export interface SandboxNoVncLink {
+  /** Opens the viewer with a password valid for one connection (a newer link voids it too). */
+  url: string;
+}
+
+/** What sandboxd serves for browser containers; an engine without it refuses browser plans. */
+export interface SandboxBrowserApi {
+  /** `caller`: the requester's address as sandboxd saw it (so its container can join the network). */
+  ensureBrowser(
+    plan: SandboxBrowserPlan,
+    caller?: { address?: string },
+  ): Promise<SandboxBrowserInfo>;
+  noVncLink(containerName: string): Promise<SandboxNoVncLink>;
+}
+
+/** Labels a browser container carries on top of `SANDBOX_LABELS`. */
+export const SANDBOX_BROWSER_LABELS = { browser: 'openclaw.browser' } as const;

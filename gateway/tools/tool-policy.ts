@@ -8,6 +8,7 @@ import type { OpenClawConfig, ToolProfile } from '../config/config-types.js';
 export const TOOL_GROUPS: Record<string, readonly string[]> = {
   'group:fs': ['read', 'write', 'edit', 'apply_patch', 'ls'],
   'group:runtime': ['exec', 'process'],
+  'group:ui': ['browser'],
 };
 
 /** Tools each profile starts from (before allow/deny). */

@@ -10,6 +10,7 @@ import type { Env, StatePaths } from '../../config/paths.js';
 import { ErrorCode, OpenClawError } from '../../infra/errors.js';
 import type { Logger } from '../../infra/logger.js';
 import type { SessionStore } from '../../sessions/index.js';
+import { BrowserPool } from '../../browser/run-browser.js';
 import { ProcessRegistry } from '../../tools/index.js';
 import { executeAgentRun, type AgentRunDeps, type RunInput } from './agent-run.js';
 import { imageLimit, parseAttachments } from './attachments.js';
@@ -79,6 +80,8 @@ export class AgentRuntime {
   private readonly answered = new Set<string>();
   /** Background commands of `exec`, shared by every run; killed when the runtime closes. */
   private readonly processes = new ProcessRegistry();
+  /** Browsers the `browser` tool opened (a launched Chromium exits when the runtime closes). */
+  private readonly browsers = new BrowserPool();
 
   constructor(private readonly deps: AgentRuntimeDeps) {
     const override = deps.tools;
@@ -92,6 +95,7 @@ export class AgentRuntime {
           paths: deps.paths,
           logger: deps.logger,
           processes: this.processes,
+          browsers: this.browsers,
         });
     const providersCache = new ProvidersCache(deps.env, deps.paths, deps.logger);
     this.runDeps = {
@@ -305,6 +309,7 @@ export class AgentRuntime {
   async close(): Promise<void> {
     await this.registry.close();
     await this.processes.dispose();
+    await this.browsers.dispose();
   }
 }
 

@@ -18,13 +18,16 @@ import type { OpenClawConfig } from '../../config/config-types.js';
 import type { Env, StatePaths } from '../../config/paths.js';
 import { ErrorCode, OpenClawError, errorMessage, isOpenClawError } from '../../infra/errors.js';
 import type { Logger } from '../../infra/logger.js';
+import { createRunBrowser, type BrowserPool } from '../../browser/run-browser.js';
 import {
   resolveSandboxPlan,
+  sandboxBrowserImagesFromConfig,
   sandboxImagesFromConfig,
   sandboxToolFilter,
   seedSandboxWorkspace,
 } from '../../sandbox/config/index.js';
-import type { SandboxApi, SandboxPlan } from '../../sandbox/contract.js';
+import type { SandboxApi, SandboxBrowserApi, SandboxPlan } from '../../sandbox/contract.js';
+import { SandboxBrowserEngine } from '../../sandbox/engine/browser-engine.js';
 import { DockerSandboxEngine } from '../../sandbox/engine/docker-sandbox-engine.js';
 import { detectOwnPathMap, type PathMapping } from '../../sandbox/engine/path-map.js';
 import { SandboxClient } from '../../sandbox/service/sandbox-client.js';
@@ -49,8 +52,15 @@ export interface RunToolsDeps {
   paths: StatePaths;
   logger: Logger;
   processes: ProcessRegistry;
+  /** The runtime's browser sessions (closed with it); default: one of this factory's own. */
+  browsers?: BrowserPool;
   /** Default: from the environment (sandboxd) or the local Docker engine; tests pass their own. */
   sandboxApi?: (config: OpenClawConfig) => SandboxApi;
+}
+
+/** sandboxd's client serves browser sandboxes too; the local engine gets its own browser engine. */
+function hasBrowserApi(api: SandboxApi): api is SandboxApi & SandboxBrowserApi {
+  return typeof (api as Partial<SandboxBrowserApi>).ensureBrowser === 'function';
 }
 
 function unreachable(plan: SandboxPlan, via: string, err: unknown): OpenClawError {
@@ -122,6 +132,24 @@ export function createRunTools(deps: RunToolsDeps): (run: RunToolsRequest) => Pr
       };
     return { api: local.engine, via: 'the local Docker engine' };
   };
+  const browserFor = createRunBrowser({
+    paths: deps.paths,
+    logger: deps.logger.child({ room: 'browser' }),
+    pool: deps.browsers,
+  });
+  const browserApi = async (config: OpenClawConfig): Promise<SandboxBrowserApi> => {
+    const { api } = await apiFor(config);
+    if (hasBrowserApi(api)) return api;
+    docker ??= new Dockerode();
+    return new SandboxBrowserEngine({
+      docker,
+      images: sandboxBrowserImagesFromConfig(config),
+      // A gateway in a container joins the browser network itself (its hostname is its id).
+      selfContainer: existsSync('/.dockerenv') ? os.hostname() : undefined,
+      logger: deps.logger.child({ room: 'sandbox-browser' }),
+      stateDir: deps.paths.stateDir,
+    });
+  };
 
   return async (run) => {
     const config = deps.config().config;
@@ -140,7 +168,10 @@ export function createRunTools(deps: RunToolsDeps): (run: RunToolsRequest) => Pr
       agentId: run.agentId,
       processes: deps.processes,
     };
-    if (!plan) return { tools: createWorkspaceTools(base) };
+    if (!plan) {
+      const browser = await browserFor({ config, agentId: run.agentId });
+      return { tools: [...createWorkspaceTools(base), ...(browser ? [browser] : [])] };
+    }
     const { api, via } = await apiFor(config);
     const seeded = await seedSandboxWorkspace({
       sandboxDir: plan.workspaceDir,
@@ -162,6 +193,12 @@ export function createRunTools(deps: RunToolsDeps): (run: RunToolsRequest) => Pr
       target: new SandboxTarget(api, plan),
       sandbox: { allowed: sandboxToolFilter(config, run.agentId, plan.workspaceAccess) },
     });
+    const browser = await browserFor({
+      config,
+      agentId: run.agentId,
+      sandbox: { plan, api: () => browserApi(config) },
+    });
+    if (browser) tools.push(browser);
     return { tools, workspaceShown: plan.spec.workdir };
   };
 }

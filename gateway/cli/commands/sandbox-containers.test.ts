@@ -92,12 +92,23 @@ describe('sandbox list/recreate', () => {
     );
   });
 
-  it('lists no browser sandboxes yet', async () => {
-    expect(await sandboxList(['--browser'], env, paths)).toBe(0);
-    expect(out).toMatch(/No browser sandboxes yet/);
-    out = '';
-    expect(await sandboxList(['--browser', '--json'], env, paths)).toBe(0);
-    expect(JSON.parse(out)).toEqual({ containers: [], browsers: [] });
+  it('reaches the containers for --browser too (here: a sandboxd that is not there)', async () => {
+    const port = await freePort();
+    const remote = {
+      ...env,
+      OPENCLAW_SANDBOXD_URL: `http://127.0.0.1:${port}`,
+      OPENCLAW_SANDBOXD_SECRET: 'sandboxd-secret-abcdef0123456789',
+    };
+    for (const attempt of [
+      sandboxList(['--browser'], remote, paths),
+      sandboxRecreate(['--all', '--browser', '--force'], remote, paths, noTty),
+    ]) {
+      const err = await failure(attempt);
+      expect(err.message).toContain(`127.0.0.1:${port}`);
+      expect(err.message).not.toContain('sandboxd-secret-abcdef0123456789');
+    }
+    // Nothing was listed or removed on the way to the error.
+    expect(out).toBe('');
   });
 
   it('needs the sandboxd URL and secret together', async () => {

@@ -73,19 +73,16 @@ export async function sandboxList(argv: string[], env: Env, paths: StatePaths): 
   const out = createOutput(values.json === true);
   const browser = values.browser === true;
   const now = Date.now();
-  if (browser) {
-    out.result({ containers: [], browsers: [] }, () =>
-      formatSandboxListing({ containers: [], browsers: [] }, now, { browser }),
-    );
-    return 0;
-  }
   const config = await currentConfig(env, paths);
   const access = await openSandboxAccess({ config, env, paths });
   const listing = await listSandboxes(access.api, config, paths).catch((err: unknown) => {
     throw sandboxUnreachable(access, config, err);
   });
-  out.result(listing, () =>
-    formatSandboxListing(listing, now, { sandboxingOff: !sandboxingConfigured(config) }),
+  out.result(browser ? { containers: [], browsers: listing.browsers } : listing, () =>
+    formatSandboxListing(listing, now, {
+      browser,
+      sandboxingOff: !sandboxingConfigured(config),
+    }),
   );
   return 0;
 }
@@ -142,10 +139,6 @@ export async function sandboxRecreate(
 ): Promise<number> {
   const { target, force, browser } = parseRecreateArgs(argv);
   const out = createOutput(false);
-  if (browser) {
-    out.print('No browser sandboxes yet: nothing to recreate.');
-    return 0;
-  }
   if (!force && !io.interactive)
     throw new OpenClawError(
       ErrorCode.INVALID_ARGUMENT,
@@ -157,10 +150,10 @@ export async function sandboxRecreate(
   const listing = await listSandboxes(access.api, config, paths).catch((err: unknown) => {
     throw sandboxUnreachable(access, config, err);
   });
-  const rows = selectForRecreate(listing, target);
+  const rows = selectForRecreate(listing, target, browser);
   if (rows.length === 0) {
     if ('all' in target) {
-      out.print('No sandbox containers to recreate.');
+      out.print(`No ${browser ? 'browser sandboxes' : 'sandbox containers'} to recreate.`);
       return 0;
     }
     throw nothingMatched(target);

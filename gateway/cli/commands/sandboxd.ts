@@ -9,7 +9,10 @@ import { loadConfigSnapshot } from '../../config/config-store.js';
 import type { Env, StatePaths } from '../../config/paths.js';
 import { ErrorCode, OpenClawError } from '../../infra/errors.js';
 import { createLogger, jsonLineSink } from '../../infra/logger.js';
-import { sandboxImagesFromConfig } from '../../sandbox/config/sandbox-images.js';
+import {
+  sandboxBrowserImagesFromConfig,
+  sandboxImagesFromConfig,
+} from '../../sandbox/config/sandbox-images.js';
 import type { PathMapping } from '../../sandbox/engine/path-map.js';
 import { runSandboxd } from '../../sandbox/service/run-sandboxd.js';
 import { parseCommandArgs, parsePort } from '../args.js';
@@ -66,6 +69,7 @@ export async function sandboxd(argv: string[], env: Env, paths: StatePaths): Pro
     host: values.host ?? '0.0.0.0',
     secret,
     images: sandboxImagesFromConfig(snapshot.config),
+    browserImages: sandboxBrowserImagesFromConfig(snapshot.config),
     pathMap: sandboxdPathMap(env),
     stateDir: paths.stateDir,
     logger,

@@ -10,11 +10,14 @@ import { requiredScopeFor } from '../../server/scopes.js';
 import { buildSandboxPlan } from '../config/resolve-sandbox-plan.js';
 import { agentWorkspaceDir } from '../config/sandbox-session.js';
 import { resolveSandboxSettings } from '../config/sandbox-settings.js';
-import type { SandboxContainerInfo } from '../contract.js';
+import { resolveSandboxBrowserPlan } from '../config/resolve-browser-plan.js';
+import type { SandboxApi, SandboxContainerInfo } from '../contract.js';
 import { formatDuration, formatSandboxListing } from './sandbox-format.js';
 import {
   configMatchOf,
+  listSandboxes,
   matchesTarget,
+  selectForRecreate,
   toSandboxRow,
   type SandboxRow,
 } from './sandbox-inventory.js';
@@ -118,6 +121,57 @@ describe('configMatchOf', () => {
   });
 });
 
+describe('browser sandboxes in the listing', () => {
+  const browserConfig = {
+    agents: { defaults: { sandbox: { mode: 'all', scope: 'agent', browser: { enabled: true } } } },
+  } as OpenClawConfig;
+  const plan = resolveSandboxBrowserPlan({
+    config: browserConfig,
+    plan: { agentId: 'main', scope: 'agent', scopeKey: 'agent:main' },
+    paths,
+  })!;
+  const info = (over: Partial<SandboxContainerInfo>): SandboxContainerInfo => ({
+    containerName: 'openclaw-sbx-agent-main',
+    scopeKey: 'agent:main',
+    agentId: 'main',
+    image: 'openclaw-sandbox:bookworm-slim',
+    configHash: 'x',
+    running: true,
+    createdAtMs: 1,
+    lastUsedAtMs: 1,
+    ...over,
+  });
+  // What the engine reports: the data of two containers, one of them a browser.
+  const api = (rows: SandboxContainerInfo[]) =>
+    ({ list: async () => rows }) as unknown as SandboxApi;
+
+  it('lists browsers apart, matched against the browser plan, and recreate --browser picks them', async () => {
+    const browser = info({
+      containerName: plan.containerName,
+      image: plan.image,
+      configHash: `${plan.configHash}:publish:`,
+      browser: true,
+    });
+    const listing = await listSandboxes(api([info({}), browser]), browserConfig, paths);
+    expect(listing.containers.map((r) => r.containerName)).toEqual(['openclaw-sbx-agent-main']);
+    expect(listing.browsers).toEqual([
+      expect.objectContaining({ containerName: plan.containerName, configMatch: 'yes' }),
+    ]);
+    expect(selectForRecreate(listing, { agentId: 'main' }, true)).toEqual(listing.browsers);
+    const changed = await listSandboxes(
+      api([{ ...browser, configHash: 'older:publish:' }]),
+      browserConfig,
+      paths,
+    );
+    expect(changed.browsers[0]).toMatchObject({
+      configMatch: 'no',
+      configNote: 'config changed since creation',
+    });
+    const off = await listSandboxes(api([browser]), config, paths);
+    expect(off.browsers[0]?.configMatch).toBe('no');
+  });
+});
+
 describe('formatSandboxListing', () => {
   const now = 10 * 86_400_000;
   const row = (over: Partial<SandboxRow>): SandboxRow => ({
@@ -166,7 +220,18 @@ describe('formatSandboxListing', () => {
     );
     expect(
       formatSandboxListing({ containers: [row({})], browsers: [] }, now, { browser: true }),
-    ).toMatch(/No browser sandboxes yet/);
+    ).toMatch(/No browser sandboxes\. One starts/);
+    const browsers = formatSandboxListing(
+      {
+        containers: [row({})],
+        browsers: [row({ containerName: 'openclaw-sbx-browser-a', configMatch: 'no' })],
+      },
+      now,
+      { browser: true },
+    );
+    expect(browsers).toContain('openclaw-sbx-browser-a  running');
+    expect(browsers).not.toContain('openclaw-sbx-a  running');
+    expect(browsers).toMatch(/recreate --all --browser/);
   });
 });
 

@@ -35,9 +35,9 @@ export function formatSandboxListing(
   nowMs: number,
   options: { browser?: boolean; sandboxingOff?: boolean } = {},
 ): string {
-  if (options.browser)
-    return 'No browser sandboxes yet: browser sandboxes are not built by this gateway.';
-  const rows = listing.containers;
+  const rows = options.browser ? listing.browsers : listing.containers;
+  if (options.browser && rows.length === 0)
+    return 'No browser sandboxes. One starts when a sandboxed run with agents.*.sandbox.browser.enabled first uses the browser tool.';
   if (rows.length === 0)
     return options.sandboxingOff
       ? 'No sandbox containers, and sandboxing is off in this config (agents.defaults.sandbox.mode).'
@@ -48,7 +48,7 @@ export function formatSandboxListing(
   lines.push('', `Total: ${rows.length} (${running} running)`);
   if (differing > 0)
     lines.push(
-      `${differing} container(s) differ from the config; they are recreated when idle, or now with: openclaw sandbox recreate --all`,
+      `${differing} container(s) differ from the config; they are recreated when idle, or now with: openclaw sandbox recreate --all${options.browser ? ' --browser' : ''}`,
     );
   return lines.join('\n');
 }

@@ -6,6 +6,7 @@
 import type { OpenClawConfig } from '../../config/config-types.js';
 import type { StatePaths } from '../../config/paths.js';
 import { ErrorCode, OpenClawError, errorMessage } from '../../infra/errors.js';
+import { resolveSandboxBrowserPlan } from '../config/resolve-browser-plan.js';
 import { buildSandboxPlan } from '../config/resolve-sandbox-plan.js';
 import { agentIdFromSessionKey, agentWorkspaceDir } from '../config/sandbox-session.js';
 import { resolveSandboxSettings } from '../config/sandbox-settings.js';
@@ -29,7 +30,7 @@ export interface SandboxRow {
 
 export interface SandboxListing {
   containers: SandboxRow[];
-  /** Browser sandboxes are not built yet; the field is there so clients need no change later. */
+  /** Browser sandboxes (`agents.*.sandbox.browser`), one per sandbox scope. */
   browsers: SandboxRow[];
 }
 
@@ -81,12 +82,45 @@ export function configMatchOf(
   }
 }
 
+/** A browser container against the browser plan its scope key gets now. */
+export function browserConfigMatchOf(
+  c: SandboxContainerInfo,
+  config: OpenClawConfig,
+  paths: Paths,
+): { match: ConfigMatch; note?: string } {
+  const agentId = agentOf(c);
+  if (!agentId || !c.scopeKey)
+    return { match: 'unknown', note: 'no agent recorded on the container' };
+  try {
+    const settings = resolveSandboxSettings(config, agentId.toLowerCase(), paths);
+    const plan = resolveSandboxBrowserPlan({
+      config,
+      plan: { agentId: agentId.toLowerCase(), scope: settings.scope, scopeKey: c.scopeKey },
+      paths,
+    });
+    if (settings.mode === 'off' || !plan)
+      return { match: 'no', note: `the browser sandbox is off for agent ${agentId}` };
+    if (plan.containerName !== c.containerName)
+      return { match: 'no', note: `the config now names it ${plan.containerName}` };
+    if (plan.image !== c.image)
+      return { match: 'no', note: `image ${c.image}, config asks for ${plan.image}` };
+    // The label adds how CDP is reached to the plan's hash (see browser-engine.ts).
+    if (!c.configHash.startsWith(`${plan.configHash}:`))
+      return { match: 'no', note: 'config changed since creation' };
+    return { match: 'yes' };
+  } catch (err) {
+    return { match: 'unknown', note: `the config cannot be resolved: ${errorMessage(err)}` };
+  }
+}
+
 export function toSandboxRow(
   c: SandboxContainerInfo,
   config: OpenClawConfig,
   paths: Paths,
 ): SandboxRow {
-  const { match, note } = configMatchOf(c, config, paths);
+  const { match, note } = c.browser
+    ? browserConfigMatchOf(c, config, paths)
+    : configMatchOf(c, config, paths);
   const agentId = agentOf(c);
   return {
     containerName: c.containerName,
@@ -106,10 +140,13 @@ export async function listSandboxes(
   config: OpenClawConfig,
   paths: Paths,
 ): Promise<SandboxListing> {
-  const containers = (await api.list())
-    .map((c) => toSandboxRow(c, config, paths))
-    .sort((a, b) => a.containerName.localeCompare(b.containerName));
-  return { containers, browsers: [] };
+  const all = await api.list();
+  const rows = (browser: boolean) =>
+    all
+      .filter((c) => (c.browser === true) === browser)
+      .map((c) => toSandboxRow(c, config, paths))
+      .sort((a, b) => a.containerName.localeCompare(b.containerName));
+  return { containers: rows(false), browsers: rows(true) };
 }
 
 /** `--session` matches the scope key exactly; `--agent x` its `agent:x` and `agent:x:…` keys. */
@@ -149,8 +186,14 @@ export async function removeSandboxes(
 }
 
 /** Throws when no container matches, so a typo in a key is not mistaken for success. */
-export function selectForRecreate(listing: SandboxListing, target: RecreateTarget): SandboxRow[] {
-  return listing.containers.filter((row) => matchesTarget(row, target));
+export function selectForRecreate(
+  listing: SandboxListing,
+  target: RecreateTarget,
+  browser = false,
+): SandboxRow[] {
+  return (browser ? listing.browsers : listing.containers).filter((row) =>
+    matchesTarget(row, target),
+  );
 }
 
 export function describeTarget(target: RecreateTarget): string {

@@ -50,8 +50,10 @@ export function createSandboxMethods(deps: SandboxMethodDeps): Array<[string, Me
         handle: async (raw) => {
           const { browser } = parseSandboxesListParams(raw);
           const config = deps.config().config;
-          if (browser) return { containers: [], browsers: [], nowMs: Date.now() };
-          return { ...(await listing(config)).listing, nowMs: Date.now() };
+          const { containers, browsers } = (await listing(config)).listing;
+          // With `browser` the browser sandboxes are the answer; the other list stays empty.
+          if (browser) return { containers: [], browsers, nowMs: Date.now() };
+          return { containers, browsers, nowMs: Date.now() };
         },
       },
     ],
@@ -60,11 +62,10 @@ export function createSandboxMethods(deps: SandboxMethodDeps): Array<[string, Me
       {
         handle: async (raw) => {
           const { target, browser } = parseSandboxesRecreateParams(raw);
-          if (browser) return { removed: [], failed: [] };
           const config = deps.config().config;
           const { access, listing: current } = await listing(config);
           const { selectForRecreate, nothingMatched, removeSandboxes } = await loadAdmin();
-          const rows = selectForRecreate(current, target);
+          const rows = selectForRecreate(current, target, browser);
           if (rows.length === 0 && !('all' in target)) throw nothingMatched(target);
           const result = await removeSandboxes(access.api, rows);
           deps.logger?.info('sandboxes removed for recreation', { ...result });

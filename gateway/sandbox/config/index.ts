@@ -45,4 +45,5 @@ export {
   type SeedResult,
 } from './seed-sandbox-workspace.js';
 export { explainSandbox, type SandboxExplanation } from './explain-sandbox.js';
-export { sandboxImagesFromConfig } from './sandbox-images.js';
+export { resolveSandboxBrowserPlan } from './resolve-browser-plan.js';
+export { sandboxBrowserImagesFromConfig, sandboxImagesFromConfig } from './sandbox-images.js';

@@ -12,3 +12,14 @@ export function sandboxImagesFromConfig(config: Pick<OpenClawConfig, 'agents'>):
   for (const agent of config.agents?.list ?? []) add(agent.sandbox?.docker?.image);
   return [...images];
 }
+
+/** The browser sandbox images a config names (default image included): kept apart from the above. */
+export function sandboxBrowserImagesFromConfig(config: Pick<OpenClawConfig, 'agents'>): string[] {
+  const images = new Set<string>(['openclaw-sandbox-browser:bookworm-slim']);
+  const add = (image: unknown) => {
+    if (typeof image === 'string' && image.trim() !== '') images.add(image.trim());
+  };
+  add(config.agents?.defaults?.sandbox?.browser?.image);
+  for (const agent of config.agents?.list ?? []) add(agent.sandbox?.browser?.image);
+  return [...images];
+}

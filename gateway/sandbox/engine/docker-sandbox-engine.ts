@@ -9,6 +9,7 @@ import type Dockerode from 'dockerode';
 import { ErrorCode, OpenClawError } from '../../infra/errors.js';
 import { silentLogger, type Logger } from '../../infra/logger.js';
 import {
+  SANDBOX_BROWSER_LABELS,
   SANDBOX_DEFAULTS,
   SANDBOX_LABELS,
   type SandboxApi,
@@ -369,6 +370,7 @@ export class DockerSandboxEngine implements SandboxApi {
       };
       const agentId = labels[SANDBOX_LABELS.agentId];
       if (agentId) info.agentId = agentId;
+      if (labels[SANDBOX_BROWSER_LABELS.browser] === '1') info.browser = true;
       return info;
     });
   }

@@ -9,6 +9,7 @@ import path from 'node:path';
 import Dockerode from 'dockerode';
 import { ErrorCode, OpenClawError } from '../../infra/errors.js';
 import { silentLogger, type Logger } from '../../infra/logger.js';
+import { SandboxBrowserEngine } from '../engine/browser-engine.js';
 import { DockerSandboxEngine } from '../engine/docker-sandbox-engine.js';
 import { detectOwnPathMap, type PathMapping } from '../engine/path-map.js';
 import { createSandboxdServer } from './sandboxd-server.js';
@@ -20,6 +21,8 @@ export interface RunSandboxdOptions {
   secret: string;
   /** The configured sandbox images. */
   images: readonly string[];
+  /** The configured browser sandbox images (default: none, so browser requests are refused). */
+  browserImages?: readonly string[];
   /** Container → host paths; `auto` inspects our own container when we run in one (default). */
   pathMap?: readonly PathMapping[] | 'auto';
   /** Default `$OPENCLAW_STATE_DIR` or `~/.openclaw`. */
@@ -59,7 +62,13 @@ export async function runSandboxd(options: RunSandboxdOptions): Promise<RunningS
     pathMap,
     logger,
   });
-  const server = createSandboxdServer({ api: engine, secret: options.secret, logger });
+  const browser = new SandboxBrowserEngine({
+    docker,
+    images: options.browserImages ?? [],
+    logger,
+    stateDir,
+  });
+  const server = createSandboxdServer({ api: engine, browser, secret: options.secret, logger });
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) =>
       reject(

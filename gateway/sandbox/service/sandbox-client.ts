@@ -12,6 +12,10 @@ import {
 } from '../../infra/errors.js';
 import type {
   SandboxApi,
+  SandboxBrowserApi,
+  SandboxBrowserInfo,
+  SandboxBrowserPlan,
+  SandboxNoVncLink,
   SandboxContainerInfo,
   SandboxExecRequest,
   SandboxExecResult,
@@ -30,7 +34,7 @@ export interface SandboxClientOptions {
   requestTimeoutMs?: number;
 }
 
-export class SandboxClient implements SandboxApi {
+export class SandboxClient implements SandboxApi, SandboxBrowserApi {
   private readonly base: string;
 
   constructor(private readonly options: SandboxClientOptions) {
@@ -56,6 +60,15 @@ export class SandboxClient implements SandboxApi {
 
   async prune(limits: { idleHours: number; maxAgeDays: number }): Promise<string[]> {
     return (await this.call<{ removed: string[] }>('POST', SANDBOXD_PATHS.prune, limits)).removed;
+  }
+
+  /** sandboxd sees our address and joins our container to the browser network. */
+  ensureBrowser(plan: SandboxBrowserPlan): Promise<SandboxBrowserInfo> {
+    return this.call('POST', SANDBOXD_PATHS.browserEnsure, { plan });
+  }
+
+  noVncLink(containerName: string): Promise<SandboxNoVncLink> {
+    return this.call('POST', SANDBOXD_PATHS.browserNoVnc, { containerName });
   }
 
   private async call<T>(

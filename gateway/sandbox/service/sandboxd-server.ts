@@ -8,10 +8,11 @@ import http from 'node:http';
 import { ErrorCode, OpenClawError, errorMessage, isOpenClawError } from '../../infra/errors.js';
 import { silentLogger, type Logger } from '../../infra/logger.js';
 import { safeEqualSecret } from '../../infra/secret-compare.js';
-import type { SandboxApi } from '../contract.js';
+import type { SandboxApi, SandboxBrowserApi } from '../contract.js';
 import {
   HTTP_STATUS,
   SANDBOXD_PATHS,
+  parseBrowserPlan,
   parseExec,
   parseName,
   parsePlan,
@@ -21,6 +22,8 @@ import {
 
 export interface SandboxdServerOptions {
   api: SandboxApi;
+  /** Browser containers (`agents.*.sandbox.browser`); without it those requests are refused. */
+  browser?: SandboxBrowserApi;
   secret: string;
   logger?: Logger;
   /** Largest request body (default 8 MiB: exec stdin carries file contents). */
@@ -110,6 +113,14 @@ export function createSandboxdServer(options: SandboxdServerOptions): http.Serve
   const maxBody = options.maxBodyBytes ?? 8 * 1024 * 1024;
   const limiter = new AuthLimiter(options.maxAuthFailures ?? 10, options.authWindowMs ?? 60_000);
 
+  const browserApi = (): SandboxBrowserApi => {
+    if (options.browser) return options.browser;
+    throw new OpenClawError(
+      ErrorCode.NOT_FOUND,
+      'This sandboxd does not serve browser sandboxes; update the stack (docker-setup.sh) so sandboxd and the gateway match.',
+    );
+  };
+
   const route = async (
     req: http.IncomingMessage,
     res: http.ServerResponse,
@@ -164,6 +175,16 @@ export function createSandboxdServer(options: SandboxdServerOptions): http.Serve
         return send(res, 200, { ok: true });
       case SANDBOXD_PATHS.prune:
         return send(res, 200, { removed: await api.prune(parsePrune(body)) });
+      case SANDBOXD_PATHS.browserEnsure:
+        return send(
+          res,
+          200,
+          await browserApi().ensureBrowser(parseBrowserPlan(body), {
+            address: req.socket.remoteAddress,
+          }),
+        );
+      case SANDBOXD_PATHS.browserNoVnc:
+        return send(res, 200, await browserApi().noVncLink(parseName(body)));
       default:
         return sendError(
           res,

@@ -3,7 +3,7 @@
  * checks for what arrives over the wire (the policy gate then judges the content).
  */
 import { ErrorCode, OpenClawError, type ErrorCode as Code } from '../../infra/errors.js';
-import type { SandboxExecRequest, SandboxPlan } from '../contract.js';
+import type { SandboxBrowserPlan, SandboxExecRequest, SandboxPlan } from '../contract.js';
 
 export const SANDBOXD_PATHS = {
   health: '/healthz',
@@ -12,6 +12,8 @@ export const SANDBOXD_PATHS = {
   list: '/v1/containers',
   remove: '/v1/remove',
   prune: '/v1/prune',
+  browserEnsure: '/v1/browser/ensure',
+  browserNoVnc: '/v1/browser/novnc',
 } as const;
 
 export interface WireError {
@@ -140,4 +142,15 @@ export function parsePrune(body: unknown): { idleHours: number; maxAgeDays: numb
   num(r, 'idleHours', 'prune');
   num(r, 'maxAgeDays', 'prune');
   return { idleHours: r.idleHours as number, maxAgeDays: r.maxAgeDays as number };
+}
+
+export function parseBrowserPlan(body: unknown): SandboxBrowserPlan {
+  const p = obj(obj(body, 'body').plan, 'plan');
+  for (const k of ['agentId', 'scopeKey', 'containerName', 'image', 'network', 'configHash'])
+    str(p, k, 'plan');
+  str(p, 'cdpSourceRange', 'plan', true);
+  for (const k of ['cdpPort', 'noVncPort', 'startTimeoutMs']) num(p, k, 'plan');
+  for (const k of ['headless', 'noVnc'])
+    if (typeof p[k] !== 'boolean') bad(`plan.${k} must be a boolean`);
+  return p as unknown as SandboxBrowserPlan;
 }
