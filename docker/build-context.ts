@@ -46,6 +46,14 @@ export interface StageBuildContextOptions {
   shippedPackages?: ReadonlyArray<{ name: string; dir: string }> | null;
 }
 
+/** Packages the image carries whole beside the bundle (SHIPPED_PACKAGES in scripts/build.mjs). */
+export const SHIPPED_PACKAGE_NAMES = ['playwright-core'] as const;
+
+/** The shipped packages from a `node_modules`-shaped folder (the packaged app's own copies). */
+export function shippedPackagesFrom(nodeModulesDir: string): Array<{ name: string; dir: string }> {
+  return SHIPPED_PACKAGE_NAMES.map((name) => ({ name, dir: path.join(nodeModulesDir, name) }));
+}
+
 /** The installed playwright-core the gateway image ships (same version as package.json pins). */
 export function defaultShippedPackages(): Array<{ name: string; dir: string }> {
   const require = createRequire(import.meta.url);

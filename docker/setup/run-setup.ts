@@ -16,7 +16,7 @@ import {
   errorMessage,
   systemErrorCode,
 } from '../../gateway/infra/errors.js';
-import { stageBuildContext } from '../build-context.js';
+import { shippedPackagesFrom, stageBuildContext } from '../build-context.js';
 import {
   buildImage,
   ComposeProject,
@@ -118,6 +118,11 @@ export interface SetupOptions {
   buildTag?: string;
   /** The gateway Dockerfile (default: docker/gateway.Dockerfile next to this library). */
   dockerfilePath?: string;
+  /**
+   * A `node_modules`-shaped folder holding the packages the image ships beside the bundle
+   * (playwright-core); default this checkout's node_modules. The packaged app passes its own.
+   */
+  shippedPackagesDir?: string;
   /** More browser origins the gateway must accept (the desktop app's own UI, e.g. the headless host). */
   extraAllowedOrigins?: readonly string[];
   /** This host's network interfaces (LAN origins, publish address check); default the OS's. */
@@ -675,6 +680,10 @@ async function ensureImage(
   const staged = await stageBuildContext({
     bundleDir: options.bundleDir,
     controlUiDir: options.controlUiDir,
+    ...(options.dockerfilePath ? { dockerfilePath: options.dockerfilePath } : {}),
+    ...(options.shippedPackagesDir
+      ? { shippedPackages: shippedPackagesFrom(options.shippedPackagesDir) }
+      : {}),
   });
   try {
     const buildArgs: Record<string, string> = {

@@ -161,6 +161,9 @@ export async function createAppHost(options: AppHostOptions): Promise<AppHost> {
         ? path.join(options.resourcesDir, 'docker', 'gateway.Dockerfile')
         : undefined,
       sandboxRecipeDir,
+      shippedPackagesDir: options.resourcesDir
+        ? path.join(options.resourcesDir, 'node_modules')
+        : undefined,
       platform,
       onWarning: (text) =>
         notify({

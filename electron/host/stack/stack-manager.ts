@@ -69,6 +69,8 @@ export interface StackManagerOptions {
   dockerfilePath?: string;
   /** The app's copies of the sandbox Dockerfiles (default: docker/sandbox next to the library). */
   sandboxRecipeDir?: string;
+  /** The app's copies of the packages the image ships beside the bundle (a node_modules folder). */
+  shippedPackagesDir?: string;
   /** The OS the commands shown to the user are quoted for (default process.platform). */
   platform?: NodeJS.Platform;
   /** This host's network interfaces (LAN addresses); default the OS's. */
@@ -189,6 +191,9 @@ export class StackManager {
       buildTag: this.options.imageTag,
       dockerfilePath: this.options.dockerfilePath,
       ...(this.options.sandboxRecipeDir ? { sandboxRecipeDir: this.options.sandboxRecipeDir } : {}),
+      ...(this.options.shippedPackagesDir
+        ? { shippedPackagesDir: this.options.shippedPackagesDir }
+        : {}),
       extraAllowedOrigins: options.extraAllowedOrigins,
       ...(options.sandboxPolicy ? { sandboxPolicy: options.sandboxPolicy } : {}),
       ...(this.options.sandboxImageTag ? { sandboxImageTag: this.options.sandboxImageTag } : {}),
