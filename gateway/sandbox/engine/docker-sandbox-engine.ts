@@ -3,7 +3,6 @@
  * commands in them. sandboxd serves it over HTTP; in development the gateway may use it directly.
  * It touches only containers carrying the sandbox label, whatever name it is asked about.
  */
-import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type Dockerode from 'dockerode';
 import { ErrorCode, OpenClawError } from '../../infra/errors.js';
@@ -16,11 +15,18 @@ import {
   type SandboxExecRequest,
   type SandboxExecResult,
   type SandboxPlan,
+  type SandboxProcessOutput,
+  type SandboxProcessReadRequest,
+  type SandboxProcessRequest,
 } from '../contract.js';
 import { buildCreateOptions } from './create-options.js';
 import { engineError, statusOf } from './engine-errors.js';
 import { sanitizeSandboxEnv } from './env-sanitize.js';
 import { runExec } from './exec-runner.js';
+import { RunnerGoneError } from './container-runner.js';
+import { RunnerPool, runOnRunner, runnerCanRun } from './runner-exec.js';
+import { SandboxProcesses } from './sandbox-processes.js';
+import { readSeccompProfile } from './seccomp-profile.js';
 import { normalizePathMap, toHostPath, type PathMapping } from './path-map.js';
 import { blockedReason, checkSandboxPlan } from './policy.js';
 import { SandboxRegistry, type RegistryEntry } from './registry.js';
@@ -66,6 +72,9 @@ export class DockerSandboxEngine implements SandboxApi {
   private readonly ids = new Map<string, string>();
   /** Exec use not yet in the registry (exec stays off the file; ensure and list merge it). */
   private readonly lastExec = new Map<string, number>();
+  /** One resident runner per container: a warm command costs no Docker exec. */
+  private readonly runners: RunnerPool;
+  private readonly processes: SandboxProcesses;
 
   constructor(private readonly options: DockerSandboxEngineOptions) {
     this.docker = options.docker;
@@ -73,6 +82,8 @@ export class DockerSandboxEngine implements SandboxApi {
     this.pathMap = normalizePathMap(options.pathMap ?? []);
     this.logger = options.logger ?? silentLogger;
     this.now = options.now ?? Date.now;
+    this.runners = new RunnerPool(this.docker);
+    this.processes = new SandboxProcesses((name) => this.runnerFor(name));
   }
 
   async ensure(plan: SandboxPlan): Promise<{ container: SandboxContainerInfo; created: boolean }> {
@@ -92,7 +103,7 @@ export class DockerSandboxEngine implements SandboxApi {
   ): Promise<{ container: SandboxContainerInfo; created: boolean }> {
     checkSandboxPlan(plan, { allowedImages: this.options.images, homeDirs: this.options.homeDirs });
     const hostSources = plan.spec.binds.map((b) => this.hostSource(b.source));
-    const seccompJson = await this.seccompJson(plan.spec.seccompProfile);
+    const seccompJson = await readSeccompProfile(plan.spec.seccompProfile);
     const now = this.now();
     const entry = await this.registry.get(plan.containerName);
     let current = await this.inspect(plan.containerName);
@@ -176,29 +187,6 @@ export class DockerSandboxEngine implements SandboxApi {
         { details: { rule: 'bind-source-blocked', source, resolved: host } },
       );
     return host;
-  }
-
-  private async seccompJson(profile: string | undefined): Promise<string | undefined> {
-    const value = profile?.trim();
-    if (!value || value === 'default' || value === 'builtin') return undefined;
-    if (value.startsWith('{')) return value;
-    if (!path.isAbsolute(value))
-      throw new OpenClawError(
-        ErrorCode.INVALID_ARGUMENT,
-        `Sandbox refused: seccompProfile "${value}" is neither "default", inline JSON nor an absolute path to a profile file.`,
-        { details: { rule: 'seccomp-invalid' } },
-      );
-    try {
-      const text = await fs.readFile(value, 'utf8');
-      JSON.parse(text);
-      return text;
-    } catch (err) {
-      throw new OpenClawError(
-        ErrorCode.INVALID_ARGUMENT,
-        `Sandbox refused: cannot read the seccomp profile "${value}" as JSON. Check the file exists where sandboxd runs.`,
-        { cause: err, details: { rule: 'seccomp-invalid' } },
-      );
-    }
   }
 
   private async create(
@@ -294,6 +282,8 @@ export class DockerSandboxEngine implements SandboxApi {
   }
 
   private async removeContainer(id: string): Promise<void> {
+    this.processes.containerGone(id);
+    this.runners.close(id);
     try {
       await this.docker.getContainer(id).remove({ force: true });
     } catch (err) {
@@ -307,7 +297,7 @@ export class DockerSandboxEngine implements SandboxApi {
     const id = this.ids.get(name);
     if (id) {
       try {
-        return await runExec({ docker: this.docker, containerId: id }, request, signal);
+        return await this.execIn(id, request, signal);
       } catch (err) {
         this.ids.delete(name);
         // Recreated or removed behind our back (another sandboxd, the user): look it up again.
@@ -333,11 +323,74 @@ export class DockerSandboxEngine implements SandboxApi {
     const id = info.Id;
     this.ids.set(name, id);
     try {
-      return await runExec({ docker: this.docker, containerId: id }, request, signal);
+      return await this.execIn(id, request, signal);
     } catch (err) {
       this.ids.delete(name);
       throw engineError(err, `Running a command in sandbox ${name}`);
     }
+  }
+
+  /** Through the container's runner when it can carry the request, else one Docker exec. */
+  private async execIn(
+    containerId: string,
+    request: SandboxExecRequest,
+    signal?: AbortSignal,
+  ): Promise<SandboxExecResult> {
+    const runner = runnerCanRun(request) ? await this.runners.get(containerId) : undefined;
+    if (!runner) return runExec({ docker: this.docker, containerId }, request, signal);
+    try {
+      return await runOnRunner(runner, request, signal);
+    } catch (err) {
+      if (!(err instanceof RunnerGoneError)) throw err;
+      throw new OpenClawError(
+        ErrorCode.CONTAINER_NOT_FOUND,
+        `Sandbox container ${request.containerName} stopped while the command ran.`,
+      );
+    }
+  }
+
+  private async runnerFor(name: string) {
+    this.lastExec.set(name, this.now());
+    let containerId = this.ids.get(name);
+    if (!containerId) {
+      const info = await this.inspect(name);
+      if (!info)
+        throw new OpenClawError(
+          ErrorCode.CONTAINER_NOT_FOUND,
+          `Sandbox container ${name} does not exist. It is created when an agent run starts (ensure).`,
+        );
+      if (!info.State.Running) await this.start(info.Id);
+      containerId = info.Id;
+      this.ids.set(name, containerId);
+    }
+    try {
+      return { containerId, runner: await this.runners.get(containerId) };
+    } catch (err) {
+      this.ids.delete(name);
+      throw engineError(err, `Starting the command runner in sandbox ${name}`);
+    }
+  }
+
+  startProcess(request: SandboxProcessRequest): Promise<{ processId: string }> {
+    return this.processes.start(request);
+  }
+
+  readProcess(request: SandboxProcessReadRequest): Promise<SandboxProcessOutput> {
+    return this.processes.read(request);
+  }
+
+  async writeProcess(request: { processId: string; data?: string; end?: boolean }): Promise<void> {
+    this.processes.write(request);
+  }
+
+  killProcess(processId: string): Promise<void> {
+    return this.processes.kill(processId);
+  }
+
+  /** Stops the runners and the process sweep (sandboxd shutting down, tests). */
+  dispose(): void {
+    this.runners.closeAll();
+    this.processes.dispose();
   }
 
   async list(): Promise<SandboxContainerInfo[]> {

@@ -15,6 +15,10 @@ import {
   parseExec,
   parseName,
   parsePlan,
+  parseProcessId,
+  parseProcessRead,
+  parseProcessStart,
+  parseProcessWrite,
   parsePrune,
   type WireError,
 } from './wire.js';
@@ -110,6 +114,16 @@ export function createSandboxdServer(options: SandboxdServerOptions): http.Serve
   const maxBody = options.maxBodyBytes ?? 8 * 1024 * 1024;
   const limiter = new AuthLimiter(options.maxAuthFailures ?? 10, options.authWindowMs ?? 60_000);
 
+  const processes = (): SandboxApi => {
+    if (!api.startProcess || !api.readProcess || !api.writeProcess || !api.killProcess)
+      throw new OpenClawError(
+        ErrorCode.NOT_FOUND,
+        'This sandboxd cannot run background processes.',
+        { details: { rule: 'runner-unavailable' } },
+      );
+    return api;
+  };
+
   const route = async (
     req: http.IncomingMessage,
     res: http.ServerResponse,
@@ -164,6 +178,16 @@ export function createSandboxdServer(options: SandboxdServerOptions): http.Serve
         return send(res, 200, { ok: true });
       case SANDBOXD_PATHS.prune:
         return send(res, 200, { removed: await api.prune(parsePrune(body)) });
+      case SANDBOXD_PATHS.processStart:
+        return send(res, 200, await processes().startProcess!(parseProcessStart(body)));
+      case SANDBOXD_PATHS.processRead:
+        return send(res, 200, await processes().readProcess!(parseProcessRead(body)));
+      case SANDBOXD_PATHS.processWrite:
+        await processes().writeProcess!(parseProcessWrite(body));
+        return send(res, 200, { ok: true });
+      case SANDBOXD_PATHS.processKill:
+        await processes().killProcess!(parseProcessId(body));
+        return send(res, 200, { ok: true });
       default:
         return sendError(
           res,

@@ -3,7 +3,12 @@
  * checks for what arrives over the wire (the policy gate then judges the content).
  */
 import { ErrorCode, OpenClawError, type ErrorCode as Code } from '../../infra/errors.js';
-import type { SandboxExecRequest, SandboxPlan } from '../contract.js';
+import type {
+  SandboxExecRequest,
+  SandboxPlan,
+  SandboxProcessReadRequest,
+  SandboxProcessRequest,
+} from '../contract.js';
 
 export const SANDBOXD_PATHS = {
   health: '/healthz',
@@ -12,6 +17,10 @@ export const SANDBOXD_PATHS = {
   list: '/v1/containers',
   remove: '/v1/remove',
   prune: '/v1/prune',
+  processStart: '/v1/process/start',
+  processRead: '/v1/process/read',
+  processWrite: '/v1/process/write',
+  processKill: '/v1/process/kill',
 } as const;
 
 export interface WireError {
@@ -140,4 +149,56 @@ export function parsePrune(body: unknown): { idleHours: number; maxAgeDays: numb
   num(r, 'idleHours', 'prune');
   num(r, 'maxAgeDays', 'prune');
   return { idleHours: r.idleHours as number, maxAgeDays: r.maxAgeDays as number };
+}
+
+export function parseProcessStart(body: unknown): SandboxProcessRequest {
+  const r = obj(body, 'body');
+  str(r, 'containerName', 'process');
+  str(r, 'command', 'process');
+  str(r, 'workdir', 'process', true);
+  stringMap(r, 'env', 'process', true);
+  return {
+    containerName: r.containerName as string,
+    command: r.command as string,
+    ...(r.workdir !== undefined ? { workdir: r.workdir as string } : {}),
+    ...(r.env !== undefined ? { env: r.env as Record<string, string> } : {}),
+  };
+}
+
+export function parseProcessRead(body: unknown): SandboxProcessReadRequest {
+  const r = obj(body, 'body');
+  str(r, 'processId', 'process');
+  num(r, 'stdoutOffset', 'process');
+  num(r, 'stderrOffset', 'process');
+  num(r, 'waitMs', 'process', true);
+  if ((r.stdoutOffset as number) < 0 || (r.stderrOffset as number) < 0)
+    bad('process offsets must not be negative');
+  return {
+    processId: r.processId as string,
+    stdoutOffset: Math.floor(r.stdoutOffset as number),
+    stderrOffset: Math.floor(r.stderrOffset as number),
+    ...(r.waitMs !== undefined ? { waitMs: r.waitMs as number } : {}),
+  };
+}
+
+export function parseProcessWrite(body: unknown): {
+  processId: string;
+  data?: string;
+  end?: boolean;
+} {
+  const r = obj(body, 'body');
+  str(r, 'processId', 'process');
+  str(r, 'data', 'process', true);
+  if (r.end !== undefined && typeof r.end !== 'boolean') bad('process.end must be a boolean');
+  return {
+    processId: r.processId as string,
+    ...(r.data !== undefined ? { data: r.data as string } : {}),
+    ...(r.end !== undefined ? { end: r.end as boolean } : {}),
+  };
+}
+
+export function parseProcessId(body: unknown): string {
+  const r = obj(body, 'body');
+  str(r, 'processId', 'process');
+  return r.processId as string;
 }

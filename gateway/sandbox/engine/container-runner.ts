@@ -1,0 +1,220 @@
+/**
+ * sandboxd's side of the resident runner (runner-script.ts): one Docker exec per container, kept
+ * open, with the runner's stdin, stdout and stderr on the Engine API's hijacked stream. Requests
+ * are written in order on one stream; answers come back in the same order, so a queue of waiting
+ * readers is all the matching needed. Commands' ends arrive on stderr, keyed by id.
+ */
+import { Writable, type Duplex } from 'node:stream';
+import type Dockerode from 'dockerode';
+import { RUNNER_SCRIPT } from './runner-script.js';
+
+/** How long the runner may take to say it is ready (a loaded machine, a slow image). */
+const HELLO_TIMEOUT_MS = 10_000;
+
+export type RunnerInput = { kind: 'none' } | { kind: 'data'; data: Buffer } | { kind: 'stream' };
+
+export interface Collected {
+  stdout: Buffer;
+  stderr: Buffer;
+  /** Bytes the cap left out of each stream. */
+  stdoutDropped: number;
+  stderrDropped: number;
+}
+
+interface Waiting {
+  /** Bytes that follow the header line. */
+  size(header: string): number;
+  resolve(header: string, body: Buffer): void;
+  reject(err: Error): void;
+}
+
+export class RunnerGoneError extends Error {
+  constructor() {
+    super('The sandbox runner stopped (the container was stopped or removed).');
+  }
+}
+
+export class ContainerRunner {
+  private buffer: Buffer = Buffer.alloc(0);
+  private readonly queue: Waiting[] = [];
+  private readonly ends = new Map<string, (code: number | null) => void>();
+  private errLine = '';
+  private closed = false;
+
+  private constructor(
+    private readonly stream: Duplex,
+    docker: Dockerode,
+  ) {
+    docker.modem.demuxStream(
+      stream,
+      new Writable({
+        write: (chunk: Buffer, _enc, done) => {
+          this.onStdout(chunk);
+          done();
+        },
+      }),
+      new Writable({
+        write: (chunk: Buffer, _enc, done) => {
+          this.onStderr(chunk);
+          done();
+        },
+      }),
+    );
+    const gone = () => this.shutdown();
+    stream.once('end', gone);
+    stream.once('close', gone);
+    stream.once('error', gone);
+  }
+
+  /** Starts the runner in the container; `undefined` when the image lacks what it needs. */
+  static async open(docker: Dockerode, containerId: string): Promise<ContainerRunner | undefined> {
+    const exec = await docker.getContainer(containerId).exec({
+      Cmd: ['/bin/sh', '-c', RUNNER_SCRIPT],
+      AttachStdin: true,
+      AttachStdout: true,
+      AttachStderr: true,
+      Tty: false,
+    });
+    const stream = (await exec.start({ hijack: true, stdin: true })) as unknown as Duplex;
+    const runner = new ContainerRunner(stream, docker);
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const hello = await Promise.race([
+        runner.expect(() => 0).then((r) => r.header),
+        new Promise<string>((_, reject) => {
+          timer = setTimeout(() => reject(new Error('no answer')), HELLO_TIMEOUT_MS);
+        }),
+      ]);
+      if (hello.startsWith('OK ')) return runner;
+    } catch {
+      // Fall through: treated like an image without the tools.
+    } finally {
+      clearTimeout(timer);
+    }
+    runner.close();
+    return undefined;
+  }
+
+  get alive(): boolean {
+    return !this.closed;
+  }
+
+  /** Starts a command; the promise is its exit code (null when the runner went away first). */
+  start(id: string, script: string, input: RunnerInput): Promise<number | null> {
+    if (this.closed) return Promise.reject(new RunnerGoneError());
+    const code = Buffer.from(script, 'utf8');
+    const mode = input.kind === 'data' ? input.data.length : input.kind === 'stream' ? -2 : -1;
+    const ended = new Promise<number | null>((resolve) => this.ends.set(id, resolve));
+    this.send(`X ${id} ${code.length} ${mode}\n`, code, input.kind === 'data' ? input.data : null);
+    return ended;
+  }
+
+  /** Up to `max` bytes of a stream's output from byte `offset`. */
+  async read(id: string, which: 'o' | 'e', offset: number, max: number): Promise<Buffer> {
+    const answer = this.expect((header) => Number(header));
+    this.send(`R ${id} ${which} ${offset} ${max}\n`);
+    return (await answer).body;
+  }
+
+  /** Both streams, each capped to `max` bytes (its head and its tail). */
+  async collect(id: string, max: number): Promise<Collected> {
+    const answer = this.expect((header) => {
+      const [, oSent, , eSent] = header.split(' ').map(Number);
+      return (oSent ?? 0) + (eSent ?? 0);
+    });
+    this.send(`T ${id} ${max}\n`);
+    const { header, body } = await answer;
+    const [oSize = 0, oSent = 0, eSize = 0, eSent = 0] = header.split(' ').map(Number);
+    return {
+      stdout: body.subarray(0, oSent),
+      stderr: body.subarray(oSent, oSent + eSent),
+      stdoutDropped: oSize - oSent,
+      stderrDropped: eSize - eSent,
+    };
+  }
+
+  write(id: string, seq: number, data: Buffer): void {
+    this.send(`W ${id} ${data.length} ${seq}\n`, data);
+  }
+
+  endInput(id: string): void {
+    this.send(`E ${id}\n`);
+  }
+
+  kill(id: string, script: string): void {
+    const code = Buffer.from(script, 'utf8');
+    this.send(`K ${id} ${code.length}\n`, code);
+  }
+
+  forget(id: string): void {
+    this.ends.delete(id);
+    this.send(`C ${id}\n`);
+  }
+
+  close(): void {
+    if (!this.closed) {
+      try {
+        this.stream.end('Q x\n');
+      } catch {
+        // already gone
+      }
+      this.stream.destroy();
+    }
+    this.shutdown();
+  }
+
+  private send(header: string, ...payload: (Buffer | null)[]): void {
+    if (this.closed) throw new RunnerGoneError();
+    const parts = [Buffer.from(header, 'utf8'), ...payload.filter((p): p is Buffer => !!p)];
+    this.stream.write(parts.length === 1 ? parts[0] : Buffer.concat(parts));
+  }
+
+  private expect(size: (header: string) => number): Promise<{ header: string; body: Buffer }> {
+    if (this.closed) return Promise.reject(new RunnerGoneError());
+    return new Promise((resolve, reject) =>
+      this.queue.push({ size, resolve: (header, body) => resolve({ header, body }), reject }),
+    );
+  }
+
+  private onStdout(chunk: Buffer): void {
+    this.buffer = this.buffer.length === 0 ? chunk : Buffer.concat([this.buffer, chunk]);
+    for (;;) {
+      const next = this.queue[0];
+      if (!next) return;
+      const newline = this.buffer.indexOf(10);
+      if (newline < 0) return;
+      const header = this.buffer.subarray(0, newline).toString('utf8');
+      const size = next.size(header);
+      if (!Number.isFinite(size) || size < 0) {
+        // The stream is out of step: nothing after this can be trusted.
+        this.close();
+        return;
+      }
+      if (this.buffer.length < newline + 1 + size) return;
+      const body = Buffer.from(this.buffer.subarray(newline + 1, newline + 1 + size));
+      this.buffer = this.buffer.subarray(newline + 1 + size);
+      this.queue.shift();
+      next.resolve(header, body);
+    }
+  }
+
+  private onStderr(chunk: Buffer): void {
+    const lines = (this.errLine + chunk.toString('utf8')).split('\n');
+    this.errLine = lines.pop() ?? '';
+    for (const line of lines) {
+      const [tag, id, code] = line.split(' ');
+      if (tag !== 'D' || !id) continue;
+      const end = this.ends.get(id);
+      this.ends.delete(id);
+      end?.(Number.isInteger(Number(code)) ? Number(code) : null);
+    }
+  }
+
+  private shutdown(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const waiting of this.queue.splice(0)) waiting.reject(new RunnerGoneError());
+    for (const end of this.ends.values()) end(null);
+    this.ends.clear();
+  }
+}

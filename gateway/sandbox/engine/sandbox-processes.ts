@@ -1,0 +1,193 @@
+/**
+ * Background processes in sandbox containers, kept by sandboxd: each one is a command of the
+ * container's resident runner whose output stays in files on the container's tmpfs, read by
+ * offset as the gateway follows it; its input is fed chunk by chunk; a kill signals everything
+ * carrying its marker inside the container. A process nobody reads for a while (the gateway went
+ * away) is killed, and all of a container's processes end with the container.
+ */
+import { randomUUID } from 'node:crypto';
+import { ErrorCode, OpenClawError } from '../../infra/errors.js';
+import type {
+  SandboxProcessOutput,
+  SandboxProcessReadRequest,
+  SandboxProcessRequest,
+} from '../contract.js';
+import { RunnerGoneError, type ContainerRunner } from './container-runner.js';
+import { killScript } from './exec-runner.js';
+import { runnerCanRun } from './runner-exec.js';
+import { commandScript } from './runner-script.js';
+
+/** Bytes per stream in one answer. */
+const CHUNK_BYTES = 256 * 1024;
+const MAX_WAIT_MS = 30_000;
+/** A running process not read for this long has lost its gateway: it is killed. */
+const ABANDONED_MS = 120_000;
+/** A finished process not read to its end for this long is forgotten. */
+const FORGOTTEN_MS = 600_000;
+const MAX_PROCESSES = 64;
+const KILL_GRACE_MS = 3_000;
+
+interface Proc {
+  id: string;
+  containerId: string;
+  runner: ContainerRunner;
+  ended: Promise<void>;
+  running: boolean;
+  exitCode: number | null;
+  killed: boolean;
+  inputSeq: number;
+  inputEnded: boolean;
+  lastReadAt: number;
+}
+
+export type RunnerFor = (
+  containerName: string,
+) => Promise<{ containerId: string; runner: ContainerRunner | undefined }>;
+
+function notFound(id: string): OpenClawError {
+  return new OpenClawError(
+    ErrorCode.NOT_FOUND,
+    `No sandbox process "${id}" (it ended and was read to its end, or sandboxd restarted).`,
+  );
+}
+
+export class SandboxProcesses {
+  private readonly procs = new Map<string, Proc>();
+  private readonly sweeper: NodeJS.Timeout;
+
+  constructor(private readonly runnerFor: RunnerFor) {
+    this.sweeper = setInterval(() => this.sweep(), 30_000);
+    this.sweeper.unref();
+  }
+
+  async start(request: SandboxProcessRequest): Promise<{ processId: string }> {
+    if ([...this.procs.values()].filter((p) => p.running).length >= MAX_PROCESSES)
+      throw new OpenClawError(
+        ErrorCode.INVALID_ARGUMENT,
+        `${MAX_PROCESSES} sandbox processes are already running; kill one before starting another.`,
+      );
+    if (!runnerCanRun(request))
+      throw new OpenClawError(
+        ErrorCode.INVALID_ARGUMENT,
+        'Environment variable names of a background command must be shell names (letters, digits, _).',
+      );
+    const { containerId, runner } = await this.runnerFor(request.containerName);
+    if (!runner)
+      throw new OpenClawError(
+        ErrorCode.INVALID_ARGUMENT,
+        `Background commands cannot run in sandbox ${request.containerName}: its image lacks what the runner needs (sh with head, tail, wc, mkfifo, and sleep taking fractions, plus a writable /tmp).`,
+        { details: { rule: 'runner-unavailable' } },
+      );
+    const id = randomUUID();
+    const proc: Proc = {
+      id,
+      containerId,
+      runner,
+      ended: Promise.resolve(),
+      running: true,
+      exitCode: null,
+      killed: false,
+      inputSeq: 0,
+      inputEnded: false,
+      lastReadAt: Date.now(),
+    };
+    proc.ended = runner
+      .start(id, commandScript({ ...request, id }), { kind: 'stream' })
+      .then((code) => {
+        proc.running = false;
+        proc.exitCode = code;
+        if (code === null) proc.killed = true;
+      });
+    this.procs.set(id, proc);
+    return { processId: id };
+  }
+
+  private get(id: string): Proc {
+    const proc = this.procs.get(id);
+    if (!proc) throw notFound(id);
+    return proc;
+  }
+
+  async read(request: SandboxProcessReadRequest): Promise<SandboxProcessOutput> {
+    const proc = this.get(request.processId);
+    proc.lastReadAt = Date.now();
+    const wait = Math.min(Math.max(request.waitMs ?? 0, 0), MAX_WAIT_MS);
+    if (proc.running && wait > 0)
+      await Promise.race([proc.ended, new Promise((resolve) => setTimeout(resolve, wait).unref())]);
+    const running = proc.running;
+    let stdout: Buffer = Buffer.alloc(0);
+    let stderr: Buffer = Buffer.alloc(0);
+    try {
+      [stdout, stderr] = await Promise.all([
+        proc.runner.read(proc.id, 'o', request.stdoutOffset, CHUNK_BYTES),
+        proc.runner.read(proc.id, 'e', request.stderrOffset, CHUNK_BYTES),
+      ]);
+    } catch (err) {
+      // The container went away with the output: the process has ended, nothing more to read.
+      if (!(err instanceof RunnerGoneError)) throw err;
+    }
+    const more = stdout.length === CHUNK_BYTES || stderr.length === CHUNK_BYTES;
+    if (!running && !more) this.forget(proc);
+    proc.lastReadAt = Date.now();
+    return {
+      stdout: stdout.toString('base64'),
+      stderr: stderr.toString('base64'),
+      running,
+      more,
+      exitCode: proc.exitCode,
+      killed: proc.killed,
+    };
+  }
+
+  write(request: { processId: string; data?: string; end?: boolean }): void {
+    const proc = this.get(request.processId);
+    if (!proc.running || proc.inputEnded)
+      throw new OpenClawError(
+        ErrorCode.INVALID_ARGUMENT,
+        'The process no longer accepts input (its input is closed or it has ended).',
+      );
+    if (request.data) proc.runner.write(proc.id, proc.inputSeq++, Buffer.from(request.data));
+    if (request.end) {
+      proc.inputEnded = true;
+      proc.runner.endInput(proc.id);
+    }
+  }
+
+  async kill(processId: string): Promise<void> {
+    const proc = this.get(processId);
+    if (!proc.running) return;
+    proc.killed = true;
+    try {
+      proc.runner.kill(proc.id, killScript(proc.id));
+    } catch {
+      return; // the runner is gone, and the process with it
+    }
+    await Promise.race([
+      proc.ended,
+      new Promise((resolve) => setTimeout(resolve, KILL_GRACE_MS).unref()),
+    ]);
+  }
+
+  /** The container is being removed: its processes end with it. */
+  containerGone(containerId: string): void {
+    for (const proc of this.procs.values())
+      if (proc.containerId === containerId && proc.running) proc.killed = true;
+  }
+
+  private forget(proc: Proc): void {
+    this.procs.delete(proc.id);
+    if (proc.runner.alive) proc.runner.forget(proc.id);
+  }
+
+  private sweep(): void {
+    const now = Date.now();
+    for (const proc of [...this.procs.values()]) {
+      if (proc.running && now - proc.lastReadAt > ABANDONED_MS) void this.kill(proc.id);
+      else if (!proc.running && now - proc.lastReadAt > FORGOTTEN_MS) this.forget(proc);
+    }
+  }
+
+  dispose(): void {
+    clearInterval(this.sweeper);
+  }
+}
