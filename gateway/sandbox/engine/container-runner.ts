@@ -111,19 +111,19 @@ export class ContainerRunner {
 
   /** Up to `max` bytes of a stream's output from byte `offset`. */
   async read(id: string, which: 'o' | 'e', offset: number, max: number): Promise<Buffer> {
-    const answer = this.expect((header) => Number(header));
+    // Sent first: if the runner is gone this throws before anything waits for an answer. The
+    // answer cannot arrive before the waiting reader is queued (it comes in a later tick).
     this.send(`R ${id} ${which} ${offset} ${max}\n`);
-    return (await answer).body;
+    return (await this.expect((header) => Number(header))).body;
   }
 
   /** Both streams, each capped to `max` bytes (its head and its tail). */
   async collect(id: string, max: number): Promise<Collected> {
-    const answer = this.expect((header) => {
-      const [, oSent, , eSent] = header.split(' ').map(Number);
+    this.send(`T ${id} ${max}\n`);
+    const { header, body } = await this.expect((line) => {
+      const [, oSent, , eSent] = line.split(' ').map(Number);
       return (oSent ?? 0) + (eSent ?? 0);
     });
-    this.send(`T ${id} ${max}\n`);
-    const { header, body } = await answer;
     const [oSize = 0, oSent = 0, eSize = 0, eSent = 0] = header.split(' ').map(Number);
     return {
       stdout: body.subarray(0, oSent),

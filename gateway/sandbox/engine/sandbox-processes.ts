@@ -115,17 +115,15 @@ export class SandboxProcesses {
     if (proc.running && wait > 0)
       await Promise.race([proc.ended, new Promise((resolve) => setTimeout(resolve, wait).unref())]);
     const running = proc.running;
-    let stdout: Buffer = Buffer.alloc(0);
-    let stderr: Buffer = Buffer.alloc(0);
-    try {
-      [stdout, stderr] = await Promise.all([
-        proc.runner.read(proc.id, 'o', request.stdoutOffset, CHUNK_BYTES),
-        proc.runner.read(proc.id, 'e', request.stderrOffset, CHUNK_BYTES),
-      ]);
-    } catch (err) {
-      // The container went away with the output: the process has ended, nothing more to read.
-      if (!(err instanceof RunnerGoneError)) throw err;
-    }
+    // The container may have gone with the output: the process has ended, nothing more to read.
+    const gone = (err: unknown): Buffer => {
+      if (err instanceof RunnerGoneError) return Buffer.alloc(0);
+      throw err;
+    };
+    const [stdout, stderr] = await Promise.all([
+      proc.runner.read(proc.id, 'o', request.stdoutOffset, CHUNK_BYTES).catch(gone),
+      proc.runner.read(proc.id, 'e', request.stderrOffset, CHUNK_BYTES).catch(gone),
+    ]);
     const more = stdout.length === CHUNK_BYTES || stderr.length === CHUNK_BYTES;
     if (!running && !more) this.forget(proc);
     proc.lastReadAt = Date.now();
