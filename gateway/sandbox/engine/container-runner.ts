@@ -38,6 +38,7 @@ export class ContainerRunner {
   private buffer: Buffer = Buffer.alloc(0);
   private readonly queue: Waiting[] = [];
   private readonly ends = new Map<string, (code: number | null) => void>();
+  private readonly kills = new Map<string, () => void>();
   private errLine = '';
   private closed = false;
 
@@ -141,9 +142,11 @@ export class ContainerRunner {
     this.send(`E ${id}\n`);
   }
 
-  kill(id: string, script: string): void {
+  /** Resolves when the kill has run its rounds (or the runner went away). */
+  kill(id: string, script: string): Promise<void> {
     const code = Buffer.from(script, 'utf8');
     this.send(`K ${id} ${code.length}\n`, code);
+    return new Promise((resolve) => this.kills.set(id, resolve));
   }
 
   forget(id: string): void {
@@ -203,6 +206,10 @@ export class ContainerRunner {
     this.errLine = lines.pop() ?? '';
     for (const line of lines) {
       const [tag, id, code] = line.split(' ');
+      if (tag === 'K' && id) {
+        this.kills.get(id)?.();
+        this.kills.delete(id);
+      }
       if (tag !== 'D' || !id) continue;
       const end = this.ends.get(id);
       this.ends.delete(id);
@@ -216,5 +223,7 @@ export class ContainerRunner {
     for (const waiting of this.queue.splice(0)) waiting.reject(new RunnerGoneError());
     for (const end of this.ends.values()) end(null);
     this.ends.clear();
+    for (const killed of this.kills.values()) killed();
+    this.kills.clear();
   }
 }

@@ -83,7 +83,10 @@ export async function awaitWithKill(
   signal?: AbortSignal,
 ): Promise<{ code: number | null; stopped?: 'timeout' | 'abort' }> {
   let stopped: 'timeout' | 'abort' | undefined;
+  let killing: Promise<void> = Promise.resolve();
   let wake: () => void = () => undefined;
+  // If the kill cannot end the command (a process that scrubbed its environment), the caller
+  // still gets its answer a while after the kill.
   const givenUp = new Promise<null>((resolve) => {
     wake = () => setTimeout(() => resolve(null), KILL_GRACE_MS).unref();
   });
@@ -91,7 +94,7 @@ export async function awaitWithKill(
     if (stopped) return;
     stopped = why;
     try {
-      runner.kill(id, killScript(id));
+      killing = runner.kill(id, killScript(id));
     } catch {
       // The runner is gone: so is the command.
     }
@@ -103,6 +106,8 @@ export async function awaitWithKill(
   if (signal?.aborted) stop('abort');
   try {
     const code = await Promise.race([ended, givenUp]);
+    // Everything the command started is gone too before the caller hears it ended.
+    if (stopped) await Promise.race([killing, givenUp]);
     return stopped ? { code: null, stopped } : { code };
   } finally {
     if (timer) clearTimeout(timer);

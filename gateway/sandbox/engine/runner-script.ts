@@ -18,7 +18,8 @@
  *   R id o|e off max   answer `n\n` + up to max bytes of stdout/stderr from byte off
  *   T id max       answer `so sn eo en\n` + both streams capped to max (head and tail kept)
  *   W id len seq   the next input chunk (seq counts from 0); E id: end of input
- *   K id len       run the `len` bytes of kill script in the background
+ *   K id len       run the `len` bytes of kill script in the background, again until the
+ *                  command ends; `K ID` on stderr says it is done
  *   C id           forget the command's files
  */
 import { EXEC_MARKER_ENV } from './exec-runner.js';
@@ -92,7 +93,11 @@ while IFS=' ' read -r op id a1 a2 a3; do
     ;;
   W) if [ -d "$d" ]; then head -c "$a1" > "$d/w.tmp" && mv -f "$d/w.tmp" "$d/w.$a2"; else head -c "$a1" >/dev/null; fi ;;
   E) [ -d "$d" ] && : > "$d/w.end" ;;
-  K) head -c "$a1" > "$b/k.$id"; { /bin/sh "$b/k.$id"; rm -f "$b/k.$id"; } >/dev/null 2>&1 4>&- & ;;
+  K)
+    # Again until the command is reported ended: one just started may not carry its marker yet.
+    head -c "$a1" > "$b/k.$id"
+    { i=0; while [ $i -lt 30 ]; do /bin/sh "$b/k.$id"; [ -d "$d" ] && [ ! -f "$d/x" ] || break; sleep 0.1; i=$((i + 1)); done; rm -f "$b/k.$id"; printf 'K %s\n' "$id" >&4; } >/dev/null 2>&1 &
+    ;;
   C) rm -rf -- "$d" ;;
   Q) break ;;
   esac

@@ -155,13 +155,15 @@ export class SandboxProcesses {
     const proc = this.get(processId);
     if (!proc.running) return;
     proc.killed = true;
+    let killing: Promise<void>;
     try {
-      proc.runner.kill(proc.id, killScript(proc.id));
+      killing = proc.runner.kill(proc.id, killScript(proc.id));
     } catch {
       return; // the runner is gone, and the process with it
     }
+    // Its children too are gone when this resolves (the kill's rounds have run).
     await Promise.race([
-      proc.ended,
+      Promise.all([proc.ended, killing]),
       new Promise((resolve) => setTimeout(resolve, KILL_GRACE_MS).unref()),
     ]);
   }
