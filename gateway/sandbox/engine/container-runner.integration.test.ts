@@ -118,7 +118,11 @@ describe.skipIf(!ready)(`the resident runner on the real engine${skipNote}`, () 
     want.push(Buffer.from(Array.from({ length: 20000 }, (_, i) => `${i + 1}\n`).join('')));
     expect(big.stdout).toBe(want.text());
     expect(big.truncatedBytes).toBe(want.dropped + (1892 - 1000));
-    // 22 commands, and not one more Docker exec (kills and fallbacks would add some).
+    // A missing working folder fails the command only; the runner's own umask stays its own.
+    const lost = await engine.exec({ containerName: name, command: 'true', workdir: '/nope' });
+    expect(lost).toMatchObject({ exitCode: 126, stderr: expect.stringMatching(/cannot enter/) });
+    expect((await engine.exec({ containerName: name, command: 'umask' })).stdout).toBe('0022\n');
+    // 24 commands, and not one more Docker exec (kills and fallbacks would add some).
     expect(dockerExecs).toBe(before);
   });
 

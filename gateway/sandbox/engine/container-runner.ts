@@ -11,6 +11,12 @@ import { RUNNER_SCRIPT } from './runner-script.js';
 /** How long the runner may take to say it is ready (a loaded machine, a slow image). */
 const HELLO_TIMEOUT_MS = 10_000;
 
+/** How a command ended: its code (null when the runner went away first), and whether it printed. */
+export interface RunnerEnd {
+  code: number | null;
+  output: boolean;
+}
+
 export type RunnerInput = { kind: 'none' } | { kind: 'data'; data: Buffer } | { kind: 'stream' };
 
 export interface Collected {
@@ -37,7 +43,7 @@ export class RunnerGoneError extends Error {
 export class ContainerRunner {
   private buffer: Buffer = Buffer.alloc(0);
   private readonly queue: Waiting[] = [];
-  private readonly ends = new Map<string, (code: number | null) => void>();
+  private readonly ends = new Map<string, (end: RunnerEnd) => void>();
   private readonly kills = new Map<string, () => void>();
   private errLine = '';
   private closed = false;
@@ -100,12 +106,12 @@ export class ContainerRunner {
     return !this.closed;
   }
 
-  /** Starts a command; the promise is its exit code (null when the runner went away first). */
-  start(id: string, script: string, input: RunnerInput): Promise<number | null> {
+  /** Starts a command; the promise settles when it has ended. */
+  start(id: string, script: string, input: RunnerInput): Promise<RunnerEnd> {
     if (this.closed) return Promise.reject(new RunnerGoneError());
     const code = Buffer.from(script, 'utf8');
     const mode = input.kind === 'data' ? input.data.length : input.kind === 'stream' ? -2 : -1;
-    const ended = new Promise<number | null>((resolve) => this.ends.set(id, resolve));
+    const ended = new Promise<RunnerEnd>((resolve) => this.ends.set(id, resolve));
     this.send(`X ${id} ${code.length} ${mode}\n`, code, input.kind === 'data' ? input.data : null);
     return ended;
   }
@@ -205,7 +211,7 @@ export class ContainerRunner {
     const lines = (this.errLine + chunk.toString('utf8')).split('\n');
     this.errLine = lines.pop() ?? '';
     for (const line of lines) {
-      const [tag, id, code] = line.split(' ');
+      const [tag, id, code, output] = line.split(' ');
       if (tag === 'K' && id) {
         this.kills.get(id)?.();
         this.kills.delete(id);
@@ -213,7 +219,10 @@ export class ContainerRunner {
       if (tag !== 'D' || !id) continue;
       const end = this.ends.get(id);
       this.ends.delete(id);
-      end?.(Number.isInteger(Number(code)) ? Number(code) : null);
+      end?.({
+        code: Number.isInteger(Number(code)) ? Number(code) : null,
+        output: output !== '0',
+      });
     }
   }
 
@@ -221,7 +230,7 @@ export class ContainerRunner {
     if (this.closed) return;
     this.closed = true;
     for (const waiting of this.queue.splice(0)) waiting.reject(new RunnerGoneError());
-    for (const end of this.ends.values()) end(null);
+    for (const end of this.ends.values()) end({ code: null, output: false });
     this.ends.clear();
     for (const killed of this.kills.values()) killed();
     this.kills.clear();

@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type Dockerode from 'dockerode';
 import type { SandboxExecRequest, SandboxExecResult } from '../contract.js';
-import { ContainerRunner, RunnerGoneError } from './container-runner.js';
+import { ContainerRunner, RunnerGoneError, type RunnerEnd } from './container-runner.js';
 import {
   DEFAULT_EXEC_TIMEOUT_MS,
   DEFAULT_MAX_OUTPUT_BYTES,
@@ -72,23 +72,23 @@ function capped(buffer: Buffer, size: number, dropped: number): string {
 }
 
 /**
- * Waits for a started command, killing it inside the container on timeout or abort. Resolves
- * with the exit code, or null when it was stopped or the runner went away.
+ * Waits for a started command, killing it inside the container on timeout or abort. Its code is
+ * null when it was stopped or the runner went away.
  */
 export async function awaitWithKill(
   runner: ContainerRunner,
   id: string,
-  ended: Promise<number | null>,
+  ended: Promise<RunnerEnd>,
   timeoutMs: number,
   signal?: AbortSignal,
-): Promise<{ code: number | null; stopped?: 'timeout' | 'abort' }> {
+): Promise<{ end: RunnerEnd; stopped?: 'timeout' | 'abort' }> {
   let stopped: 'timeout' | 'abort' | undefined;
   let killing: Promise<void> = Promise.resolve();
   let wake: () => void = () => undefined;
   // If the kill cannot end the command (a process that scrubbed its environment), the caller
   // still gets its answer a while after the kill.
-  const givenUp = new Promise<null>((resolve) => {
-    wake = () => setTimeout(() => resolve(null), KILL_GRACE_MS).unref();
+  const givenUp = new Promise<RunnerEnd>((resolve) => {
+    wake = () => setTimeout(() => resolve({ code: null, output: true }), KILL_GRACE_MS).unref();
   });
   const stop = (why: 'timeout' | 'abort') => {
     if (stopped) return;
@@ -105,10 +105,10 @@ export async function awaitWithKill(
   signal?.addEventListener('abort', onAbort, { once: true });
   if (signal?.aborted) stop('abort');
   try {
-    const code = await Promise.race([ended, givenUp]);
+    const end = await Promise.race([ended, givenUp]);
     // Everything the command started is gone too before the caller hears it ended.
     if (stopped) await Promise.race([killing, givenUp]);
-    return stopped ? { code: null, stopped } : { code };
+    return stopped ? { end: { code: null, output: true }, stopped } : { end };
   } finally {
     if (timer) clearTimeout(timer);
     signal?.removeEventListener('abort', onAbort);
@@ -131,27 +131,30 @@ export async function runOnRunner(
       ? { kind: 'none' }
       : { kind: 'data', data: Buffer.from(request.stdin, 'utf8') },
   );
-  const { code, stopped } = await awaitWithKill(
+  const { end, stopped } = await awaitWithKill(
     runner,
     id,
     ended,
     request.timeoutMs ?? DEFAULT_EXEC_TIMEOUT_MS,
     signal,
   );
-  if (!stopped && code === null && !runner.alive) throw new RunnerGoneError();
-  const out = await runner.collect(id, maxBytes).catch((err: unknown) => {
-    if (err instanceof RunnerGoneError && stopped)
-      return {
-        stdout: Buffer.alloc(0),
-        stderr: Buffer.alloc(0),
-        stdoutDropped: 0,
-        stderrDropped: 0,
-      };
-    throw err;
-  });
+  if (!stopped && end.code === null && !runner.alive) throw new RunnerGoneError();
+  const nothing = {
+    stdout: Buffer.alloc(0),
+    stderr: Buffer.alloc(0),
+    stdoutDropped: 0,
+    stderrDropped: 0,
+  };
+  // A command that printed nothing costs no read.
+  const out = !end.output
+    ? nothing
+    : await runner.collect(id, maxBytes).catch((err: unknown) => {
+        if (err instanceof RunnerGoneError && stopped) return nothing;
+        throw err;
+      });
   if (runner.alive) runner.forget(id);
   return {
-    exitCode: stopped ? null : code,
+    exitCode: stopped ? null : end.code,
     stdout: capped(out.stdout, maxBytes, out.stdoutDropped),
     stderr: capped(out.stderr, maxBytes, out.stderrDropped),
     timedOut: stopped === 'timeout',

@@ -10,7 +10,8 @@
  * Protocol. Requests arrive on stdin as a header line `OP ID A B C`, some followed by a payload
  * of exactly the announced bytes (`head -c` reads no further, so the next header is intact).
  * Only the main loop writes to stdout, answering R and T requests in the order they came;
- * commands ending are announced on stderr as one short line each (`D ID CODE`), a single write
+ * commands ending are announced on stderr as one short line each (`D ID CODE OUTPUT`, OUTPUT 0
+ * when the command printed nothing, so nothing needs reading), a single write
  * below PIPE_BUF, so concurrent ends never interleave. The ID doubles as the kill marker.
  *
  *   X id len mode  start `len` bytes of script; mode -1 stdin /dev/null, -2 stdin through a FIFO
@@ -20,19 +21,18 @@
  *   W id len seq   the next input chunk (seq counts from 0); E id: end of input
  *   K id len       run the `len` bytes of kill script in the background, again until the
  *                  command ends; `K ID` on stderr says it is done
- *   C id           forget the command's files
+ *   C id           forget the command's files (in batches)
  */
 import { EXEC_MARKER_ENV } from './exec-runner.js';
 import { PREPEND_PATH_ENV } from './create-options.js';
 
 export const RUNNER_SCRIPT = String.raw`
-umask 077
 exec 4>&2 2>/dev/null
 b=
 for p in /tmp /var/tmp /run /dev/shm "$HOME"; do
   [ -n "$p" ] && [ -d "$p" ] && [ -w "$p" ] || continue
   t="$p/.openclaw-runner-$$"
-  if mkdir -p "$t" && mkfifo "$t/probe"; then rm -f "$t/probe"; b=$t; break; fi
+  if mkdir -m 700 -p "$t" && mkfifo "$t/probe"; then rm -f "$t/probe"; b=$t; break; fi
 done
 ok=1
 [ -n "$b" ] || ok=0
@@ -63,6 +63,7 @@ feed() {
     sleep 0.1
   done
 }
+g=; n=0
 while IFS=' ' read -r op id a1 a2 a3; do
   case $id in ''|*/*|*.*) continue;; esac
   d="$b/$id"
@@ -77,7 +78,9 @@ while IFS=' ' read -r op id a1 a2 a3; do
     if [ "$a2" -ge 0 ]; then head -c "$a2" > "$d/i"; in="$d/i"
     elif [ "$a2" = -2 ]; then mkfifo "$d/f"; in="$d/f"; feed "$d" >/dev/null 2>&1 4>&- &
     fi
-    { /bin/sh "$d/c" < "$in" > "$d/o" 2> "$d/e" 4>&-; r=$?; : > "$d/x"; printf 'D %s %s\n' "$id" "$r" >&4; } >/dev/null 2>&1 &
+    { ( . "$d/c" ) < "$in" > "$d/o" 2> "$d/e" 4>&-; r=$?; : > "$d/x"
+      f=0; [ -s "$d/o" ] || [ -s "$d/e" ] && f=1
+      printf 'D %s %s %s\n' "$id" "$r" "$f" >&4; } >/dev/null 2>&1 &
     ;;
   R)
     s=$(size "$d/$a1"); n=$((s - a2)); [ $n -lt 0 ] && n=0; [ $n -gt "$a3" ] && n=$a3
@@ -98,7 +101,11 @@ while IFS=' ' read -r op id a1 a2 a3; do
     head -c "$a1" > "$b/k.$id"
     { i=0; while [ $i -lt 30 ]; do /bin/sh "$b/k.$id"; [ -d "$d" ] && [ ! -f "$d/x" ] || break; sleep 0.1; i=$((i + 1)); done; rm -f "$b/k.$id"; printf 'K %s\n' "$id" >&4; } >/dev/null 2>&1 &
     ;;
-  C) rm -rf -- "$d" ;;
+  C)
+    # Forgotten in batches: one rm for many commands keeps forks off the warm path.
+    g="$g $id"; n=$((n + 1))
+    if [ $n -ge 16 ]; then (cd "$b" && rm -rf -- $g); g=; n=0; fi
+    ;;
   Q) break ;;
   esac
 done

@@ -35,6 +35,8 @@ interface Proc {
   running: boolean;
   exitCode: number | null;
   killed: boolean;
+  /** Ended without printing anything: no read needed. */
+  silent: boolean;
   inputSeq: number;
   inputEnded: boolean;
   lastReadAt: number;
@@ -87,15 +89,17 @@ export class SandboxProcesses {
       running: true,
       exitCode: null,
       killed: false,
+      silent: false,
       inputSeq: 0,
       inputEnded: false,
       lastReadAt: Date.now(),
     };
     proc.ended = runner
       .start(id, commandScript({ ...request, id }), { kind: 'stream' })
-      .then((code) => {
+      .then(({ code, output }) => {
         proc.running = false;
         proc.exitCode = code;
+        proc.silent = !output;
         if (code === null) proc.killed = true;
       });
     this.procs.set(id, proc);
@@ -120,10 +124,14 @@ export class SandboxProcesses {
       if (err instanceof RunnerGoneError) return Buffer.alloc(0);
       throw err;
     };
-    const [stdout, stderr] = await Promise.all([
-      proc.runner.read(proc.id, 'o', request.stdoutOffset, CHUNK_BYTES).catch(gone),
-      proc.runner.read(proc.id, 'e', request.stderrOffset, CHUNK_BYTES).catch(gone),
-    ]);
+    const none = Buffer.alloc(0);
+    const [stdout, stderr] =
+      !running && proc.silent
+        ? [none, none]
+        : await Promise.all([
+            proc.runner.read(proc.id, 'o', request.stdoutOffset, CHUNK_BYTES).catch(gone),
+            proc.runner.read(proc.id, 'e', request.stderrOffset, CHUNK_BYTES).catch(gone),
+          ]);
     const more = stdout.length === CHUNK_BYTES || stderr.length === CHUNK_BYTES;
     if (!running && !more) this.forget(proc);
     proc.lastReadAt = Date.now();
