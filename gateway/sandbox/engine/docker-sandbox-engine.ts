@@ -19,9 +19,8 @@ import {
   type SandboxProcessReadRequest,
   type SandboxProcessRequest,
 } from '../contract.js';
-import { buildCreateOptions } from './create-options.js';
+import { createSandboxContainer } from './create-container.js';
 import { engineError, statusOf } from './engine-errors.js';
-import { sanitizeSandboxEnv } from './env-sanitize.js';
 import { runExec } from './exec-runner.js';
 import { RunnerGoneError } from './container-runner.js';
 import { RunnerPool, runOnRunner, runnerCanRun } from './runner-exec.js';
@@ -189,71 +188,21 @@ export class DockerSandboxEngine implements SandboxApi {
     return host;
   }
 
-  private async create(
+  private create(
     plan: SandboxPlan,
     hostSources: string[],
     seccompJson: string | undefined,
     createdAtMs: number,
   ): Promise<Inspect> {
-    const image = plan.spec.image;
-    try {
-      await this.docker.getImage(image).inspect();
-    } catch (err) {
-      if (statusOf(err) === 404)
-        throw new OpenClawError(
-          ErrorCode.IMAGE_NOT_FOUND,
-          `Sandbox image not found: ${image}. Build it first (scripts/sandbox-setup.sh builds the default image).`,
-          { details: { image } },
-        );
-      throw engineError(err, `Checking the sandbox image ${image}`);
-    }
-    const { env, dropped, suspicious } = sanitizeSandboxEnv(plan.spec.env);
-    if (dropped.length > 0)
-      this.logger.warn('Sandbox env: left out secret-looking or invalid variables', {
-        container: plan.containerName,
-        keys: dropped,
-      });
-    if (suspicious.length > 0)
-      this.logger.warn('Sandbox env: very long or encoded-looking values', {
-        container: plan.containerName,
-        keys: suspicious,
-      });
-    const options = buildCreateOptions({
-      plan: { ...plan, spec: { ...plan.spec, env } },
-      hostSources,
-      seccompJson,
-      createdAtMs,
-    });
-    let container: Dockerode.Container;
-    try {
-      container = await this.docker.createContainer(options);
-      await container.start();
-    } catch (err) {
-      throw engineError(err, `Creating sandbox container ${plan.containerName}`);
-    }
-    const info = await container.inspect();
-    const setup = plan.spec.setupCommand?.trim();
-    if (setup) {
-      const result = await runExec(
-        { docker: this.docker, containerId: info.Id },
-        {
-          containerName: plan.containerName,
-          command: setup,
-          timeoutMs: this.options.setupTimeoutMs ?? 600_000,
-          maxOutputBytes: 8_000,
-        },
-      );
-      if (result.exitCode !== 0) {
-        // Without its setup the container is not what the config describes: do not keep it.
-        await this.removeContainer(info.Id);
-        throw new OpenClawError(
-          ErrorCode.REQUEST_FAILED,
-          `Sandbox setupCommand failed (${result.timedOut ? 'timed out' : `exit ${result.exitCode}`}): ${result.stderr.trim().slice(-500) || result.stdout.trim().slice(-500)}. It runs as the container user; installs need user "0:0", readOnlyRoot false and network access.`,
-          { details: { container: plan.containerName } },
-        );
-      }
-    }
-    return info;
+    return createSandboxContainer(
+      {
+        docker: this.docker,
+        logger: this.logger,
+        setupTimeoutMs: this.options.setupTimeoutMs,
+        remove: (id: string) => this.removeContainer(id),
+      },
+      { plan, hostSources, seccompJson, createdAtMs },
+    );
   }
 
   private async inspect(name: string): Promise<Inspect | undefined> {
