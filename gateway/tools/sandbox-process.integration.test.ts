@@ -133,6 +133,20 @@ describe.skipIf(!ready)(`background commands in the sandbox${skipNote}`, () => {
     expect(quick.details).toMatchObject({ status: 'completed', exitCode: 0 });
   });
 
+  it('where the runner cannot work, a command still runs to its end as one exec', async () => {
+    const bare = testPlan(`${prefix}-bare`, ws, {
+      spec: { tmpfs: ['/dev/shm:ro'], env: { HOME: '/' } },
+    });
+    await client.ensure(bare);
+    const target = new SandboxTarget(client, bare);
+    const handle = await target.spawn('echo plain; exit 2');
+    let out = '';
+    handle.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    expect(await handle.exit).toEqual({ code: 2, signal: null });
+    expect(out).toBe('plain\n');
+    await expect(handle.write('x')).rejects.toThrow(/not available in this sandbox/);
+  });
+
   it('the timeout and dispose end background commands inside the container', async () => {
     const timed = await call('exec', { command: 'sleep 1003', background: true, timeout: 0.5 });
     const session = processes.get('main', timed.details.sessionId as string);

@@ -347,7 +347,7 @@ class SandboxCommand implements ProcessHandle {
     return Promise.reject(
       new OpenClawError(
         ErrorCode.INVALID_ARGUMENT,
-        'Input to a running command is not yet available in the sandbox; pass the input in the command itself (a here-document or a pipe).',
+        "Input to a running command is not available in this sandbox (its image cannot run sandboxd's command runner); pass the input in the command itself (a here-document or a pipe).",
       ),
     );
   }
