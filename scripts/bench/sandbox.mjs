@@ -279,6 +279,36 @@ export async function runSandboxBench(options) {
       errors.push(`sessions: ${err instanceof Error ? err.message : String(err)}`);
     }
 
+    log(`sandbox: ${plan.sessions} commands at once in one shared container...`);
+    try {
+      // As the sessions of one agent share its container (agent scope): one runner serves all.
+      const shared = await openSession('agent:main:bench-warm');
+      /** @type {number[]} */
+      const each = [];
+      const wall = await timed(() =>
+        Promise.all(
+          Array.from({ length: plan.sessions }, async () => {
+            each.push(await timed(() => runCommand(shared, 'true')));
+          }),
+        ),
+      );
+      const per = summarize(each);
+      data.sharedContainer = { wallMs: wall, perCommand: per };
+      metrics.push(
+        metric(
+          'sandbox_shared_wall_ms',
+          `${plan.sessions} commands at once in one container, wall`,
+          wall,
+          'ms',
+          {
+            detail: `one \`true\` each, all started together, as sessions sharing an agent's container; per command p50 ${per.p50.toFixed(1)} ms, p90 ${per.p90.toFixed(1)} ms`,
+          },
+        ),
+      );
+    } catch (err) {
+      errors.push(`shared container: ${err instanceof Error ? err.message : String(err)}`);
+    }
+
     log('sandbox: the docker CLI for scale...');
     try {
       await docker([

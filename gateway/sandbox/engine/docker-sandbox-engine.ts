@@ -147,6 +147,8 @@ export class DockerSandboxEngine implements SandboxApi {
       await this.start(current.Id);
     }
     this.ids.set(plan.containerName, current.Id);
+    // The runner starts while the run gets going, so the first command need not wait for it.
+    void this.runners.get(current.Id).catch(() => undefined);
     const record: RegistryEntry = {
       containerName: plan.containerName,
       sessionKey: plan.scopeKey,

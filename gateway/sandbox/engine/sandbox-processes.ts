@@ -77,7 +77,7 @@ export class SandboxProcesses {
     if (!runner)
       throw new OpenClawError(
         ErrorCode.INVALID_ARGUMENT,
-        `Background commands cannot run in sandbox ${request.containerName}: its image lacks what the runner needs (sh with head, tail, wc, mkfifo, and sleep taking fractions, plus a writable /tmp).`,
+        `Background commands cannot run in sandbox ${request.containerName}: its image lacks what the runner needs (sh with head, tail, wc and mkfifo, and a writable /tmp).`,
         { details: { rule: 'runner-unavailable' } },
       );
     const id = randomUUID();
