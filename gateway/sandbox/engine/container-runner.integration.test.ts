@@ -72,6 +72,7 @@ beforeAll(async () => {
     docker,
     stateDir: path.join(root, 'state'),
     images: [testPlan('x', '/x').spec.image],
+    maxProcessOutputBytes: 1024 * 1024,
   });
 });
 
@@ -199,6 +200,24 @@ describe.skipIf(!ready)(`the resident runner on the real engine${skipNote}`, () 
     expect(ended.last).toMatchObject({ running: false, killed: true });
     const ps = await engine.exec({ containerName: name, command: PROCS });
     expect(ps.stdout).not.toMatch(/sleep 100[012]/);
+  });
+
+  it('stops a background process that floods the container with output', async () => {
+    const name = await container('flood');
+    const { processId } = await engine.startProcess({ containerName: name, command: 'yes' });
+    let err = '';
+    let last;
+    let stdoutOffset = 0;
+    for (let i = 0; i < 200; i++) {
+      last = await engine.readProcess({ processId, stdoutOffset, stderrOffset: 0, waitMs: 100 });
+      stdoutOffset += Buffer.from(last.stdout, 'base64').length;
+      err += Buffer.from(last.stderr, 'base64').toString();
+      if (!last.running && !last.more) break;
+    }
+    expect(last).toMatchObject({ running: false, exitCode: null, killed: false });
+    expect(err).toMatch(/printed more than 1 MiB and was stopped/);
+    const ps = await engine.exec({ containerName: name, command: PROCS });
+    expect(ps.stdout).not.toMatch(/^yes/m);
   });
 
   it('ends background processes with their container', async () => {

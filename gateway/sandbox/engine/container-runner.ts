@@ -116,12 +116,18 @@ export class ContainerRunner {
     return ended;
   }
 
-  /** Up to `max` bytes of a stream's output from byte `offset`. */
-  async read(id: string, which: 'o' | 'e', offset: number, max: number): Promise<Buffer> {
+  /** Up to `max` bytes of a stream's output from byte `offset`, and all it holds so far. */
+  async read(
+    id: string,
+    which: 'o' | 'e',
+    offset: number,
+    max: number,
+  ): Promise<{ data: Buffer; size: number }> {
     // Sent first: if the runner is gone this throws before anything waits for an answer. The
     // answer cannot arrive before the waiting reader is queued (it comes in a later tick).
     this.send(`R ${id} ${which} ${offset} ${max}\n`);
-    return (await this.expect((header) => Number(header))).body;
+    const { header, body } = await this.expect((line) => Number(line.split(' ')[0]));
+    return { data: body, size: Number(header.split(' ')[1]) || 0 };
   }
 
   /** Both streams, each capped to `max` bytes (its head and its tail). */

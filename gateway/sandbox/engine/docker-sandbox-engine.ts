@@ -45,6 +45,8 @@ export interface DockerSandboxEngineOptions {
   homeDirs?: readonly string[];
   /** Time the one-time setupCommand may take (default 10 minutes). */
   setupTimeoutMs?: number;
+  /** Output a background process may hold in its container before it is stopped (256 MiB). */
+  maxProcessOutputBytes?: number;
 }
 
 type Inspect = Dockerode.ContainerInspectInfo;
@@ -82,7 +84,10 @@ export class DockerSandboxEngine implements SandboxApi {
     this.logger = options.logger ?? silentLogger;
     this.now = options.now ?? Date.now;
     this.runners = new RunnerPool(this.docker);
-    this.processes = new SandboxProcesses((name) => this.runnerFor(name));
+    this.processes = new SandboxProcesses(
+      (name) => this.runnerFor(name),
+      options.maxProcessOutputBytes,
+    );
   }
 
   async ensure(plan: SandboxPlan): Promise<{ container: SandboxContainerInfo; created: boolean }> {

@@ -4,7 +4,8 @@
  * (create, start, inspect: tens of milliseconds before the command even runs).
  *
  * Only POSIX sh and coreutils (head, tail, wc, mkfifo, rm, mv, sleep): custom images work too.
- * (Where sleep takes no fractions, input is passed on once a second instead of ten times.)
+ * Input waits in files a feeder copies on (ten checks a second, one when it has been idle for a
+ * while; one a second where sleep takes no fractions).
  * It checks what it relies on at start and answers `NO` when something is missing; sandboxd then
  * uses one Docker exec per command, as before.
  *
@@ -17,7 +18,7 @@
  *
  *   X id len mode  start `len` bytes of script; mode -1 stdin /dev/null, -2 stdin through a FIFO
  *                  fed by W requests, n ≥ 0 stdin is the next n bytes
- *   R id o|e off max   answer `n\n` + up to max bytes of stdout/stderr from byte off
+ *   R id o|e off max   answer `n size\n` + up to max bytes of stdout/stderr from byte off
  *   T id max       answer `so sn eo en\n` + both streams capped to max (head and tail kept)
  *   W id len seq   the next input chunk (seq counts from 0); E id: end of input
  *   K id len       run the `len` bytes of kill script in the background, again until the
@@ -55,12 +56,14 @@ emit() {
 }
 feed() {
   exec 3>"$1/f"
-  k=0
+  k=0; q=0
   while [ -d "$1" ]; do
-    if [ -f "$1/w.$k" ]; then cat "$1/w.$k" >&3 || break; rm -f "$1/w.$k"; k=$((k + 1)); continue; fi
+    if [ -f "$1/w.$k" ]; then cat "$1/w.$k" >&3 || break; rm -f "$1/w.$k"; k=$((k + 1)); q=0; continue; fi
     [ -f "$1/w.end" ] && break
     [ -f "$1/x" ] && break
-    sleep 0.1 || sleep 1
+    # Quick while input comes, once a second when it has not for a while.
+    q=$((q + 1))
+    if [ $q -gt 20 ]; then sleep 1; else sleep 0.1 || sleep 1; fi
   done
 }
 g=; n=0
@@ -84,7 +87,7 @@ while IFS=' ' read -r op id a1 a2 a3; do
     ;;
   R)
     s=$(size "$d/$a1"); n=$((s - a2)); [ $n -lt 0 ] && n=0; [ $n -gt "$a3" ] && n=$a3
-    printf '%s\n' "$n"
+    printf '%s %s\n' "$n" "$s"
     [ $n -gt 0 ] && tail -c +$((a2 + 1)) "$d/$a1" | head -c "$n"
     ;;
   T)

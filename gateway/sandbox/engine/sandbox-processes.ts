@@ -25,6 +25,8 @@ const ABANDONED_MS = 120_000;
 /** A finished process not read to its end for this long is forgotten. */
 const FORGOTTEN_MS = 600_000;
 const MAX_PROCESSES = 64;
+/** Output one stream of a running process may hold in the container before it is stopped. */
+export const MAX_PROCESS_OUTPUT_BYTES = 256 * 1024 * 1024;
 const KILL_GRACE_MS = 3_000;
 
 interface Proc {
@@ -37,6 +39,8 @@ interface Proc {
   killed: boolean;
   /** Ended without printing anything: no read needed. */
   silent: boolean;
+  /** Stopped for printing too much. */
+  overflowed: boolean;
   inputSeq: number;
   inputEnded: boolean;
   lastReadAt: number;
@@ -57,7 +61,10 @@ export class SandboxProcesses {
   private readonly procs = new Map<string, Proc>();
   private readonly sweeper: NodeJS.Timeout;
 
-  constructor(private readonly runnerFor: RunnerFor) {
+  constructor(
+    private readonly runnerFor: RunnerFor,
+    private readonly maxOutputBytes = MAX_PROCESS_OUTPUT_BYTES,
+  ) {
     this.sweeper = setInterval(() => this.sweep(), 30_000);
     this.sweeper.unref();
   }
@@ -90,6 +97,7 @@ export class SandboxProcesses {
       exitCode: null,
       killed: false,
       silent: false,
+      overflowed: false,
       inputSeq: 0,
       inputEnded: false,
       lastReadAt: Date.now(),
@@ -120,19 +128,35 @@ export class SandboxProcesses {
       await Promise.race([proc.ended, new Promise((resolve) => setTimeout(resolve, wait).unref())]);
     const running = proc.running;
     // The container may have gone with the output: the process has ended, nothing more to read.
-    const gone = (err: unknown): Buffer => {
-      if (err instanceof RunnerGoneError) return Buffer.alloc(0);
+    const none = { data: Buffer.alloc(0), size: 0 };
+    const gone = (err: unknown) => {
+      if (err instanceof RunnerGoneError) return none;
       throw err;
     };
-    const none = Buffer.alloc(0);
-    const [stdout, stderr] =
-      !running && proc.silent
+    const [o, e] =
+      // Nothing printed, or a flood that was stopped: the rest is not worth passing on.
+      !running && (proc.silent || proc.overflowed)
         ? [none, none]
         : await Promise.all([
             proc.runner.read(proc.id, 'o', request.stdoutOffset, CHUNK_BYTES).catch(gone),
             proc.runner.read(proc.id, 'e', request.stderrOffset, CHUNK_BYTES).catch(gone),
           ]);
+    const stdout = o.data;
+    let stderr = e.data;
+    // Output waits in the container's tmpfs (its memory) until the command ends: a command
+    // flooding it is stopped rather than allowed to fill it.
+    if (running && !proc.killed && Math.max(o.size, e.size) > this.maxOutputBytes) {
+      proc.overflowed = true;
+      void this.kill(proc.id);
+    }
     const more = stdout.length === CHUNK_BYTES || stderr.length === CHUNK_BYTES;
+    if (!running && !more && proc.overflowed)
+      stderr = Buffer.concat([
+        stderr,
+        Buffer.from(
+          `\n[sandbox: the command printed more than ${Math.round(this.maxOutputBytes / 1024 / 1024)} MiB and was stopped; send big output to a file instead]\n`,
+        ),
+      ]);
     if (!running && !more) this.forget(proc);
     proc.lastReadAt = Date.now();
     return {
@@ -140,8 +164,10 @@ export class SandboxProcesses {
       stderr: stderr.toString('base64'),
       running,
       more,
-      exitCode: proc.exitCode,
-      killed: proc.killed,
+      // A killed command's shell reports 137; the caller hears "ended by a signal" instead.
+      exitCode: proc.killed ? null : proc.exitCode,
+      // Stopped for its output: a kill of ours, not the container going away.
+      killed: proc.killed && !proc.overflowed,
     };
   }
 
