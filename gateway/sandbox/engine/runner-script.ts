@@ -78,10 +78,10 @@ while IFS=' ' read -r op id a1 a2 a3; do
     fi
     head -c "$a1" > "$d/c"
     in=/dev/null
-    if [ "$a2" -ge 0 ]; then head -c "$a2" > "$d/i"; in="$d/i"
-    elif [ "$a2" = -2 ]; then mkfifo "$d/f"; in="$d/f"; feed "$d" >/dev/null 2>&1 4>&- &
-    fi
-    { ( . "$d/c" ) < "$in" > "$d/o" 2> "$d/e" 4>&-; r=$?; : > "$d/x"
+    [ "$a2" -ge 0 ] && { head -c "$a2" > "$d/i"; in="$d/i"; }
+    # Everything else happens off the main loop, which many sessions' commands share.
+    { if [ "$a2" = -2 ]; then mkfifo "$d/f"; in="$d/f"; feed "$d" >/dev/null 2>&1 4>&- & fi
+      ( . "$d/c" ) < "$in" > "$d/o" 2> "$d/e" 4>&-; r=$?; : > "$d/x"
       f=0; [ -s "$d/o" ] || [ -s "$d/e" ] && f=1
       printf 'D %s %s %s\n' "$id" "$r" "$f" >&4; } >/dev/null 2>&1 &
     ;;
