@@ -25,8 +25,7 @@
  *                  command ends; `K ID` on stderr says it is done
  *   C id           forget the command's files (in batches)
  */
-import { EXEC_MARKER_ENV } from './exec-runner.js';
-import { PREPEND_PATH_ENV } from './create-options.js';
+import { EXEC_MARKER_ENV, PATH_PREFIX } from './exec-runner.js';
 
 export const RUNNER_SCRIPT = String.raw`
 exec 4>&2 2>/dev/null
@@ -126,11 +125,6 @@ const quote = (value: string): string => `'${value.replace(/'/g, `'\\''`)}'`;
 
 /** Names `export` accepts; anything else goes through a Docker exec, which takes any name. */
 export const SHELL_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-
-/** Runs before the command: the login shell has applied /etc/profile, so PATH is prepended now. */
-export const PATH_PREFIX =
-  `if [ -n "\${${PREPEND_PATH_ENV}:-}" ]; then PATH="\${${PREPEND_PATH_ENV}}:$PATH"; export PATH; fi; ` +
-  `unset ${PREPEND_PATH_ENV}; `;
 
 /**
  * The script the runner starts for one command: the working folder, the variables (the marker
