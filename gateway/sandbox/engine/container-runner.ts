@@ -85,19 +85,25 @@ export class ContainerRunner {
     const stream = (await exec.start({ hijack: true, stdin: true })) as unknown as Duplex;
     const runner = new ContainerRunner(stream, docker);
     let timer: NodeJS.Timeout | undefined;
+    let hello: string;
     try {
-      const hello = await Promise.race([
+      hello = await Promise.race([
         runner.expect(() => 0).then((r) => r.header),
         new Promise<string>((_, reject) => {
-          timer = setTimeout(() => reject(new Error('no answer')), HELLO_TIMEOUT_MS);
+          timer = setTimeout(
+            () => reject(new Error('the sandbox runner did not start in time')),
+            HELLO_TIMEOUT_MS,
+          );
         }),
       ]);
-      if (hello.startsWith('OK ')) return runner;
-    } catch {
-      // Fall through: treated like an image without the tools.
+    } catch (err) {
+      // Not a verdict on the image (a busy machine, a container stopping): tried again next time.
+      runner.close();
+      throw err;
     } finally {
       clearTimeout(timer);
     }
+    if (hello.startsWith('OK ')) return runner;
     runner.close();
     return undefined;
   }

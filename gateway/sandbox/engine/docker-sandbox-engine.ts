@@ -292,7 +292,13 @@ export class DockerSandboxEngine implements SandboxApi {
     request: SandboxExecRequest,
     signal?: AbortSignal,
   ): Promise<SandboxExecResult> {
-    const runner = runnerCanRun(request) ? await this.runners.get(containerId) : undefined;
+    let runner;
+    try {
+      runner = runnerCanRun(request) ? await this.runners.get(containerId) : undefined;
+    } catch (err) {
+      // The container is gone (the caller looks it up again); else this command goes without.
+      if (statusOf(err) === 404 || statusOf(err) === 409) throw err;
+    }
     if (!runner) return runExec({ docker: this.docker, containerId }, request, signal);
     try {
       return await runOnRunner(runner, request, signal);
