@@ -3,9 +3,8 @@
  * sandboxd, so a warm command costs a few forks inside the container instead of a Docker exec
  * (create, start, inspect: tens of milliseconds before the command even runs).
  *
- * Only POSIX sh and coreutils (head, tail, wc, mkfifo, rm, mv, sleep): custom images work too.
- * Input waits in files a feeder copies on (ten checks a second, one when it has been idle for a
- * while; one a second where sleep takes no fractions).
+ * Only POSIX sh and coreutils (head, tail, wc, mkfifo, rm, mv): custom images work too.
+ * Input waits in files that a feeder, woken through a second FIFO, copies into the command's.
  * It checks what it relies on at start and answers `NO` when something is missing; sandboxd then
  * uses one Docker exec per command, as before.
  *
@@ -54,15 +53,15 @@ emit() {
   return 0
 }
 feed() {
-  exec 3>"$1/f"
-  k=0; q=0
-  while [ -d "$1" ]; do
-    if [ -f "$1/w.$k" ]; then cat "$1/w.$k" >&3 || break; rm -f "$1/w.$k"; k=$((k + 1)); q=0; continue; fi
-    [ -f "$1/w.end" ] && break
-    [ -f "$1/x" ] && break
-    # Quick while input comes, once a second when it has not for a while.
-    q=$((q + 1))
-    if [ $q -gt 20 ]; then sleep 1; else sleep 0.1 || sleep 1; fi
+  # The files say what to do (w.N chunks, w.end, x: the command ended); a line on the bell wakes
+  # the feeder to look. Rung before the feeder holds the bell open, a line is lost, so it looks
+  # once after opening it.
+  exec 3>"$1/f" 5<>"$1/b"
+  k=0
+  while :; do
+    while [ -f "$1/w.$k" ]; do cat "$1/w.$k" >&3 || return; rm -f "$1/w.$k"; k=$((k + 1)); done
+    [ -f "$1/w.end" ] || [ -f "$1/x" ] && return
+    read -r m <&5 || return
   done
 }
 g=; n=0
@@ -78,9 +77,11 @@ while IFS=' ' read -r op id a1 a2 a3; do
     head -c "$a1" > "$d/c"
     in=/dev/null
     [ "$a2" -ge 0 ] && { head -c "$a2" > "$d/i"; in="$d/i"; }
+    [ "$a2" = -2 ] && mkfifo "$d/f" "$d/b" && in="$d/f"
     # Everything else happens off the main loop, which many sessions' commands share.
-    { if [ "$a2" = -2 ]; then mkfifo "$d/f"; in="$d/f"; feed "$d" >/dev/null 2>&1 4>&- & fi
+    { [ -p "$d/b" ] && { feed "$d" >/dev/null 2>&1 4>&- & }
       ( . "$d/c" ) < "$in" > "$d/o" 2> "$d/e" 4>&-; r=$?; : > "$d/x"
+      [ -p "$d/b" ] && echo x 1<>"$d/b"
       f=0; [ -s "$d/o" ] || [ -s "$d/e" ] && f=1
       printf 'D %s %s %s\n' "$id" "$r" "$f" >&4; } >/dev/null 2>&1 &
     ;;
@@ -96,12 +97,15 @@ while IFS=' ' read -r op id a1 a2 a3; do
     h=$oh; t=$ot; emit "$d/o" x "$os"
     h=$eh; t=$et; emit "$d/e" x "$es"
     ;;
-  W) if [ -d "$d" ]; then head -c "$a1" > "$d/w.tmp" && mv -f "$d/w.tmp" "$d/w.$a2"; else head -c "$a1" >/dev/null; fi ;;
-  E) [ -d "$d" ] && : > "$d/w.end" ;;
+  W)
+    if [ -p "$d/b" ]; then head -c "$a1" > "$d/w.tmp" && mv -f "$d/w.tmp" "$d/w.$a2" && echo w 1<>"$d/b"
+    else head -c "$a1" >/dev/null; fi
+    ;;
+  E) [ -p "$d/b" ] && : > "$d/w.end" && echo e 1<>"$d/b" ;;
   K)
     # Again until the command is reported ended: one just started may not carry its marker yet.
     head -c "$a1" > "$b/k.$id"
-    { i=0; while [ $i -lt 30 ]; do /bin/sh "$b/k.$id"; [ -d "$d" ] && [ ! -f "$d/x" ] || break; sleep 0.1; i=$((i + 1)); done; rm -f "$b/k.$id"; printf 'K %s\n' "$id" >&4; } >/dev/null 2>&1 &
+    { i=0; while [ $i -lt 30 ]; do /bin/sh "$b/k.$id"; [ -d "$d" ] && [ ! -f "$d/x" ] || break; sleep 0.1 || sleep 1; i=$((i + 1)); done; rm -f "$b/k.$id"; printf 'K %s\n' "$id" >&4; } >/dev/null 2>&1 &
     ;;
   C)
     # Forgotten in batches: one rm for many commands keeps forks off the warm path.
