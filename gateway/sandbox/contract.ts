@@ -104,6 +104,34 @@ export interface SandboxExecResult {
   durationMs: number;
 }
 
+/** A command the gateway follows while it runs (`exec` in the background, `process`). */
+export interface SandboxProcessRequest {
+  containerName: string;
+  command: string;
+  workdir?: string;
+  env?: Record<string, string>;
+}
+
+/** Output of a process from byte offsets on; `waitMs` waits for the end before answering. */
+export interface SandboxProcessReadRequest {
+  processId: string;
+  stdoutOffset: number;
+  stderrOffset: number;
+  waitMs?: number;
+}
+
+export interface SandboxProcessOutput {
+  /** Base64 of the bytes from the offsets on (bytes, so a character cut in two survives). */
+  stdout: string;
+  stderr: string;
+  running: boolean;
+  /** More output is waiting past this answer: read again at once. */
+  more: boolean;
+  exitCode: number | null;
+  /** Ended by a kill, or by its container going away. */
+  killed: boolean;
+}
+
 /** What the gateway may ask of the sandbox engine; sandboxd serves exactly this over HTTP. */
 export interface SandboxApi {
   /** Create (or reuse, or recreate when idle and stale) the plan's container and start it. */
@@ -113,6 +141,11 @@ export interface SandboxApi {
   remove(containerName: string): Promise<void>;
   /** Remove containers idle or older than the plan limits; returns the names removed. */
   prune(limits: { idleHours: number; maxAgeDays: number }): Promise<string[]>;
+  /** Background processes; absent where the engine cannot follow a running command. */
+  startProcess?(request: SandboxProcessRequest): Promise<{ processId: string }>;
+  readProcess?(request: SandboxProcessReadRequest): Promise<SandboxProcessOutput>;
+  writeProcess?(request: { processId: string; data?: string; end?: boolean }): Promise<void>;
+  killProcess?(processId: string): Promise<void>;
 }
 
 /** Sandbox container defaults (upstream's, so existing configs behave the same). */

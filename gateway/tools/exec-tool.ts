@@ -72,8 +72,6 @@ export function createExecTool(options: {
   /** False when policy denies `process`: commands then always run to their end, as upstream. */
   canBackground: boolean;
   defaults?: ExecDefaults;
-  /** Set when the target cannot run background commands: `background: true` is refused with it. */
-  backgroundUnavailable?: string;
 }): AgentTool {
   const { target, processes } = options;
   const defaults = options.defaults ?? DEFAULT_EXEC;
@@ -96,8 +94,6 @@ export function createExecTool(options: {
           ErrorCode.INVALID_ARGUMENT,
           'command is empty; pass the shell command to run.',
         );
-      if (params.background === true && options.backgroundUnavailable)
-        throw new OpenClawError(ErrorCode.INVALID_ARGUMENT, options.backgroundUnavailable);
       const timeoutSeconds = params.timeout ?? params.timeoutSeconds ?? defaults.timeoutSeconds;
       const background = options.canBackground && params.background === true;
       const yieldMs = options.canBackground ? (params.yieldMs ?? defaults.yieldMs) : undefined;

@@ -11,7 +11,6 @@ import { createFileTools } from './file-tools.js';
 import { LocalWorkspaceTarget } from './local-target.js';
 import { createProcessTool } from './process-tool.js';
 import type { ProcessRegistry } from './process-registry.js';
-import { SANDBOX_BACKGROUND_UNAVAILABLE } from './sandbox-target.js';
 import { resolveToolPolicy } from './tool-policy.js';
 
 export type {
@@ -23,7 +22,7 @@ export type {
   SpawnOptions,
 } from './execution-target.js';
 export { LocalWorkspaceTarget } from './local-target.js';
-export { SandboxTarget, SANDBOX_BACKGROUND_UNAVAILABLE } from './sandbox-target.js';
+export { SandboxTarget } from './sandbox-target.js';
 export { createFileTools, capOutput, MAX_OUTPUT_CHARS } from './file-tools.js';
 export { createExecTool, DEFAULT_EXEC, type ExecDefaults } from './exec-tool.js';
 export { createProcessTool } from './process-tool.js';
@@ -54,8 +53,8 @@ export function createWorkspaceTools(options: {
   /** Where the tools act (default: the workspace folder on this machine). */
   target?: ExecutionTarget;
   /**
-   * A sandboxed run: the sandbox's own gate (`tools.sandbox.tools`) applies on top of the policy,
-   * and commands always run to their end (no background processes in the sandbox yet).
+   * A sandboxed run: the sandbox's own gate (`tools.sandbox.tools`) applies on top of the policy;
+   * background commands then run in the sandbox container, followed through sandboxd.
    */
   sandbox?: { allowed: (name: string) => boolean };
 }): AgentTool[] {
@@ -70,13 +69,10 @@ export function createWorkspaceTools(options: {
       target,
       agentId: options.agentId,
       processes: options.processes,
-      canBackground: !sandbox && allowed('process'),
+      canBackground: allowed('process'),
       defaults: execDefaults(options.config),
-      ...(sandbox ? { backgroundUnavailable: SANDBOX_BACKGROUND_UNAVAILABLE } : {}),
     }),
-    ...(sandbox
-      ? []
-      : [createProcessTool({ agentId: options.agentId, processes: options.processes })]),
+    createProcessTool({ agentId: options.agentId, processes: options.processes }),
   ];
   return tools.filter((t) => allowed(t.name));
 }

@@ -12,8 +12,11 @@
  * same folder on the gateway's side (a confined `LocalWorkspaceTarget`) and the container sees it
  * at once; `/agent` is writable only with `rw`, and a write there says so.
  *
- * Commands run as one exec each; the exec tool waits for them (background commands are not
- * available in the sandbox yet), and a timeout or an abort kills them inside the container.
+ * Commands run through sandboxd's process API (sandbox-process.ts): output streams while they
+ * run, so they can go to the background like local ones (`exec` with `background` or past
+ * `yieldMs`, then `process`), and a kill, a timeout or an abort ends them inside the container.
+ * An engine without that API runs each command to its end as one exec (no input, output at the
+ * end).
  */
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -33,10 +36,7 @@ import type {
   SpawnOptions,
 } from './execution-target.js';
 import { LocalWorkspaceTarget } from './local-target.js';
-
-/** What the tools and the model read when they ask for background work in the sandbox. */
-export const SANDBOX_BACKGROUND_UNAVAILABLE =
-  'Background commands are not yet available in the sandbox: run the command without background (the call waits for it to end, up to its timeout).';
+import { hasProcessApi, startSandboxProcess } from './sandbox-process.js';
 
 const FILE_OP_TIMEOUT_MS = 60_000;
 /** Output kept per stream for a command; the exec tool cuts it further for the model. */
@@ -270,17 +270,26 @@ export class SandboxTarget implements ExecutionTarget {
     const workdir = this.containerPath(
       options.cwd && options.cwd.trim() !== '' ? options.cwd : '.',
     );
-    return new SandboxCommand(this.api, {
+    const request = {
       containerName: this.plan.containerName,
       command,
       workdir,
-      env: options.env,
-      signal: options.signal,
-    });
+      ...(options.env ? { env: options.env } : {}),
+    };
+    if (hasProcessApi(this.api)) {
+      try {
+        return await startSandboxProcess(this.api, request, options.signal);
+      } catch (err) {
+        // An image the runner cannot use: the command still runs, to its end, as one exec.
+        const rule = (err as OpenClawError).details?.rule;
+        if (rule !== 'runner-unavailable') throw err;
+      }
+    }
+    return new SandboxCommand(this.api, { ...request, signal: options.signal });
   }
 }
 
-/** One exec as a process handle: output arrives when the command ends (no streaming yet). */
+/** One exec as a process handle: output arrives when the command ends (no input). */
 class SandboxCommand implements ProcessHandle {
   readonly pid = undefined;
   readonly stdout = new PassThrough();
@@ -338,7 +347,7 @@ class SandboxCommand implements ProcessHandle {
     return Promise.reject(
       new OpenClawError(
         ErrorCode.INVALID_ARGUMENT,
-        'Input to a running command is not yet available in the sandbox; pass the input in the command itself (a here-document or a pipe).',
+        "Input to a running command is not available in this sandbox (its image cannot run sandboxd's command runner); pass the input in the command itself (a here-document or a pipe).",
       ),
     );
   }

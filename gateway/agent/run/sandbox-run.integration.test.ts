@@ -5,8 +5,9 @@
  * no capabilities, only `lo`, a read-only root, and an `rw` write that lands in the agent
  * workspace on this machine. First with the engine in the gateway process (development on the
  * host), then through a sandboxd started in-process with a secret (the stack's way), which
- * refuses a request without it; last, a sandbox that cannot be reached fails the run instead of
- * running it unsandboxed. Containers are named openclaw-it-sbx-<runId>-… and removed at the end.
+ * refuses a request without it, and where a background command keeps running for `process`;
+ * last, a sandbox that cannot be reached fails the run instead of running it unsandboxed.
+ * Containers are named openclaw-it-sbx-<runId>-… and removed at the end.
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
@@ -182,16 +183,16 @@ describe.skipIf(!ready)(`a sandboxed agent run on the real engine${skipNote}`, (
     expect(out).toMatch(/CapEff:\\t0{16}\\n/);
     expect(out).toContain('\\nlo\\n');
     expect(out).toContain('RO');
-    // The model was offered the sandbox's tools: exec, but no background `process`.
+    // The model was offered the sandbox's tools: exec, and `process` for background commands.
     const offered = (standIn.requests.at(-1)!.body.tools as Array<{ function: { name: string } }>)
       .map((t) => t.function.name)
       .sort();
     expect(offered).toContain('exec');
     expect(offered).toContain('write');
-    expect(offered).not.toContain('process');
+    expect(offered).toContain('process');
 
     // A command past its timeout is killed inside the container, through sandboxd; a background
-    // command is refused with a message saying why.
+    // command keeps running there, and `process` lists it.
     standIn.script.enqueue(
       {
         reply: 'tool',
@@ -199,16 +200,18 @@ describe.skipIf(!ready)(`a sandboxed agent run on the real engine${skipNote}`, (
       },
       {
         reply: 'tool',
-        calls: [{ name: 'exec', arguments: { command: 'sleep 5', background: true } }],
+        calls: [{ name: 'exec', arguments: { command: 'sleep 1005', background: true } }],
       },
+      { reply: 'tool', calls: [{ name: 'process', arguments: { action: 'list' } }] },
       { reply: 'text', text: 'Done.' },
     );
     const second = await turn(client, 'agent:main:sbx-svc', 'run the long one');
     expect(second.waited.status).toBe('ok');
-    const results = second.messages.filter((m) => m.role === 'toolResult').slice(-2);
-    expect(results.map((m) => m.isError)).toEqual([true, true]);
+    const results = second.messages.filter((m) => m.role === 'toolResult').slice(-3);
+    expect(results.map((m) => m.isError)).toEqual([true, false, false]);
     expect(text(results[0])).toMatch(/timed out|timeout/i);
-    expect(text(results[1])).toContain('Background commands are not yet available in the sandbox');
+    expect(text(results[1])).toContain('Started in the background');
+    expect(text(results[2])).toContain('sleep 1005');
     const name = (await sandboxd.engine.list()).find((c) =>
       c.containerName.startsWith(`${PREFIX}svc-`),
     )!.containerName;

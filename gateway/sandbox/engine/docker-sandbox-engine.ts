@@ -3,7 +3,6 @@
  * commands in them. sandboxd serves it over HTTP; in development the gateway may use it directly.
  * It touches only containers carrying the sandbox label, whatever name it is asked about.
  */
-import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type Dockerode from 'dockerode';
 import { ErrorCode, OpenClawError } from '../../infra/errors.js';
@@ -17,11 +16,17 @@ import {
   type SandboxExecRequest,
   type SandboxExecResult,
   type SandboxPlan,
+  type SandboxProcessOutput,
+  type SandboxProcessReadRequest,
+  type SandboxProcessRequest,
 } from '../contract.js';
-import { buildCreateOptions } from './create-options.js';
+import { createSandboxContainer } from './create-container.js';
 import { engineError, statusOf } from './engine-errors.js';
-import { sanitizeSandboxEnv } from './env-sanitize.js';
 import { runExec } from './exec-runner.js';
+import { RunnerGoneError } from './container-runner.js';
+import { RunnerPool, runOnRunner, runnerCanRun } from './runner-exec.js';
+import { SandboxProcesses } from './sandbox-processes.js';
+import { readSeccompProfile } from './seccomp-profile.js';
 import { normalizePathMap, toHostPath, type PathMapping } from './path-map.js';
 import { blockedReason, checkSandboxPlan } from './policy.js';
 import { SandboxRegistry, type RegistryEntry } from './registry.js';
@@ -41,6 +46,8 @@ export interface DockerSandboxEngineOptions {
   homeDirs?: readonly string[];
   /** Time the one-time setupCommand may take (default 10 minutes). */
   setupTimeoutMs?: number;
+  /** Output a background process may hold in its container before it is stopped (256 MiB). */
+  maxProcessOutputBytes?: number;
 }
 
 type Inspect = Dockerode.ContainerInspectInfo;
@@ -67,6 +74,9 @@ export class DockerSandboxEngine implements SandboxApi {
   private readonly ids = new Map<string, string>();
   /** Exec use not yet in the registry (exec stays off the file; ensure and list merge it). */
   private readonly lastExec = new Map<string, number>();
+  /** One resident runner per container: a warm command costs no Docker exec. */
+  private readonly runners: RunnerPool;
+  private readonly processes: SandboxProcesses;
 
   constructor(private readonly options: DockerSandboxEngineOptions) {
     this.docker = options.docker;
@@ -74,6 +84,11 @@ export class DockerSandboxEngine implements SandboxApi {
     this.pathMap = normalizePathMap(options.pathMap ?? []);
     this.logger = options.logger ?? silentLogger;
     this.now = options.now ?? Date.now;
+    this.runners = new RunnerPool(this.docker);
+    this.processes = new SandboxProcesses(
+      (name) => this.runnerFor(name),
+      options.maxProcessOutputBytes,
+    );
   }
 
   async ensure(plan: SandboxPlan): Promise<{ container: SandboxContainerInfo; created: boolean }> {
@@ -93,7 +108,7 @@ export class DockerSandboxEngine implements SandboxApi {
   ): Promise<{ container: SandboxContainerInfo; created: boolean }> {
     checkSandboxPlan(plan, { allowedImages: this.options.images, homeDirs: this.options.homeDirs });
     const hostSources = plan.spec.binds.map((b) => this.hostSource(b.source));
-    const seccompJson = await this.seccompJson(plan.spec.seccompProfile);
+    const seccompJson = await readSeccompProfile(plan.spec.seccompProfile);
     const now = this.now();
     const entry = await this.registry.get(plan.containerName);
     let current = await this.inspect(plan.containerName);
@@ -138,6 +153,8 @@ export class DockerSandboxEngine implements SandboxApi {
       await this.start(current.Id);
     }
     this.ids.set(plan.containerName, current.Id);
+    // The runner starts while the run gets going, so the first command need not wait for it.
+    void this.runners.get(current.Id).catch(() => undefined);
     const record: RegistryEntry = {
       containerName: plan.containerName,
       sessionKey: plan.scopeKey,
@@ -179,94 +196,21 @@ export class DockerSandboxEngine implements SandboxApi {
     return host;
   }
 
-  private async seccompJson(profile: string | undefined): Promise<string | undefined> {
-    const value = profile?.trim();
-    if (!value || value === 'default' || value === 'builtin') return undefined;
-    if (value.startsWith('{')) return value;
-    if (!path.isAbsolute(value))
-      throw new OpenClawError(
-        ErrorCode.INVALID_ARGUMENT,
-        `Sandbox refused: seccompProfile "${value}" is neither "default", inline JSON nor an absolute path to a profile file.`,
-        { details: { rule: 'seccomp-invalid' } },
-      );
-    try {
-      const text = await fs.readFile(value, 'utf8');
-      JSON.parse(text);
-      return text;
-    } catch (err) {
-      throw new OpenClawError(
-        ErrorCode.INVALID_ARGUMENT,
-        `Sandbox refused: cannot read the seccomp profile "${value}" as JSON. Check the file exists where sandboxd runs.`,
-        { cause: err, details: { rule: 'seccomp-invalid' } },
-      );
-    }
-  }
-
-  private async create(
+  private create(
     plan: SandboxPlan,
     hostSources: string[],
     seccompJson: string | undefined,
     createdAtMs: number,
   ): Promise<Inspect> {
-    const image = plan.spec.image;
-    try {
-      await this.docker.getImage(image).inspect();
-    } catch (err) {
-      if (statusOf(err) === 404)
-        throw new OpenClawError(
-          ErrorCode.IMAGE_NOT_FOUND,
-          `Sandbox image not found: ${image}. Build it first (scripts/sandbox-setup.sh builds the default image).`,
-          { details: { image } },
-        );
-      throw engineError(err, `Checking the sandbox image ${image}`);
-    }
-    const { env, dropped, suspicious } = sanitizeSandboxEnv(plan.spec.env);
-    if (dropped.length > 0)
-      this.logger.warn('Sandbox env: left out secret-looking or invalid variables', {
-        container: plan.containerName,
-        keys: dropped,
-      });
-    if (suspicious.length > 0)
-      this.logger.warn('Sandbox env: very long or encoded-looking values', {
-        container: plan.containerName,
-        keys: suspicious,
-      });
-    const options = buildCreateOptions({
-      plan: { ...plan, spec: { ...plan.spec, env } },
-      hostSources,
-      seccompJson,
-      createdAtMs,
-    });
-    let container: Dockerode.Container;
-    try {
-      container = await this.docker.createContainer(options);
-      await container.start();
-    } catch (err) {
-      throw engineError(err, `Creating sandbox container ${plan.containerName}`);
-    }
-    const info = await container.inspect();
-    const setup = plan.spec.setupCommand?.trim();
-    if (setup) {
-      const result = await runExec(
-        { docker: this.docker, containerId: info.Id },
-        {
-          containerName: plan.containerName,
-          command: setup,
-          timeoutMs: this.options.setupTimeoutMs ?? 600_000,
-          maxOutputBytes: 8_000,
-        },
-      );
-      if (result.exitCode !== 0) {
-        // Without its setup the container is not what the config describes: do not keep it.
-        await this.removeContainer(info.Id);
-        throw new OpenClawError(
-          ErrorCode.REQUEST_FAILED,
-          `Sandbox setupCommand failed (${result.timedOut ? 'timed out' : `exit ${result.exitCode}`}): ${result.stderr.trim().slice(-500) || result.stdout.trim().slice(-500)}. It runs as the container user; installs need user "0:0", readOnlyRoot false and network access.`,
-          { details: { container: plan.containerName } },
-        );
-      }
-    }
-    return info;
+    return createSandboxContainer(
+      {
+        docker: this.docker,
+        logger: this.logger,
+        setupTimeoutMs: this.options.setupTimeoutMs,
+        remove: (id: string) => this.removeContainer(id),
+      },
+      { plan, hostSources, seccompJson, createdAtMs },
+    );
   }
 
   private async inspect(name: string): Promise<Inspect | undefined> {
@@ -295,6 +239,8 @@ export class DockerSandboxEngine implements SandboxApi {
   }
 
   private async removeContainer(id: string): Promise<void> {
+    this.processes.containerGone(id);
+    this.runners.close(id);
     try {
       await this.docker.getContainer(id).remove({ force: true });
     } catch (err) {
@@ -308,7 +254,7 @@ export class DockerSandboxEngine implements SandboxApi {
     const id = this.ids.get(name);
     if (id) {
       try {
-        return await runExec({ docker: this.docker, containerId: id }, request, signal);
+        return await this.execIn(id, request, signal);
       } catch (err) {
         this.ids.delete(name);
         // Recreated or removed behind our back (another sandboxd, the user): look it up again.
@@ -334,11 +280,80 @@ export class DockerSandboxEngine implements SandboxApi {
     const id = info.Id;
     this.ids.set(name, id);
     try {
-      return await runExec({ docker: this.docker, containerId: id }, request, signal);
+      return await this.execIn(id, request, signal);
     } catch (err) {
       this.ids.delete(name);
       throw engineError(err, `Running a command in sandbox ${name}`);
     }
+  }
+
+  /** Through the container's runner when it can carry the request, else one Docker exec. */
+  private async execIn(
+    containerId: string,
+    request: SandboxExecRequest,
+    signal?: AbortSignal,
+  ): Promise<SandboxExecResult> {
+    let runner;
+    try {
+      runner = runnerCanRun(request) ? await this.runners.get(containerId) : undefined;
+    } catch (err) {
+      // The container is gone (the caller looks it up again); else this command goes without.
+      if (statusOf(err) === 404 || statusOf(err) === 409) throw err;
+    }
+    if (!runner) return runExec({ docker: this.docker, containerId }, request, signal);
+    try {
+      return await runOnRunner(runner, request, signal);
+    } catch (err) {
+      if (!(err instanceof RunnerGoneError)) throw err;
+      throw new OpenClawError(
+        ErrorCode.CONTAINER_NOT_FOUND,
+        `Sandbox container ${request.containerName} stopped while the command ran.`,
+      );
+    }
+  }
+
+  private async runnerFor(name: string) {
+    this.lastExec.set(name, this.now());
+    let containerId = this.ids.get(name);
+    if (!containerId) {
+      const info = await this.inspect(name);
+      if (!info)
+        throw new OpenClawError(
+          ErrorCode.CONTAINER_NOT_FOUND,
+          `Sandbox container ${name} does not exist. It is created when an agent run starts (ensure).`,
+        );
+      if (!info.State.Running) await this.start(info.Id);
+      containerId = info.Id;
+      this.ids.set(name, containerId);
+    }
+    try {
+      return { containerId, runner: await this.runners.get(containerId) };
+    } catch (err) {
+      this.ids.delete(name);
+      throw engineError(err, `Starting the command runner in sandbox ${name}`);
+    }
+  }
+
+  startProcess(request: SandboxProcessRequest): Promise<{ processId: string }> {
+    return this.processes.start(request);
+  }
+
+  readProcess(request: SandboxProcessReadRequest): Promise<SandboxProcessOutput> {
+    return this.processes.read(request);
+  }
+
+  async writeProcess(request: { processId: string; data?: string; end?: boolean }): Promise<void> {
+    this.processes.write(request);
+  }
+
+  killProcess(processId: string): Promise<void> {
+    return this.processes.kill(processId);
+  }
+
+  /** Stops the runners and the process sweep (sandboxd shutting down, tests). */
+  dispose(): void {
+    this.runners.closeAll();
+    this.processes.dispose();
   }
 
   async list(): Promise<SandboxContainerInfo[]> {

@@ -20,7 +20,7 @@ export const MAX_OUTPUT_BYTES = 8 * 1024 * 1024;
 const KILL_GRACE_MS = 3_000;
 
 /** Runs before the command: the login shell has applied /etc/profile, so PATH is prepended now. */
-const PATH_PREFIX =
+export const PATH_PREFIX =
   `if [ -n "\${${PREPEND_PATH_ENV}:-}" ]; then PATH="\${${PREPEND_PATH_ENV}}:$PATH"; export PATH; fi; ` +
   `unset ${PREPEND_PATH_ENV}; `;
 

@@ -97,6 +97,7 @@ export async function runSandboxd(options: RunSandboxdOptions): Promise<RunningS
     engine,
     close: () =>
       new Promise<void>((resolve) => {
+        engine.dispose();
         server.closeAllConnections();
         server.close(() => resolve());
       }),

@@ -20,6 +20,9 @@ import type {
   SandboxExecRequest,
   SandboxExecResult,
   SandboxPlan,
+  SandboxProcessOutput,
+  SandboxProcessReadRequest,
+  SandboxProcessRequest,
 } from '../contract.js';
 import { SANDBOXD_PATHS, type WireError } from './wire.js';
 
@@ -69,6 +72,23 @@ export class SandboxClient implements SandboxApi, SandboxBrowserApi {
 
   noVncLink(containerName: string): Promise<SandboxNoVncLink> {
     return this.call('POST', SANDBOXD_PATHS.browserNoVnc, { containerName });
+  }
+
+  startProcess(request: SandboxProcessRequest): Promise<{ processId: string }> {
+    return this.call('POST', SANDBOXD_PATHS.processStart, request);
+  }
+
+  readProcess(request: SandboxProcessReadRequest): Promise<SandboxProcessOutput> {
+    // The wait is bounded by sandboxd (30 s); the usual ceiling covers it.
+    return this.call('POST', SANDBOXD_PATHS.processRead, request);
+  }
+
+  async writeProcess(request: { processId: string; data?: string; end?: boolean }): Promise<void> {
+    await this.call('POST', SANDBOXD_PATHS.processWrite, request);
+  }
+
+  async killProcess(processId: string): Promise<void> {
+    await this.call('POST', SANDBOXD_PATHS.processKill, { processId });
   }
 
   private async call<T>(

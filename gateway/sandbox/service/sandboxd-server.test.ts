@@ -114,6 +114,39 @@ describe('sandboxd HTTP edge', () => {
     await expect(client.ensure(noSpec as never)).rejects.toThrow(/plan.spec must be an object/);
   });
 
+  it('serves the process endpoints behind the secret, shape-checked', async () => {
+    const s = await start();
+    const read = { processId: 'p1', stdoutOffset: 0, stderrOffset: 0 };
+    expect((await post(`${s.url}/v1/process/read`, JSON.stringify(read))).status).toBe(401);
+    const negative = await post(
+      `${s.url}/v1/process/read`,
+      JSON.stringify({ ...read, stdoutOffset: -1 }),
+      SECRET,
+    );
+    expect(negative.status).toBe(400);
+    expect(((await negative.json()) as { error: { message: string } }).error.message).toMatch(
+      /offsets must not be negative/,
+    );
+    const end = await post(
+      `${s.url}/v1/process/write`,
+      JSON.stringify({ processId: 'p1', end: 'yes' }),
+      SECRET,
+    );
+    expect(((await end.json()) as { error: { message: string } }).error.message).toMatch(
+      /process.end must be a boolean/,
+    );
+    const client = new SandboxClient({ url: s.url, secret: SECRET });
+    // Unknown processes are refused by the engine without Docker; a start reaches Docker.
+    await expect(client.readProcess(read)).rejects.toMatchObject({
+      code: ErrorCode.NOT_FOUND,
+      details: { status: 404 },
+    });
+    await expect(client.killProcess('p1')).rejects.toMatchObject({ code: ErrorCode.NOT_FOUND });
+    await expect(
+      client.startProcess({ containerName: 'openclaw-sbx-main', command: 'true' }),
+    ).rejects.toMatchObject({ code: ErrorCode.DOCKER_UNAVAILABLE });
+  });
+
   it('refuses a short secret at start', async () => {
     await expect(
       runSandboxd({

@@ -16,6 +16,10 @@ import {
   parseExec,
   parseName,
   parsePlan,
+  parseProcessId,
+  parseProcessRead,
+  parseProcessStart,
+  parseProcessWrite,
   parsePrune,
   type WireError,
 } from './wire.js';
@@ -121,6 +125,16 @@ export function createSandboxdServer(options: SandboxdServerOptions): http.Serve
     );
   };
 
+  const processes = (): SandboxApi => {
+    if (!api.startProcess || !api.readProcess || !api.writeProcess || !api.killProcess)
+      throw new OpenClawError(
+        ErrorCode.NOT_FOUND,
+        'This sandboxd cannot run background processes.',
+        { details: { rule: 'runner-unavailable' } },
+      );
+    return api;
+  };
+
   const route = async (
     req: http.IncomingMessage,
     res: http.ServerResponse,
@@ -185,6 +199,16 @@ export function createSandboxdServer(options: SandboxdServerOptions): http.Serve
         );
       case SANDBOXD_PATHS.browserNoVnc:
         return send(res, 200, await browserApi().noVncLink(parseName(body)));
+      case SANDBOXD_PATHS.processStart:
+        return send(res, 200, await processes().startProcess!(parseProcessStart(body)));
+      case SANDBOXD_PATHS.processRead:
+        return send(res, 200, await processes().readProcess!(parseProcessRead(body)));
+      case SANDBOXD_PATHS.processWrite:
+        await processes().writeProcess!(parseProcessWrite(body));
+        return send(res, 200, { ok: true });
+      case SANDBOXD_PATHS.processKill:
+        await processes().killProcess!(parseProcessId(body));
+        return send(res, 200, { ok: true });
       default:
         return sendError(
           res,

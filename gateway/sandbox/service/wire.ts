@@ -3,7 +3,13 @@
  * checks for what arrives over the wire (the policy gate then judges the content).
  */
 import { ErrorCode, OpenClawError, type ErrorCode as Code } from '../../infra/errors.js';
-import type { SandboxBrowserPlan, SandboxExecRequest, SandboxPlan } from '../contract.js';
+import type {
+  SandboxBrowserPlan,
+  SandboxExecRequest,
+  SandboxPlan,
+  SandboxProcessReadRequest,
+  SandboxProcessRequest,
+} from '../contract.js';
 
 export const SANDBOXD_PATHS = {
   health: '/healthz',
@@ -14,6 +20,10 @@ export const SANDBOXD_PATHS = {
   prune: '/v1/prune',
   browserEnsure: '/v1/browser/ensure',
   browserNoVnc: '/v1/browser/novnc',
+  processStart: '/v1/process/start',
+  processRead: '/v1/process/read',
+  processWrite: '/v1/process/write',
+  processKill: '/v1/process/kill',
 } as const;
 
 export interface WireError {
@@ -153,4 +163,56 @@ export function parseBrowserPlan(body: unknown): SandboxBrowserPlan {
   for (const k of ['headless', 'noVnc'])
     if (typeof p[k] !== 'boolean') bad(`plan.${k} must be a boolean`);
   return p as unknown as SandboxBrowserPlan;
+}
+
+export function parseProcessStart(body: unknown): SandboxProcessRequest {
+  const r = obj(body, 'body');
+  str(r, 'containerName', 'process');
+  str(r, 'command', 'process');
+  str(r, 'workdir', 'process', true);
+  stringMap(r, 'env', 'process', true);
+  return {
+    containerName: r.containerName as string,
+    command: r.command as string,
+    ...(r.workdir !== undefined ? { workdir: r.workdir as string } : {}),
+    ...(r.env !== undefined ? { env: r.env as Record<string, string> } : {}),
+  };
+}
+
+export function parseProcessRead(body: unknown): SandboxProcessReadRequest {
+  const r = obj(body, 'body');
+  str(r, 'processId', 'process');
+  num(r, 'stdoutOffset', 'process');
+  num(r, 'stderrOffset', 'process');
+  num(r, 'waitMs', 'process', true);
+  if ((r.stdoutOffset as number) < 0 || (r.stderrOffset as number) < 0)
+    bad('process offsets must not be negative');
+  return {
+    processId: r.processId as string,
+    stdoutOffset: Math.floor(r.stdoutOffset as number),
+    stderrOffset: Math.floor(r.stderrOffset as number),
+    ...(r.waitMs !== undefined ? { waitMs: r.waitMs as number } : {}),
+  };
+}
+
+export function parseProcessWrite(body: unknown): {
+  processId: string;
+  data?: string;
+  end?: boolean;
+} {
+  const r = obj(body, 'body');
+  str(r, 'processId', 'process');
+  str(r, 'data', 'process', true);
+  if (r.end !== undefined && typeof r.end !== 'boolean') bad('process.end must be a boolean');
+  return {
+    processId: r.processId as string,
+    ...(r.data !== undefined ? { data: r.data as string } : {}),
+    ...(r.end !== undefined ? { end: r.end as boolean } : {}),
+  };
+}
+
+export function parseProcessId(body: unknown): string {
+  const r = obj(body, 'body');
+  str(r, 'processId', 'process');
+  return r.processId as string;
 }
