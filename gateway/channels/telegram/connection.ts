@@ -1,0 +1,179 @@
+/**
+ * One running Telegram account: `getMe` proves the token, `@grammyjs/runner` long-polls
+ * `getUpdates`, and the connection object sends text, media and typing. The runner gives up by
+ * itself on 401 (token revoked) and 409 (another poller); `closed` reports that to the core as a
+ * `ChannelError`. Outgoing calls honour `retry_after` on 429 and retry 5xx (auto-retry); polling
+ * retries on its own with backoff.
+ */
+import { autoRetry } from '@grammyjs/auto-retry';
+import { run, sequentialize } from '@grammyjs/runner';
+import { Bot, type Transformer } from 'grammy';
+import type { Message, UserFromGetMe } from 'grammy/types';
+import {
+  ChannelError,
+  type AccountConnection,
+  type AdapterContext,
+  type ResolvedAccount,
+} from '../contract.js';
+import { createBotFetch, grammySignal } from './bot-fetch.js';
+import { connectError, pollError } from './errors.js';
+import { isForAgent, mediaRefs, toInbound } from './inbound.js';
+import { fetchMedia } from './media.js';
+import { sendMedia, sendText, sendTyping } from './outbound.js';
+import { describeError } from './redact.js';
+import { checkApiRoot, isTokenShaped } from './settings.js';
+
+export interface TelegramConnectOptions {
+  /** `getUpdates` long-poll timeout in seconds; stop() aborts a poll in flight either way. */
+  pollTimeoutSeconds: number;
+}
+
+const SEND_RETRY = autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 60, rethrowHttpErrors: true });
+
+function checkedSettings(account: ResolvedAccount): { token: string; apiRoot: string } {
+  const token = account.token?.trim();
+  if (!token)
+    throw new ChannelError(
+      'No Telegram bot token. Create a bot with @BotFather and run `openclaw channels add --channel telegram --token <token>`.',
+      'fatal',
+    );
+  if (!isTokenShaped(token))
+    throw new ChannelError(
+      'The Telegram bot token does not have the "<digits>:<secret>" shape @BotFather gives out. Copy it again from @BotFather.',
+      'fatal',
+    );
+  const root = checkApiRoot(account.raw.apiRoot);
+  if (!root.ok) throw new ChannelError(`channels.telegram.apiRoot ${root.problem}`, 'fatal');
+  return { token, apiRoot: root.apiRoot };
+}
+
+export async function connectTelegram(
+  account: ResolvedAccount,
+  context: AdapterContext,
+  options: TelegramConnectOptions,
+): Promise<AccountConnection> {
+  const { token, apiRoot } = checkedSettings(account);
+  const logger = context.logger.child({ channel: 'telegram', accountId: account.accountId });
+  const stopping = new AbortController();
+  const signal = stopping.signal;
+  const stopOnAbort = () => stopping.abort();
+  context.signal.addEventListener('abort', stopOnAbort, { once: true });
+
+  const bot = new Bot(token, { client: { apiRoot, fetch: createBotFetch() as never } });
+  let connected = false;
+  const pollWatch: Transformer = async (prev, method, payload, callSignal) => {
+    // getMe and getUpdates fail fast (the runner and the core retry); sends get auto-retry.
+    if (method !== 'getUpdates' && method !== 'getMe')
+      return SEND_RETRY(prev, method, payload, callSignal);
+    if (method === 'getMe') return prev(method, payload, callSignal);
+    try {
+      const result = await prev(method, payload, callSignal);
+      if (result.ok) {
+        if (!connected) context.onStatus({ connected: (connected = true), lastError: null });
+      } else noteFailure(`${result.error_code}: ${result.description}`);
+      return result;
+    } catch (error) {
+      if (!signal.aborted) noteFailure(describeError(error, token));
+      throw error;
+    }
+  };
+  const noteFailure = (reason: string) => {
+    const message = `Telegram getUpdates failed (${describeError(reason, token)}); retrying`;
+    logger.warn(message);
+    connected = false;
+    context.onStatus({ connected: false, lastError: message });
+  };
+  bot.api.config.use(pollWatch);
+
+  let me: UserFromGetMe;
+  try {
+    await bot.init(grammySignal(signal));
+    me = bot.botInfo;
+  } catch (error) {
+    context.signal.removeEventListener('abort', stopOnAbort);
+    if (signal.aborted) throw new ChannelError('Telegram connect was cancelled.', 'transient');
+    const mapped = connectError(error, apiRoot, token);
+    logger.warn(mapped.message);
+    throw mapped;
+  }
+  const identity = `@${me.username}`;
+  connected = true;
+  context.onStatus({ connected: true, identity, lastError: null });
+  logger.info('Telegram bot connected', { identity, apiRoot });
+
+  const handleMessage = async (message: Message) => {
+    if (!isForAgent(message, me)) return;
+    const inbound = toInbound(message, me, account.accountId);
+    const skipped: string[] = [];
+    for (const ref of mediaRefs(message)) {
+      const outcome = await fetchMedia(ref, {
+        api: bot.api,
+        apiRoot,
+        token,
+        maxBytes: account.mediaMaxBytes,
+        signal,
+      });
+      if (outcome.ok) inbound.media.push(outcome.media);
+      else skipped.push(outcome.skipped);
+    }
+    if (skipped.length > 0) {
+      inbound.mediaSkipped = skipped;
+      logger.info('Telegram media left out', { chatId: inbound.chatId, skipped });
+    }
+    if (signal.aborted) {
+      logger.warn('Telegram message dropped: the account stopped while it arrived', {
+        chatId: inbound.chatId,
+        messageId: inbound.messageId,
+      });
+      return;
+    }
+    context.onInbound(inbound);
+  };
+
+  // One chat's messages reach the core in order, even when one of them waits for a download.
+  bot.use(sequentialize((ctx) => ctx.chat?.id.toString()));
+  bot.on('message', (ctx) => handleMessage(ctx.message));
+  bot.catch((error) => {
+    logger.warn('Telegram update failed', { error: describeError(error.error, token) });
+  });
+
+  const runner = run(bot, {
+    runner: {
+      // The runner would print fetch errors whose text holds the request URL (with the token).
+      silent: true,
+      fetch: { timeout: options.pollTimeoutSeconds, allowed_updates: ['message'] },
+    },
+  });
+
+  const closed = (runner.task() ?? Promise.resolve()).then(
+    () => undefined,
+    (error: unknown) => {
+      const mapped = pollError(error, token);
+      logger.warn(mapped.message);
+      context.onStatus({ connected: false, lastError: mapped.message });
+      throw mapped;
+    },
+  );
+  // The core reads `closed` when it wants; an early failure must not count as unhandled.
+  closed.catch(() => {});
+
+  let stopped: Promise<void> | undefined;
+  const stop = (): Promise<void> =>
+    (stopped ??= (async () => {
+      stopping.abort();
+      context.signal.removeEventListener('abort', stopOnAbort);
+      await Promise.resolve(runner.isRunning() ? runner.stop() : undefined).catch(() => {});
+      context.onStatus({ connected: false });
+      logger.info('Telegram bot stopped', { identity });
+    })());
+  if (context.signal.aborted) await stop();
+  else context.signal.addEventListener('abort', () => void stop(), { once: true });
+
+  return {
+    sendText: (target, text) => sendText(bot.api, target, text, signal),
+    sendMedia: (target, media) => sendMedia(bot.api, target, media, signal),
+    sendTyping: (target) => sendTyping(bot.api, target, signal),
+    closed,
+    stop,
+  };
+}
