@@ -23,6 +23,7 @@ export interface RecordedCall {
 
 export interface ScriptedAnswer {
   status: number;
+  /** JSON, or a string sent as `text/html` (what a proxy in front of the Bot API answers). */
   body: unknown;
 }
 
@@ -155,6 +156,10 @@ export async function startTelegramStandIn(
       return sendJson(res, 401, { ok: false, error_code: 401, description: 'Unauthorized' });
     const queued = scripted.get(method);
     const answer = queued?.shift();
+    if (answer && typeof answer.body === 'string') {
+      res.writeHead(answer.status, { 'content-type': 'text/html' });
+      return res.end(answer.body);
+    }
     if (answer) return sendJson(res, answer.status, answer.body);
     switch (method) {
       case 'getMe':

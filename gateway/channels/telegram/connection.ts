@@ -87,8 +87,9 @@ export async function connectTelegram(
 
   let me: UserFromGetMe;
   try {
-    await bot.init(grammySignal(signal));
-    me = bot.botInfo;
+    // Not `bot.init()`: it retries network errors forever, and the core should hear about them.
+    me = await bot.api.getMe(grammySignal(signal));
+    bot.botInfo = me;
   } catch (error) {
     context.signal.removeEventListener('abort', stopOnAbort);
     if (signal.aborted) throw new ChannelError('Telegram connect was cancelled.', 'transient');
