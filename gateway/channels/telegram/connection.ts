@@ -70,7 +70,10 @@ export async function connectTelegram(
       const result = await prev(method, payload, callSignal);
       if (result.ok) {
         if (!connected) context.onStatus({ connected: (connected = true), lastError: null });
-      } else noteFailure(`${result.error_code}: ${result.description}`);
+      } else if (result.error_code !== 401 && result.error_code !== 409) {
+        // 401 and 409 end the runner; `closed` reports those.
+        noteFailure(`${result.error_code}: ${result.description}`);
+      }
       return result;
     } catch (error) {
       if (!signal.aborted) noteFailure(describeError(error, token));
@@ -105,6 +108,11 @@ export async function connectTelegram(
   const handleMessage = async (message: Message) => {
     if (!isForAgent(message, me)) return;
     const inbound = toInbound(message, me, account.accountId);
+    logger.debug('Telegram message received', {
+      chatId: inbound.chatId,
+      chatType: inbound.chatType,
+      messageId: inbound.messageId,
+    });
     const skipped: string[] = [];
     for (const ref of mediaRefs(message)) {
       const outcome = await fetchMedia(ref, {

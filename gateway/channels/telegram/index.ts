@@ -6,6 +6,7 @@ import type { ChannelAdapter } from '../contract.js';
 import { connectTelegram, type TelegramConnectOptions } from './connection.js';
 import { telegramGroupRule } from './group-rule.js';
 import { TELEGRAM_TEXT_LIMIT } from './outbound.js';
+export { probeTelegramAccount, type TelegramProbe } from './probe.js';
 import { validateTelegramAccount } from './settings.js';
 
 const DEFAULT_OPTIONS: TelegramConnectOptions = { pollTimeoutSeconds: 30 };

@@ -9,7 +9,7 @@ import { startTelegramServer } from '@openclaw/crabline';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { recordingContext, telegramAccount, waitFor } from '../../testing/telegram-test-kit.js';
 import { ChannelError, type AccountConnection } from '../contract.js';
-import { createTelegramAdapter, telegramAdapter } from './index.js';
+import { createTelegramAdapter, probeTelegramAccount, telegramAdapter } from './index.js';
 
 type Crabline = Awaited<ReturnType<typeof startTelegramServer>>;
 interface ApiEvent {
@@ -200,6 +200,42 @@ describe('Telegram adapter against crabline', () => {
     expect((error as ChannelError).kind).toBe('transient');
     expect((error as ChannelError).message).toMatch(/another program polls this bot token/);
     expect(context.statuses.at(-1)).toMatchObject({ connected: false });
+  });
+
+  it('uploads a photo and a document that crabline accepts', async () => {
+    const { connection } = await connect();
+    const target = { chatId: '555', chatType: 'direct' as const };
+    const png = Buffer.from(
+      'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
+      'base64',
+    );
+    const photo = await connection.sendMedia(target, {
+      data: png,
+      mimeType: 'image/png',
+      fileName: 'dot.png',
+      caption: 'a dot',
+    });
+    const doc = await connection.sendMedia(target, {
+      data: Buffer.from('plain notes\n'),
+      mimeType: 'text/plain',
+      fileName: 'notes.txt',
+    });
+    expect(Number(photo.messageId)).toBeGreaterThan(0);
+    expect(Number(doc.messageId)).toBeGreaterThan(Number(photo.messageId));
+    expect(sent('sendPhoto')).toHaveLength(1);
+    expect(sent('sendDocument')).toHaveLength(1);
+  });
+
+  it('probes a token live: the bot name, or the problem', async () => {
+    const m = server.manifest;
+    const good = await probeTelegramAccount(
+      telegramAccount(m.botToken, { apiRoot: m.endpoints.apiRoot }),
+    );
+    expect(good).toMatchObject({ ok: true, identity: '@oc_test_bot' });
+    const bad = await probeTelegramAccount(
+      telegramAccount('1:wrong-secret', { apiRoot: m.endpoints.apiRoot }),
+    );
+    expect(bad).toMatchObject({ ok: false, kind: 'fatal' });
   });
 
   it('never writes the token into a log line', async () => {
