@@ -7,7 +7,7 @@
  */
 import { autoRetry } from '@grammyjs/auto-retry';
 import { run, sequentialize } from '@grammyjs/runner';
-import { Bot, type Transformer } from 'grammy';
+import { Bot, GrammyError, type Transformer } from 'grammy';
 import type { Message, UserFromGetMe } from 'grammy/types';
 import {
   ChannelError,
@@ -28,6 +28,7 @@ export interface TelegramConnectOptions {
   pollTimeoutSeconds: number;
 }
 
+const FAIL_FAST = new Set<string>(['getMe', 'deleteWebhook', 'getUpdates']);
 const SEND_RETRY = autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 60, rethrowHttpErrors: true });
 
 function checkedSettings(account: ResolvedAccount): { token: string; apiRoot: string } {
@@ -62,10 +63,10 @@ export async function connectTelegram(
   const bot = new Bot(token, { client: { apiRoot, fetch: createBotFetch() as never } });
   let connected = false;
   const pollWatch: Transformer = async (prev, method, payload, callSignal) => {
-    // getMe and getUpdates fail fast (the runner and the core retry); sends get auto-retry.
-    if (method !== 'getUpdates' && method !== 'getMe')
-      return SEND_RETRY(prev, method, payload, callSignal);
-    if (method === 'getMe') return prev(method, payload, callSignal);
+    // Connect-time calls and polling fail fast (the core and the runner retry); sends get
+    // auto-retry.
+    if (!FAIL_FAST.has(method)) return SEND_RETRY(prev, method, payload, callSignal);
+    if (method !== 'getUpdates') return prev(method, payload, callSignal);
     try {
       const result = await prev(method, payload, callSignal);
       if (result.ok) {
@@ -88,6 +89,23 @@ export async function connectTelegram(
   };
   bot.api.config.use(pollWatch);
 
+  // Polling and a webhook exclude each other (getUpdates answers 409 while one is set), so a
+  // webhook left by an earlier setup goes. A network hiccup here is no reason to stop: a webhook
+  // that stays shows up as a 409 on the first poll.
+  const dropWebhook = async () => {
+    try {
+      await bot.api.deleteWebhook({}, grammySignal(signal));
+    } catch (error) {
+      if (error instanceof GrammyError && error.error_code === 401) {
+        context.signal.removeEventListener('abort', stopOnAbort);
+        throw connectError(error, apiRoot, token);
+      }
+      logger.warn('Telegram deleteWebhook failed; polling anyway', {
+        error: describeError(error, token),
+      });
+    }
+  };
+
   let me: UserFromGetMe;
   try {
     // Not `bot.init()`: it retries network errors forever, and the core should hear about them.
@@ -100,6 +118,7 @@ export async function connectTelegram(
     logger.warn(mapped.message);
     throw mapped;
   }
+  await dropWebhook();
   const identity = `@${me.username}`;
   connected = true;
   context.onStatus({ connected: true, identity, lastError: null });

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startTelegramServer } from '@openclaw/crabline';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { freePort } from '../../testing/free-port.js';
 import { recordingContext, telegramAccount, waitFor } from '../../testing/telegram-test-kit.js';
 import { ChannelError, type AccountConnection } from '../contract.js';
 import { createTelegramAdapter, probeTelegramAccount, telegramAdapter } from './index.js';
@@ -92,6 +93,22 @@ describe('Telegram adapter against crabline', () => {
     });
     expect(message.threadId).toBeUndefined();
     expect(Number(message.messageId)).toBeGreaterThan(0);
+  });
+
+  it('removes a webhook left by an earlier setup, so polling works', async () => {
+    const m = server.manifest;
+    const set = await fetch(`${m.endpoints.apiRoot}/bot${m.botToken}/setWebhook`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      // crabline accepts a loopback http hook (nothing listens there).
+      body: JSON.stringify({ url: `http://127.0.0.1:${await freePort()}/hook` }),
+    });
+    expect(((await set.json()) as { ok: boolean }).ok).toBe(true);
+    const { context } = await connect();
+    expect(sent('deleteWebhook')).toHaveLength(1);
+    await inject({ chatId: '31337', fromId: 31337, text: 'after the webhook' });
+    const message = await waitFor(() => context.inbound[0], 'the DM');
+    expect(message.text).toBe('after the webhook');
   });
 
   it('marks a group message mentioned only when it @mentions the bot', async () => {
