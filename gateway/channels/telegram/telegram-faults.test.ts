@@ -184,6 +184,24 @@ describe('Telegram adapter faults and media (Bot API stand-in)', () => {
     expect(message.mediaSkipped).toBeUndefined();
   });
 
+  it("keeps one chat's order while a photo downloads, and stops when the core aborts", async () => {
+    const { connection, context } = await connect();
+    const photo = standIn.addFile(randomBytes(300_000), 'photos/slow.jpg');
+    standIn.pushUpdate(
+      dm({
+        message_id: 20,
+        photo: [{ file_id: photo.file_id, file_unique_id: 'p', width: 800, height: 600 }],
+      }),
+    );
+    standIn.pushUpdate(dm({ message_id: 21, text: 'second' }));
+    await waitFor(() => context.inbound.length === 2, 'both messages');
+    expect(context.inbound.map((m) => m.messageId)).toEqual(['20', '21']);
+
+    context.abort();
+    await expect(connection.closed).resolves.toBeUndefined();
+    expect(context.statuses.at(-1)).toMatchObject({ connected: false });
+  });
+
   it('leaves out a document over mediaMaxBytes and says so instead of downloading it', async () => {
     const { context } = await connect({ mediaMaxBytes: 1000 });
     const doc = standIn.addFile(randomBytes(5000), 'documents/report.pdf');
