@@ -41,8 +41,12 @@ export interface TelegramStandIn {
   readonly calls: RecordedCall[];
   /** Queues an update (`update_id` is assigned) for the next `getUpdates`. */
   pushUpdate(update: Record<string, unknown>): void;
-  /** Stores bytes the way the Bot API keeps uploaded files; returns what `getFile` will answer. */
-  addFile(data: Buffer, filePath: string): StoredFile;
+  /**
+   * Stores bytes the way the Bot API keeps uploaded files; returns what `getFile` will answer.
+   * `unsized`: getFile leaves `file_size` out and the download is chunked (no content-length),
+   * as some self-hosted servers and proxies do.
+   */
+  addFile(data: Buffer, filePath: string, options?: { unsized?: boolean }): StoredFile;
   /** Answers the next `times` calls of `method` with this instead of the normal result. */
   failNext(method: string, answer: ScriptedAnswer, times?: number): void;
   close(): Promise<void>;
@@ -74,7 +78,7 @@ export async function startTelegramStandIn(
   const username = options.botUsername ?? 'standin_bot';
   const calls: RecordedCall[] = [];
   const updates: Record<string, unknown>[] = [];
-  const files = new Map<string, { info: StoredFile; data: Buffer }>();
+  const files = new Map<string, { info: StoredFile; data: Buffer; unsized: boolean }>();
   const scripted = new Map<string, ScriptedAnswer[]>();
   const waiters = new Set<() => void>();
   const sockets = new Set<Socket>();
@@ -136,6 +140,12 @@ export async function startTelegramStandIn(
         fileMatch[1] === token ? files.get(decodeURIComponent(fileMatch[2] ?? '')) : undefined;
       if (!stored)
         return sendJson(res, 404, { ok: false, error_code: 404, description: 'Not Found' });
+      if (stored.unsized) {
+        res.writeHead(200, { 'content-type': 'application/octet-stream' });
+        for (let at = 0; at < stored.data.length; at += 1024)
+          res.write(stored.data.subarray(at, at + 1024));
+        return res.end();
+      }
       res.writeHead(200, {
         'content-type': 'application/octet-stream',
         'content-length': stored.data.length,
@@ -182,7 +192,9 @@ export async function startTelegramStandIn(
             error_code: 400,
             description: 'Bad Request: invalid file_id',
           });
-        return result(res, stored.info);
+        if (!stored.unsized) return result(res, stored.info);
+        const { file_size: _size, ...unsized } = stored.info;
+        return result(res, unsized);
       }
       case 'sendMessage':
         return result(res, message(body.chat_id, { text: body.text }));
@@ -222,14 +234,14 @@ export async function startTelegramStandIn(
       updates.push({ ...update, update_id: nextUpdateId++ });
       wake();
     },
-    addFile(data, filePath) {
+    addFile(data, filePath, options = {}) {
       const info: StoredFile = {
         file_id: `file-${files.size + 1}-${data.length}`,
         file_unique_id: `u${files.size + 1}`,
         file_size: data.length,
         file_path: filePath,
       };
-      files.set(filePath, { info, data });
+      files.set(filePath, { info, data, unsized: options.unsized === true });
       return info;
     },
     failNext(method, answer, times = 1) {

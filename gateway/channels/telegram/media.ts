@@ -23,8 +23,10 @@ function megabytes(bytes: number): string {
   return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
 }
 
-function tooLarge(ref: MediaRef, size: number, maxBytes: number): string {
-  return `${ref.kind}${ref.fileName ? ` "${ref.fileName}"` : ''} (${megabytes(size)}) is larger than the ${megabytes(maxBytes)} limit (mediaMaxMb)`;
+function tooLarge(ref: MediaRef, size: number | undefined, maxBytes: number): string {
+  const name = ref.fileName ? ` "${ref.fileName}"` : '';
+  const known = size !== undefined ? ` (${megabytes(size)})` : '';
+  return `${ref.kind}${name}${known} is larger than the ${megabytes(maxBytes)} limit (mediaMaxMb)`;
 }
 
 async function readCapped(response: Response, maxBytes: number): Promise<Buffer | 'too-large'> {
@@ -74,7 +76,7 @@ export async function fetchMedia(ref: MediaRef, context: MediaFetchContext): Pro
     }
     const data = await readCapped(response, maxBytes);
     if (data === 'too-large')
-      return { ok: false, skipped: tooLarge(ref, file.file_size ?? maxBytes + 1, maxBytes) };
+      return { ok: false, skipped: tooLarge(ref, file.file_size, maxBytes) };
     const media: InboundMedia = { data, mimeType: ref.mimeType };
     const fileName = ref.fileName ?? file.file_path.split('/').pop();
     if (fileName) media.fileName = fileName;

@@ -205,8 +205,8 @@ describe('Telegram adapter faults and media (Bot API stand-in)', () => {
   it('leaves out a document over mediaMaxBytes and says so instead of downloading it', async () => {
     const { context } = await connect({ mediaMaxBytes: 1000 });
     const doc = standIn.addFile(randomBytes(5000), 'documents/report.pdf');
-    // Telegram sometimes omits file_size in the message: the download itself is capped then.
-    const unsized = standIn.addFile(randomBytes(4000), 'documents/unsized.bin');
+    // No size anywhere (message, getFile, content-length): the download itself is capped.
+    const unsized = standIn.addFile(randomBytes(4000), 'documents/unsized.bin', { unsized: true });
     standIn.pushUpdate(
       dm({
         document: {
