@@ -12,13 +12,22 @@ export function redactBotToken(text: string, token?: string): string {
   return out.replace(TOKEN_IN_URL, 'bot<redacted>').replace(BARE_TOKEN, '<redacted>');
 }
 
-/** An error's message (and its cause's, which often holds the real reason), token removed. */
+/**
+ * An error's message with the causes under it (grammy's HttpError wraps fetch's "fetch failed",
+ * which wraps the useful "connect ECONNREFUSED …"), token removed.
+ */
 export function describeError(error: unknown, token?: string): string {
   if (!(error instanceof Error)) return redactBotToken(String(error), token);
-  const cause = (error as { error?: unknown; cause?: unknown }).error ?? error.cause;
-  const detail =
-    cause instanceof Error && cause.message && !error.message.includes(cause.message)
-      ? `${error.message} (${cause.message})`
-      : error.message;
-  return redactBotToken(detail, token);
+  const parts = [error.message];
+  let current: unknown = error;
+  for (let depth = 0; depth < 4; depth += 1) {
+    const next =
+      (current as { error?: unknown; cause?: unknown }).error ?? (current as Error).cause;
+    if (!(next instanceof Error) || next === current) break;
+    if (next.message && !parts.some((part) => part.includes(next.message)))
+      parts.push(next.message);
+    current = next;
+  }
+  const [head, ...causes] = parts;
+  return redactBotToken(causes.length > 0 ? `${head} (${causes.join(': ')})` : (head ?? ''), token);
 }

@@ -255,6 +255,34 @@ describe('Telegram adapter against crabline', () => {
     expect(bad).toMatchObject({ ok: false, kind: 'fatal' });
   });
 
+  it('reconnects by itself after the Bot API drops, and says so meanwhile', async () => {
+    await server.close();
+    const port = await freePort();
+    const adminToken = 'crabline-admin-test-token';
+    const restart = () =>
+      startTelegramServer({
+        port,
+        adminToken,
+        botUsername: 'oc_test_bot',
+        recorderPath: join(dir, 'telegram.jsonl'),
+      });
+    server = await restart();
+    const { context } = await connect();
+    await server.close();
+    await waitFor(
+      () => context.statuses.some((s) => s.connected === false && s.lastError),
+      'the outage in status',
+    );
+    server = await restart();
+    await inject({ chatId: '8080', fromId: 8080, text: 'back again' });
+    const message = await waitFor(() => context.inbound[0], 'the DM after the restart', 15_000);
+    expect(message.text).toBe('back again');
+    expect(context.statuses.at(-1)).toMatchObject({ connected: true, lastError: null });
+    const secret = server.manifest.botToken.split(':')[1] ?? '';
+    for (const line of context.logLines) expect(line).not.toContain(secret);
+    expect(context.logLines.some((l) => l.includes('getUpdates failed'))).toBe(true);
+  });
+
   it('never writes the token into a log line', async () => {
     const { connection, context } = await connect();
     await inject({ chatId: '777', fromId: 777, text: 'hi' });

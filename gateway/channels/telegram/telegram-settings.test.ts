@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { telegramAccount } from '../../testing/telegram-test-kit.js';
 import type { InboundMessage } from '../contract.js';
 import { telegramAdapter } from './index.js';
-import { redactBotToken } from './redact.js';
+import { describeError, redactBotToken } from './redact.js';
 import { checkApiRoot } from './settings.js';
 
 const TOKEN = '123456789:AAHk-example_secret_value_0123456789';
@@ -126,5 +126,19 @@ describe('Telegram settings', () => {
     );
     expect(redactBotToken(`token ${TOKEN} here`)).toBe('token <redacted> here');
     expect(redactBotToken('short 1:abc', '1:abc')).toBe('short <redacted>');
+  });
+
+  it('describes an error down to its root cause, token removed', () => {
+    const root = new Error('connect ECONNREFUSED 127.0.0.1:8081');
+    const fetchFailed = new TypeError('fetch failed', { cause: root });
+    const wrapped = Object.assign(new Error(`Network request for 'getMe' failed!`), {
+      error: fetchFailed,
+    });
+    expect(describeError(wrapped)).toBe(
+      "Network request for 'getMe' failed! (fetch failed: connect ECONNREFUSED 127.0.0.1:8081)",
+    );
+    expect(describeError(new Error(`GET http://h/bot${TOKEN}/x failed`), TOKEN)).toBe(
+      'GET http://h/bot<redacted>/x failed',
+    );
   });
 });
