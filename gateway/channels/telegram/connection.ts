@@ -121,7 +121,7 @@ export async function connectTelegram(
   await dropWebhook();
   const identity = `@${me.username}`;
   connected = true;
-  context.onStatus({ connected: true, identity, lastError: null });
+  context.onStatus({ connected: true, linked: true, identity, lastError: null });
   logger.info('Telegram bot connected', { identity, apiRoot });
 
   const handleMessage = async (message: Message) => {
