@@ -35,6 +35,9 @@ const OPTIONAL_NATIVE = [
   // Not native, but the same pattern: `debug` (under pi-ai's proxy-agent) require()s it in a
   // try/catch for colours and works without it.
   'supports-color',
+  // node-fetch 2 (under grammy) require()s it in a try/catch for non-UTF-8 bodies; the Bot API
+  // answers JSON in UTF-8.
+  'encoding',
 ];
 
 /**
