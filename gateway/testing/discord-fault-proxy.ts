@@ -1,0 +1,205 @@
+/**
+ * (Test-only) A proxy in front of crabline's Discord server for what crabline cannot do: answer a
+ * message send with Discord's 429 (`retry_after` body and `Retry-After` header), close gateway
+ * sessions with a chosen code when the client identifies (4014 "disallowed intents"), and add
+ * file attachments to the next MESSAGE_CREATE (crabline's inbound injection carries text only),
+ * serving the files itself. REST and gateway traffic otherwise pass through unchanged; the
+ * gateway URL in `/gateway/bot` is rewritten to the proxy so the WebSocket comes through it too.
+ */
+import { randomUUID } from 'node:crypto';
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { WebSocket, WebSocketServer, type RawData } from 'ws';
+
+export interface ProxyFile {
+  name: string;
+  data: Buffer;
+  contentType: string;
+  /** The size the attachment claims (Discord's `size`); defaults to the real size. */
+  announcedSize?: number;
+}
+
+export interface ProxiedRequest {
+  method: string;
+  path: string;
+  status: number;
+}
+
+export interface DiscordFaultProxy {
+  /** The versioned REST base, what `DISCORD_API_URL` takes. */
+  readonly apiUrl: string;
+  readonly requests: ProxiedRequest[];
+  /** Answer the next POST of a channel message with 429 and this `retry_after`. */
+  rateLimitNextMessage(retryAfterSeconds: number): void;
+  /** Close each gateway session with this code when the client sends IDENTIFY. */
+  closeOnIdentify(code: number | undefined): void;
+  /** Attach these files to the next MESSAGE_CREATE the gateway dispatches. */
+  attachToNextMessage(files: ProxyFile[]): void;
+  close(): Promise<void>;
+}
+
+const HOP_HEADERS = new Set(['host', 'connection', 'content-length', 'transfer-encoding']);
+
+async function readBody(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+export async function startDiscordFaultProxy(upstreamOrigin: string): Promise<DiscordFaultProxy> {
+  const upstream = new URL(upstreamOrigin);
+  const requests: ProxiedRequest[] = [];
+  const files = new Map<string, ProxyFile>();
+  const sockets = new Set<Socket>();
+  let rateLimit: number | undefined;
+  let identifyCloseCode: number | undefined;
+  let pendingFiles: ProxyFile[] | undefined;
+  let origin = '';
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const url = new URL(req.url ?? '/', origin);
+    const method = req.method ?? 'GET';
+    const served = /^\/files\/([^/]+)\//.exec(url.pathname);
+    if (method === 'GET' && served) {
+      const file = files.get(served[1]!);
+      res.writeHead(file ? 200 : 404, { 'content-type': file?.contentType ?? 'text/plain' });
+      res.end(file ? file.data : 'not found');
+      return;
+    }
+    const body = await readBody(req);
+    if (
+      method === 'POST' &&
+      rateLimit !== undefined &&
+      /^\/api\/v10\/channels\/\d+\/messages$/.test(url.pathname)
+    ) {
+      const retryAfter = rateLimit;
+      rateLimit = undefined;
+      requests.push({ method, path: url.pathname, status: 429 });
+      res.writeHead(429, {
+        'content-type': 'application/json',
+        'retry-after': String(Math.ceil(retryAfter)),
+        'x-ratelimit-scope': 'user',
+      });
+      res.end(
+        JSON.stringify({
+          message: 'You are being rate limited.',
+          retry_after: retryAfter,
+          global: false,
+        }),
+      );
+      return;
+    }
+    const headers: Record<string, string> = {};
+    for (const [key, value] of Object.entries(req.headers)) {
+      if (!HOP_HEADERS.has(key) && typeof value === 'string') headers[key] = value;
+    }
+    const answer = await fetch(new URL(url.pathname + url.search, upstream), {
+      method,
+      headers,
+      ...(body.length > 0 ? { body: new Uint8Array(body) } : {}),
+    });
+    let payload = Buffer.from(await answer.arrayBuffer());
+    if (/^\/api\/v10\/gateway(\/bot)?$/.test(url.pathname) && answer.ok) {
+      const info = JSON.parse(payload.toString('utf8')) as { url: string };
+      const gateway = new URL(info.url);
+      info.url = `ws://${new URL(origin).host}${gateway.pathname}`;
+      payload = Buffer.from(JSON.stringify(info));
+    }
+    requests.push({ method, path: url.pathname, status: answer.status });
+    const out: Record<string, string> = {};
+    answer.headers.forEach((value, key) => {
+      if (!HOP_HEADERS.has(key) && key !== 'content-encoding') out[key] = value;
+    });
+    res.writeHead(answer.status, out);
+    res.end(payload);
+  };
+
+  const addAttachments = (data: RawData): RawData | string => {
+    if (!pendingFiles) return data;
+    const frame = JSON.parse(data.toString()) as {
+      op: number;
+      t?: string;
+      d?: Record<string, unknown>;
+    };
+    if (frame.op !== 0 || frame.t !== 'MESSAGE_CREATE' || !frame.d) return data;
+    const attached = pendingFiles;
+    pendingFiles = undefined;
+    frame.d.attachments = attached.map((file, index) => {
+      const id = `${Date.now()}${index}`.padEnd(18, '0').slice(0, 18);
+      const key = randomUUID();
+      files.set(key, file);
+      const link = `${origin}/files/${key}/${encodeURIComponent(file.name)}`;
+      return {
+        id,
+        filename: file.name,
+        size: file.announcedSize ?? file.data.length,
+        url: link,
+        proxy_url: link,
+        content_type: file.contentType,
+      };
+    });
+    return JSON.stringify(frame);
+  };
+
+  const server = http.createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      res.writeHead(502, { 'content-type': 'text/plain' });
+      res.end(`proxy error: ${String(error)}`);
+    });
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  const wss = new WebSocketServer({ noServer: true });
+  server.on('upgrade', (req, socket, head) => {
+    wss.handleUpgrade(req, socket, head, (client) => {
+      const target = new URL(req.url ?? '/', `ws://${upstream.host}`);
+      const backend = new WebSocket(target);
+      const queued: string[] = [];
+      backend.on('open', () => queued.splice(0).forEach((frame) => backend.send(frame)));
+      // Discord's JSON gateway speaks text frames; `ws` hands them over as buffers.
+      backend.on('message', (data, isBinary) =>
+        client.send(isBinary ? data : addAttachments(data).toString()),
+      );
+      backend.on('close', (code) =>
+        code >= 4000 || code === 1000 ? client.close(code) : client.terminate(),
+      );
+      backend.on('error', () => client.terminate());
+      client.on('message', (raw) => {
+        const data = raw.toString();
+        const frame = JSON.parse(data) as { op: number };
+        if (frame.op === 2 && identifyCloseCode !== undefined) {
+          client.close(identifyCloseCode, 'Disallowed intent(s).');
+          backend.close();
+          return;
+        }
+        if (backend.readyState === WebSocket.OPEN) backend.send(data);
+        else queued.push(data);
+      });
+      client.on('close', () => backend.close());
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  return {
+    apiUrl: `${origin}/api/v10`,
+    requests,
+    rateLimitNextMessage: (seconds) => {
+      rateLimit = seconds;
+    },
+    closeOnIdentify: (code) => {
+      identifyCloseCode = code;
+    },
+    attachToNextMessage: (list) => {
+      pendingFiles = list;
+    },
+    close: async () => {
+      for (const client of wss.clients) client.terminate();
+      wss.close();
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
