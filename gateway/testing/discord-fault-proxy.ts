@@ -1,15 +1,16 @@
 /**
  * (Test-only) A proxy in front of crabline's Discord server for what crabline cannot do: answer a
  * message send with Discord's 429 (`retry_after` body and `Retry-After` header), close gateway
- * sessions with a chosen code when the client identifies (4014 "disallowed intents"), and add
- * file attachments to the next MESSAGE_CREATE (crabline's inbound injection carries text only),
- * serving the files itself. REST and gateway traffic otherwise pass through unchanged; the
- * gateway URL in `/gateway/bot` is rewritten to the proxy so the WebSocket comes through it too.
+ * sessions with a chosen code (on IDENTIFY, as Discord does for disallowed intents, or at any
+ * time), add file attachments to the next MESSAGE_CREATE (crabline's inbound injection carries
+ * text only) and serve the files, or change any other dispatch (a bot author, the bot's role).
+ * Other traffic passes through unchanged; the gateway URLs (`/gateway/bot`, READY's
+ * `resume_gateway_url`) are rewritten to the proxy so the WebSocket comes through it too.
  */
 import { randomUUID } from 'node:crypto';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { WebSocket, WebSocketServer, type RawData } from 'ws';
+import { WebSocket, WebSocketServer } from 'ws';
 
 export interface ProxyFile {
   name: string;
@@ -33,6 +34,10 @@ export interface DiscordFaultProxy {
   rateLimitNextMessage(retryAfterSeconds: number): void;
   /** Close each gateway session with this code when the client sends IDENTIFY. */
   closeOnIdentify(code: number | undefined): void;
+  /** Close the live gateway sessions with this code, as Discord does on an error or a restart. */
+  closeGateway(code: number): void;
+  /** Change the payload of the next gateway dispatch of this event (GUILD_CREATE, …). */
+  editNextDispatch(event: string, change: (payload: Record<string, unknown>) => void): void;
   /** Attach these files to the next MESSAGE_CREATE the gateway dispatches. */
   attachToNextMessage(files: ProxyFile[]): void;
   close(): Promise<void>;
@@ -53,7 +58,7 @@ export async function startDiscordFaultProxy(upstreamOrigin: string): Promise<Di
   const sockets = new Set<Socket>();
   let rateLimit: number | undefined;
   let identifyCloseCode: number | undefined;
-  let pendingFiles: ProxyFile[] | undefined;
+  const edits: { event: string; change: (payload: Record<string, unknown>) => void }[] = [];
   let origin = '';
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -114,31 +119,37 @@ export async function startDiscordFaultProxy(upstreamOrigin: string): Promise<Di
     res.end(payload);
   };
 
-  const addAttachments = (data: RawData): RawData | string => {
-    if (!pendingFiles) return data;
-    const frame = JSON.parse(data.toString()) as {
-      op: number;
-      t?: string;
-      d?: Record<string, unknown>;
+  const attachment = (file: ProxyFile, index: number): Record<string, unknown> => {
+    const key = randomUUID();
+    files.set(key, file);
+    const link = `${origin}/files/${key}/${encodeURIComponent(file.name)}`;
+    return {
+      id: `${Date.now()}${index}`.padEnd(18, '0').slice(0, 18),
+      filename: file.name,
+      size: file.announcedSize ?? file.data.length,
+      url: link,
+      proxy_url: link,
+      content_type: file.contentType,
     };
-    if (frame.op !== 0 || frame.t !== 'MESSAGE_CREATE' || !frame.d) return data;
-    const attached = pendingFiles;
-    pendingFiles = undefined;
-    frame.d.attachments = attached.map((file, index) => {
-      const id = `${Date.now()}${index}`.padEnd(18, '0').slice(0, 18);
-      const key = randomUUID();
-      files.set(key, file);
-      const link = `${origin}/files/${key}/${encodeURIComponent(file.name)}`;
-      return {
-        id,
-        filename: file.name,
-        size: file.announcedSize ?? file.data.length,
-        url: link,
-        proxy_url: link,
-        content_type: file.contentType,
-      };
-    });
-    return JSON.stringify(frame);
+  };
+
+  const rewrite = (data: string): string => {
+    const frame = JSON.parse(data) as { op: number; t?: string; d?: Record<string, unknown> };
+    if (frame.op !== 0 || !frame.d) return data;
+    let changed = false;
+    // Resuming goes to READY's `resume_gateway_url`, which names crabline; keep it on the proxy.
+    if (frame.t === 'READY' && typeof frame.d.resume_gateway_url === 'string') {
+      const resume = new URL(frame.d.resume_gateway_url);
+      frame.d.resume_gateway_url = `ws://${new URL(origin).host}${resume.pathname}`;
+      changed = true;
+    }
+    const index = edits.findIndex((edit) => edit.event === frame.t);
+    if (index >= 0) {
+      const [edit] = edits.splice(index, 1);
+      edit!.change(frame.d);
+      changed = true;
+    }
+    return changed ? JSON.stringify(frame) : data;
   };
 
   const server = http.createServer((req, res) => {
@@ -160,7 +171,7 @@ export async function startDiscordFaultProxy(upstreamOrigin: string): Promise<Di
       backend.on('open', () => queued.splice(0).forEach((frame) => backend.send(frame)));
       // Discord's JSON gateway speaks text frames; `ws` hands them over as buffers.
       backend.on('message', (data, isBinary) =>
-        client.send(isBinary ? data : addAttachments(data).toString()),
+        client.send(isBinary ? data : rewrite(data.toString())),
       );
       backend.on('close', (code) =>
         code >= 4000 || code === 1000 ? client.close(code) : client.terminate(),
@@ -192,8 +203,19 @@ export async function startDiscordFaultProxy(upstreamOrigin: string): Promise<Di
     closeOnIdentify: (code) => {
       identifyCloseCode = code;
     },
+    closeGateway: (code) => {
+      for (const client of wss.clients) client.close(code, 'closed by the test');
+    },
+    editNextDispatch: (event, change) => {
+      edits.push({ event, change });
+    },
     attachToNextMessage: (list) => {
-      pendingFiles = list;
+      edits.push({
+        event: 'MESSAGE_CREATE',
+        change: (message) => {
+          message.attachments = list.map(attachment);
+        },
+      });
     },
     close: async () => {
       for (const client of wss.clients) client.terminate();

@@ -312,6 +312,84 @@ describe('discord adapter through the fault proxy', () => {
       expect.stringMatching(/^liar\.bin \(over the/),
     ]);
   });
+  it('ignores other bots unless allowBots, and counts a mention of the bot role', async () => {
+    const botRole = '135000000000000555';
+    proxy!.editNextDispatch('GUILD_CREATE', (guild) => {
+      const roles = guild.roles as Record<string, unknown>[];
+      roles.push({
+        id: botRole,
+        name: 'oc_test_bot',
+        managed: true,
+        mentionable: true,
+        permissions: '0',
+        position: 1,
+        color: 0,
+        hoist: false,
+        tags: { bot_id: crabline.server.manifest.botUserId },
+      });
+    });
+    await connect(proxy!.apiUrl);
+    const { guildId, channelId } = crabline.server.manifest.fixture;
+    proxy!.editNextDispatch('MESSAGE_CREATE', (message) => {
+      (message.author as Record<string, unknown>).bot = true;
+    });
+    await injectDiscord(crabline.server, {
+      guildId,
+      channelId,
+      senderId: '135000000000000066',
+      content: 'beep from a bot',
+    });
+    await injectDiscord(crabline.server, {
+      guildId,
+      channelId,
+      senderId: ALICE,
+      content: `<@&${botRole}> are you there?`,
+    });
+    const next = await context.nextInbound();
+    expect(next).toMatchObject({ text: 'are you there?', mentioned: true, senderId: ALICE });
+    expect(context.inbound.map((m) => m.text)).not.toContain('beep from a bot');
+
+    await connection!.stop();
+    context = recordingContext();
+    await connect(proxy!.apiUrl, { raw: { allowBots: true } });
+    proxy!.editNextDispatch('MESSAGE_CREATE', (message) => {
+      (message.author as Record<string, unknown>).bot = true;
+    });
+    await injectDiscord(crabline.server, {
+      guildId,
+      channelId,
+      senderId: '135000000000000066',
+      content: 'beep again',
+    });
+    expect(await context.nextInbound()).toMatchObject({
+      text: 'beep again',
+      senderId: '135000000000000066',
+    });
+  });
+  it('resumes after a recoverable close and ends for good after an unrecoverable one', async () => {
+    const live = await connect(proxy!.apiUrl);
+    let mark = context.statuses.length;
+    proxy!.closeGateway(4000);
+    await context.waitForStatus((s) => !s.connected, mark);
+    await context.waitForStatus((s) => s.connected, mark);
+    const { guildId, channelId } = crabline.server.manifest.fixture;
+    await injectDiscord(crabline.server, {
+      guildId,
+      channelId,
+      senderId: ALICE,
+      content: 'still there',
+    });
+    expect(await context.nextInbound()).toMatchObject({ text: 'still there' });
+
+    mark = context.statuses.length;
+    proxy!.closeGateway(4004);
+    const error = await live.closed.catch((e: unknown) => e);
+    expect(error).toMatchObject({ kind: 'fatal', message: TOKEN_REFUSED });
+    expect(context.statuses.slice(mark).at(-1)).toMatchObject({
+      connected: false,
+      lastError: TOKEN_REFUSED,
+    });
+  });
 });
 
 describe('discord adapter outages', () => {
