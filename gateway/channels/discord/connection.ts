@@ -16,6 +16,7 @@ import {
 import { resolveDiscordApiBase } from './api-url.js';
 import { normalizeBotToken } from './bot-token.js';
 import { closeCodeError, describeError, toChannelError } from './errors.js';
+import { guildEntryFor } from './guild-rules.js';
 import { toInbound } from './inbound.js';
 import { postMedia, postText, postTyping } from './outbound.js';
 
@@ -140,22 +141,38 @@ export async function connectDiscord(
       ),
     );
   });
+  // One chain per channel: a message whose files are still downloading must not be overtaken by
+  // the next one from the same chat.
+  const chains = new Map<string, Promise<void>>();
   client.on(Events.MessageCreate, (message: Message) => {
     if (!client.user) return;
-    toInbound(message, {
-      accountId: account.accountId,
-      botId: client.user.id,
-      allowBots: settings.allowBots,
-      mediaMaxBytes: account.mediaMaxBytes,
-      signal: context.signal,
-    })
-      .then((inbound) => inbound && context.onInbound(inbound))
+    const botId = client.user.id;
+    const previous = chains.get(message.channelId) ?? Promise.resolve();
+    const next = previous
+      .then(() =>
+        toInbound(message, {
+          accountId: account.accountId,
+          botId,
+          allowBots: settings.allowBots,
+          ignoreOtherMentions: (guildId, guildName) =>
+            guildEntryFor(account.raw.guilds, guildId, guildName)?.ignoreOtherMentions === true,
+          mediaMaxBytes: account.mediaMaxBytes,
+          signal: context.signal,
+        }),
+      )
+      .then((inbound) => {
+        if (inbound) context.onInbound(inbound);
+      })
       .catch((error: unknown) =>
         logger.warn('discord message dropped', {
           messageId: message.id,
           error: describeError(error, token),
         }),
-      );
+      )
+      .finally(() => {
+        if (chains.get(message.channelId) === next) chains.delete(message.channelId);
+      });
+    chains.set(message.channelId, next);
   });
 
   // Registered before login: against a fast server READY can arrive before login() resolves.

@@ -126,6 +126,34 @@ describe('discord adapter against crabline', () => {
     expect(context.inbound.map((m) => m.text)).not.toContain('I am here');
   });
 
+  it('drops messages addressed to someone else where the guild says ignoreOtherMentions', async () => {
+    const { guildId, channelId } = crabline.server.manifest.fixture;
+    const botId = crabline.server.manifest.botUserId;
+    await connect(undefined, { raw: { guilds: { [guildId]: { ignoreOtherMentions: true } } } });
+    const bob = '135000000000000034';
+    await injectDiscord(crabline.server, {
+      guildId,
+      channelId,
+      senderId: ALICE,
+      content: `<@${bob}> lunch?`,
+    });
+    await injectDiscord(crabline.server, {
+      guildId,
+      channelId,
+      senderId: ALICE,
+      content: `<@${bob}> <@${botId}> join us`,
+    });
+    await injectDiscord(crabline.server, {
+      guildId,
+      channelId,
+      senderId: ALICE,
+      content: 'anyone?',
+    });
+    expect((await context.nextInbound()).text).toBe(`<@${bob}> join us`);
+    expect((await context.nextInbound()).text).toBe('anyone?');
+    expect(context.inbound).toHaveLength(2);
+  });
+
   it('turns DMs into direct chats and answers with a quoted reply', async () => {
     await connect();
     const dm = directChannelId(crabline.server.manifest.botUserId, ALICE);

@@ -146,16 +146,26 @@ function channelEntry(guild: GuildEntry, place: DiscordPlace): ChannelEntry | un
   return lookup(channels, place.channelId, place.channelName) ?? channels['*'];
 }
 
+/** A guild's entry by id, name or slug, else the `"*"` entry. */
+export function guildEntryFor(
+  guildsValue: unknown,
+  guildId: string,
+  guildName: string | undefined,
+): GuildEntry | undefined {
+  const guilds = readGuilds(guildsValue);
+  const guild = lookup(guilds, guildId, guildName) ?? guilds['*'];
+  return isRecord(guild) ? guild : undefined;
+}
+
 /** The rule for a guild message at `place`; unknown places (no guild) are not listed. */
 export function resolveGroupRule(
   guildsValue: unknown,
   place: DiscordPlace | undefined,
   senderId: string,
 ): GroupRule {
-  const guilds = readGuilds(guildsValue);
   if (!place?.guildId) return { listed: false, requireMention: true };
-  const guild = lookup(guilds, place.guildId, place.guildName) ?? guilds['*'];
-  if (!isRecord(guild)) return { listed: false, requireMention: true };
+  const guild = guildEntryFor(guildsValue, place.guildId, place.guildName);
+  if (!guild) return { listed: false, requireMention: true };
   let entry: ChannelEntry | undefined;
   if (isRecord(guild.channels)) {
     entry = channelEntry(guild, place);

@@ -14,6 +14,8 @@ export interface InboundOptions {
   accountId: string;
   botId: string;
   allowBots: boolean;
+  /** The guild's `ignoreOtherMentions`: drop messages addressed to someone else. */
+  ignoreOtherMentions(guildId: string, guildName: string): boolean;
   mediaMaxBytes: number;
   signal: AbortSignal;
 }
@@ -27,6 +29,16 @@ function botRoleIds(message: Message, botId: string): string[] {
   if (managed) roles.add(managed.id);
   roles.delete(guild.id); // @everyone
   return [...roles];
+}
+
+/** An explicit user or role mention (not @everyone/@here), or a reply to another bot. */
+function addressesSomeoneElse(message: Message, botId: string): boolean {
+  const replied = message.mentions.repliedUser;
+  return (
+    [...message.mentions.users.keys()].some((id) => id !== botId) ||
+    message.mentions.roles.size > 0 ||
+    (replied !== null && replied.bot && replied.id !== botId)
+  );
 }
 
 export async function toInbound(
@@ -49,6 +61,14 @@ export async function toInbound(
     botRoleIds: roles,
     repliedToUserId: message.mentions.repliedUser?.id,
   });
+  if (
+    !mentioned &&
+    message.guild &&
+    addressesSomeoneElse(message, options.botId) &&
+    options.ignoreOtherMentions(message.guild.id, message.guild.name)
+  ) {
+    return undefined;
+  }
   const text = stripBotMentions(message.content, options.botId, roles);
   const attachments = [...message.attachments.values()].map((attachment) => ({
     url: attachment.url,
