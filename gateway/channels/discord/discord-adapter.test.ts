@@ -13,6 +13,7 @@ import {
   startDiscordFaultProxy,
   type DiscordFaultProxy,
 } from '../../testing/discord-fault-proxy.js';
+import { freePort } from '../../testing/free-port.js';
 import { ChannelError, type AccountConnection } from '../contract.js';
 import { INTENTS_DISALLOWED, TOKEN_REFUSED } from './errors.js';
 import { discordAdapter } from './index.js';
@@ -257,6 +258,23 @@ describe('discord adapter against crabline', () => {
     expect((error as ChannelError).kind).toBe('fatal');
     expect((error as ChannelError).message).toBe(TOKEN_REFUSED);
     expect((error as ChannelError).message).not.toContain(wrong);
+    errors.push(String(error));
+  });
+
+  it('reports an unreachable Discord as transient', async () => {
+    const port = await freePort();
+    const error = await discordAdapter
+      .connect(
+        discordAccount(token()),
+        context,
+        discordEnvironment(`http://127.0.0.1:${port}/api/v10`),
+      )
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ChannelError);
+    expect(error).toMatchObject({
+      kind: 'transient',
+      message: expect.stringMatching(/^Discord is unreachable \(.*ECONNREFUSED/),
+    });
     errors.push(String(error));
   });
 
