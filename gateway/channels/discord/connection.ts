@@ -55,6 +55,9 @@ export async function connectDiscord(
   } catch (error) {
     throw new ChannelError((error as Error).message, 'fatal');
   }
+  if (context.signal.aborted) {
+    throw new ChannelError('The channel was stopped while connecting.', 'transient');
+  }
   const settings = readSettings(account.raw);
   const logger = context.logger.child({ channel: 'discord', accountId: account.accountId });
   const client = new Client({
@@ -217,6 +220,11 @@ export async function connectDiscord(
   context.signal.addEventListener('abort', () => void end());
 
   const guarded = async <T>(send: () => Promise<T>): Promise<T> => {
+    if (ending) {
+      throw new Error(
+        `The Discord connection of account ${account.accountId} has ended; start the channel again.`,
+      );
+    }
     try {
       return await send();
     } catch (error) {

@@ -462,6 +462,12 @@ describe('discord adapter outages', () => {
     await live.stop();
     await expect(live.closed).resolves.toBeUndefined();
     expect(context.statuses.at(-1)).toMatchObject({ connected: false });
+    await expect(
+      live.sendText(
+        { chatId: crabline.server.manifest.fixture.channelId, chatType: 'group' },
+        'late',
+      ),
+    ).rejects.toThrow(/has ended; start the channel again/);
     connection = undefined;
   });
 });
