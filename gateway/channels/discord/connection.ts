@@ -109,6 +109,8 @@ export async function connectDiscord(
     }),
   );
   client.on(Events.ShardReconnecting, () => {
+    // destroy() closes the socket with 1000, which discord.js also reports as reconnecting.
+    if (ending) return;
     reconnects += 1;
     context.onStatus({ connected: false, identity, lastError: 'reconnecting to Discord' });
     if (reconnects === 1) logger.warn('discord connection lost, reconnecting');
@@ -122,7 +124,7 @@ export async function connectDiscord(
     }
   });
   const onConnected = (): void => {
-    if (!ready) return;
+    if (!ready || ending) return;
     if (reconnects > 0) logger.info('discord reconnected', { attempts: reconnects });
     reconnects = 0;
     context.onStatus({ connected: true, identity, lastError: null });
