@@ -75,6 +75,26 @@ describe('discord adapter against crabline', () => {
     expect(identify?.method).toBe('GET');
   });
 
+  it('asks for Message Content unless intents.messageContent is false', async () => {
+    const identifyIntents = (): number[] =>
+      crabline.calls
+        .filter((call) => call.method === 'WS' && call.body.op === 2)
+        .map((call) => (call.body.d as { intents: number }).intents);
+    const MESSAGE_CONTENT = 1 << 15;
+    const live = await connect();
+    await live.stop();
+    await connect(undefined, { raw: { intents: { messageContent: false } } });
+    // crabline records a frame after it has answered it.
+    for (let i = 0; i < 100 && identifyIntents().length < 2; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    const [withContent, withoutContent] = identifyIntents();
+    expect(withContent! & MESSAGE_CONTENT).toBe(MESSAGE_CONTENT);
+    expect(withoutContent! & MESSAGE_CONTENT).toBe(0);
+    // Guilds, guild messages and DMs are always asked for.
+    expect(withoutContent).toBe((1 << 0) | (1 << 9) | (1 << 12));
+  });
+
   it('turns guild messages into group messages, mentioned only when the bot is addressed', async () => {
     await connect();
     const { guildId, channelId } = crabline.server.manifest.fixture;
