@@ -32,6 +32,8 @@ export interface DiscordFaultProxy {
   readonly requests: ProxiedRequest[];
   /** Answer the next POST of a channel message with 429 and this `retry_after`. */
   rateLimitNextMessage(retryAfterSeconds: number): void;
+  /** Answer the next POST of a channel message with this Discord error (401, 403 50013 …). */
+  refuseNextMessage(status: number, code: number, message: string): void;
   /** Close each gateway session with this code when the client sends IDENTIFY. */
   closeOnIdentify(code: number | undefined): void;
   /** Close the live gateway sessions with this code, as Discord does on an error or a restart. */
@@ -57,6 +59,7 @@ export async function startDiscordFaultProxy(upstreamOrigin: string): Promise<Di
   const files = new Map<string, ProxyFile>();
   const sockets = new Set<Socket>();
   let rateLimit: number | undefined;
+  let refusal: { status: number; code: number; message: string } | undefined;
   let identifyCloseCode: number | undefined;
   const edits: { event: string; change: (payload: Record<string, unknown>) => void }[] = [];
   let origin = '';
@@ -72,11 +75,9 @@ export async function startDiscordFaultProxy(upstreamOrigin: string): Promise<Di
       return;
     }
     const body = await readBody(req);
-    if (
-      method === 'POST' &&
-      rateLimit !== undefined &&
-      /^\/api\/v10\/channels\/\d+\/messages$/.test(url.pathname)
-    ) {
+    const isMessagePost =
+      method === 'POST' && /^\/api\/v10\/channels\/\d+\/messages$/.test(url.pathname);
+    if (isMessagePost && rateLimit !== undefined) {
       const retryAfter = rateLimit;
       rateLimit = undefined;
       requests.push({ method, path: url.pathname, status: 429 });
@@ -92,6 +93,14 @@ export async function startDiscordFaultProxy(upstreamOrigin: string): Promise<Di
           global: false,
         }),
       );
+      return;
+    }
+    if (isMessagePost && refusal) {
+      const { status, code, message } = refusal;
+      refusal = undefined;
+      requests.push({ method, path: url.pathname, status });
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ message, code }));
       return;
     }
     const headers: Record<string, string> = {};
@@ -199,6 +208,9 @@ export async function startDiscordFaultProxy(upstreamOrigin: string): Promise<Di
     requests,
     rateLimitNextMessage: (seconds) => {
       rateLimit = seconds;
+    },
+    refuseNextMessage: (status, code, message) => {
+      refusal = { status, code, message };
     },
     closeOnIdentify: (code) => {
       identifyCloseCode = code;

@@ -15,7 +15,7 @@ import {
 } from '../contract.js';
 import { resolveDiscordApiBase } from './api-url.js';
 import { normalizeBotToken } from './bot-token.js';
-import { closeCodeError, describeError, toChannelError } from './errors.js';
+import { closeCodeError, describeError, sendRefusal, toChannelError } from './errors.js';
 import { guildEntryFor } from './guild-rules.js';
 import { toInbound } from './inbound.js';
 import { postMedia, postText, postTyping } from './outbound.js';
@@ -236,7 +236,7 @@ export async function connectDiscord(
         throw fatal;
       }
       throw error instanceof Error && !(error instanceof ChannelError) && 'status' in error
-        ? new Error(`Discord did not accept it: ${describeError(error, token)}`, { cause: error })
+        ? sendRefusal(error, token)
         : error;
     }
   };

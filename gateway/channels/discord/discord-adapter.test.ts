@@ -344,6 +344,25 @@ describe('discord adapter through the fault proxy', () => {
     expect(messagesTo(channelId).map((c) => c.body.content)).toEqual(['after the limit']);
   });
 
+  it('says why Discord refused a message, and stops for good on a revoked token', async () => {
+    const live = await connect(proxy!.apiUrl);
+    const target = {
+      chatId: crabline.server.manifest.fixture.channelId,
+      chatType: 'group' as const,
+    };
+    proxy!.refuseNextMessage(403, 50013, 'Missing Permissions');
+    await expect(live.sendText(target, 'hello')).rejects.toThrow(
+      /^Discord did not accept it: Missing Permissions.*give it Send Messages/,
+    );
+    expect(context.statuses.at(-1)).toMatchObject({ connected: true });
+
+    proxy!.refuseNextMessage(401, 0, '401: Unauthorized');
+    const error = await live.sendText(target, 'hello').catch((e: unknown) => e);
+    expect(error).toMatchObject({ kind: 'fatal', message: TOKEN_REFUSED });
+    await expect(live.closed).rejects.toMatchObject({ kind: 'fatal', message: TOKEN_REFUSED });
+    errors.push(String(error));
+  });
+
   it('downloads attachments within mediaMaxBytes and names the ones it skipped', async () => {
     await connect(proxy!.apiUrl, { mediaMaxBytes: 1024 });
     const { guildId, channelId } = crabline.server.manifest.fixture;

@@ -74,3 +74,22 @@ export function toChannelError(error: unknown, token: string): ChannelError {
     'transient',
   );
 }
+
+/** What Discord's usual refusals of a send mean for the user. */
+const SEND_HINTS: Record<number, string> = {
+  50001: 'the bot cannot see that channel; invite it to the server or give it View Channel there',
+  50013:
+    'the bot lacks a permission there; give it Send Messages (and Send Messages in Threads, Attach Files) in that channel',
+  10003: 'the channel no longer exists, or the bot was removed from its server',
+  50007: 'the user does not accept direct messages from the bot',
+};
+
+/** A refused send (not a token problem) as an error that says what to do. */
+export function sendRefusal(error: unknown, token: string): Error {
+  const code = field(error, 'code');
+  const hint = typeof code === 'number' ? SEND_HINTS[code] : undefined;
+  const detail = describeError(error, token);
+  return new Error(`Discord did not accept it: ${detail}${hint ? ` (${hint})` : ''}`, {
+    cause: error,
+  });
+}
