@@ -38,6 +38,8 @@ const OPTIONAL_NATIVE = [
   // node-fetch 2 (under grammy) require()s it in a try/catch for non-UTF-8 bodies; the Bot API
   // answers JSON in UTF-8.
   'encoding',
+  // discord.js and @discordjs/ws load this native inflater in a try/catch and fall back to zlib.
+  'zlib-sync',
 ];
 
 /**
