@@ -17,7 +17,14 @@
  * this file to @openclaw/crabline 0.1.27, pinned exactly in package.json: on an upgrade, check
  * that `dist/src/servers/whatsapp-baileys-websocket.js` still holds `WHATSAPP_NOISE_CERT_CHAIN`.
  */
-import { createHash, createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
+import {
+  createHash,
+  createCipheriv,
+  createDecipheriv,
+  createHmac,
+  hkdfSync,
+  randomBytes,
+} from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -44,8 +51,11 @@ async function crablineCertChain(): Promise<Buffer> {
     file = path.join(dir, relative);
   }
   const source = await readFile(file, 'utf8');
-  const match = /WHATSAPP_NOISE_CERT_CHAIN = Buffer\.from\("([A-Za-z0-9+/=]+)", "base64"\)/.exec(source);
-  if (!match?.[1]) throw new Error(`no WhatsApp certificate chain found in ${file}; crabline changed`);
+  const match = /WHATSAPP_NOISE_CERT_CHAIN = Buffer\.from\("([A-Za-z0-9+/=]+)", "base64"\)/.exec(
+    source,
+  );
+  if (!match?.[1])
+    throw new Error(`no WhatsApp certificate chain found in ${file}; crabline changed`);
   return Buffer.from(match[1], 'base64');
 }
 
@@ -212,7 +222,8 @@ export async function startWhatsAppLinkStandIn(
   await new Promise<void>((resolve) => server.once('listening', resolve));
   const sessions = new Set<Session>();
   const events: string[] = [];
-  const send = (session: Session, node: BinaryNode) => session.socket.send(session.noise.writeNode(node));
+  const send = (session: Session, node: BinaryNode) =>
+    session.socket.send(session.noise.writeNode(node));
 
   const handleNode = (session: Session, node: BinaryNode) => {
     const first = Array.isArray(node.content) ? node.content[0] : undefined;
@@ -225,7 +236,10 @@ export async function startWhatsAppLinkStandIn(
     }
     if (node.tag === 'iq' && (node.attrs.type === 'get' || node.attrs.type === 'set')) {
       if (first?.tag === 'remove-companion-device') events.push('logout');
-      send(session, { tag: 'iq', attrs: { id: node.attrs.id!, type: 'result', from: 's.whatsapp.net' } });
+      send(session, {
+        tag: 'iq',
+        attrs: { id: node.attrs.id!, type: 'result', from: 's.whatsapp.net' },
+      });
     }
   };
 
@@ -264,7 +278,11 @@ export async function startWhatsAppLinkStandIn(
                   {
                     tag: 'pair-device',
                     attrs: {},
-                    content: refs.map((ref) => ({ tag: 'ref', attrs: {}, content: Buffer.from(ref) })),
+                    content: refs.map((ref) => ({
+                      tag: 'ref',
+                      attrs: {},
+                      content: Buffer.from(ref),
+                    })),
                   },
                 ],
               });
@@ -279,7 +297,9 @@ export async function startWhatsAppLinkStandIn(
 
   /** The phone's side of a scan: proves the account owns this device's identity key. */
   const scan = (qr: string) => {
-    const [ref, , identityKey, advSecret] = qr.split(',');
+    // `https://wa.me/settings/linked_devices#<ref>,<noise key>,<identity key>,<ADV secret>,<platform>`
+    const [link, , identityKey, advSecret] = qr.split(',');
+    const ref = link?.slice(link.indexOf('#') + 1);
     const session = [...sessions].find((s) => ref !== undefined && s.refs.has(ref));
     if (!session || !identityKey || !advSecret) throw new Error('this QR code was not issued here');
     session.refs.clear();

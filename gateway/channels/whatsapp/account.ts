@@ -49,7 +49,9 @@ export function validateAccount(account: ResolvedAccount, at: string): string[] 
   for (const [jid, entry] of Object.entries(groups as Record<string, unknown>)) {
     const where = `${at}.groups["${jid}"]`;
     if (jid !== '*' && !/^[0-9-]+@g\.us$/.test(jid))
-      problems.push(`${where}: not a group JID; use the group's id like 120363012345678901@g.us, or "*"`);
+      problems.push(
+        `${where}: not a group JID; use the group's id like 120363012345678901@g.us, or "*"`,
+      );
     if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
       problems.push(`${where}: must be an object such as { "requireMention": false }`);
       continue;

@@ -121,7 +121,8 @@ export async function openAuthStore(dir: string): Promise<AuthStore> {
   };
   const write = (name: string, value: unknown) =>
     enqueue(name, () => writeAtomic(name, JSON.stringify(value, BufferJSON.replacer)));
-  const remove = (name: string) => enqueue(name, () => fs.rm(path.join(dir, name), { force: true }));
+  const remove = (name: string) =>
+    enqueue(name, () => fs.rm(path.join(dir, name), { force: true }));
 
   let creds = await readJson(path.join(dir, CREDS_FILE));
   if (!isCreds(creds)) creds = await readJson(path.join(dir, CREDS_BACKUP));

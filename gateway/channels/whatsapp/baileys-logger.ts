@@ -31,7 +31,10 @@ function safeFields(obj: unknown): Record<string, unknown> {
 function split(obj: unknown, msg?: string): [string, Record<string, unknown>] {
   if (typeof obj === 'string') return [obj.slice(0, MAX_STRING), {}];
   const fields = safeFields(obj);
-  return [msg?.slice(0, MAX_STRING) ?? (typeof fields.err === 'string' ? fields.err : 'baileys'), fields];
+  return [
+    msg?.slice(0, MAX_STRING) ?? (typeof fields.err === 'string' ? fields.err : 'baileys'),
+    fields,
+  ];
 }
 
 export function baileysLogger(logger: Logger): BaileysLogger {

@@ -135,7 +135,10 @@ export async function connectAccount(options: ConnectOptions): Promise<AccountCo
 
   const requireOpen = () => {
     if (!open)
-      throw new ChannelError('WhatsApp is not connected right now; the message was not sent', 'transient');
+      throw new ChannelError(
+        'WhatsApp is not connected right now; the message was not sent',
+        'transient',
+      );
   };
   const quoteFor = (target: OutboundTarget) =>
     target.replyToMessageId ? recent.get(`${target.chatId}/${target.replyToMessageId}`) : undefined;
@@ -171,7 +174,6 @@ function mediaContent(media: OutboundMedia): AnyMessageContent {
     return { image: media.data, mimetype: media.mimeType, ...caption };
   if (media.mimeType.startsWith('video/'))
     return { video: media.data, mimetype: media.mimeType, ...caption };
-  if (media.mimeType.startsWith('audio/'))
-    return { audio: media.data, mimetype: media.mimeType };
+  if (media.mimeType.startsWith('audio/')) return { audio: media.data, mimetype: media.mimeType };
   return { document: media.data, mimetype: media.mimeType, fileName: media.fileName, ...caption };
 }

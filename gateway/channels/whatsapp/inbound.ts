@@ -14,6 +14,7 @@ import {
   isJidStatusBroadcast,
   isLidUser,
   isPnUser,
+  jidDecode,
   normalizeMessageContent,
   type WAMessage,
   type WASocket,
@@ -82,6 +83,22 @@ function contextInfoOf(content: proto.IMessage): proto.IContextInfo | undefined 
   return (typeof inner === 'object' && inner?.contextInfo) || undefined;
 }
 
+/**
+ * An @mention of the bot (WhatsApp lists it in `mentionedJid` and writes `@<number>` into the
+ * text; a client that only does the latter still counts) or a reply quoting one of its messages.
+ */
+export function mentionsSelf(content: proto.IMessage, text: string, self: string[]): boolean {
+  const isSelf = (jid: string | null | undefined) =>
+    !!jid && self.some((own) => areJidsSameUser(own, jid));
+  const info = contextInfoOf(content);
+  if ((info?.mentionedJid ?? []).some(isSelf)) return true;
+  if (info?.quotedMessage && isSelf(info.participant)) return true;
+  return self.some((own) => {
+    const user = jidDecode(own)?.user;
+    return !!user && new RegExp(`(^|\\W)@${user}(\\b|$)`).test(text);
+  });
+}
+
 async function downloadCapped(
   message: WAMessage,
   socket: WASocket,
@@ -125,11 +142,18 @@ async function mediaOf(
     const label = name ? `${word} "${name}"` : word;
     const limitMb = (context.mediaMaxBytes / 1024 / 1024).toFixed(0);
     if (declared > context.mediaMaxBytes) {
-      skipped.push(`${label} (${(declared / 1024 / 1024).toFixed(1)} MB, over the ${limitMb} MB limit)`);
+      skipped.push(
+        `${label} (${(declared / 1024 / 1024).toFixed(1)} MB, over the ${limitMb} MB limit)`,
+      );
       continue;
     }
     try {
-      const data = await downloadCapped(message, context.socket, context.mediaMaxBytes, context.logger);
+      const data = await downloadCapped(
+        message,
+        context.socket,
+        context.mediaMaxBytes,
+        context.logger,
+      );
       if (data === 'too-large') skipped.push(`${label} (over the ${limitMb} MB limit)`);
       else media.push({ data, mimeType, ...(name ? { fileName: name } : {}) });
     } catch (err) {
@@ -167,12 +191,7 @@ export async function toInboundMessage(
   const senderAlt = (group ? key.participantAlt : key.remoteJidAlt) ?? undefined;
   const senderId = await senderIdOf(context.socket, senderJid, senderAlt);
 
-  const self = selfJids(context.socket);
-  const isSelf = (jid: string | null | undefined) =>
-    !!jid && self.some((own) => areJidsSameUser(own, jid));
-  const info = contextInfoOf(content);
-  const mentioned =
-    (info?.mentionedJid ?? []).some(isSelf) || (!!info?.quotedMessage && isSelf(info.participant));
+  const mentioned = mentionsSelf(content, text, selfJids(context.socket));
 
   return {
     channel: 'whatsapp',

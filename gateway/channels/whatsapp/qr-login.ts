@@ -103,7 +103,11 @@ export async function startQrLogin(options: QrLoginOptions): Promise<QrLogin> {
           .flush()
           .then(connect)
           .catch((err: unknown) =>
-            finish(new ChannelError('Could not reconnect after linking WhatsApp', 'transient', { cause: err })),
+            finish(
+              new ChannelError('Could not reconnect after linking WhatsApp', 'transient', {
+                cause: err,
+              }),
+            ),
           );
         return;
       }
