@@ -253,4 +253,40 @@ describe('WhatsApp connection', () => {
       kind: 'transient',
     });
   });
+
+  it('marks messages read and logs out through the live connection', async () => {
+    const { stateDir, cleanup } = await tempState();
+    cleanups.push(cleanup);
+    await linkAccount(stateDir);
+    const crabline = await startCrabline(stateDir);
+    const environment = environmentFor(stateDir, crabline.url);
+    const { context, connection } = await connect(environment);
+    const received = context.nextInbound();
+    await crabline.inject({
+      chatJid: '15551234567@s.whatsapp.net',
+      senderJid: '15551234567@s.whatsapp.net',
+      text: 'are you there?',
+    });
+    const message = await received;
+    const stanzas = () => crabline.events.filter((e) => e.type === 'api').map((e) => e.body);
+    await expect.poll(stanzas).toContainEqual(
+      expect.objectContaining({
+        tag: 'receipt',
+        attrs: expect.objectContaining({ id: message.messageId, type: 'read' }) as unknown,
+      }),
+    );
+
+    await expect(whatsappAdapter.logout!(whatsappAccount(), environment)).resolves.toEqual({
+      cleared: true,
+    });
+    // The user's own logout ends the connection cleanly (not "logged out by the phone").
+    await expect(connection.closed).resolves.toBeUndefined();
+    await expect.poll(stanzas).toContainEqual(
+      expect.objectContaining({
+        tag: 'iq',
+        content: [expect.objectContaining({ tag: 'remove-companion-device' })],
+      }),
+    );
+    expect(await whatsappAdapter.isLinked!(whatsappAccount(), environment)).toBe(false);
+  });
 });

@@ -4,7 +4,7 @@
  * core did not ask for settles `closed`: logged out (the phone removed this device) is fatal and
  * the dead credentials are removed; anything else is transient and the core reconnects.
  */
-import type { AnyMessageContent, WAMessage, WASocket } from 'baileys';
+import type { AnyMessageContent, WAMessage } from 'baileys';
 import type { Env } from '../../config/paths.js';
 import {
   ChannelError,
@@ -27,8 +27,8 @@ export const NOT_LINKED_MESSAGE =
 /** Recent inbound messages, so a reply can quote the one it answers. */
 const QUOTE_CACHE_SIZE = 200;
 
-/** Live sockets by credentials folder, so logout can unlink through a running connection. */
-export const liveSockets = new Map<string, WASocket>();
+/** Running connections by credentials folder, so logout can unlink through the live one. */
+export const liveConnections = new Map<string, { logout(): Promise<void> }>();
 
 export interface ConnectOptions {
   account: ResolvedAccount;
@@ -47,6 +47,8 @@ export async function connectAccount(options: ConnectOptions): Promise<AccountCo
 
   const socket = openSocket({ store, env: options.env, logger });
   const recent = new Map<string, WAMessage>();
+  // Upstream's `sendReadReceipts` (default on): the sender sees the blue ticks.
+  const sendReadReceipts = account.raw.sendReadReceipts !== false;
   let open = false;
   let stopping = false;
   let settleClosed!: { resolve: () => void; reject: (error: ChannelError) => void };
@@ -61,22 +63,30 @@ export async function connectAccount(options: ConnectOptions): Promise<AccountCo
   opened.catch(() => {});
 
   const onAbort = () => void stop();
+  const live = {
+    // A logout the user asked for ends the connection cleanly, not as "logged out by the phone".
+    logout: async () => {
+      stopping = true;
+      await socket.logout().catch(() => socket.end(undefined));
+      await closed.catch(() => {});
+    },
+  };
   socket.ev.on('connection.update', (update) => {
     if (update.connection === 'open') {
       open = true;
-      liveSockets.set(authDir, socket);
+      liveConnections.set(authDir, live);
       context.onStatus({ connected: true, linked: true, identity, lastError: null });
       settleOpened.resolve();
       return;
     }
     if (update.connection !== 'close') return;
     open = false;
-    if (liveSockets.get(authDir) === socket) liveSockets.delete(authDir);
+    if (liveConnections.get(authDir) === live) liveConnections.delete(authDir);
     context.signal.removeEventListener('abort', onAbort);
     const code = closeStatusCode(update.lastDisconnect?.error);
     void store.flush().then(async () => {
       if (stopping) {
-        context.onStatus({ connected: false, linked: true, identity });
+        context.onStatus({ connected: false, linked: code !== LOGGED_OUT, identity });
         settleOpened.reject(new ChannelError('The WhatsApp connection was stopped', 'transient'));
         settleClosed.resolve();
         return;
@@ -109,6 +119,7 @@ export async function connectAccount(options: ConnectOptions): Promise<AccountCo
       })
         .then((inbound) => {
           if (!inbound) return;
+          if (sendReadReceipts) void socket.readMessages([message.key]).catch(() => {});
           recent.set(`${inbound.chatId}/${inbound.messageId}`, message);
           if (recent.size > QUOTE_CACHE_SIZE) recent.delete(recent.keys().next().value as string);
           context.onInbound(inbound);

@@ -3,11 +3,12 @@
  * phone's linked devices. Linking is a QR login; the credentials then live in the account's
  * folder (`<stateDir>/credentials/whatsapp/<accountId>/` or its `authDir`).
  */
+import { promises as fs } from 'node:fs';
 import type { WASocket } from 'baileys';
 import type { ChannelAdapter } from '../contract.js';
 import { authDirFor, groupRuleFor, validateAccount } from './account.js';
 import { openAuthStore, readLinkedJid, removeAuthDir } from './auth-store.js';
-import { connectAccount, liveSockets } from './connection.js';
+import { connectAccount, liveConnections } from './connection.js';
 import { startQrLogin } from './qr-login.js';
 import { openSocket } from './socket.js';
 import { silentLogger, type Logger } from '../../infra/logger.js';
@@ -37,8 +38,13 @@ export const whatsappAdapter: ChannelAdapter = {
     startQrLogin({ authDir: authDirFor(account, environment), env: environment.env, logger }),
   logout: async (account, environment) => {
     const authDir = authDirFor(account, environment);
+    const existed = await fs.stat(authDir).then(
+      () => true,
+      () => false,
+    );
     if (await readLinkedJid(authDir)) await unlinkDevice(authDir, environment.env, silentLogger);
-    return { cleared: await removeAuthDir(authDir) };
+    await removeAuthDir(authDir);
+    return { cleared: existed };
   },
 };
 
@@ -47,9 +53,9 @@ export const whatsappAdapter: ChannelAdapter = {
  * running connection or a short-lived one. Unreachable WhatsApp is no reason to keep the files.
  */
 async function unlinkDevice(authDir: string, env: Env, logger: Logger): Promise<void> {
-  const live = liveSockets.get(authDir);
+  const live = liveConnections.get(authDir);
   if (live) {
-    await live.logout().catch(() => {});
+    await live.logout();
     return;
   }
   const store = await openAuthStore(authDir);
