@@ -33,6 +33,13 @@ export interface AuthStore {
   flush(): Promise<void>;
 }
 
+/**
+ * What this store writes. `authDir` can point anywhere, so removal and chmod touch only these:
+ * a mistaken `authDir: "~"` must never cost the user their home folder.
+ */
+const STORE_FILE =
+  /^(?:creds\.json(?:\.bak)?|(?:pre-key|session|sender-key|sender-key-memory|app-state-sync-key|app-state-sync-version|lid-mapping|device-list|tctoken|identity-key)-[^/\\]+\.json)(?:\.[0-9a-f]{12}\.tmp)?$/;
+
 /** Same file names as Baileys' multi-file store: `/` and `:` are not portable in names. */
 function fileNameFor(key: string): string {
   return key.replace(/\//g, '__').replace(/:/g, '-');
@@ -48,6 +55,7 @@ async function ensurePrivateDir(dir: string): Promise<void> {
   await fs.mkdir(dir, { recursive: true, mode: DIR_MODE });
   await fs.chmod(dir, DIR_MODE);
   for (const name of await fs.readdir(dir)) {
+    if (!STORE_FILE.test(name)) continue;
     const file = path.join(dir, name);
     const st = await fs.lstat(file);
     if (st.isFile() && (st.mode & 0o777) !== FILE_MODE) await fs.chmod(file, FILE_MODE);
@@ -85,14 +93,20 @@ export async function readLinkedJid(dir: string): Promise<string | undefined> {
   return undefined;
 }
 
-/** Removes the folder; true when there was one. */
+/**
+ * Removes the store's files, then the folder when nothing else is in it; true when there was a
+ * folder. Anything the store did not write stays where it is.
+ */
 export async function removeAuthDir(dir: string): Promise<boolean> {
-  const existed = await fs
-    .stat(dir)
-    .then(() => true)
-    .catch(() => false);
-  await fs.rm(dir, { recursive: true, force: true });
-  return existed;
+  const names = await fs.readdir(dir).catch(() => undefined);
+  if (names === undefined) return false;
+  for (const name of names) {
+    if (!STORE_FILE.test(name)) continue;
+    const file = path.join(dir, name);
+    if ((await fs.lstat(file)).isFile()) await fs.rm(file, { force: true });
+  }
+  await fs.rmdir(dir).catch(() => {}); // not empty: someone else's files share the folder
+  return true;
 }
 
 export async function openAuthStore(dir: string): Promise<AuthStore> {

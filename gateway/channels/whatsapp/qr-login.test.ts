@@ -1,12 +1,13 @@
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { silentLogger } from '../../infra/logger.js';
+import { createLogger, silentLogger, type LogRecord } from '../../infra/logger.js';
 import {
   startWhatsAppLinkStandIn,
   type WhatsAppLinkStandIn,
 } from '../../testing/whatsapp-link-stand-in.js';
 import { ChannelError } from '../contract.js';
+import { openAuthStore } from './auth-store.js';
 import { whatsappAdapter } from './index.js';
 import { startQrLogin } from './qr-login.js';
 import { environmentFor, tempState, whatsappAccount } from './test-support.js';
@@ -31,10 +32,11 @@ describe('WhatsApp QR login', () => {
     const authDir = path.join(stateDir, 'credentials', 'whatsapp', 'default');
     expect(await whatsappAdapter.isLinked!(account, environment)).toBe(false);
 
+    const records: LogRecord[] = [];
     const login = await startQrLogin({
       authDir,
       env: environment.env,
-      logger: silentLogger,
+      logger: createLogger({ level: 'debug', sink: (record) => void records.push(record) }),
       qrTimeoutMs: 400,
     });
     cleanups.push(() => login.cancel());
@@ -62,6 +64,17 @@ describe('WhatsApp QR login', () => {
     }
     expect(await whatsappAdapter.isLinked!(account, environment)).toBe(true);
     expect(() => standIn.scan(qrs[0]!)).toThrow(/not issued here/);
+
+    // Baileys logged through ours (at debug), and none of the device's keys went with it.
+    expect(records.length).toBeGreaterThan(0);
+    const { creds } = (await openAuthStore(authDir)).state;
+    const secrets = [
+      creds.noiseKey.private,
+      creds.signedIdentityKey.private,
+      creds.signedPreKey.keyPair.private,
+    ].map((key) => Buffer.from(key).toString('base64'));
+    const logged = JSON.stringify(records);
+    for (const secret of [...secrets, creds.advSecretKey]) expect(logged).not.toContain(secret);
   });
 
   it('fails with a transient error when every QR code expires unscanned', async () => {
