@@ -51,6 +51,9 @@ export async function connectAccount(options: ConnectOptions): Promise<AccountCo
   const sendReadReceipts = account.raw.sendReadReceipts !== false;
   let open = false;
   let stopping = false;
+  let ended = false;
+  // Media downloads take a while: one queue keeps the core's view in arrival order.
+  let inboundQueue = Promise.resolve();
   let settleClosed!: { resolve: () => void; reject: (error: ChannelError) => void };
   const closed = new Promise<void>((resolve, reject) => {
     settleClosed = { resolve, reject };
@@ -79,7 +82,8 @@ export async function connectAccount(options: ConnectOptions): Promise<AccountCo
       settleOpened.resolve();
       return;
     }
-    if (update.connection !== 'close') return;
+    if (update.connection !== 'close' || ended) return;
+    ended = true;
     open = false;
     if (liveConnections.get(authDir) === live) liveConnections.delete(authDir);
     context.signal.removeEventListener('abort', onAbort);
@@ -111,12 +115,15 @@ export async function connectAccount(options: ConnectOptions): Promise<AccountCo
   socket.ev.on('messages.upsert', ({ messages, type }) => {
     if (type !== 'notify') return;
     for (const message of messages) {
-      void toInboundMessage(message, {
-        accountId: account.accountId,
-        socket,
-        mediaMaxBytes: account.mediaMaxBytes,
-        logger,
-      })
+      inboundQueue = inboundQueue
+        .then(() =>
+          toInboundMessage(message, {
+            accountId: account.accountId,
+            socket,
+            mediaMaxBytes: account.mediaMaxBytes,
+            logger,
+          }),
+        )
         .then((inbound) => {
           if (!inbound) return;
           if (sendReadReceipts) void socket.readMessages([message.key]).catch(() => {});

@@ -1,5 +1,6 @@
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { startWhatsAppServer } from '@openclaw/crabline';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger, silentLogger, type LogRecord } from '../../infra/logger.js';
 import {
@@ -110,5 +111,41 @@ describe('WhatsApp QR login', () => {
     expect(await first).toMatch(/^[^,]+,[^,]+,[^,]+,[^,]+,/);
     await login.cancel();
     await expect(login.linked).rejects.toMatchObject({ kind: 'transient' });
+  });
+
+  it('an account already linked resolves at once, without a QR code', async () => {
+    const { standIn, stateDir } = await setup();
+    const environment = environmentFor(stateDir, standIn.url);
+    const first = await whatsappAdapter.startQrLogin!(whatsappAccount(), environment, silentLogger);
+    first.onQr((qr) => standIn.scan(qr));
+    await first.linked;
+    const events = standIn.events.length;
+
+    const second = await whatsappAdapter.startQrLogin!(
+      whatsappAccount(),
+      environment,
+      silentLogger,
+    );
+    const qrs: string[] = [];
+    second.onQr((qr) => qrs.push(qr));
+    await expect(second.linked).resolves.toEqual({ identity: '+15550000000' });
+    expect(qrs).toEqual([]);
+    expect(standIn.events).toHaveLength(events); // no connection was made
+  });
+
+  it('a server that opens the session without pairing fails the login instead of hanging', async () => {
+    const { stateDir, cleanup } = await tempState();
+    cleanups.push(cleanup);
+    const server = await startWhatsAppServer({
+      recorderPath: path.join(stateDir, 'crabline.jsonl'),
+    });
+    cleanups.push(() => server.close());
+    const environment = environmentFor(stateDir, server.manifest.endpoints.baileysWebSocketUrl);
+    const login = await whatsappAdapter.startQrLogin!(whatsappAccount(), environment, silentLogger);
+    await expect(login.linked).rejects.toMatchObject({
+      kind: 'transient',
+      message: 'WhatsApp opened a session without linking this device; start the login again',
+    });
+    expect(await whatsappAdapter.isLinked!(whatsappAccount(), environment)).toBe(false);
   });
 });

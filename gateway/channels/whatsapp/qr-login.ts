@@ -74,6 +74,7 @@ export async function startQrLogin(options: QrLoginOptions): Promise<QrLogin> {
   let restarted = false;
   const connect = async () => {
     store = await openAuthStore(authDir);
+    if (settled) return; // cancelled while the 515 reconnect was on its way
     const current = openSocket({
       store,
       env: options.env,
@@ -85,11 +86,18 @@ export async function startQrLogin(options: QrLoginOptions): Promise<QrLogin> {
       if (settled || socket !== current) return;
       if (update.qr) {
         currentQr = update.qr;
-        for (const listener of listeners) listener(update.qr);
+        for (const listener of listeners) notify(listener, update.qr);
       }
       if (update.connection === 'open') {
         const jid = store?.state.creds.me?.id;
-        if (jid) void finish({ identity: identityFromJid(jid) });
+        void finish(
+          jid
+            ? { identity: identityFromJid(jid) }
+            : new ChannelError(
+                'WhatsApp opened a session without linking this device; start the login again',
+                'transient',
+              ),
+        );
         return;
       }
       if (update.connection !== 'close') return;
@@ -111,7 +119,8 @@ export async function startQrLogin(options: QrLoginOptions): Promise<QrLogin> {
           );
         return;
       }
-      void finish(loginError(code, currentQr !== undefined)).then(async () => {
+      // After the 515 no QR is on screen any more: a timeout then is the network's.
+      void finish(loginError(code, currentQr !== undefined && !restarted)).then(async () => {
         if (code === LOGGED_OUT) await removeAuthDir(authDir);
       });
     });
@@ -122,11 +131,20 @@ export async function startQrLogin(options: QrLoginOptions): Promise<QrLogin> {
     onQr(listener) {
       listeners.add(listener);
       // A QR that arrived before the listener did still needs showing.
-      if (currentQr !== undefined && !settled) listener(currentQr);
+      if (currentQr !== undefined && !settled) notify(listener, currentQr);
     },
     linked,
     cancel: () => finish(new ChannelError('The WhatsApp login was cancelled', 'transient')),
   };
+}
+
+/** A failing listener (a renderer) must not break Baileys' event loop or the other listeners. */
+function notify(listener: (qr: string) => void, qr: string): void {
+  try {
+    listener(qr);
+  } catch {
+    // the listener's own problem; the login goes on
+  }
 }
 
 function loginError(code: number | undefined, sawQr: boolean): ChannelError {
