@@ -276,6 +276,20 @@ describe('WhatsApp connection', () => {
       }),
     );
 
+    await expect(
+      connection.sendMedia(
+        { chatId: message.chatId, chatType: 'direct' },
+        {
+          data: Buffer.alloc(51 * 1024 * 1024),
+          mimeType: 'application/pdf',
+          fileName: 'big.pdf',
+        },
+      ),
+    ).rejects.toMatchObject({
+      kind: 'transient',
+      message: "big.pdf is 51.0 MB, over this WhatsApp account's mediaMaxMb",
+    });
+
     await expect(whatsappAdapter.logout!(whatsappAccount(), environment)).resolves.toEqual({
       cleared: true,
     });

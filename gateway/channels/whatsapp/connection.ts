@@ -163,13 +163,21 @@ export async function connectAccount(options: ConnectOptions): Promise<AccountCo
   const send = async (target: OutboundTarget, content: AnyMessageContent) => {
     requireOpen();
     const quoted = quoteFor(target);
-    const sent = await socket.sendMessage(target.chatId, content, quoted ? { quoted } : {});
-    return { messageId: sent?.key.id ?? '' };
+    try {
+      const sent = await socket.sendMessage(target.chatId, content, quoted ? { quoted } : {});
+      return { messageId: sent?.key.id ?? '' };
+    } catch (err) {
+      // Baileys' Boom errors say little on their own ("Media upload failed on all hosts").
+      const reason = err instanceof Error ? err.message : String(err);
+      throw new ChannelError(`WhatsApp did not take the message: ${reason}`, 'transient', {
+        cause: err,
+      });
+    }
   };
 
   return {
     sendText: (target, text) => send(target, { text }),
-    sendMedia: (target, media) => {
+    sendMedia: async (target, media) => {
       if (media.data.length > account.mediaMaxBytes)
         throw new ChannelError(
           `${media.fileName} is ${(media.data.length / 1024 / 1024).toFixed(1)} MB, over this WhatsApp account's mediaMaxMb`,
