@@ -76,6 +76,12 @@ const PROVIDER_INPUTS = [
 ];
 
 /**
+ * And WhatsApp's client: Baileys carries a ~2 MB WebAssembly module (whatsapp-rust-bridge) inlined
+ * as base64; it loads through the channel registry's `import()` when a WhatsApp account starts.
+ */
+const WHATSAPP_INPUTS = [/node_modules\/baileys\//, /node_modules\/whatsapp-rust-bridge\//];
+
+/**
  * `@opentelemetry/api` is an optional peer of Mistral's SDK (reached through pi-ai) and is not
  * installed; a no-op stand-in keeps the bundle self-contained (see the stub's header).
  * @type {import('esbuild').Plugin}
@@ -86,6 +92,29 @@ const SSH2_STUB = {
   setup(pluginBuild) {
     pluginBuild.onResolve({ filter: /^ssh2$/ }, () => ({
       path: path.join(ROOT, 'scripts/lib/ssh2-stub.mjs'),
+    }));
+  },
+};
+
+/**
+ * Optional helpers Baileys (WhatsApp) loads with `import()` inside a catch and works without:
+ * sharp and jimp (thumbnails of sent images), link-preview-js (link previews), audio-decode
+ * (voice-note waveforms). sharp is even installed (a native addon that would need libvips in the
+ * image), the others are not. Each resolves to a module that throws when loaded, so Baileys takes
+ * its "not installed" path and the bundle stays self-contained.
+ * @type {import('esbuild').Plugin}
+ */
+const ABSENT_OPTIONAL = /^(?:sharp|jimp|link-preview-js|audio-decode)$/;
+const ABSENT_OPTIONAL_STUB = {
+  name: 'absent-optional-stub',
+  setup(pluginBuild) {
+    pluginBuild.onResolve({ filter: ABSENT_OPTIONAL }, (args) => ({
+      path: args.path,
+      namespace: 'absent-optional',
+    }));
+    pluginBuild.onLoad({ filter: /.*/, namespace: 'absent-optional' }, (args) => ({
+      contents: `throw new Error(${JSON.stringify(`${args.path} is not part of the OpenClaw gateway bundle`)});\n`,
+      loader: 'js',
     }));
   },
 };
@@ -329,6 +358,13 @@ function checkGatewayOutputs(metafile, entryOutput) {
           "through import() only (see gateway/runtime/methods.ts 'models.list'), or cold start pays for them",
       );
     }
+    const whatsapp = inputs.filter((input) => WHATSAPP_INPUTS.some((re) => re.test(input)));
+    if (whatsapp.length > 0) {
+      problems.push(
+        `${file} is loaded statically by \`gateway run\` and contains ${listed(whatsapp)}: the WhatsApp adapter must load ` +
+          'through import() only (see gateway/channels/adapters.ts), or every cold start parses Baileys and its WebAssembly',
+      );
+    }
   }
   if (problems.length > 0)
     throw new Error(`gateway bundle check failed:\n  - ${problems.join('\n  - ')}`);
@@ -404,7 +440,7 @@ export async function buildGateway(options = {}) {
     banner: { js: `${hashbang}${REQUIRE_SHIM}` },
     define: { __OPENCLAW_VERSION__: JSON.stringify(await packageVersion()) },
     external: [...OPTIONAL_NATIVE, ...SHIPPED_PACKAGES],
-    plugins: [OPENTELEMETRY_STUB, SSH2_STUB],
+    plugins: [OPENTELEMETRY_STUB, SSH2_STUB, ABSENT_OPTIONAL_STUB],
     sourcemap: 'linked',
     sourcesContent: true,
     // Readable names and line numbers in stack traces. Syntax minification trims a little; a
