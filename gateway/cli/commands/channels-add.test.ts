@@ -269,13 +269,17 @@ describe('openclaw channels remove / list / status without a gateway', () => {
     await expect(fs.stat(authDir)).rejects.toThrow();
   });
 
-  it('login and pairing say the gateway is needed', async () => {
-    await expect(run(['login'])).rejects.toThrow(/WhatsApp is not configured yet; add it first/);
-    await run(['add', '--channel', 'whatsapp']);
-    await expect(run(['login', '--account', 'work'])).rejects.toThrow(/no account "work"/);
+  it('login adds the WhatsApp account when missing, then says the gateway is needed', async () => {
     await expect(run(['login'])).rejects.toThrow(
-      /channels login needs the running gateway: cannot reach/,
+      /channels login needs the running gateway: cannot reach the gateway at ws:\/\/127\.0\.0\.1/,
     );
+    expect(stdout.join('')).toContain('Added WhatsApp account default');
+    expect((await doc()).channels.whatsapp).toEqual({ dmPolicy: 'pairing' });
+    await expect(run(['login', '--account', 'work'])).rejects.toThrow(/needs the running gateway/);
+    expect((await doc()).channels.whatsapp).toEqual({
+      dmPolicy: 'pairing',
+      accounts: { default: {}, work: {} },
+    });
     await expect(run(['login', '--channel', 'telegram'])).rejects.toThrow(
       /bot token, not a QR code/,
     );

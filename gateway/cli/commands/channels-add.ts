@@ -38,7 +38,7 @@ export const REMOVE_USAGE =
 /** Keys that belong to one account; they move into `accounts.default` when a second one arrives. */
 const ACCOUNT_KEYS = ['botToken', 'tokenFile', 'token', 'name', 'authDir'] as const;
 
-type TokenChoice =
+export type TokenChoice =
   | { kind: 'value'; token: string }
   | { kind: 'file'; file: string }
   | { kind: 'env'; variable: string }
@@ -164,7 +164,7 @@ function describeChoice(choice: TokenChoice): string {
   return 'no token needed';
 }
 
-function conflictMessage(err: unknown, paths: StatePaths): unknown {
+export function conflictMessage(err: unknown, paths: StatePaths): unknown {
   if (isOpenClawError(err) && err.code === ErrorCode.CONFIG_CONFLICT) {
     return new OpenClawError(
       ErrorCode.CONFIG_CONFLICT,
@@ -184,6 +184,71 @@ async function readSnapshot(env: Env, paths: StatePaths) {
     );
   }
   return snapshot;
+}
+
+export interface AccountWrite {
+  channel: ChannelId;
+  accountId: string;
+  choice: TokenChoice;
+  name?: string;
+  authDir?: string;
+}
+
+/**
+ * Creates or updates one account under `channels.<channel>` (enabled, dmPolicy pairing unless set)
+ * and returns whether the single-account form moved into `accounts.default` to make room.
+ */
+export async function writeAccount(
+  paths: StatePaths,
+  env: Env,
+  baseHash: string | null,
+  write: AccountWrite,
+): Promise<boolean> {
+  const { channel, accountId } = write;
+  let moved = false;
+  await updateConfigDocument(
+    paths,
+    (doc) => {
+      const channels = isPlainObject(doc.channels) ? doc.channels : (doc.channels = {});
+      const fresh = !isPlainObject(channels[channel]);
+      const block = fresh
+        ? (channels[channel] = {})
+        : (channels[channel] as Record<string, unknown>);
+      let target: Record<string, unknown>;
+      const accounts = accountsMap(block);
+      if (accounts) {
+        target = isPlainObject(accounts[accountId])
+          ? accounts[accountId]
+          : (accounts[accountId] = {});
+      } else if (accountId === DEFAULT_ACCOUNT) {
+        target = block;
+      } else {
+        // A second account: the one in the single-account form becomes `accounts.default`.
+        const all: Record<string, unknown> = {};
+        if (!fresh) {
+          const previous: Record<string, unknown> = {};
+          for (const key of ACCOUNT_KEYS) {
+            if (key in block) {
+              previous[key] = block[key];
+              delete block[key];
+            }
+          }
+          all[DEFAULT_ACCOUNT] = previous;
+          moved = true;
+        }
+        target = all[accountId] = {};
+        block.accounts = all;
+      }
+      applyToken(channel, target, write.choice);
+      if (write.name !== undefined) target.name = write.name;
+      if (write.authDir !== undefined) target.authDir = write.authDir;
+      delete target.enabled;
+      delete block.enabled;
+      if (block.dmPolicy === undefined && target.dmPolicy === undefined) block.dmPolicy = 'pairing';
+    },
+    { env, baseHash },
+  );
+  return moved;
 }
 
 export async function channelsAdd(
@@ -223,51 +288,15 @@ export async function channelsAdd(
   const snapshot = await readSnapshot(env, paths);
   const before = channelBlock(snapshot.parsed ?? {}, channel);
   const existed = before !== undefined && accountIds(before).includes(accountId);
-  let moved = false;
+  let moved: boolean;
   try {
-    await updateConfigDocument(
-      paths,
-      (doc) => {
-        const channels = isPlainObject(doc.channels) ? doc.channels : (doc.channels = {});
-        const fresh = !isPlainObject(channels[channel]);
-        const block = fresh
-          ? (channels[channel] = {})
-          : (channels[channel] as Record<string, unknown>);
-        let target: Record<string, unknown>;
-        const accounts = accountsMap(block);
-        if (accounts) {
-          target = isPlainObject(accounts[accountId])
-            ? accounts[accountId]
-            : (accounts[accountId] = {});
-        } else if (accountId === DEFAULT_ACCOUNT) {
-          target = block;
-        } else {
-          // A second account: the one in the single-account form becomes `accounts.default`.
-          const all: Record<string, unknown> = {};
-          if (!fresh) {
-            const previous: Record<string, unknown> = {};
-            for (const key of ACCOUNT_KEYS) {
-              if (key in block) {
-                previous[key] = block[key];
-                delete block[key];
-              }
-            }
-            all[DEFAULT_ACCOUNT] = previous;
-            moved = true;
-          }
-          target = all[accountId] = {};
-          block.accounts = all;
-        }
-        applyToken(channel, target, choice);
-        if (values.name !== undefined) target.name = values.name.trim();
-        if (values['auth-dir'] !== undefined) target.authDir = path.resolve(values['auth-dir']);
-        delete target.enabled;
-        delete block.enabled;
-        if (block.dmPolicy === undefined && target.dmPolicy === undefined)
-          block.dmPolicy = 'pairing';
-      },
-      { env, baseHash: snapshot.hash },
-    );
+    moved = await writeAccount(paths, env, snapshot.hash, {
+      channel,
+      accountId,
+      choice,
+      ...(values.name !== undefined ? { name: values.name.trim() } : {}),
+      ...(values['auth-dir'] !== undefined ? { authDir: path.resolve(values['auth-dir']) } : {}),
+    });
   } catch (err) {
     throw conflictMessage(err, paths);
   }

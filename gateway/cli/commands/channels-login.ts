@@ -15,6 +15,7 @@ import { qrMatrix, renderQrBlocks, writeQrPngFile } from '../../channels/qr/qr-c
 import { ErrorCode, OpenClawError, errorMessage } from '../../infra/errors.js';
 import { createOutput, parseCommandArgs, parseDurationMs, type Output } from '../args.js';
 import { REMOTE_OPTIONS } from '../remote.js';
+import { conflictMessage, writeAccount } from './channels-add.js';
 import { callChannels, isUnreachable, needsGateway } from './channels-gateway.js';
 import {
   CHANNEL_LABELS,
@@ -47,7 +48,7 @@ interface LoginWait {
 /** One `web.login.wait` round; the CLI asks again until the overall --timeout. */
 const WAIT_ROUND_MS = 20_000;
 /** A wait answer without a QR is still "pending" only when its words say so. */
-const STILL_WAITING = /wait|pending|not yet|scan/i;
+const STILL_WAITING = /still waiting|pending/i;
 
 export function loginQrFile(paths: StatePaths, accountId: string): string {
   return path.join(paths.stateDir, 'credentials', 'whatsapp', accountId, 'login-qr.png');
@@ -72,24 +73,35 @@ async function showQr(out: Output, dataUrl: string, file: string, rotated: boole
   );
 }
 
-function requireWhatsappConfigured(
-  config: Record<string, unknown>,
-  accountId: string | undefined,
-): void {
-  const block = channelBlock(config, 'whatsapp');
-  const hint = `openclaw channels add --channel whatsapp${accountId && accountId !== DEFAULT_ACCOUNT ? ` --account ${accountId}` : ''}`;
-  if (!block) {
+/**
+ * Linking needs the account in the config, or the gateway would drop it at its next reload: the
+ * seed's one-step `channels login` adds it (dmPolicy pairing) when it is missing.
+ */
+async function ensureWhatsappAccount(
+  out: Output,
+  env: Env,
+  paths: StatePaths,
+  accountId: string,
+): Promise<void> {
+  const snapshot = await loadConfigSnapshot(paths, env);
+  if (snapshot.exists && snapshot.parsed === undefined) {
     throw new OpenClawError(
-      ErrorCode.NOT_FOUND,
-      `WhatsApp is not configured yet; add it first: ${hint}`,
+      ErrorCode.CONFIG_INVALID,
+      `${paths.configPath} cannot be parsed; fix it first (openclaw config get shows what is wrong).`,
     );
   }
-  if (accountId && !accountIds(block).includes(accountId)) {
-    throw new OpenClawError(
-      ErrorCode.NOT_FOUND,
-      `WhatsApp has no account "${accountId}" (configured: ${accountIds(block).join(', ')}); add it first: ${hint}`,
-    );
+  const block = channelBlock(snapshot.parsed ?? {}, 'whatsapp');
+  if (block && accountIds(block).includes(accountId)) return;
+  try {
+    await writeAccount(paths, env, snapshot.hash, {
+      channel: 'whatsapp',
+      accountId,
+      choice: { kind: 'none' },
+    });
+  } catch (err) {
+    throw conflictMessage(err, paths);
   }
+  out.print(`Added WhatsApp account ${accountId} to ${paths.configPath} (DMs need pairing).`);
 }
 
 export async function channelsLogin(argv: string[], env: Env, paths: StatePaths): Promise<number> {
@@ -117,10 +129,7 @@ export async function channelsLogin(argv: string[], env: Env, paths: StatePaths)
   const totalMs = parseDurationMs(values.timeout, '--timeout', 180_000);
   const out = createOutput(false);
   // A local gateway reads the same file; a remote one (--url) has its own config.
-  if (!values.url) {
-    const snapshot = await loadConfigSnapshot(paths, env);
-    requireWhatsappConfigured(snapshot.config as Record<string, unknown>, accountId);
-  }
+  if (!values.url) await ensureWhatsappAccount(out, env, paths, accountId ?? DEFAULT_ACCOUNT);
   const file = loginQrFile(paths, accountId ?? DEFAULT_ACCOUNT);
   const ids = accountId ? { accountId } : {};
   try {
@@ -131,8 +140,13 @@ export async function channelsLogin(argv: string[], env: Env, paths: StatePaths)
         { timeoutMs: 60_000 },
       );
       if (!start.qrDataUrl) {
-        out.print(start.message);
-        return 0;
+        // Already linked is a success; anything else (no QR came) means try again.
+        if (/already linked/i.test(start.message)) {
+          out.print(`${start.message} (to link another phone: openclaw channels login --force)`);
+          return 0;
+        }
+        process.stderr.write(`openclaw: ${start.message}\n`);
+        return 1;
       }
       if (values.verbose) out.print(start.message);
       let current = start.qrDataUrl;
