@@ -136,9 +136,27 @@ export function qrMatrixFromPng(png: Buffer): QrMatrix {
   // The top-left finder's top edge is a dark run of 7 modules.
   let run = 0;
   while (minX + run <= maxX && image.dark(minX + run, minY)) run++;
-  const estimate = width / (run / 7);
-  const version = Math.max(1, Math.min(40, Math.round((estimate - 17) / 4)));
-  const size = 17 + 4 * version;
+  const estimate = (width / (run / 7) - 17) / 4;
+  // Small modules blur the estimate: try the nearest versions, keep the first whose finder and
+  // timing patterns sit where they must.
+  const candidates = Array.from({ length: 40 }, (_, i) => i + 1)
+    .filter((v) => Math.abs(v - estimate) <= 3)
+    .sort((a, b) => Math.abs(a - estimate) - Math.abs(b - estimate));
+  for (const version of candidates) {
+    const rows = sample(image, minX, minY, maxY, width, 17 + 4 * version);
+    if (structureValid(rows)) return rows;
+  }
+  throw new Error('the image is not a QR code this reader understands');
+}
+
+function sample(
+  image: PngImage,
+  minX: number,
+  minY: number,
+  maxY: number,
+  width: number,
+  size: number,
+): QrMatrix {
   const cell = width / size;
   const rows: QrMatrix = [];
   for (let r = 0; r < size; r++) {
@@ -147,19 +165,25 @@ export function qrMatrixFromPng(png: Buffer): QrMatrix {
     for (let c = 0; c < size; c++) row.push(image.dark(Math.floor(minX + (c + 0.5) * cell), y));
     rows.push(row);
   }
+  return rows;
+}
+
+function structureValid(rows: QrMatrix): boolean {
+  const size = rows.length;
   for (const [r0, c0] of [
     [0, 0],
     [0, size - 7],
     [size - 7, 0],
   ] as const) {
     for (let r = 0; r < 7; r++) {
-      for (let c = 0; c < 7; c++) {
-        if (rows[r0 + r]![c0 + c] !== finderDark(r, c))
-          throw new Error('the image is not a QR code this reader understands');
-      }
+      for (let c = 0; c < 7; c++) if (rows[r0 + r]![c0 + c] !== finderDark(r, c)) return false;
     }
   }
-  return rows;
+  // Timing patterns: alternating modules on row 6 and column 6 between the finders.
+  for (let i = 8; i < size - 8; i++) {
+    if (rows[6]![i] !== (i % 2 === 0) || rows[i]![6] !== (i % 2 === 0)) return false;
+  }
+  return true;
 }
 
 export function qrMatrixFromDataUrl(dataUrl: string): QrMatrix {

@@ -7,6 +7,7 @@ import path from 'node:path';
 import QRCode from 'qrcode';
 import { describe, expect, it } from 'vitest';
 import { decodePng, qrMatrixFromDataUrl, qrMatrixFromPng } from './png-matrix.js';
+import { readQrText } from './qr-read.js';
 import {
   QR_DATA_URL_MAX_CHARS,
   QR_MARGIN,
@@ -134,6 +135,24 @@ describe('qr png and data url', () => {
       expect(qrMatrixFromPng(await fs.readFile(file))).toEqual(referenceModules('hello'));
     } finally {
       await fs.rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('reading a QR back (the test phone)', () => {
+  it('reads numeric, alphanumeric, byte and UTF-8 payloads at every level', async () => {
+    const texts = [
+      WHATSAPP_LIKE,
+      '0123456789012',
+      'HELLO WORLD 42',
+      'grüße ✓ 1234567 ABC',
+      'x'.repeat(900),
+    ];
+    for (const text of texts) {
+      for (const level of ['L', 'M', 'Q', 'H'] as const) {
+        const png = await QRCode.toBuffer(text, { errorCorrectionLevel: level, width: 400 });
+        expect(readQrText(qrMatrixFromPng(png))).toBe(text);
+      }
     }
   });
 });
