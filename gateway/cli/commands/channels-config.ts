@@ -57,9 +57,9 @@ export function parseAccountId(value: string | undefined, usage: string): string
   if (value === undefined) return undefined;
   const id = value.trim();
   if (id === '') throw usageError('--account must not be blank', usage);
-  if (!/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/.test(id)) {
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(id)) {
     throw usageError(
-      `--account "${value}" is not a valid account id (letters, digits, - and _, at most 64)`,
+      `--account "${value}" is not a valid account id (letters, digits, ., - and _, at most 64)`,
       usage,
     );
   }
