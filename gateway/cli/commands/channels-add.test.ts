@@ -216,7 +216,9 @@ describe('openclaw channels remove / list / status without a gateway', () => {
     );
     stdout.length = 0;
     expect(await run(['remove', '--channel', 'telegram', '--account', 'work'])).toBe(0);
-    expect(printed()).toContain('Disabled Telegram account work (no gateway running)');
+    expect(printed()).toContain(
+      'Disabled Telegram account work (no gateway running); turn it on again with openclaw config set channels.telegram.accounts.work.enabled true',
+    );
     expect((await doc()).channels.telegram!.accounts!.work).toEqual({
       botToken: TG_TOKEN_2,
       enabled: false,

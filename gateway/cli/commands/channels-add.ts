@@ -422,6 +422,9 @@ export async function channelsRemove(argv: string[], env: Env, paths: StatePaths
     throw conflictMessage(err, paths);
   }
   const label = `${CHANNEL_LABELS[channel]} account ${id}`;
+  const enabledPath = accountsMap(block)
+    ? `channels.${channel}.accounts.${id}.enabled`
+    : `channels.${channel}.enabled`;
   const whatsappNote =
     channel === 'whatsapp' && values.delete
       ? [
@@ -434,7 +437,7 @@ export async function channelsRemove(argv: string[], env: Env, paths: StatePaths
       [
         values.delete
           ? `Removed ${label} from ${paths.configPath} (${stopNote}).`
-          : `Disabled ${label} (${stopNote}); enable it again with openclaw channels add --channel ${channel}${id === DEFAULT_ACCOUNT ? '' : ` --account ${id}`}, or remove it with --delete.`,
+          : `Disabled ${label} (${stopNote}); turn it on again with openclaw config set ${enabledPath} true, or remove it with --delete.`,
         ...whatsappNote,
       ].join('\n'),
   );

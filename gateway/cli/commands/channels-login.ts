@@ -49,12 +49,20 @@ interface LoginWait {
 const WAIT_ROUND_MS = 20_000;
 /** A wait answer without a QR is still "pending" only when its words say so. */
 const STILL_WAITING = /still waiting|pending/i;
+/** Where docker-compose.yml mounts the host's OPENCLAW_CONFIG_DIR. */
+const COMPOSE_STATE_DIR = '/home/node/.openclaw';
 
 export function loginQrFile(paths: StatePaths, accountId: string): string {
   return path.join(paths.stateDir, 'credentials', 'whatsapp', accountId, 'login-qr.png');
 }
 
-async function showQr(out: Output, dataUrl: string, file: string, rotated: boolean) {
+async function showQr(
+  out: Output,
+  paths: StatePaths,
+  dataUrl: string,
+  file: string,
+  rotated: boolean,
+) {
   await writeQrPngFile(file, pngFromDataUrl(dataUrl));
   let blocks: string | undefined;
   try {
@@ -62,13 +70,14 @@ async function showQr(out: Output, dataUrl: string, file: string, rotated: boole
   } catch (err) {
     out.print(`(cannot draw this QR in the terminal: ${errorMessage(err)}; open the PNG instead)`);
   }
-  const inDocker = existsSync('/.dockerenv');
+  // In the compose CLI container the state dir is the host's OPENCLAW_CONFIG_DIR, mounted.
+  const mounted = existsSync('/.dockerenv') && paths.stateDir === COMPOSE_STATE_DIR;
   out.print(
     [
       ...(rotated ? ['', 'The QR code changed; scan this one:'] : []),
       ...(blocks ? ['', blocks, ''] : []),
       'Scan it with WhatsApp on your phone: Settings → Linked devices → Link a device.',
-      `The same QR is saved as ${file}${inDocker ? ' (on the host: the same path under your OPENCLAW_CONFIG_DIR)' : ''}.`,
+      `The same QR is saved as ${file}${mounted ? ` (on the host: $OPENCLAW_CONFIG_DIR/${path.relative(paths.stateDir, file)})` : ''}.`,
     ].join('\n'),
   );
 }
@@ -150,7 +159,7 @@ export async function channelsLogin(argv: string[], env: Env, paths: StatePaths)
       }
       if (values.verbose) out.print(start.message);
       let current = start.qrDataUrl;
-      await showQr(out, current, file, false);
+      await showQr(out, paths, current, file, false);
       const deadline = Date.now() + totalMs;
       while (Date.now() < deadline) {
         const roundMs = Math.min(WAIT_ROUND_MS, Math.max(1000, deadline - Date.now()));
@@ -173,7 +182,7 @@ export async function channelsLogin(argv: string[], env: Env, paths: StatePaths)
         if (values.verbose) out.print(`… ${wait.message}`);
         if (wait.qrDataUrl && wait.qrDataUrl !== current) {
           current = wait.qrDataUrl;
-          await showQr(out, current, file, true);
+          await showQr(out, paths, current, file, true);
         } else if (!wait.qrDataUrl && !STILL_WAITING.test(wait.message)) {
           await fs.rm(file, { force: true });
           process.stderr.write(
