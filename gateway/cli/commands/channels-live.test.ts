@@ -148,9 +148,13 @@ describe('channels and pairing CLI with a Telegram bot (crabline)', () => {
     expect(human.out).toContain('the first sender approved here becomes it');
 
     // The channel is left out: the code alone finds the request.
-    const approved = await cli(() => pairing(['approve', code!.toLowerCase()], env, paths));
+    const approved = await cli(() =>
+      pairing(['approve', code!.toLowerCase(), '--notify'], env, paths),
+    );
     expect(approved.code).toBe(0);
     expect(approved.out).toContain('Approved');
+    expect(approved.out).toContain('They were told in the chat.');
+    expect(sent.at(-1)).toBe('You can now talk to the agent.');
     expect(approved.out).toContain('telegram:123456789 is now the command owner');
     const snapshot = await loadConfigSnapshot(paths, env);
     expect((snapshot.config.commands as Record<string, unknown>).ownerAllowFrom).toEqual([
@@ -216,5 +220,15 @@ describe('channels login with WhatsApp (link stand-in)', () => {
     expect(standIn.events).toEqual(
       expect.arrayContaining(['pair-device', 'pair-success', 'restart-515', 'login']),
     );
+    const authDir = path.join(paths.stateDir, 'credentials', 'whatsapp', 'default');
+    expect((await fs.readdir(authDir)).length).toBeGreaterThan(0);
+
+    // Logout through the gateway: the device is removed on WhatsApp's side and the files go.
+    capture();
+    expect(await channels(['logout'], env, paths)).toBe(0);
+    vi.restoreAllMocks();
+    expect(printed()).toContain('Logged out WhatsApp account default: its login is forgotten');
+    expect(standIn.events).toContain('logout');
+    await expect(fs.stat(path.join(authDir, 'creds.json'))).rejects.toThrow();
   }, 60_000);
 });
