@@ -292,6 +292,14 @@ describe('openclaw channels remove / list / status without a gateway', () => {
     await expect(pairing(['approve'], env, paths)).rejects.toThrow(/needs the code/);
   });
 
+  it('--help after a command prints that command’s usage', async () => {
+    expect(await run(['status', '--help'])).toBe(0);
+    expect(stdout.join('')).toContain('Usage: openclaw channels status [--channel c] [--probe]');
+    stdout.length = 0;
+    expect(await channels(['add', '-h'], env, paths)).toBe(0);
+    expect(stdout.join('')).toContain('--token <token> | --token-file <path> | --use-env');
+  });
+
   it('qr-preview draws a QR without a gateway', async () => {
     expect(await run(['qr-preview', 'hello', 'world'])).toBe(0);
     const text = stdout.join('');

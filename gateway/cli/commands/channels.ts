@@ -33,6 +33,16 @@ common: --url ws://… --token T --password P (gateway) --json`;
 
 export async function channels(argv: string[], env: Env, paths: StatePaths): Promise<number> {
   const [sub, ...rest] = argv;
+  if (sub !== undefined && (rest.includes('--help') || rest.includes('-h'))) {
+    const usage =
+      sub === 'add'
+        ? (await import('./channels-add.js')).ADD_USAGE
+        : CHANNELS_USAGE.split('\n').find((line) => line.trim().startsWith(`${sub} `));
+    process.stdout.write(
+      `${usage ? `Usage: ${sub === 'add' ? usage : `openclaw channels ${usage.trim()}`}` : CHANNELS_USAGE}\n`,
+    );
+    return 0;
+  }
   switch (sub) {
     case 'list':
       return channelsList(rest, env, paths);

@@ -30,6 +30,10 @@ const OPTIONS = {
 
 export async function pairing(argv: string[], env: Env, paths: StatePaths): Promise<number> {
   const [sub, ...rest] = argv;
+  if (rest.includes('--help') || rest.includes('-h')) {
+    process.stdout.write(`${PAIRING_USAGE}\n`);
+    return 0;
+  }
   switch (sub) {
     case 'list':
       return pairingList(rest, env, paths);
