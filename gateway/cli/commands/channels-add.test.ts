@@ -282,6 +282,15 @@ describe('openclaw channels remove / list / status without a gateway', () => {
       dmPolicy: 'pairing',
       accounts: { default: {}, work: {} },
     });
+    // Without --account, login means the configured default account, not a new "default".
+    await fs.writeFile(
+      paths.configPath,
+      JSON.stringify({
+        channels: { whatsapp: { defaultAccount: 'work', accounts: { work: {} } } },
+      }),
+    );
+    await expect(run(['login'])).rejects.toThrow(/needs the running gateway/);
+    expect((await doc()).channels.whatsapp!.accounts).toEqual({ work: {} });
     await expect(run(['login', '--channel', 'telegram'])).rejects.toThrow(
       /bot token, not a QR code/,
     );

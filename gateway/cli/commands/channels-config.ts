@@ -88,6 +88,15 @@ export function accountIds(block: Record<string, unknown>): string[] {
   return accounts ? Object.keys(accounts) : [DEFAULT_ACCOUNT];
 }
 
+/** The account a command means when none is named: `defaultAccount`, else `default`, else the first. */
+export function defaultAccountId(block: Record<string, unknown> | undefined): string {
+  if (!block) return DEFAULT_ACCOUNT;
+  const ids = accountIds(block);
+  const named = block.defaultAccount;
+  if (typeof named === 'string' && ids.includes(named)) return named;
+  return ids.includes(DEFAULT_ACCOUNT) ? DEFAULT_ACCOUNT : ids[0]!;
+}
+
 /** The account's own block (the channel root in the single-account form). */
 export function accountBlock(
   block: Record<string, unknown>,

@@ -23,6 +23,7 @@ import {
   accountBlock,
   accountIds,
   channelBlock,
+  defaultAccountId,
   parseAccountId,
   parseChannel,
   usageError,
@@ -138,8 +139,17 @@ export async function channelsLogin(argv: string[], env: Env, paths: StatePaths)
   const totalMs = parseDurationMs(values.timeout, '--timeout', 180_000);
   const out = createOutput(false);
   // A local gateway reads the same file; a remote one (--url) has its own config.
-  if (!values.url) await ensureWhatsappAccount(out, env, paths, accountId ?? DEFAULT_ACCOUNT);
-  const file = loginQrFile(paths, accountId ?? DEFAULT_ACCOUNT);
+  let target = accountId ?? DEFAULT_ACCOUNT;
+  if (!values.url) {
+    if (!accountId) {
+      const snapshot = await loadConfigSnapshot(paths, env);
+      target = defaultAccountId(
+        channelBlock(snapshot.config as Record<string, unknown>, 'whatsapp'),
+      );
+    }
+    await ensureWhatsappAccount(out, env, paths, target);
+  }
+  const file = loginQrFile(paths, target);
   const ids = accountId ? { accountId } : {};
   try {
     return await callChannels(paths, env, values, 10_000, async (session) => {
@@ -250,7 +260,7 @@ export async function channelsLogout(argv: string[], env: Env, paths: StatePaths
     return 0;
   }
   const block = channelBlock(config, 'whatsapp');
-  const id = accountId ?? DEFAULT_ACCOUNT;
+  const id = accountId ?? defaultAccountId(block);
   const authDir = whatsappAuthDir(paths, id, block ? accountBlock(block, id) : undefined);
   const had = existsSync(path.join(authDir, 'creds.json'));
   const linked = whatsappLinked(authDir);
