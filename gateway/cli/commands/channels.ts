@@ -51,7 +51,7 @@ export async function channels(argv: string[], env: Env, paths: StatePaths): Pro
     case 'add':
       return (await import('./channels-add.js')).channelsAdd(rest, env, paths);
     case 'remove':
-      return (await import('./channels-add.js')).channelsRemove(rest, env, paths);
+      return (await import('./channels-remove.js')).channelsRemove(rest, env, paths);
     case 'login':
       return (await import('./channels-login.js')).channelsLogin(rest, env, paths);
     case 'logout':
