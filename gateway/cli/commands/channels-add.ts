@@ -1,7 +1,7 @@
 /**
- * `openclaw channels add` (and the account write `channels login` shares): edits of `channels.<channel>` in `openclaw.json`
- * through the config store (guarded by the hash of the file read first), so a running gateway
- * applies them on its next reload. Tokens are written where upstream keeps them (Telegram
+ * `openclaw channels add` (and the account write `channels login` shares): edits of
+ * `channels.<channel>` in `openclaw.json` through the config store (guarded by the hash of the
+ * file read first), so a running gateway applies them on its next reload. Tokens are written where upstream keeps them (Telegram
  * `botToken` / `tokenFile`, Discord `token`, a file SecretRef for `--token-file`) and never printed.
  */
 import { promises as fs } from 'node:fs';
