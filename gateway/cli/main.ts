@@ -19,6 +19,9 @@ Usage: openclaw <command> [options]
   status             gateway status (--json)
   dashboard          print the Control UI URL with the token (--no-open)
   devices            list | approve | reject | remove | rotate | revoke | clear
+  channels           list | status [--probe] | add --channel telegram|discord|whatsapp … | remove |
+                     login (WhatsApp QR) | logout   (openclaw channels help)
+  pairing            list [channel] | approve [channel] <code> [--notify]   (DM pairing requests)
   onboard            write a local config (--non-interactive --accept-risk --mode local
                      [--auth-choice openai-api-key|anthropic-api-key|custom-api-key|ollama|lmstudio|…])
   config             get | set | unset <path> [value]
@@ -66,6 +69,10 @@ export async function runCli(argv: string[], env: Env = process.env): Promise<nu
       return (await import('./commands/dashboard.js')).dashboard(rest, env, paths);
     case 'devices':
       return (await import('./commands/devices.js')).devices(rest, env, paths);
+    case 'channels':
+      return (await import('./commands/channels.js')).channels(rest, env, paths);
+    case 'pairing':
+      return (await import('./commands/pairing.js')).pairing(rest, env, paths);
     case 'agent':
       return (await import('./commands/agent.js')).agent(rest, env, paths);
     case 'models':
