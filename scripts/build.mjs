@@ -63,6 +63,20 @@ const PROVIDER_INPUTS = [
 ];
 
 /**
+ * And the chat channel clients (grammy, discord.js, baileys, qrcode): gateway/channels/adapters.ts
+ * loads each with `import()` only when a configured account starts, so a gateway without
+ * `channels` never pays for them.
+ */
+const CHANNEL_INPUTS = [
+  /node_modules\/grammy\//,
+  /node_modules\/@grammyjs\//,
+  /node_modules\/discord\.js\//,
+  /node_modules\/@discordjs\//,
+  /node_modules\/baileys\//,
+  /node_modules\/qrcode\//,
+];
+
+/**
  * `@opentelemetry/api` is an optional peer of Mistral's SDK (reached through pi-ai) and is not
  * installed; a no-op stand-in keeps the bundle self-contained (see the stub's header).
  * @type {import('esbuild').Plugin}
@@ -307,6 +321,13 @@ function checkGatewayOutputs(metafile, entryOutput) {
       problems.push(
         `${file} is loaded statically by \`gateway run\` and contains ${listed(providers)}: the model providers must load ` +
           "through import() only (see gateway/runtime/methods.ts 'models.list'), or cold start pays for them",
+      );
+    }
+    const channels = inputs.filter((input) => CHANNEL_INPUTS.some((re) => re.test(input)));
+    if (channels.length > 0) {
+      problems.push(
+        `${file} is loaded statically by \`gateway run\` and contains ${listed(channels)}: channel clients must load ` +
+          'through import() only (see gateway/channels/adapters.ts), or every gateway pays for them',
       );
     }
   }

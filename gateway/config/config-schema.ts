@@ -40,6 +40,7 @@ import {
   type ToolsConfig,
 } from './config-types.js';
 import { isPlainObject } from './json-value.js';
+import { channelsConfigCheck } from '../channels/core/channel-config-check.js';
 
 export * from './config-types.js';
 export { resolveGatewaySettings, type GatewaySettings } from './gateway-settings.js';
@@ -367,7 +368,7 @@ const rootCheck: Check<OpenClawConfig> = obj({
   }),
   session: looseObj,
   tools: toolsCheck,
-  channels: looseObj,
+  channels: channelsConfigCheck,
   messages: looseObj,
   commands: looseObj,
   hooks: looseObj,
