@@ -217,6 +217,35 @@ describe('DM pairing through the gateway', () => {
     expect(entry).toBeDefined();
   });
 
+  it('inbound media is saved under media/inbound of the workspace and named in the message', async () => {
+    standIn.script.enqueue({ reply: 'text', text: 'got your files' });
+    const png = Buffer.from(
+      'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
+      'base64',
+    );
+    const ogg = Buffer.from('OggS fake voice note bytes');
+    const before = sentTo('main').length;
+    harness.inject('main', {
+      senderId: '4242',
+      chatId: '4242',
+      text: 'see attached',
+      media: [
+        { data: png, mimeType: 'image/png', fileName: 'dot.png' },
+        { data: ogg, mimeType: 'audio/ogg', fileName: 'voice.ogg' },
+      ],
+      mediaSkipped: ['video.mp4 (120 MB, over the 100 MB limit)'],
+    });
+    const mediaReply = await until('media answer', () => sentTo('main')[before]);
+    expect(mediaReply.text).toBe('got your files');
+    const files = await fs.readdir(path.join(gw.paths.workspaceDir, 'media', 'inbound'));
+    expect(files.some((f) => f.endsWith('.png'))).toBe(true);
+    expect(files.some((f) => f.endsWith('.ogg'))).toBe(true);
+    const body = JSON.stringify(standIn.requests.at(-1)?.body);
+    expect(body).toMatch(/media\/inbound\/[0-9a-f]{16}\.ogg/);
+    expect(body).toContain('voice.ogg');
+    expect(body).toContain('over the 100 MB limit');
+  });
+
   it('an agent failure gets a short reply in the chat', async () => {
     standIn.script.enqueue({ reply: 'error', status: 500, message: 'upstream exploded' });
     const before = sentTo('main').length;

@@ -46,6 +46,9 @@ export interface PipelineAccount {
   noteError(message: string): void;
 }
 
+/** agent-run.ts's refusal when the session's model has no image input. */
+const IMAGES_REFUSED = /does not accept images/;
+
 const IMAGE_TYPES = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp']);
 
 function textLimitOf(adapter: ChannelAdapter, account: ResolvedAccount): number {
@@ -163,17 +166,25 @@ export class InboundPipeline {
     const stopTyping = this.startTyping(target, reply, log);
     let answer: { ok: boolean; text: string };
     try {
-      let started;
+      let refused = false;
       try {
-        started = runtime.agent(params);
+        answer = await this.runOnce(runtime, params);
       } catch (err) {
+        // Attachments the runtime refuses up front (type, size) throw before a run exists.
         if (!params.attachments) throw err;
-        // An image the model cannot take (type, size): the file is in the workspace already.
-        log.warn('images not sent to the model', { error: errorMessage(err) });
-        const { attachments: _dropped, ...rest } = params;
-        started = runtime.agent(rest);
+        answer = { ok: false, text: errorMessage(err) };
+        refused = true;
       }
-      answer = answerOf(await started.final);
+      if (!answer.ok && params.attachments && (refused || IMAGES_REFUSED.test(answer.text))) {
+        // The session's model takes no images (refused before anything was written): the files
+        // are in the workspace and named in the text, so the run goes on without them.
+        log.info('the model takes no images; running with the saved files only');
+        const { attachments: _dropped, ...rest } = params;
+        answer = await this.runOnce(runtime, {
+          ...rest,
+          idempotencyKey: `${params.idempotencyKey}:text`,
+        });
+      }
     } catch (err) {
       answer = { ok: false, text: errorMessage(err) };
     } finally {
@@ -187,6 +198,14 @@ export class InboundPipeline {
     }
     if (answer.text === '') return;
     await this.send(target, reply, answer.text);
+  }
+
+  private async runOnce(
+    runtime: AgentRunner,
+    params: Record<string, unknown>,
+  ): Promise<{ ok: boolean; text: string }> {
+    // A refusal before the run starts (bad attachments) throws here; the run's own end is `final`.
+    return answerOf(await runtime.agent(params).final);
   }
 
   /** The text the agent reads: the message, then where its files were saved (or why not). */
