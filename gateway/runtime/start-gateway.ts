@@ -63,7 +63,7 @@ export interface StartGatewayOptions {
   /** Channel service overrides (tests: an in-process adapter, short backoff, a clock). */
   channels?: Pick<
     ChannelServiceDeps,
-    'loadAdapter' | 'backoff' | 'typingIntervalMs' | 'now' | 'pairing'
+    'loadAdapter' | 'backoff' | 'typingIntervalMs' | 'maxBacklogPerSession' | 'now' | 'pairing'
   >;
 }
 

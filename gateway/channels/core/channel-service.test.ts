@@ -119,6 +119,7 @@ beforeAll(async () => {
         loadAdapter: async () => harness,
         backoff: { initialMs: 40, maxMs: 160, jitter: 0.2, stableMs: 60_000 },
         typingIntervalMs: 50,
+        maxBacklogPerSession: 3,
       },
     },
   );
@@ -388,6 +389,46 @@ describe('supervision, reload and status', () => {
     const log = await fs.readFile(path.join(gw.dir, 'gateway.log'), 'utf8');
     expect(log).toContain('by mistake');
     expect(log).not.toContain('telegram-secret');
+  });
+
+  it('a flood into one session: the first runs queue, later messages get one "busy" reply and are logged', async () => {
+    for (let i = 1; i <= 3; i += 1)
+      standIn.script.enqueue({
+        reply: 'text',
+        text: `slow answer ${i}`,
+        chunkSize: 2,
+        delayMs: 40,
+      });
+    const group = () => sentTo('main').filter((m) => m.target.chatId === '-100500');
+    const before = group().length;
+    const requests = standIn.requests.length;
+    for (let i = 1; i <= 5; i += 1)
+      harness.inject('main', {
+        senderId: '9',
+        chatId: '-100500',
+        chatType: 'group',
+        mentioned: true,
+        text: `flood ${i}`,
+      });
+    const replies = await until(
+      '3 answers',
+      () => (group().length >= before + 4 ? group().slice(before) : undefined),
+      15_000,
+    );
+    await new Promise((r) => setTimeout(r, 200));
+    expect(
+      group()
+        .slice(before)
+        .map((m) => m.text),
+    ).toEqual([
+      expect.stringMatching(/still working on your earlier messages/),
+      'slow answer 1',
+      'slow answer 2',
+      'slow answer 3',
+    ]);
+    expect(replies).toHaveLength(4);
+    expect(standIn.requests.length - requests).toBe(3);
+    expect((await row('main')).lastError).toMatch(/faster than the agent answers/);
   });
 
   it('rejects an unknown channel and an unknown account with what to do', async () => {

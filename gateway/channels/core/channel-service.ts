@@ -46,6 +46,7 @@ export interface ChannelServiceDeps {
   now?: () => number;
   backoff?: Partial<BackoffOptions>;
   typingIntervalMs?: number;
+  maxBacklogPerSession?: number;
   pairing?: DmPairingStoreOptions;
 }
 
@@ -92,6 +93,7 @@ export class ChannelService implements ChannelsApi {
       routing: deps.routing,
       activeWorkspace: deps.activeWorkspace,
       typingIntervalMs: deps.typingIntervalMs ?? 6_000,
+      maxBacklogPerSession: deps.maxBacklogPerSession,
     });
     this.logins = new WebLogins(deps.logger);
     this.pairingActions = new PairingActions({

@@ -35,6 +35,8 @@ export interface PipelineDeps {
   /** The folder the session's tools see (sandbox or agent workspace): inbound media goes there. */
   activeWorkspace(agentId: string, sessionKey: string): Promise<string>;
   typingIntervalMs: number;
+  /** Runs one session may have waiting or running from channels before more are turned away. */
+  maxBacklogPerSession?: number;
 }
 
 /** What the pipeline needs of one running account. */
@@ -45,6 +47,10 @@ export interface PipelineAccount {
   noteOutbound(): void;
   noteError(message: string): void;
 }
+
+const DEFAULT_BACKLOG = 8;
+const BUSY_TEXT =
+  'I am still working on your earlier messages, so I did not take the latest ones. Send them again once I have answered.';
 
 /** agent-run.ts's refusal when the session's model has no image input. */
 const IMAGES_REFUSED = /does not accept images/;
@@ -73,6 +79,11 @@ function answerOf(final: Record<string, unknown>): { ok: boolean; text: string }
 }
 
 export class InboundPipeline {
+  /** Channel runs per session key that have not ended yet (a flood guard). */
+  private readonly backlog = new Map<string, number>();
+  /** Sessions already told to slow down in the current burst (told once, not per message). */
+  private readonly warned = new Set<string>();
+
   constructor(private readonly deps: PipelineDeps) {}
 
   async handle(target: PipelineAccount, message: InboundMessage): Promise<void> {
@@ -146,7 +157,44 @@ export class InboundPipeline {
       ...(message.threadId ? { threadId: message.threadId } : {}),
       replyToMessageId: message.messageId,
     };
-    const text = await this.messageText(message, routing.agentId, sessionKey, log);
+    const waiting = this.backlog.get(sessionKey) ?? 0;
+    if (waiting >= (this.deps.maxBacklogPerSession ?? DEFAULT_BACKLOG)) {
+      log.warn('message not passed to the agent: too many waiting in this session', {
+        sessionKey,
+        waiting,
+        messageId: message.messageId,
+      });
+      target.noteError(
+        `Messages arrive faster than the agent answers (${waiting} waiting); some were turned away.`,
+      );
+      if (!this.warned.has(sessionKey)) {
+        this.warned.add(sessionKey);
+        await this.send(target, reply, BUSY_TEXT);
+      }
+      return;
+    }
+    this.backlog.set(sessionKey, waiting + 1);
+    try {
+      await this.runQueued(target, message, sessionKey, routing.agentId, reply, log);
+    } finally {
+      const left = (this.backlog.get(sessionKey) ?? 1) - 1;
+      if (left > 0) this.backlog.set(sessionKey, left);
+      else {
+        this.backlog.delete(sessionKey);
+        this.warned.delete(sessionKey);
+      }
+    }
+  }
+
+  private async runQueued(
+    target: PipelineAccount,
+    message: InboundMessage,
+    sessionKey: string,
+    agentId: string,
+    reply: OutboundTarget,
+    log: Logger,
+  ): Promise<void> {
+    const text = await this.messageText(message, agentId, sessionKey, log);
     const images = message.media.filter((m) => IMAGE_TYPES.has(m.mimeType.toLowerCase()));
     const params = {
       message: text,

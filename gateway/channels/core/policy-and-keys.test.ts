@@ -121,7 +121,9 @@ describe('session keys', () => {
 
 describe('chunking', () => {
   it('cuts at paragraph, line or word boundaries within the limit and keeps everything', () => {
-    const words = Array.from({ length: 1000 }, (_, i) => `w${String(i).padStart(7, '0')}`).join(' ');
+    const words = Array.from({ length: 1000 }, (_, i) => `w${String(i).padStart(7, '0')}`).join(
+      ' ',
+    );
     const chunks = chunkText(words, 4000);
     expect(chunks.length).toBe(3);
     expect(chunks.every((c) => c.length <= 4000)).toBe(true);
