@@ -41,9 +41,8 @@ import { SessionStore } from '../sessions/session-store.js';
 import { sessionMainKey } from '../sandbox/config/sandbox-session.js';
 import { buildSessionRow } from '../sessions/session-rows.js';
 import { GATEWAY_VERSION } from './version.js';
-import { ChannelService, type ChannelServiceDeps } from '../channels/core/channel-service.js';
-import { dmScopeOf } from '../channels/core/session-key.js';
-import { commandOwnerConfigured } from '../channels/pairing/pairing-actions.js';
+import type { ChannelServiceDeps } from '../channels/core/channel-service.js';
+import { LazyChannelService } from '../channels/lazy-channel-service.js';
 
 /** Exit code for an invalid config (systemd units use RestartPreventExitStatus=78). */
 export const EXIT_CONFIG_INVALID = 78;
@@ -75,8 +74,8 @@ export interface RunningGateway {
   readonly logger: Logger;
   /** Session index and transcripts: what the agent loop appends through and reads history from. */
   readonly sessions: SessionStore;
-  /** The chat channels (Telegram, Discord, WhatsApp accounts). */
-  readonly channels: ChannelService;
+  /** The chat channels (Telegram, Discord, WhatsApp accounts), loaded on demand. */
+  readonly channels: LazyChannelService;
   runtime(): ResolvedRuntime;
   stop(reason?: string): Promise<void>;
 }
@@ -311,27 +310,24 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
     },
     workspaceFor: (agentId) => sessionWorkspace(agentId),
   });
-  const channels = new ChannelService({
+  const channels = new LazyChannelService(() => ({
     ...options.channels,
     config: () => snapshot.config,
     env,
     paths,
     logger: logger.child({ mod: 'channels' }),
     agent: () => agentMethods.load(),
-    routing: () => ({
-      agentId: agents().find((a) => a.isDefault)?.id ?? 'main',
-      mainKey: sessionMainKey(snapshot.config),
-      dmScope: dmScopeOf(snapshot.config.session),
-    }),
+    defaultAgentId: () => agents().find((a) => a.isDefault)?.id ?? 'main',
+    mainKey: () => sessionMainKey(snapshot.config),
     // run-tools pulls in the sandbox engine client: loaded only when a message brings files.
     activeWorkspace: async (agentId, sessionKey) =>
       (await import('../agent/run/run-tools.js')).activeWorkspaceDir(
         { config: () => snapshot, paths },
         { agentId, sessionKey, workspace: sessionWorkspace(agentId) },
       ),
-    bootstrapOwner: async (owner) => {
+    writeOwner: async (owner, isConfigured) => {
       const current = await loadConfigSnapshot(paths, env);
-      if (commandOwnerConfigured(current.config)) return 'already-configured';
+      if (isConfigured(current.config)) return 'already-configured';
       await patchConfig(
         paths,
         { commands: { ownerAllowFrom: [owner] } },
@@ -340,7 +336,7 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
       await applySnapshot(await loadConfigSnapshot(paths, env), 'rpc');
       return 'configured';
     },
-  });
+  }));
   channelSecrets.current = () => channels.secrets();
   const methods = createMethodTable({
     paths,
@@ -385,7 +381,7 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
     sessions,
     broadcast: (event, payload) => ref.server?.broadcast(event, payload),
     agentMethods,
-    channels: () => channels,
+    channels: () => channels.api(),
   });
 
   const server = new GatewayServer({
@@ -472,7 +468,7 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
     logger.info('config reloaded', { source });
     // Only the accounts whose own settings changed reconnect; this never delays the reload.
     void channels
-      .reload()
+      .reload(next.config)
       .catch((err: unknown) => logger.error('channel reload failed', { error: errorMessage(err) }));
     if (restartNeeded)
       logger.warn('gateway.port / gateway.bind changed: restart the gateway to apply them');
@@ -510,7 +506,7 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
   // Accounts connect in the background: the gateway answers before any channel is up, and a
   // gateway without `channels` loads no adapter at all.
   void channels
-    .startAll()
+    .start(snapshot.config)
     .catch((err: unknown) =>
       logger.error('channels failed to start', { error: errorMessage(err) }),
     );

@@ -3,7 +3,8 @@
  * heavy): the label, the defaults the config falls back to, where a token may come from. The
  * adapters' own `defaults` say the same; the adapter tests check they agree.
  */
-import type { ChannelId } from '../contract.js';
+import { ErrorCode, OpenClawError } from '../../infra/errors.js';
+import { CHANNEL_IDS, type ChannelId } from '../contract.js';
 
 export interface ChannelFacts {
   label: string;
@@ -84,3 +85,15 @@ export function normalizeSenderId(channel: ChannelId, value: string | number): s
   }
   return id;
 }
+
+/** A channel id from a request, or an error listing the ones this gateway runs. */
+export function parseChannel(value: string | undefined): ChannelId {
+  if (value && (CHANNEL_IDS as readonly string[]).includes(value)) return value as ChannelId;
+  throw new OpenClawError(
+    ErrorCode.INVALID_ARGUMENT,
+    `Unknown channel "${value ?? ''}"; use one of ${CHANNEL_IDS.join(', ')}.`,
+  );
+}
+
+export const accountKey = (channel: ChannelId, accountId: string): string =>
+  `${channel}:${accountId}`;

@@ -48,7 +48,12 @@ describe('web login', () => {
     );
     client = await connect(gw.url);
     // Not linked: the account waits for a login instead of starting.
-    const before = await client.request<ChannelsStatus>('channels.status', { channel: 'whatsapp' });
+    let before: ChannelsStatus;
+    for (;;) {
+      before = await client.request<ChannelsStatus>('channels.status', { channel: 'whatsapp' });
+      if (before.channelAccounts.whatsapp![0]!.lastError) break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
     expect([...Value.Errors(ChannelsStatusResultSchema, before)]).toEqual([]);
     expect(before.channelAccounts.whatsapp![0]).toMatchObject({ running: false, linked: false });
     expect(before.channelAccounts.whatsapp![0]!.lastError).toMatch(

@@ -16,7 +16,11 @@ import {
   type ChannelId,
 } from '../contract.js';
 import { DmPairingStore, type DmPairingStoreOptions } from '../pairing/dm-pairing-store.js';
-import { PairingActions, type OwnerBootstrap } from '../pairing/pairing-actions.js';
+import {
+  commandOwnerConfigured,
+  PairingActions,
+  type OwnerBootstrap,
+} from '../pairing/pairing-actions.js';
 import type {
   ChannelAccountStatus,
   ChannelsApi,
@@ -27,10 +31,16 @@ import type {
 } from '../service-api.js';
 import { configuredChannels, resolveChannelAccounts, type AccountEntry } from './accounts.js';
 import { AccountRunner, DEFAULT_BACKOFF, type BackoffOptions } from './account-runner.js';
-import { CHANNEL_FACTS, FOREIGN_CHANNEL_IDS } from './channel-defaults.js';
+import {
+  CHANNEL_FACTS,
+  FOREIGN_CHANNEL_IDS,
+  accountKey as keyOf,
+  parseChannel,
+} from './channel-defaults.js';
+import { QrLoginFlow } from './qr-login-flow.js';
+import { accountStatusRow, type SkipNote, type SkipReason } from './status-rows.js';
 import { InboundPipeline, type AgentRunner } from './inbound-pipeline.js';
-import type { DmScope } from './session-key.js';
-import { WebLogins } from './web-login.js';
+import { dmScopeOf } from './session-key.js';
 
 export interface ChannelServiceDeps {
   config(): OpenClawConfig;
@@ -38,10 +48,18 @@ export interface ChannelServiceDeps {
   paths: StatePaths;
   logger: Logger;
   agent(): Promise<AgentRunner>;
-  routing(): { agentId: string; mainKey: string; dmScope: DmScope };
+  /** The agent channel messages go to, and its main session's key (`session.mainKey`). */
+  defaultAgentId(): string;
+  mainKey(): string;
   activeWorkspace(agentId: string, sessionKey: string): Promise<string>;
-  /** Makes `<channel>:<sender>` the command owner when none is configured (a config write). */
-  bootstrapOwner: OwnerBootstrap;
+  /**
+   * Writes `commands.ownerAllowFrom: [owner]` unless the config on disk already has owners
+   * (`isConfigured` tells); a config write with its baseHash, applied at once.
+   */
+  writeOwner(
+    owner: string,
+    isConfigured: (config: OpenClawConfig) => boolean,
+  ): ReturnType<OwnerBootstrap>;
   loadAdapter?: AdapterLoader;
   now?: () => number;
   backoff?: Partial<BackoffOptions>;
@@ -50,29 +68,14 @@ export interface ChannelServiceDeps {
   pairing?: DmPairingStoreOptions;
 }
 
-type SkipReason = Extract<StartOutcome, { status: 'skipped' }>['reason'];
-
-const keyOf = (channel: ChannelId, accountId: string) => `${channel}:${accountId}`;
-
-export function parseChannel(value: string | undefined): ChannelId {
-  if (value && (CHANNEL_IDS as readonly string[]).includes(value)) return value as ChannelId;
-  throw new OpenClawError(
-    ErrorCode.INVALID_ARGUMENT,
-    `Unknown channel "${value ?? ''}"; use one of ${CHANNEL_IDS.join(', ')}.`,
-  );
-}
-
 export class ChannelService implements ChannelsApi {
   private readonly runners = new Map<string, AccountRunner>();
   /** Why an account is not running (skipped at start), for status. */
-  private readonly notes = new Map<
-    string,
-    { reason: SkipReason; message: string | null; linked?: boolean }
-  >();
+  private readonly notes = new Map<string, SkipNote>();
   /** Accounts stopped by `channels.stop`, with the settings they had: a reload leaves them off. */
   private readonly manualStops = new Map<string, string>();
   private readonly pipeline: InboundPipeline;
-  private readonly logins: WebLogins;
+  private readonly qrLogins: QrLoginFlow;
   readonly pairingStore: DmPairingStore;
   private readonly pairingActions: PairingActions;
   private readonly loadAdapter: AdapterLoader;
@@ -90,18 +93,37 @@ export class ChannelService implements ChannelsApi {
       logger: deps.logger,
       pairing: this.pairingStore,
       agent: deps.agent,
-      routing: deps.routing,
+      routing: () => ({
+        agentId: deps.defaultAgentId(),
+        mainKey: deps.mainKey(),
+        dmScope: dmScopeOf(deps.config().session),
+      }),
       activeWorkspace: deps.activeWorkspace,
       typingIntervalMs: deps.typingIntervalMs ?? 6_000,
       maxBacklogPerSession: deps.maxBacklogPerSession,
     });
-    this.logins = new WebLogins(deps.logger);
+    this.qrLogins = new QrLoginFlow({
+      loadAdapter: (channel) => this.loadAdapter(channel),
+      environment: () => this.environment(),
+      entries: (channel) => this.entries(channel),
+      env: deps.env,
+      logger: deps.logger,
+      onLinked: async (channel, accountId) => {
+        const key = keyOf(channel, accountId);
+        this.notes.delete(key);
+        this.manualStops.delete(key);
+        await this.serial(async () => {
+          this.runners.delete(key);
+          await this.ensure(this.qrLogins.entryFor(channel, accountId));
+        });
+      },
+    });
     this.pairingActions = new PairingActions({
       store: this.pairingStore,
       config: deps.config,
       entries: (channel) => this.entries(channel),
       runner: (channel, accountId) => this.runners.get(keyOf(channel, accountId)),
-      bootstrapOwner: deps.bootstrapOwner,
+      bootstrapOwner: (owner) => deps.writeOwner(owner, commandOwnerConfigured),
       logger: deps.logger,
     });
   }
@@ -256,39 +278,12 @@ export class ChannelService implements ChannelsApi {
 
   private row(entry: AccountEntry): ChannelAccountStatus {
     const key = keyOf(entry.account.channel, entry.account.accountId);
-    const runner = this.runners.get(key);
-    if (runner) {
-      const row = runner.statusRow(entry.configured);
-      // Policy edits apply at once; the row shows the settings in force.
-      return {
-        ...row,
-        enabled: entry.account.enabled,
-        dmPolicy: entry.account.dmPolicy,
-        allowFrom: entry.account.allowFrom,
-      };
-    }
-    const note = this.notes.get(key);
-    const account = entry.account;
-    return {
-      accountId: account.accountId,
-      ...(account.name ? { name: account.name } : {}),
-      enabled: account.enabled,
-      configured: entry.configured,
-      linked: note?.linked ?? entry.configured,
-      running: false,
-      connected: false,
-      reconnectAttempts: 0,
-      lastConnectedAt: null,
-      lastStartAt: null,
-      lastStopAt: null,
-      lastInboundAt: null,
-      lastOutboundAt: null,
-      lastError: note?.message ?? (entry.problems.length > 0 ? entry.problems.join('; ') : null),
-      dmPolicy: account.dmPolicy,
-      allowFrom: account.allowFrom,
-      ...(account.tokenSource ? { tokenSource: account.tokenSource } : {}),
-      healthState: this.manualStops.has(key) ? 'stopped' : (note?.reason ?? 'stopped'),
-    };
+    return accountStatusRow(
+      entry,
+      this.runners.get(key),
+      this.notes.get(key),
+      this.manualStops.has(key),
+    );
   }
 
   start(channel: string, accountId?: string) {
@@ -330,7 +325,7 @@ export class ChannelService implements ChannelsApi {
       const key = keyOf(id, entry.account.accountId);
       await this.runners.get(key)?.stop();
       this.runners.delete(key);
-      await this.logins.remove(key);
+      await this.qrLogins.cancel(key);
       const adapter = await this.loadAdapter(id);
       const { cleared } = adapter.logout
         ? await adapter.logout(entry.account, this.environment())
@@ -341,100 +336,23 @@ export class ChannelService implements ChannelsApi {
     });
   }
 
-  async webLoginStart(options: {
+  webLoginStart(options: {
     channel?: string;
     accountId?: string;
     force?: boolean;
     timeoutMs?: number;
   }) {
-    const channel = parseChannel(options.channel ?? 'whatsapp');
-    const adapter = await this.loadAdapter(channel);
-    if (!adapter.startQrLogin)
-      throw new OpenClawError(
-        ErrorCode.INVALID_ARGUMENT,
-        `${adapter.label} does not log in with a QR code; add its bot token with \`openclaw channels add --channel ${channel} --token …\`.`,
-      );
-    const entry = this.loginEntry(channel, options.accountId);
-    const key = keyOf(channel, entry.account.accountId);
-    let state = this.logins.find(key);
-    if (state?.outcome || options.force) {
-      await this.logins.remove(key);
-      state = undefined;
-    }
-    if (!state) {
-      if (
-        !options.force &&
-        adapter.isLinked &&
-        (await adapter.isLinked(entry.account, this.environment()))
-      )
-        return {
-          message: `${adapter.label} is already linked for account "${entry.account.accountId}". Use force to link again.`,
-        };
-      const login = await adapter.startQrLogin(
-        entry.account,
-        this.environment(),
-        this.deps.logger.child({ channel, accountId: entry.account.accountId }),
-      );
-      state = this.logins.add(key, login, async () => {
-        this.notes.delete(key);
-        this.manualStops.delete(key);
-        await this.serial(async () => {
-          this.runners.delete(key);
-          await this.ensure(this.loginEntry(channel, entry.account.accountId));
-        });
-      });
-    }
-    await this.logins.waitForQr(state, options.timeoutMs ?? 30_000);
-    if (state.outcome && !state.outcome.connected) return { message: state.outcome.message };
-    if (!state.qrDataUrl)
-      return {
-        message: 'No QR code yet; call web.login.start again.',
-        sessionKey: state.sessionKey,
-      };
-    return {
-      qrDataUrl: state.qrDataUrl,
-      message: `Scan this QR code in ${adapter.label}: Settings → Linked devices → Link a device.`,
-      sessionKey: state.sessionKey,
-    };
+    return this.qrLogins.start(options);
   }
 
-  async webLoginWait(options: {
+  webLoginWait(options: {
     channel?: string;
     accountId?: string;
     sessionKey?: string;
     timeoutMs?: number;
     currentQrDataUrl?: string;
   }) {
-    const channel = parseChannel(options.channel ?? 'whatsapp');
-    const entry = this.loginEntry(channel, options.accountId);
-    const key = keyOf(channel, entry.account.accountId);
-    const state = this.logins.find(key, options.sessionKey);
-    if (!state)
-      return { connected: false, message: 'No login in progress; call web.login.start first.' };
-    const outcome = await this.logins.waitForOutcome(state, options.timeoutMs ?? 120_000);
-    if (outcome) {
-      await this.logins.remove(state.key);
-      return outcome;
-    }
-    const fresh =
-      state.qrDataUrl && state.qrDataUrl !== options.currentQrDataUrl
-        ? { qrDataUrl: state.qrDataUrl }
-        : {};
-    return { connected: false, message: 'Still waiting for the QR code to be scanned.', ...fresh };
-  }
-
-  /** The account to link: configured, or the default one before its block exists. */
-  private loginEntry(channel: ChannelId, accountId: string | undefined): AccountEntry {
-    const { accounts, defaultAccountId } = this.entries(channel);
-    const id = accountId ?? defaultAccountId;
-    return (
-      accounts.find((a) => a.account.accountId === id) ??
-      resolveChannelAccounts(
-        { channels: { [channel]: { accounts: { [id]: {} } } } },
-        channel,
-        this.deps.env,
-      ).accounts[0]!
-    );
+    return this.qrLogins.wait(options);
   }
 
   pairingList(options: { channel?: string; accountId?: string }): Promise<PairingList> {
@@ -503,7 +421,7 @@ export class ChannelService implements ChannelsApi {
   async close(): Promise<void> {
     this.closed = true;
     await this.queue;
-    await this.logins.close();
+    await this.qrLogins.close();
     await Promise.all([...this.runners.values()].map((r) => r.stop()));
   }
 }
