@@ -7,6 +7,7 @@
 import { GatewayClient } from '@openclaw/gateway-client';
 import {
   ChannelsPairingApproveResultSchema,
+  ChannelsPairingDismissResultSchema,
   ChannelsPairingListResultSchema,
   ChannelsStatusResultSchema,
 } from '@openclaw/gateway-protocol/schema';
@@ -185,6 +186,30 @@ describe('DM pairing through the gateway', () => {
       {},
     );
     expect(config.config.commands?.ownerAllowFrom).toEqual(['telegram:4242']);
+  });
+
+  it('dismiss forgets a request (schema-valid); the sender may ask again', async () => {
+    const before = sentTo('main').length;
+    harness.inject('main', { senderId: '5151', chatId: '5151', text: 'me too' });
+    const reply = await until('second pairing reply', () => sentTo('main')[before]);
+    const second = /Pairing code: ([A-Z2-9]{8})/.exec(reply.text)?.[1] ?? '';
+    const result = await client.request<Record<string, unknown>>('channels.pairing.dismiss', {
+      channel: 'telegram',
+      accountId: 'main',
+      requestId: second,
+    });
+    expect([...Value.Errors(ChannelsPairingDismissResultSchema, result)]).toEqual([]);
+    expect(result).toEqual({ requestId: second, senderId: '5151' });
+    const list = await client.request<{ requests: unknown[] }>('channels.pairing.list', {});
+    expect(list.requests).toEqual([]);
+    harness.inject('main', { senderId: '5151', chatId: '5151', text: 'please' });
+    const again = await until('a new code', () => sentTo('main')[before + 1]);
+    expect(again.text).toMatch(/Pairing code: [A-Z2-9]{8}/);
+    await client.request('channels.pairing.dismiss', {
+      channel: 'telegram',
+      accountId: 'main',
+      requestId: /Pairing code: ([A-Z2-9]{8})/.exec(again.text)![1]!,
+    });
   });
 
   it('the approved sender reaches the agent; a 9000-character answer arrives as 3 ordered chunks, the first quoting', async () => {
