@@ -332,6 +332,8 @@ const agentsCheck: Check<AgentsConfig> = obj({
     userTimezone: nonEmpty,
     timeFormat: nonEmpty,
     imageMaxDimensionPx: positiveInt,
+    // How often channels repeat "typing…" while a run lasts (upstream key; default 6).
+    typingIntervalSeconds: positiveInt,
     mediaMaxMb: num({ min: 0 }),
     bootstrapMaxChars: positiveInt,
     bootstrapTotalMaxChars: positiveInt,

@@ -99,7 +99,12 @@ export class ChannelService implements ChannelsApi {
         dmScope: dmScopeOf(deps.config().session),
       }),
       activeWorkspace: deps.activeWorkspace,
-      typingIntervalMs: deps.typingIntervalMs ?? 6_000,
+      // Upstream's `agents.defaults.typingIntervalSeconds` (6 s), the same for every channel.
+      typingIntervalMs: () => {
+        if (deps.typingIntervalMs !== undefined) return deps.typingIntervalMs;
+        const seconds = deps.config().agents?.defaults?.typingIntervalSeconds;
+        return seconds ? seconds * 1000 : 6_000;
+      },
       maxBacklogPerSession: deps.maxBacklogPerSession,
     });
     this.qrLogins = new QrLoginFlow({

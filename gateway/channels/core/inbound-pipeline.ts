@@ -34,7 +34,8 @@ export interface PipelineDeps {
   routing(): { agentId: string; mainKey: string; dmScope: DmScope };
   /** The folder the session's tools see (sandbox or agent workspace): inbound media goes there. */
   activeWorkspace(agentId: string, sessionKey: string): Promise<string>;
-  typingIntervalMs: number;
+  /** How often "typing…" is repeated while a run lasts. */
+  typingIntervalMs(): number;
   /** Runs one session may have waiting or running from channels before more are turned away. */
   maxBacklogPerSession?: number;
 }
@@ -302,7 +303,7 @@ export class InboundPipeline {
         );
     };
     tick();
-    const timer = setInterval(tick, this.deps.typingIntervalMs);
+    const timer = setInterval(tick, this.deps.typingIntervalMs());
     timer.unref?.();
     return () => clearInterval(timer);
   }

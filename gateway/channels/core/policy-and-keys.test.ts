@@ -226,6 +226,14 @@ describe('channels config check', () => {
       'channels.telegarm',
     ]);
   });
+  it('accepts agents.defaults.typingIntervalSeconds (upstream key) as a positive integer', () => {
+    expect(validateConfig({ agents: { defaults: { typingIntervalSeconds: 4 } } }).issues).toEqual(
+      [],
+    );
+    expect(
+      validateConfig({ agents: { defaults: { typingIntervalSeconds: 0 } } }).issues[0]?.path,
+    ).toBe('agents.defaults.typingIntervalSeconds');
+  });
   it('accepts valid blocks, upstream channels it does not run, and open with "*"', () => {
     expect(
       issues({
