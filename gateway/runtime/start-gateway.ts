@@ -318,6 +318,7 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
     logger: logger.child({ mod: 'channels' }),
     agent: () => agentMethods.load(),
     defaultAgentId: () => agents().find((a) => a.isDefault)?.id ?? 'main',
+    agentIds: () => agents().map((a) => a.id.toLowerCase()),
     mainKey: () => sessionMainKey(snapshot.config),
     // run-tools pulls in the sandbox engine client: loaded only when a message brings files.
     activeWorkspace: async (agentId, sessionKey) =>

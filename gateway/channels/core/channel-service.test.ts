@@ -103,7 +103,12 @@ beforeAll(async () => {
           },
         },
       },
-      agents: { defaults: { model: 'stand-in/echo-1' } },
+      agents: {
+        defaults: { model: 'stand-in/echo-1' },
+        list: [{ id: 'main', default: true }, { id: 'work' }],
+      },
+      // Account b's messages go to the agent "work" (upstream's bindings).
+      bindings: [{ agentId: 'work', match: { channel: 'telegram', accountId: 'b' } }],
       channels: {
         telegram: {
           accounts: {
@@ -329,6 +334,7 @@ describe('supervision, reload and status', () => {
     standIn.script.enqueue({ reply: 'text', text: 'b still works' });
     harness.inject('b', { senderId: '5', chatId: '5', text: 'ping' });
     await until('b answered', () => sentTo('b').find((m) => m.text === 'b still works'));
+    expect((await gw.gateway.sessions.get('agent:work:main')).entry).toBeDefined();
     await until('a back', () => harness.isConnected('a'));
     const attempts = harness.connects.filter((c) => c.accountId === 'a').slice(connectsBefore);
     expect(attempts).toHaveLength(3);

@@ -40,6 +40,7 @@ import {
 import { QrLoginFlow } from './qr-login-flow.js';
 import { accountStatusRow, type SkipNote, type SkipReason } from './status-rows.js';
 import { InboundPipeline, type AgentRunner } from './inbound-pipeline.js';
+import { routeAgent } from './agent-route.js';
 import { dmScopeOf } from './session-key.js';
 
 export interface ChannelServiceDeps {
@@ -50,6 +51,8 @@ export interface ChannelServiceDeps {
   agent(): Promise<AgentRunner>;
   /** The agent channel messages go to, and its main session's key (`session.mainKey`). */
   defaultAgentId(): string;
+  /** Every configured agent id (bindings naming another agent are ignored). */
+  agentIds(): string[];
   mainKey(): string;
   activeWorkspace(agentId: string, sessionKey: string): Promise<string>;
   /**
@@ -93,11 +96,20 @@ export class ChannelService implements ChannelsApi {
       logger: deps.logger,
       pairing: this.pairingStore,
       agent: deps.agent,
-      routing: () => ({
-        agentId: deps.defaultAgentId(),
-        mainKey: deps.mainKey(),
-        dmScope: dmScopeOf(deps.config().session),
-      }),
+      routing: (message) => {
+        const config = deps.config();
+        const route = routeAgent(
+          config.bindings,
+          message,
+          this.entries(message.channel).defaultAccountId,
+          deps.agentIds(),
+        );
+        return {
+          agentId: route?.agentId ?? deps.defaultAgentId(),
+          mainKey: deps.mainKey(),
+          dmScope: route?.dmScope ?? dmScopeOf(config.session),
+        };
+      },
       activeWorkspace: deps.activeWorkspace,
       // Upstream's `agents.defaults.typingIntervalSeconds` (6 s), the same for every channel.
       typingIntervalMs: () => {

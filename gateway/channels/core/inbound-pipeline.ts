@@ -31,7 +31,7 @@ export interface PipelineDeps {
   pairing: DmPairingStore;
   agent(): Promise<AgentRunner>;
   /** The agent, main key and DM scope new messages go to (read per message: config reloads). */
-  routing(): { agentId: string; mainKey: string; dmScope: DmScope };
+  routing(message: InboundMessage): { agentId: string; mainKey: string; dmScope: DmScope };
   /** The folder the session's tools see (sandbox or agent workspace): inbound media goes there. */
   activeWorkspace(agentId: string, sessionKey: string): Promise<string>;
   /** How often "typing…" is repeated while a run lasts. */
@@ -150,7 +150,7 @@ export class InboundPipeline {
   }
 
   private async run(target: PipelineAccount, message: InboundMessage, log: Logger): Promise<void> {
-    const routing = this.deps.routing();
+    const routing = this.deps.routing(message);
     const sessionKey = sessionKeyFor(message, routing);
     const reply: OutboundTarget = {
       chatId: message.chatId,

@@ -10,6 +10,7 @@ import { validateConfig } from '../../config/config-schema.js';
 import type { InboundMessage } from '../contract.js';
 import { HarnessAdapter } from '../testing/harness-adapter.js';
 import { decideAccess } from './access-policy.js';
+import { routeAgent } from './agent-route.js';
 import { resolveChannelAccounts } from './accounts.js';
 import { backoffDelay, DEFAULT_BACKOFF } from './account-runner.js';
 import { chunkText } from './chunking.js';
@@ -116,6 +117,44 @@ describe('session keys', () => {
         { ...base, dmScope: 'main' },
       ),
     ).toBe('agent:main:discord:channel:99:thread:7');
+  });
+});
+
+describe('agent bindings', () => {
+  const agents = ['main', 'support', 'work'];
+  const msg = (over: Partial<InboundMessage> = {}) => ({ ...dm('42'), ...over });
+  it('picks the most specific binding: peer, peer wildcard, account, then any account', () => {
+    const bindings = [
+      { agentId: 'main', match: { channel: 'telegram', accountId: '*' } },
+      { agentId: 'work', match: { channel: 'telegram', accountId: 'work' } },
+      {
+        agentId: 'support',
+        match: { channel: 'telegram', peer: { kind: 'direct', id: '42' } },
+        session: { dmScope: 'per-peer' },
+      },
+      { agentId: 'work', match: { channel: 'telegram', peer: { kind: 'group', id: '*' } } },
+    ];
+    expect(routeAgent(bindings, msg(), 'default', agents)).toEqual({
+      agentId: 'support',
+      dmScope: 'per-peer',
+    });
+    expect(routeAgent(bindings, msg({ senderId: '7' }), 'default', agents)).toEqual({
+      agentId: 'main',
+    });
+    expect(
+      routeAgent(bindings, msg({ senderId: '7', accountId: 'work' }), 'default', agents),
+    ).toEqual({ agentId: 'work' });
+    expect(routeAgent(bindings, group('7', true), 'default', agents)).toEqual({ agentId: 'work' });
+  });
+  it('an omitted accountId means the default account; unknown agents and guild rules are skipped', () => {
+    const bindings = [
+      { agentId: 'ghost', match: { channel: 'telegram' } },
+      { agentId: 'support', match: { channel: 'telegram', guildId: '1' } },
+      { agentId: 'work', match: { channel: 'telegram' } },
+    ];
+    expect(routeAgent(bindings, msg(), 'default', agents)).toEqual({ agentId: 'work' });
+    expect(routeAgent(bindings, msg({ accountId: 'other' }), 'default', agents)).toBeUndefined();
+    expect(routeAgent(undefined, msg(), 'default', agents)).toBeUndefined();
   });
 });
 
