@@ -154,3 +154,32 @@ describe('a gateway without channels', () => {
     expect(loads).toBe(0);
   });
 });
+
+describe('one broken account', () => {
+  it('does not keep the others from starting', async () => {
+    const harness = new HarnessAdapter('telegram');
+    gw = await startTestGateway(
+      {
+        channels: {
+          telegram: {
+            accounts: {
+              x: { botToken: '1:secret-x-token', harnessThrow: true },
+              y: { botToken: '2:secret-y-token' },
+              z: { botToken: '3:secret-z-token', harnessInvalid: true },
+            },
+          },
+        },
+      },
+      { channels: { loadAdapter: async () => harness } },
+    );
+    client = await connect(gw.url);
+    for (let i = 0; i < 200 && !harness.isConnected('y'); i += 1)
+      await new Promise((r) => setTimeout(r, 20));
+    expect(harness.isConnected('y')).toBe(true);
+    const status = await client.request<ChannelsStatus>('channels.status', {});
+    const rows = Object.fromEntries(status.channelAccounts.telegram!.map((r) => [r.accountId, r]));
+    expect(rows.x).toMatchObject({ running: false, lastError: 'validation crashed for x' });
+    expect(rows.z).toMatchObject({ running: false, healthState: 'unconfigured' });
+    expect(rows.z!.lastError).toMatch(/channels\.telegram\.accounts\.z\.harnessInvalid/);
+  });
+});

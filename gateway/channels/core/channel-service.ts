@@ -38,6 +38,7 @@ import {
   parseChannel,
 } from './channel-defaults.js';
 import { QrLoginFlow } from './qr-login-flow.js';
+import { scrubSecrets } from './redacting-logger.js';
 import { accountStatusRow, type SkipNote, type SkipReason } from './status-rows.js';
 import { InboundPipeline, type AgentRunner } from './inbound-pipeline.js';
 import { routeAgent } from './agent-route.js';
@@ -201,7 +202,26 @@ export class ChannelService implements ChannelsApi {
     return { status: 'skipped', reason };
   }
 
+  /** Starts one account if it can; whatever goes wrong stays with that account. */
   private async ensure(entry: AccountEntry): Promise<StartOutcome> {
+    try {
+      return await this.tryStart(entry);
+    } catch (err) {
+      const { channel, accountId } = entry.account;
+      const message = scrubSecrets(
+        errorMessage(err),
+        entry.account.token ? [entry.account.token] : [],
+      );
+      this.deps.logger.error('channel account could not start', {
+        channel,
+        accountId,
+        error: message,
+      });
+      return this.skip(keyOf(channel, accountId), 'unconfigured', message);
+    }
+  }
+
+  private async tryStart(entry: AccountEntry): Promise<StartOutcome> {
     const { channel, accountId } = entry.account;
     const key = keyOf(channel, accountId);
     if (this.closed) return { status: 'retry', reason: 'stop-in-flight' };

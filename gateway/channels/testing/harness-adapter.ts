@@ -68,6 +68,7 @@ export class HarnessAdapter implements ChannelAdapter {
   }
 
   validate(account: ResolvedAccount, path: string): string[] {
+    if (account.raw.harnessThrow) throw new Error(`validation crashed for ${account.accountId}`);
     return account.raw.harnessInvalid ? [`${path}.harnessInvalid: set for the test`] : [];
   }
 
