@@ -9,12 +9,7 @@ import type { Env, StatePaths } from '../../config/paths.js';
 import { ErrorCode, OpenClawError, errorMessage } from '../../infra/errors.js';
 import type { Logger } from '../../infra/logger.js';
 import { loadChannelAdapter, type AdapterLoader } from '../adapters.js';
-import {
-  CHANNEL_IDS,
-  type AdapterEnvironment,
-  type ChannelAdapter,
-  type ChannelId,
-} from '../contract.js';
+import { CHANNEL_IDS, type AdapterEnvironment, type ChannelId } from '../contract.js';
 import { DmPairingStore, type DmPairingStoreOptions } from '../pairing/dm-pairing-store.js';
 import {
   commandOwnerConfigured,
@@ -38,8 +33,14 @@ import {
   parseChannel,
 } from './channel-defaults.js';
 import { QrLoginFlow } from './qr-login-flow.js';
+import { checkStartable } from './start-check.js';
 import { scrubSecrets } from './redacting-logger.js';
-import { accountStatusRow, type SkipNote, type SkipReason } from './status-rows.js';
+import {
+  accountStatusRow,
+  buildChannelsStatus,
+  type SkipNote,
+  type SkipReason,
+} from './status-rows.js';
 import { InboundPipeline, type AgentRunner } from './inbound-pipeline.js';
 import { routeAgent } from './agent-route.js';
 import { dmScopeOf } from './session-key.js';
@@ -227,40 +228,17 @@ export class ChannelService implements ChannelsApi {
     if (this.closed) return { status: 'retry', reason: 'stop-in-flight' };
     const running = this.runners.get(key);
     if (running?.active) return { status: 'handed-off' };
-    if (!entry.account.enabled) return this.skip(key, 'disabled', null);
-    if (entry.problems.length > 0)
-      return this.skip(
-        key,
-        entry.configured ||
-          entry.account.raw.tokenFile !== undefined ||
-          entry.account.raw[CHANNEL_FACTS[channel].tokenKey ?? ''] !== undefined
-          ? 'secret-unavailable'
-          : 'unconfigured',
-        entry.problems.join('; '),
-      );
-    let adapter: ChannelAdapter;
-    try {
-      adapter = await this.loadAdapter(channel);
-    } catch (err) {
-      this.deps.logger.error('channel adapter failed to load', {
-        channel,
-        error: errorMessage(err),
-      });
-      return this.skip(
-        key,
-        'unconfigured',
-        `The ${CHANNEL_FACTS[channel].label} adapter failed to load: ${errorMessage(err)}`,
-      );
+    const check = await checkStartable(
+      entry,
+      this.loadAdapter,
+      this.environment(),
+      this.deps.logger,
+    );
+    if ('skip' in check) {
+      this.notes.set(key, check.skip);
+      return { status: 'skipped', reason: check.skip.reason };
     }
-    const problems = adapter.validate(entry.account, entry.path);
-    if (problems.length > 0) return this.skip(key, 'unconfigured', problems.join('; '));
-    if (adapter.isLinked && !(await adapter.isLinked(entry.account, this.environment())))
-      return this.skip(
-        key,
-        'unlinked',
-        `Not linked yet: run \`openclaw channels login --channel ${channel}${accountId === 'default' ? '' : ` --account ${accountId}`}\` and scan the QR code.`,
-        false,
-      );
+    const { adapter } = check;
     this.notes.delete(key);
     const runner = new AccountRunner(adapter, entry, {
       pipeline: this.pipeline,
@@ -284,33 +262,11 @@ export class ChannelService implements ChannelsApi {
     probe?: boolean;
     timeoutMs?: number;
   }): Promise<ChannelsStatus> {
-    const config = this.deps.config();
     const wanted = options.channel !== undefined ? parseChannel(options.channel) : undefined;
-    const channels = configuredChannels(config).filter((c) => !wanted || c === wanted);
-    const result: ChannelsStatus = {
-      ts: this.now(),
-      channelOrder: channels,
-      channelLabels: Object.fromEntries(channels.map((c) => [c, CHANNEL_FACTS[c].label])),
-      channels: {},
-      channelAccounts: {},
-      channelDefaultAccountId: {},
-    };
-    const warnings = Object.keys((config.channels as Record<string, unknown> | undefined) ?? {})
-      .filter((k) => FOREIGN_CHANNEL_IDS.has(k))
-      .map((k) => `channels.${k} is configured, but this gateway does not run ${k}.`);
-    if (warnings.length > 0) result.warnings = warnings;
-    for (const channel of channels) {
+    return buildChannelsStatus(this.deps.config(), this.now(), wanted, (channel) => {
       const { defaultAccountId, accounts } = this.entries(channel);
-      const rows = accounts.map((entry) => this.row(entry));
-      result.channelAccounts[channel] = rows;
-      result.channelDefaultAccountId[channel] = defaultAccountId;
-      result.channels[channel] = {
-        configured: rows.some((r) => r.configured),
-        running: rows.some((r) => r.running),
-        connected: rows.some((r) => r.connected),
-      };
-    }
-    return result;
+      return { defaultAccountId, rows: accounts.map((entry) => this.row(entry)) };
+    });
   }
 
   private row(entry: AccountEntry): ChannelAccountStatus {
