@@ -76,10 +76,20 @@ const PROVIDER_INPUTS = [
 ];
 
 /**
- * And WhatsApp's client: Baileys carries a ~2 MB WebAssembly module (whatsapp-rust-bridge) inlined
- * as base64; it loads through the channel registry's `import()` when a WhatsApp account starts.
+ * And the chat channel clients (grammy, discord.js, baileys with its ~2 MB inlined WebAssembly,
+ * qrcode): gateway/channels/adapters.ts
+ * loads each with `import()` only when a configured account starts, so a gateway without
+ * `channels` never pays for them.
  */
-const WHATSAPP_INPUTS = [/node_modules\/baileys\//, /node_modules\/whatsapp-rust-bridge\//];
+const CHANNEL_INPUTS = [
+  /node_modules\/grammy\//,
+  /node_modules\/@grammyjs\//,
+  /node_modules\/discord\.js\//,
+  /node_modules\/@discordjs\//,
+  /node_modules\/baileys\//,
+  /node_modules\/whatsapp-rust-bridge\//,
+  /node_modules\/qrcode\//,
+];
 
 /**
  * `@opentelemetry/api` is an optional peer of Mistral's SDK (reached through pi-ai) and is not
@@ -358,11 +368,11 @@ function checkGatewayOutputs(metafile, entryOutput) {
           "through import() only (see gateway/runtime/methods.ts 'models.list'), or cold start pays for them",
       );
     }
-    const whatsapp = inputs.filter((input) => WHATSAPP_INPUTS.some((re) => re.test(input)));
-    if (whatsapp.length > 0) {
+    const channels = inputs.filter((input) => CHANNEL_INPUTS.some((re) => re.test(input)));
+    if (channels.length > 0) {
       problems.push(
-        `${file} is loaded statically by \`gateway run\` and contains ${listed(whatsapp)}: the WhatsApp adapter must load ` +
-          'through import() only (see gateway/channels/adapters.ts), or every cold start parses Baileys and its WebAssembly',
+        `${file} is loaded statically by \`gateway run\` and contains ${listed(channels)}: channel clients must load ` +
+          'through import() only (see gateway/channels/adapters.ts), or every gateway pays for them',
       );
     }
   }

@@ -40,6 +40,7 @@ import {
   type ToolsConfig,
 } from './config-types.js';
 import { isPlainObject } from './json-value.js';
+import { channelsConfigCheck } from '../channels/core/channel-config-check.js';
 
 export * from './config-types.js';
 export { resolveGatewaySettings, type GatewaySettings } from './gateway-settings.js';
@@ -331,6 +332,8 @@ const agentsCheck: Check<AgentsConfig> = obj({
     userTimezone: nonEmpty,
     timeFormat: nonEmpty,
     imageMaxDimensionPx: positiveInt,
+    // How often channels repeat "typing…" while a run lasts (upstream key; default 6).
+    typingIntervalSeconds: positiveInt,
     mediaMaxMb: num({ min: 0 }),
     bootstrapMaxChars: positiveInt,
     bootstrapTotalMaxChars: positiveInt,
@@ -367,7 +370,7 @@ const rootCheck: Check<OpenClawConfig> = obj({
   }),
   session: looseObj,
   tools: toolsCheck,
-  channels: looseObj,
+  channels: channelsConfigCheck,
   messages: looseObj,
   commands: looseObj,
   hooks: looseObj,

@@ -206,6 +206,8 @@ export interface AgentDefaultsConfig {
   userTimezone?: string;
   timeFormat?: string;
   imageMaxDimensionPx?: number;
+  /** Seconds between the channels' typing indicators while a run lasts (default 6). */
+  typingIntervalSeconds?: number;
   mediaMaxMb?: number;
   bootstrapMaxChars?: number;
   bootstrapTotalMaxChars?: number;

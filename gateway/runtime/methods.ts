@@ -19,6 +19,8 @@ import { createSessionMethods } from '../sessions/session-methods.js';
 import type { SessionStore } from '../sessions/session-store.js';
 import type { AgentMethods } from '../agent/run/agent-methods.js';
 import { createSandboxMethods } from '../sandbox/admin/sandbox-methods.js';
+import { createChannelMethods } from '../channels/methods/channel-methods.js';
+import type { ChannelsApi } from '../channels/service-api.js';
 
 export interface MethodDeps {
   paths: StatePaths;
@@ -41,6 +43,8 @@ export interface MethodDeps {
   broadcast(event: string, payload: unknown): void;
   /** `chat.send`, `chat.abort`, `agent`, `agent.wait` (the runtime behind them loads on first use). */
   agentMethods?: AgentMethods;
+  /** The chat channels (`channels.*`, `web.login.*`, `channels.pairing.*`). */
+  channels?: () => ChannelsApi;
 }
 
 export interface AgentSummary {
@@ -331,6 +335,9 @@ export function createMethodTable(deps: MethodDeps): Map<string, MethodHandler> 
   })) {
     add(name, handler);
   }
+
+  if (deps.channels)
+    for (const [name, handler] of createChannelMethods(deps.channels)) add(name, handler);
 
   add('logs.tail', {
     validator: 'validateLogsTailParams',

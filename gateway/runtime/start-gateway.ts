@@ -41,6 +41,8 @@ import { SessionStore } from '../sessions/session-store.js';
 import { sessionMainKey } from '../sandbox/config/sandbox-session.js';
 import { buildSessionRow } from '../sessions/session-rows.js';
 import { GATEWAY_VERSION } from './version.js';
+import type { ChannelServiceDeps } from '../channels/core/channel-service.js';
+import { LazyChannelService } from '../channels/lazy-channel-service.js';
 
 /** Exit code for an invalid config (systemd units use RestartPreventExitStatus=78). */
 export const EXIT_CONFIG_INVALID = 78;
@@ -57,6 +59,11 @@ export interface StartGatewayOptions {
   tickIntervalMs?: number;
   logFile?: string;
   preauthLimits?: GatewayServerOptions['preauthLimits'];
+  /** Channel service overrides (tests: an in-process adapter, short backoff, a clock). */
+  channels?: Pick<
+    ChannelServiceDeps,
+    'loadAdapter' | 'backoff' | 'typingIntervalMs' | 'maxBacklogPerSession' | 'now' | 'pairing'
+  >;
 }
 
 export interface RunningGateway {
@@ -67,6 +74,8 @@ export interface RunningGateway {
   readonly logger: Logger;
   /** Session index and transcripts: what the agent loop appends through and reads history from. */
   readonly sessions: SessionStore;
+  /** The chat channels (Telegram, Discord, WhatsApp accounts), loaded on demand. */
+  readonly channels: LazyChannelService;
   runtime(): ResolvedRuntime;
   stop(reason?: string): Promise<void>;
 }
@@ -180,12 +189,15 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
   await logFile.open();
   const consoleSink = options.consoleSink === null ? undefined : (options.consoleSink ?? undefined);
   const stderr = jsonLineSink(process.stderr);
+  const channelSecrets: { current: () => string[] } = { current: () => [] };
   const logger = createLogger({
     level: options.logLevel ?? snapshot.config.logging?.level ?? 'info',
     secrets: () =>
-      [runtime.settings.auth.token, runtime.settings.auth.password].filter((s): s is string =>
-        Boolean(s),
-      ),
+      [
+        runtime.settings.auth.token,
+        runtime.settings.auth.password,
+        ...channelSecrets.current(),
+      ].filter((s): s is string => Boolean(s)),
     sink: (record) => {
       logFile.sink()(record);
       if (consoleSink) consoleSink(JSON.stringify(record));
@@ -298,6 +310,35 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
     },
     workspaceFor: (agentId) => sessionWorkspace(agentId),
   });
+  const channels = new LazyChannelService(() => ({
+    ...options.channels,
+    config: () => snapshot.config,
+    env,
+    paths,
+    logger: logger.child({ mod: 'channels' }),
+    agent: () => agentMethods.load(),
+    defaultAgentId: () => agents().find((a) => a.isDefault)?.id ?? 'main',
+    agentIds: () => agents().map((a) => a.id.toLowerCase()),
+    mainKey: () => sessionMainKey(snapshot.config),
+    // run-tools pulls in the sandbox engine client: loaded only when a message brings files.
+    activeWorkspace: async (agentId, sessionKey) =>
+      (await import('../agent/run/run-tools.js')).activeWorkspaceDir(
+        { config: () => snapshot, paths },
+        { agentId, sessionKey, workspace: sessionWorkspace(agentId) },
+      ),
+    writeOwner: async (owner, isConfigured) => {
+      const current = await loadConfigSnapshot(paths, env);
+      if (isConfigured(current.config)) return 'already-configured';
+      await patchConfig(
+        paths,
+        { commands: { ownerAllowFrom: [owner] } },
+        { baseHash: current.hash, env },
+      );
+      await applySnapshot(await loadConfigSnapshot(paths, env), 'rpc');
+      return 'configured';
+    },
+  }));
+  channelSecrets.current = () => channels.secrets();
   const methods = createMethodTable({
     paths,
     env,
@@ -341,6 +382,7 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
     sessions,
     broadcast: (event, payload) => ref.server?.broadcast(event, payload),
     agentMethods,
+    channels: () => channels.api(),
   });
 
   const server = new GatewayServer({
@@ -425,6 +467,10 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
     ref.server?.settingsChanged();
     ref.server?.broadcast('config.changed', { hash: next.hash, source });
     logger.info('config reloaded', { source });
+    // Only the accounts whose own settings changed reconnect; this never delays the reload.
+    void channels
+      .reload(next.config)
+      .catch((err: unknown) => logger.error('channel reload failed', { error: errorMessage(err) }));
     if (restartNeeded)
       logger.warn('gateway.port / gateway.bind changed: restart the gateway to apply them');
   }
@@ -458,6 +504,14 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
   disposables.add(ref.watcher);
   disposables.add(toDisposable(() => void logFile.close()));
 
+  // Accounts connect in the background: the gateway answers before any channel is up, and a
+  // gateway without `channels` loads no adapter at all.
+  void channels
+    .start(snapshot.config)
+    .catch((err: unknown) =>
+      logger.error('channels failed to start', { error: errorMessage(err) }),
+    );
+
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `ws://${host}:${address.port}`;
   logger.info(`listening on ${url} (PID ${process.pid})`, {
@@ -473,10 +527,13 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
     server,
     logger,
     sessions,
+    channels,
     runtime: () => runtime,
     stop(reason = 'gateway stopping') {
       stopping ??= (async () => {
         logger.info('shutting down', { reason });
+        // Channels first: no new inbound message starts a run while runs are ending.
+        await channels.close();
         // Runs end first (aborted, transcripts consistent) while clients can still hear their
         // terminal events; new runs are refused from here on.
         await agentMethods.close();

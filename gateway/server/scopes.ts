@@ -55,6 +55,12 @@ const METHOD_SCOPES: Record<string, OperatorScope> = {
   'device.pair.remove': OperatorScope.PAIRING,
   'device.token.rotate': OperatorScope.PAIRING,
   'device.token.revoke': OperatorScope.PAIRING,
+  // Channels: status is read-only; start/stop/logout and web.login stay admin (the default).
+  'channels.status': OperatorScope.READ,
+  'channels.pairing.list': OperatorScope.PAIRING,
+  // bootstrapCommandOwner additionally needs admin (checked by the method).
+  'channels.pairing.approve': OperatorScope.PAIRING,
+  'channels.pairing.dismiss': OperatorScope.PAIRING,
 };
 
 export function requiredScopeFor(method: string): OperatorScope {
