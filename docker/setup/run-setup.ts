@@ -717,6 +717,7 @@ export const GATEWAY_STEP_LABELS: readonly StepLabelRule[] = [
     match: /^RUN\s+mkdir -p \/home\/node\/\.openclaw/,
     label: 'Preparing the node user (state folder, openclaw command)',
   },
+  { match: /^ENV\s+HOME=/, label: 'Setting the environment (home, state and browser folders)' },
 ];
 
 /**

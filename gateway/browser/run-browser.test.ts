@@ -120,8 +120,14 @@ describe.skipIf(!existsSync(CHROMIUM))('a sandbox browser across runs', () => {
   const pool = new BrowserPool();
   afterAll(async () => {
     await pool.dispose();
-    chrome?.kill('SIGKILL');
-    rmSync(profile, { recursive: true, force: true });
+    // Chromium's helpers may still be writing the profile right after the kill: wait for the exit
+    // and retry the removal instead of failing the suite on ENOTEMPTY.
+    if (chrome && chrome.exitCode === null && chrome.signalCode === null) {
+      const exited = new Promise((resolve) => chrome!.once('exit', resolve));
+      chrome.kill('SIGKILL');
+      await exited;
+    }
+    rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
   });
 
   it("starts on first use, keeps the scope's tabs, reports the control URL later, records each later use", async () => {
