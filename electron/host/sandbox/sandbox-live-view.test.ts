@@ -59,6 +59,17 @@ describe('live view link', () => {
     expect(message).toMatch(/recreate/i);
   });
 
+  it('tells to retry shortly while noVNC is still starting', () => {
+    const message = thrown(() =>
+      liveViewUrl('sbx-b', 'h:1', {
+        exitCode: 1,
+        stdout: '',
+        stderr: 'openclaw-novnc-link: noVNC is not running in this container (headless?)',
+      }),
+    );
+    expect(message).toMatch(/noVNC is not up in sbx-b yet.*Try again in a few seconds/);
+  });
+
   it('refuses output that is not a 32-character token and a password, without echoing it', () => {
     for (const stdout of ['short pw', `${TOKEN}`, `${TOKEN}!x pw`, '']) {
       const message = thrown(() =>

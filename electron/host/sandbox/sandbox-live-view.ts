@@ -14,6 +14,10 @@ import { SANDBOX_BROWSER_LABELS } from '../../../gateway/sandbox/contract.js';
 export const NOVNC_PORT_LABEL = 'openclaw.browser.noVncPort';
 const LINK_COMMAND = 'openclaw-novnc-link';
 const TOKEN = /^[A-Za-z0-9]{32}$/;
+/** What the link script says while noVNC is still starting (right after a container start). */
+const NOT_UP = /noVNC is not running/i;
+/** How long a click right after a start waits for noVNC before saying so. */
+const STARTING_WAIT_MS = 5_000;
 const REBUILD =
   'Rebuild the browser image with scripts/sandbox-browser-setup.sh, then recreate this sandbox (Recreate here, or openclaw sandbox recreate --all --browser).';
 
@@ -111,6 +115,11 @@ export function liveViewUrl(name: string, address: string, result: ExecResult): 
       ErrorCode.REQUEST_FAILED,
       `${name} runs an older browser image without ${LINK_COMMAND}. ${REBUILD}`,
     );
+  if (result.exitCode !== 0 && NOT_UP.test(result.stderr))
+    throw new OpenClawError(
+      ErrorCode.REQUEST_FAILED,
+      `noVNC is not up in ${name} yet (it starts with the container). Try again in a few seconds; if it keeps failing, recreate this sandbox.`,
+    );
   const [token, password] = result.stdout.trim().split(/\s+/);
   if (result.exitCode !== 0 || !token || !TOKEN.test(token) || !password)
     throw new OpenClawError(
@@ -140,7 +149,12 @@ export async function makeLiveViewLink(
     );
   let result: ExecResult;
   try {
-    result = await execShort(docker, info.Id, [LINK_COMMAND], options.timeoutMs ?? 10_000);
+    const until = Date.now() + STARTING_WAIT_MS;
+    for (;;) {
+      result = await execShort(docker, info.Id, [LINK_COMMAND], options.timeoutMs ?? 10_000);
+      if (result.exitCode === 0 || !NOT_UP.test(result.stderr) || Date.now() > until) break;
+      await new Promise((r) => setTimeout(r, 300));
+    }
   } catch (err) {
     const status = (err as { statusCode?: number }).statusCode;
     if (status === 409)
