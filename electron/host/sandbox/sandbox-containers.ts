@@ -112,7 +112,7 @@ function startedAtMs(info: Inspect | undefined): number | undefined {
 }
 
 /** The engine's own words when it gives them (e.g. "removal … is already in progress"). */
-function pruneReason(err: unknown): string {
+export function pruneReason(err: unknown): string {
   const json = (err as { json?: { message?: unknown } }).json;
   const text =
     typeof json?.message === 'string'

@@ -7,7 +7,7 @@ import {
   NOVNC_PORT_LABEL,
   publishedAddress,
 } from './sandbox-live-view.js';
-import { configuredImageFor } from './sandbox-containers.js';
+import { configuredImageFor, pruneReason } from './sandbox-containers.js';
 
 const TOKEN = 'a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6';
 const browser = (noVncPort: string) => ({
@@ -123,5 +123,22 @@ describe('configured image per kind', () => {
       'openclaw-sandbox-browser:bookworm-slim',
     );
     expect(configuredImageFor({}, 'main')).toBe('openclaw-sandbox:bookworm-slim');
+  });
+});
+
+describe('prune failure reason', () => {
+  it("keeps the engine's words, without the HTTP wrapper", () => {
+    const engine = Object.assign(
+      new Error('(HTTP code 409) unexpected - removal of container x is already in progress '),
+      { statusCode: 409, json: { message: 'removal of container x is already in progress' } },
+    );
+    expect(pruneReason(engine)).toBe('removal of container x is already in progress');
+    const noJson = new Error(
+      '(HTTP code 500) server error - driver failed to remove root filesystem',
+    );
+    expect(pruneReason(noJson)).toBe('driver failed to remove root filesystem');
+    expect(pruneReason(new Error('Sandbox container x no longer exists. Refresh the list.'))).toBe(
+      'Sandbox container x no longer exists. Refresh the list.',
+    );
   });
 });
