@@ -150,6 +150,7 @@ export function SandboxesPage() {
       render: (c) => (
         <>
           <span className="ui-mono">{c.name}</span>
+          {c.browser ? ' ' : null}
           {c.browser ? (
             <Badge tone="info" title="Chromium for the agent's browser tool">
               Browser
