@@ -8,6 +8,7 @@ import { Type, type Static, type TSchema } from 'typebox';
 import {
   SandboxApplySchema,
   SandboxListSchema,
+  SandboxLiveViewSchema,
   SandboxLogLineSchema,
   SandboxNameSchema,
   SandboxPolicySchema,
@@ -595,6 +596,15 @@ export const HostCalls = {
       { additionalProperties: false },
     ),
     Type.Array(SandboxLogLineSchema),
+  ),
+  /**
+   * A one-time noVNC link to watch (and take over) a running headful browser sandbox. The
+   * Electron host opens it in the user's browser itself (`opened`); the headless host returns it
+   * for the page to open.
+   */
+  'sandboxes.liveView': call(
+    Type.Object({ name: SandboxNameSchema }, { additionalProperties: false }),
+    SandboxLiveViewSchema,
   ),
   'logs.tail': call(
     Type.Object(

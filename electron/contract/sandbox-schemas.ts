@@ -17,6 +17,10 @@ export const SandboxContainerViewSchema = Type.Object({
   lastUsedAtMs: Type.Number(),
   usedFrom: Type.Union([Type.Literal('registry'), Type.Literal('started')]),
   idleMs: Type.Number(),
+  /** A browser sandbox (Chromium for the agent's `browser` tool); its image is `sandbox.browser.image`. */
+  browser: Type.Boolean(),
+  /** Why "Open live view" cannot work for this container now; absent when it can. */
+  liveViewUnavailable: Type.Optional(Type.String()),
 });
 export type SandboxContainerView = Static<typeof SandboxContainerViewSchema>;
 
@@ -44,8 +48,18 @@ export type SandboxLogLine = Static<typeof SandboxLogLineSchema>;
 
 export const SandboxPruneResultSchema = Type.Object({
   removed: Type.Array(Type.String()),
-  failed: Type.Array(Type.String()),
+  /** The containers that stayed, each with the engine's reason. */
+  failed: Type.Array(Type.Object({ name: Type.String(), reason: Type.String() })),
 });
+export type SandboxPruneResult = Static<typeof SandboxPruneResultSchema>;
+
+export const SandboxLiveViewSchema = Type.Object({
+  /** The one-time noVNC viewer URL (token and password inside; a newer link voids it). */
+  url: Type.String(),
+  /** The host opened it in the user's browser already; otherwise the page opens `url`. */
+  opened: Type.Boolean(),
+});
+export type SandboxLiveView = Static<typeof SandboxLiveViewSchema>;
 
 export const SandboxPolicySchema = Type.Object(
   {

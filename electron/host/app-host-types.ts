@@ -59,4 +59,10 @@ export interface AppHostOptions {
   imageTag?: string;
   /** Tags of the standard sandbox images (tests build under their own). */
   sandboxImages?: { default: string; common: string };
+  /**
+   * Opens a URL in the user's browser (Electron's shell; the headless host has none and lets the
+   * page open it). Used for links the window itself must not open, like a sandbox's noVNC viewer
+   * on http://127.0.0.1.
+   */
+  openExternal?: (url: string) => Promise<void>;
 }

@@ -851,6 +851,12 @@ export async function createAppHost(options: AppHostOptions): Promise<AppHost> {
     },
     'sandboxes.prune': ({ idleHours }) => sandboxes.prune(idleHours),
     'sandboxes.logs': ({ name, tail }) => sandboxes.logs(name, tail),
+    'sandboxes.liveView': async ({ name }) => {
+      const { url } = await sandboxes.liveView(name);
+      if (!options.openExternal) return { url, opened: false };
+      await options.openExternal(url);
+      return { url, opened: true };
+    },
     'logs.tail': async ({ tail }) => {
       const containers = await findStackContainers(docker, PROJECT).catch(() => []);
       const reads = await Promise.all(containers.map((c) => readForHistory(c, tail ?? 500)));

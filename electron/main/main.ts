@@ -14,6 +14,7 @@ import {
   protocol,
   net,
   session,
+  shell,
   Tray,
   type IpcMainInvokeEvent,
 } from 'electron';
@@ -92,6 +93,8 @@ async function start(): Promise<void> {
       ? path.join(process.resourcesPath, 'stack')
       : path.resolve(ROOT, '..'),
     secretCipher: safeStorageCipher(),
+    // Only links the host built itself come here (a sandbox's noVNC viewer on loopback http).
+    openExternal: (url) => shell.openExternal(url),
   });
   host = appHost;
 

@@ -18,6 +18,7 @@ type SandboxCalls = Pick<
   | 'sandboxes.remove'
   | 'sandboxes.prune'
   | 'sandboxes.logs'
+  | 'sandboxes.liveView'
   | 'sandbox.settings'
   | 'sandbox.savePolicy'
   | 'sandbox.apply'
@@ -75,6 +76,7 @@ function cannedContainers(now: number): SandboxContainerView[] {
     lastUsedAtMs: now - idleMs,
     usedFrom: 'registry',
     idleMs,
+    browser: false,
   });
   return [
     one('openclaw-sbx-agent-main-3f9a1c', 'agent:main', 'main', 'running', 4 * 60_000),
@@ -95,6 +97,12 @@ function cannedContainers(now: number): SandboxContainerView[] {
       50 * HOUR,
       'openclaw-sandbox-common:bookworm-slim',
     ),
+    {
+      ...one('openclaw-sbx-browser-agent-main-5e2b90', 'agent:main', 'main', 'running', 6 * 60_000),
+      image: 'openclaw-sandbox-browser:bookworm-slim',
+      configuredImage: 'openclaw-sandbox-browser:bookworm-slim',
+      browser: true,
+    },
   ];
 }
 
@@ -238,6 +246,14 @@ export function fakeSandboxCalls(options: FakeSandboxOptions): SandboxCalls {
         .map((c) => c.name);
       containers = current().filter((c) => !removed.includes(c.name));
       return { removed, failed: [] };
+    },
+    'sandboxes.liveView': async ({ name }) => {
+      find(name);
+      // No real Chromium behind the canned rows: say so rather than open a dead address.
+      throw new OpenClawError(
+        ErrorCode.REQUEST_FAILED,
+        `${name} is a sample row of the fake host; there is no browser to watch.`,
+      );
     },
     'sandboxes.logs': async ({ name, tail }) => {
       find(name);

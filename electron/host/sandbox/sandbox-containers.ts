@@ -16,9 +16,19 @@ import { loadConfigSnapshot } from '../../../gateway/config/config-store.js';
 import type { OpenClawConfig } from '../../../gateway/config/config-types.js';
 import type { StatePaths } from '../../../gateway/config/paths.js';
 import { ErrorCode, OpenClawError } from '../../../gateway/infra/errors.js';
-import { SANDBOX_DEFAULTS, SANDBOX_LABELS } from '../../../gateway/sandbox/contract.js';
+import { SANDBOX_BROWSER_DEFAULTS } from '../../../gateway/sandbox/config/sandbox-settings.js';
+import {
+  SANDBOX_BROWSER_LABELS,
+  SANDBOX_DEFAULTS,
+  SANDBOX_LABELS,
+} from '../../../gateway/sandbox/contract.js';
 import { SandboxRegistry, type RegistryEntry } from '../../../gateway/sandbox/engine/registry.js';
 import { assumeSet } from '../model/model-view.js';
+import {
+  liveViewUnavailable,
+  makeLiveViewLink,
+  type LiveViewOptions,
+} from './sandbox-live-view.js';
 
 export interface SandboxContainerView {
   name: string;
@@ -38,6 +48,15 @@ export interface SandboxContainerView {
   /** Where lastUsedAtMs comes from: the gateway's registry, or the container's start time. */
   usedFrom: 'registry' | 'started';
   idleMs: number;
+  /** A browser sandbox (Chromium for the agent's `browser` tool), not a tool container. */
+  browser: boolean;
+  /** Why "Open live view" cannot work for this container now; absent when it can. */
+  liveViewUnavailable?: string;
+}
+
+export interface SandboxPruneFailure {
+  name: string;
+  reason: string;
 }
 
 export interface SandboxLogLine {
@@ -53,6 +72,7 @@ export interface SandboxContainersOptions {
   now?: () => number;
   /** Tests: also require these `key=value` labels, so a run never touches another's sandboxes. */
   alsoLabels?: string[];
+  liveView?: LiveViewOptions;
 }
 
 type Inspect = Dockerode.ContainerInspectInfo;
@@ -61,18 +81,27 @@ function isSandbox(labels: Record<string, string> | null | undefined): boolean {
   return labels?.[SANDBOX_LABELS.sandbox] === '1';
 }
 
-/** The image the config names for an agent: its own, else the defaults', else the built-in one. */
+/**
+ * The image the config names for an agent: its own, else the defaults', else the built-in one —
+ * from `sandbox.browser.image` for a browser sandbox, `sandbox.docker.image` for the others.
+ */
 export function configuredImageFor(
   config: Pick<OpenClawConfig, 'agents'>,
   agentId: string | undefined,
+  kind: 'tools' | 'browser' = 'tools',
 ): string {
   const pick = (image: unknown) =>
     typeof image === 'string' && image.trim() !== '' ? image.trim() : undefined;
   const agent = agentId ? config.agents?.list?.find((a) => a.id === agentId) : undefined;
+  const defaults = config.agents?.defaults?.sandbox;
+  if (kind === 'browser')
+    return (
+      pick(agent?.sandbox?.browser?.image) ??
+      pick(defaults?.browser?.image) ??
+      SANDBOX_BROWSER_DEFAULTS.image
+    );
   return (
-    pick(agent?.sandbox?.docker?.image) ??
-    pick(config.agents?.defaults?.sandbox?.docker?.image) ??
-    SANDBOX_DEFAULTS.image
+    pick(agent?.sandbox?.docker?.image) ?? pick(defaults?.docker?.image) ?? SANDBOX_DEFAULTS.image
   );
 }
 
@@ -80,6 +109,18 @@ function startedAtMs(info: Inspect | undefined): number | undefined {
   const started = Date.parse(info?.State?.StartedAt ?? '');
   // The engine reports 0001-01-01 for a container never started.
   return Number.isFinite(started) && started > 0 ? started : undefined;
+}
+
+/** The engine's own words when it gives them (e.g. "removal … is already in progress"). */
+export function pruneReason(err: unknown): string {
+  const json = (err as { json?: { message?: unknown } }).json;
+  const text =
+    typeof json?.message === 'string'
+      ? json.message
+      : err instanceof Error
+        ? err.message
+        : String(err);
+  return text.replace(/^\(HTTP code \d+\)\s*[\w ]*-\s*/, '').trim() || 'unknown error';
 }
 
 export class SandboxContainers {
@@ -149,7 +190,9 @@ export class SandboxContainers {
         usedFrom = 'started';
       }
       const agentId = labels[SANDBOX_LABELS.agentId] || undefined;
-      const configuredImage = configuredImageFor(config, agentId);
+      const browser = labels[SANDBOX_BROWSER_LABELS.browser] === '1';
+      const configuredImage = configuredImageFor(config, agentId, browser ? 'browser' : 'tools');
+      const noLiveView = browser ? liveViewUnavailable(labels, c.State === 'running') : undefined;
       const hash = labels[SANDBOX_LABELS.configHash] ?? '';
       views.push({
         name,
@@ -164,6 +207,8 @@ export class SandboxContainers {
         lastUsedAtMs,
         usedFrom,
         idleMs: Math.max(0, now - lastUsedAtMs),
+        browser,
+        ...(noLiveView ? { liveViewUnavailable: noLiveView } : {}),
       });
     }
     return views.sort((a, b) => a.name.localeCompare(b.name));
@@ -200,21 +245,27 @@ export class SandboxContainers {
     }
   }
 
-  /** Removes the containers idle longer than `idleHours`; returns their names. */
-  async prune(idleHours: number): Promise<{ removed: string[]; failed: string[] }> {
+  /** Removes the containers idle longer than `idleHours`; the names removed, and why others were not. */
+  async prune(idleHours: number): Promise<{ removed: string[]; failed: SandboxPruneFailure[] }> {
     const limitMs = idleHours * 3_600_000;
     const removed: string[] = [];
-    const failed: string[] = [];
+    const failed: SandboxPruneFailure[] = [];
     for (const c of await this.list()) {
       if (c.idleMs <= limitMs) continue;
       try {
         await this.remove(c.name);
         removed.push(c.name);
-      } catch {
-        failed.push(c.name);
+      } catch (err) {
+        failed.push({ name: c.name, reason: pruneReason(err) });
       }
     }
     return { removed, failed };
+  }
+
+  /** A one-time noVNC viewer link for a running headful browser sandbox. */
+  async liveView(name: string): Promise<{ url: string }> {
+    const info = await this.sandbox(name);
+    return { url: await makeLiveViewLink(this.docker, name, info, this.options.liveView) };
   }
 
   async logs(name: string, tail: number): Promise<SandboxLogLine[]> {

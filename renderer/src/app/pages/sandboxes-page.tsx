@@ -1,13 +1,15 @@
 /**
  * Sandboxes: the agent sandbox containers on the Docker engine (only those the sandbox labelled),
  * with their state, whose they are, how long they have been idle and whether their image is the
- * one the config asks for; Recreate, Remove, Prune idle and Logs. A removed container is created
- * afresh by the next agent run that needs it, which is what "recreate" means here.
+ * one the config asks for; Recreate, Remove, Prune idle and Logs, and for a headful browser
+ * sandbox Open live view (a one-time noVNC link). A removed container is created afresh by the next
+ * agent run that needs it, which is what "recreate" means here.
  */
 import { useCallback, useEffect, useState } from 'react';
 import type {
   SandboxContainerView,
   SandboxList,
+  SandboxPruneResult,
 } from '../../../../electron/contract/sandbox-schemas.js';
 import { useHostApi } from '../../host/host-context.js';
 import { nextStepFor, toHostError, type HostError } from '../../host/host-error.js';
@@ -31,6 +33,7 @@ import {
 } from '../../ui/index.js';
 import { formatDuration } from '../format.js';
 import { SandboxLogsDialog } from '../sandboxes/sandbox-logs-dialog.js';
+import { PruneFailures, pruneSummary } from '../sandboxes/sandbox-prune-result.js';
 
 const STATE_TONE: Record<string, Tone> = {
   running: 'success',
@@ -63,6 +66,8 @@ export function SandboxesPage() {
   const [busy, setBusy] = useState(false);
   const [logsOf, setLogsOf] = useState<string>();
   const [pruneHours, setPruneHours] = useState('24');
+  const [pruneFailed, setPruneFailed] = useState<SandboxPruneResult['failed']>([]);
+  const [opening, setOpening] = useState<string>();
 
   const reload = useCallback(() => {
     setLoading(true);
@@ -94,18 +99,10 @@ export function SandboxesPage() {
       reload();
     };
     if (pending.kind === 'prune') {
-      api
-        .call('sandboxes.prune', { idleHours: pending.hours })
-        .then(
-          (r) =>
-            done(
-              r.removed.length === 0
-                ? 'No sandbox was idle that long.'
-                : `Removed ${r.removed.length} idle sandbox${r.removed.length === 1 ? '' : 'es'}.` +
-                    (r.failed.length ? ` ${r.failed.length} could not be removed.` : ''),
-            ),
-          failed,
-        );
+      api.call('sandboxes.prune', { idleHours: pending.hours }).then((r) => {
+        setPruneFailed(r.failed);
+        done(pruneSummary(r));
+      }, failed);
     } else {
       api
         .call('sandboxes.remove', { name: pending.name })
@@ -121,6 +118,31 @@ export function SandboxesPage() {
     }
   };
 
+  const openLiveView = (name: string) => {
+    setOpening(name);
+    api.call('sandboxes.liveView', { name }).then(
+      ({ url, opened }) => {
+        setOpening(undefined);
+        // The headless host cannot reach the user's browser; this page is in it already.
+        if (!opened) window.open(url, '_blank', 'noopener,noreferrer');
+        toast({
+          tone: 'success',
+          title: 'Live view opened in your browser.',
+          body: 'The link works once; open it again from here for another viewer.',
+        });
+      },
+      (err: unknown) => {
+        setOpening(undefined);
+        const e = toHostError(err);
+        toast({
+          tone: 'danger',
+          title: e.message,
+          ...(nextStepFor(e) ? { body: nextStepFor(e) } : {}),
+        });
+      },
+    );
+  };
+
   const columns: TableColumn<SandboxContainerView>[] = [
     {
       key: 'name',
@@ -128,6 +150,12 @@ export function SandboxesPage() {
       render: (c) => (
         <>
           <span className="ui-mono">{c.name}</span>
+          {c.browser ? ' ' : null}
+          {c.browser ? (
+            <Badge tone="info" title="Chromium for the agent's browser tool">
+              Browser
+            </Badge>
+          ) : null}
           <span className="sandboxes__scope">
             {whose(c)} · <span className="ui-mono">{c.scopeKey}</span>
           </span>
@@ -186,9 +214,25 @@ export function SandboxesPage() {
       header: 'Actions',
       headerHidden: true,
       align: 'end',
-      width: '290px',
+      width: '420px',
       render: (c) => (
         <span className="row-actions sandboxes__nowrap">
+          {c.browser ? (
+            // A disabled button shows no tooltip of its own, so the wrapper carries the reason.
+            <span
+              title={c.liveViewUnavailable ? `No live view: ${c.liveViewUnavailable}` : undefined}
+            >
+              <Button
+                size="sm"
+                icon="monitor"
+                disabled={c.liveViewUnavailable !== undefined}
+                loading={opening === c.name}
+                onClick={() => openLiveView(c.name)}
+              >
+                Open live view
+              </Button>
+            </span>
+          ) : null}
           <Button size="sm" icon="logs" onClick={() => setLogsOf(c.name)}>
             Logs
           </Button>
@@ -279,6 +323,7 @@ export function SandboxesPage() {
           ) : undefined
         }
       >
+        <PruneFailures failed={pruneFailed} onDismiss={() => setPruneFailed([])} />
         <Table
           caption="Sandbox containers"
           columns={columns}
