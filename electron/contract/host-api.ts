@@ -660,8 +660,11 @@ export const HostEvents = {
   'operation.progress': OperationProgressSchema,
   'approvals.changed': Type.Object({ pending: Type.Number() }),
   notification: NotificationSchema,
-  /** The tray asks the window to show a page (Approvals, Logs, Diagnostics, Settings). */
-  navigate: Type.Object({ page: Type.String() }),
+  /**
+   * The tray or an `openclaw-desktop://` link asks the window to show a page (an app path without
+   * the leading slash; `dashboard` is `/`), optionally scrolled to the element with id `focus`.
+   */
+  navigate: Type.Object({ page: Type.String(), focus: Type.Optional(Type.String()) }),
   /** The app update moved on (checking, progress, downloaded…). */
   update: UpdateViewSchema,
 } as const;

@@ -18,6 +18,7 @@ import {
 } from '../ui/index.js';
 import { ErrorBoundary } from './error-boundary.js';
 import { navigate, onNavigationRefused, routerStore, usePath } from './router.js';
+import { focusFromSearch, revealWhenShown } from './reveal.js';
 import { resolveRoute, shellRoutes } from './routes.js';
 import { Sidebar } from './sidebar.js';
 
@@ -107,8 +108,16 @@ export function AppShell() {
   useEffect(() => {
     const connection = host.connection;
     if (!connection) return;
-    return connection.onNavigate((page) => navigate(page === 'dashboard' ? '/' : `/${page}`));
+    return connection.onNavigate((page, focus) => {
+      navigate(page === 'dashboard' ? '/' : `/${page}`);
+      if (focus) revealWhenShown(focus);
+    });
   }, [host.connection]);
+  // A link that started the app opened the window at `/<page>?focus=<id>`.
+  useEffect(() => {
+    const focus = focusFromSearch(window.location.search);
+    if (focus) revealWhenShown(focus);
+  }, []);
 
   // Without a host there is no dashboard: "/" is the first Control UI page.
   useEffect(() => {
