@@ -21,6 +21,7 @@ import { navigate, onNavigationRefused, routerStore, usePath } from './router.js
 import { focusFromSearch, revealWhenShown } from './reveal.js';
 import { resolveRoute, shellRoutes } from './routes.js';
 import { Sidebar } from './sidebar.js';
+import { UpdateBanner } from './update-banner.js';
 
 function PageFallback() {
   return (
@@ -158,6 +159,7 @@ export function AppShell() {
             </Callout>
           </div>
         ) : null}
+        <UpdateBanner />
         <ErrorBoundary key={path}>
           <Suspense fallback={<PageFallback />}>{content}</Suspense>
         </ErrorBoundary>
