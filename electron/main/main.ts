@@ -173,7 +173,8 @@ async function start(): Promise<void> {
     openAtLogin: settings.startAtLogin,
     openAsHidden: settings.startInBackground,
   });
-  if (!settings.startInBackground) showMainWindow();
+  // A link that launched the app shows its page even when the app starts in the background.
+  if (!settings.startInBackground || pendingLink) showMainWindow();
 
   app.on('activate', () => showMainWindow());
   app.on('before-quit', () => {
