@@ -180,7 +180,6 @@ async function start(): Promise<void> {
   app.on('before-quit', () => {
     quitting = true;
   });
-
   app.on('window-all-closed', () => {
     if (!appHost.appSettings().closeToTray) app.quit();
   });
