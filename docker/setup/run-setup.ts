@@ -181,7 +181,7 @@ export function validateSetupInputs(
 }
 
 /** Content hash of the bundle (not mtimes: a rebuild with identical output keeps the image). */
-async function bundleStamp(bundleDir: string, controlUiDir?: string): Promise<string> {
+export async function bundleStamp(bundleDir: string, controlUiDir?: string): Promise<string> {
   const entry = path.join(bundleDir, 'openclaw.mjs');
   if (!(await fs.stat(entry).catch(() => undefined))) {
     throw new OpenClawError(

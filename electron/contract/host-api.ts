@@ -15,6 +15,14 @@ import {
   SandboxPruneResultSchema,
   SandboxSettingsViewSchema,
 } from './sandbox-schemas.js';
+import { UpdateViewSchema } from './update-schemas.js';
+
+export {
+  UpdateStateSchema,
+  UpdateViewSchema,
+  type UpdateState,
+  type UpdateView,
+} from './update-schemas.js';
 
 const Empty = Type.Object({}, { additionalProperties: false });
 const Ok = Type.Object({ ok: Type.Literal(true) });
@@ -213,6 +221,8 @@ export const AppSettingsSchema = Type.Object({
   startInBackground: Type.Boolean(),
   closeToTray: Type.Boolean(),
   stopGatewayOnQuit: Type.Boolean(),
+  /** Look for a new app version at start and every 12 hours (never downloads unasked). */
+  checkForUpdates: Type.Boolean(),
 });
 export type AppSettings = Static<typeof AppSettingsSchema>;
 
@@ -606,6 +616,12 @@ export const HostCalls = {
     Type.Object({ name: SandboxNameSchema }, { additionalProperties: false }),
     SandboxLiveViewSchema,
   ),
+  /** Where the app's own update stands (the headless host never updates itself). */
+  'update.get': call(Empty, UpdateViewSchema),
+  /** Check now (also with automatic checks off); the download is still asked for first. */
+  'update.check': call(Empty, UpdateViewSchema),
+  /** Restart into the downloaded update; refused until one is downloaded. */
+  'update.install': call(Empty, Type.Object({ restarting: Type.Boolean() })),
   'logs.tail': call(
     Type.Object(
       { tail: Type.Optional(Type.Integer({ minimum: 1, maximum: 5000 })) },
@@ -654,8 +670,13 @@ export const HostEvents = {
   'operation.progress': OperationProgressSchema,
   'approvals.changed': Type.Object({ pending: Type.Number() }),
   notification: NotificationSchema,
-  /** The tray asks the window to show a page (Approvals, Logs, Diagnostics, Settings). */
-  navigate: Type.Object({ page: Type.String() }),
+  /**
+   * The tray or an `openclaw-desktop://` link asks the window to show a page (an app path without
+   * the leading slash; `dashboard` is `/`), optionally scrolled to the element with id `focus`.
+   */
+  navigate: Type.Object({ page: Type.String(), focus: Type.Optional(Type.String()) }),
+  /** The app update moved on (checking, progress, downloaded…). */
+  update: UpdateViewSchema,
 } as const;
 
 export type HostEventName = keyof typeof HostEvents;

@@ -1,5 +1,5 @@
 /** What the Electron glue (and the headless entry) needs from the app's brain. */
-import type { AppSettings, HostNotification } from '../contract/host-api.js';
+import type { AppSettings, HostNotification, UpdateView } from '../contract/host-api.js';
 import type { Disposable } from '../../gateway/infra/disposable.js';
 import type { HostApiHandler } from './api/host-api-handler.js';
 
@@ -35,6 +35,16 @@ export interface AppHost {
   shutdown(options: { stopGateway: boolean }): Promise<void>;
 }
 
+/** The app's updater as the host uses it (UpdateController in electron/host/update). */
+export interface AppUpdatesPort {
+  view(): UpdateView;
+  onChange(listener: (view: UpdateView) => void): Disposable;
+  checkNow(): Promise<UpdateView>;
+  install(): boolean;
+  /** The "check automatically" setting changed. */
+  settingsChanged(): void;
+}
+
 export interface AppHostOptions {
   /** The app's own data dir (settings, stack dir, identity). */
   dataDir: string;
@@ -47,6 +57,15 @@ export interface AppHostOptions {
   resourcesDir?: string;
   /** Electron's safeStorage, when running under Electron; files otherwise. */
   secretCipher?: import('./pairing/secret-store.js').SecretCipher;
+  /** This app's version (package.json), shown with the update state. */
+  appVersion?: string;
+  /** The Electron app's updater; without it (headless) updates answer "not available here". */
+  updates?: AppUpdatesPort;
+  /**
+   * Rebuild the gateway image once at start when it carries another gateway bundle than this app
+   * (after an app update). Off in tests and from source, where bundles change all the time.
+   */
+  refreshGatewayOnStart?: boolean;
   /** Engine timing knobs for tests. */
   pollIntervalMs?: number;
   /**

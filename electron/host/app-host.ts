@@ -13,6 +13,7 @@ import type {
   HostNotification,
   NodeBaseView,
   StackSettings,
+  UpdateView,
 } from '../contract/host-api.js';
 import { DisposableStore, toDisposable, type Disposable } from '../../gateway/infra/disposable.js';
 import { ErrorCode, OpenClawError, errorMessage } from '../../gateway/infra/errors.js';
@@ -23,6 +24,7 @@ import {
   readContainerLogs,
   resolveEngineEndpoint,
   findStackContainers,
+  imageInfo,
   type ComposeCommand,
   type StackContainer,
 } from '../../docker/engine/index.js';
@@ -76,7 +78,10 @@ import { StackManager } from './stack/stack-manager.js';
 import { Supervisor } from './supervisor/supervisor.js';
 import type { GatewayEvent } from './supervisor/crash-detector.js';
 import type { ContainerRunState, OperatorState } from './supervisor/status-phase.js';
-import { buildTrayMenu } from './supervisor/tray-model.js';
+import { buildTrayMenu, type TrayUpdate } from './supervisor/tray-model.js';
+import { refreshGatewayAfterUpdate } from './update/gateway-refresh-run.js';
+import { bundleStamp } from '../../docker/setup/run-setup.js';
+import { BUNDLE_LABEL } from '../../docker/setup/image-retention.js';
 
 function stackSettingsOf(s: DesktopSettings): StackSettings {
   return {
@@ -96,6 +101,7 @@ function appSettingsOf(s: DesktopSettings): AppSettings {
     startInBackground: s.startInBackground,
     closeToTray: s.closeToTray,
     stopGatewayOnQuit: s.stopGatewayOnQuit,
+    checkForUpdates: s.checkForUpdates,
   };
 }
 
@@ -336,9 +342,40 @@ export async function createAppHost(options: AppHostOptions): Promise<AppHost> {
   };
   wireOperator();
 
+  // After an app update: rebuild the image once when it carries another gateway bundle. Waits for
+  // the first status with a reachable engine and a stack, so the comparison can be made.
+  let refreshPending = options.refreshGatewayOnStart === true;
+  const refreshGateway = async (): Promise<void> => {
+    const explicit = options.env.OPENCLAW_IMAGE?.trim();
+    await refreshGatewayAfterUpdate({
+      dataDir,
+      appVersion: options.appVersion ?? 'unknown',
+      explicitImage: Boolean(explicit && explicit !== 'openclaw:local'),
+      isSetUp: () => stack.isSetUp(),
+      bundleStamp: () => bundleStamp(options.bundleDir, controlUiDir ?? undefined),
+      imageStamp: async () =>
+        (await imageInfo(docker, stack.imageTag).catch(() => undefined))?.labels[BUNDLE_LABEL],
+      // The same operation as the Dashboard's Rebuild: progress, queueing and the rollback.
+      rebuild: async () => void (await impl['gateway.rebuild']({})),
+      notify: (kind, title, body) => notify({ id: randomUUID(), kind, title, body }),
+      now: () => Date.now(),
+    }).catch((err: unknown) =>
+      notify({
+        id: randomUUID(),
+        kind: 'error',
+        title: 'Could not compare the gateway image with this app',
+        body: errorMessage(err),
+      }),
+    );
+  };
+
   let lastStatus: GatewayStatus = supervisor.status();
   disposables.add(
     supervisor.onStatus(async (status) => {
+      if (refreshPending && !['engine-missing', 'engine-stopped'].includes(status.phase)) {
+        refreshPending = false;
+        void refreshGateway();
+      }
       const wasRunning = lastStatus.phase === 'running' || lastStatus.phase === 'pairing-pending';
       lastStatus = status;
       handler.emit('status', status);
@@ -373,6 +410,7 @@ export async function createAppHost(options: AppHostOptions): Promise<AppHost> {
     const result = await updateAppSettings(dataDir, patch, { platform });
     settings = result.settings;
     for (const listener of trayListeners) listener();
+    options.updates?.settingsChanged();
     return appSettingsOf(settings);
   }
 
@@ -857,6 +895,9 @@ export async function createAppHost(options: AppHostOptions): Promise<AppHost> {
       await options.openExternal(url);
       return { url, opened: true };
     },
+    'update.get': async () => updateView(),
+    'update.check': async () => (options.updates ? options.updates.checkNow() : updateView()),
+    'update.install': async () => ({ restarting: options.updates?.install() ?? false }),
     'logs.tail': async ({ tail }) => {
       const containers = await findStackContainers(docker, PROJECT).catch(() => []);
       const reads = await Promise.all(containers.map((c) => readForHistory(c, tail ?? 500)));
@@ -870,12 +911,46 @@ export async function createAppHost(options: AppHostOptions): Promise<AppHost> {
     start: () => supervisor.start(),
     stop: () => supervisor.stop(),
     restart: () => supervisor.restart(),
+    'check-updates': async () => options.updates?.checkNow(),
+    'install-update': async () => options.updates?.install(),
   };
+  const trayUpdate = (): TrayUpdate => {
+    const status = options.updates?.view().status;
+    if (status?.state === 'downloading') return { downloadingPercent: status.percent };
+    if (status?.state === 'downloaded') return { readyVersion: status.version };
+    return {};
+  };
+  if (options.updates) {
+    disposables.add(
+      options.updates.onChange((view) => {
+        handler.emit('update', view);
+        for (const listener of trayListeners) listener();
+      }),
+    );
+  }
+
+  function updateView(): UpdateView {
+    if (options.updates) return options.updates.view();
+    return {
+      currentVersion: options.appVersion ?? 'unknown',
+      channel: 'latest',
+      autoCheck: settings.checkForUpdates,
+      status: {
+        state: 'unsupported',
+        reason:
+          'The headless host does not update itself: update it with `git pull`, `npm ci` and `npm run build`, or use the desktop app.',
+      },
+    };
+  }
 
   return {
     handler,
     trayMenu: (): TrayMenuModel =>
-      buildTrayMenu(supervisor.status(), { startAtLogin: settings.startAtLogin }) as TrayMenuModel,
+      buildTrayMenu(
+        supervisor.status(),
+        { startAtLogin: settings.startAtLogin },
+        trayUpdate(),
+      ) as TrayMenuModel,
     onTrayChange: (listener) => {
       trayListeners.add(listener);
       return toDisposable(() => trayListeners.delete(listener));

@@ -8,6 +8,7 @@
  * host down within a hard deadline; the gateway keeps running unless the user set "Stop the
  * gateway when quitting" (Settings).
  */
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -72,6 +73,18 @@ export function resolvePort(argv: readonly string[], env: NodeJS.ProcessEnv): nu
   return port;
 }
 
+/** The version in the app's package.json (shown with "this host does not update itself"). */
+function packageVersion(root: string): string {
+  try {
+    const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as {
+      version?: unknown;
+    };
+    return typeof pkg.version === 'string' ? pkg.version : 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
 export async function runHeadless(
   options: { port?: number; root?: string; instanceSecret?: string; dataDir?: string } = {},
 ) {
@@ -88,6 +101,7 @@ export async function runHeadless(
     bundleDir: path.join(root, 'dist', 'gateway'),
     uiRoot,
     resourcesDir: root,
+    appVersion: packageVersion(root),
   });
   let server: HeadlessServer;
   try {

@@ -23,6 +23,14 @@ import { HOST_IPC } from '../contract/transport.js';
 import { createAppHost } from '../host/app-host.js';
 import type { AppHost, TrayMenuModel } from '../host/app-host-types.js';
 import { runningHeadlessInstance } from '../host/instance-lock.js';
+import {
+  DEEP_LINK_SCHEME,
+  deepLinkFromArgv,
+  parseDeepLink,
+  type DeepLinkTarget,
+} from '../host/deep-link/deep-link.js';
+import type { UpdateController } from '../host/update/update-controller.js';
+import { createAppUpdates } from './app-updates.js';
 import { safeStorageCipher } from './safe-storage-cipher.js';
 import { denyPermissions, hardenedWebPreferences, lockNavigation } from './secure-web.js';
 import { trayIcon } from './tray-icons.js';
@@ -39,7 +47,10 @@ let host: AppHost | undefined;
 let mainWindow: BrowserWindow | undefined;
 let controlUiWindow: BrowserWindow | undefined;
 let tray: Tray | undefined;
+let updates: UpdateController | undefined;
 let quitting = false;
+/** A link that arrived before the window existed: the window opens on its page. */
+let pendingLink: DeepLinkTarget | undefined = linkFromArgv(process.argv);
 
 // The same data folder as the headless host (settings, stack, identity): `productName` in
 // package.json names it; OPENCLAW_DESKTOP_DATA_DIR moves it for both. Set before the
@@ -47,10 +58,22 @@ let quitting = false;
 if (process.env.OPENCLAW_DESKTOP_DATA_DIR)
   app.setPath('userData', path.resolve(process.env.OPENCLAW_DESKTOP_DATA_DIR));
 
+// macOS hands links to the running app (also the one that launches it) as `open-url`; it must be
+// listened to before `ready`.
+app.on('open-url', (event, url) => {
+  event.preventDefault();
+  openLink(parseDeepLink(url));
+});
+
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
-  app.on('second-instance', () => showMainWindow());
+  // Windows and Linux start a second instance with the link in its argv; it ends at once.
+  app.on('second-instance', (_event, argv) => {
+    const link = linkFromArgv(argv);
+    if (link) openLink(link);
+    else showMainWindow();
+  });
   app.whenReady().then(start, (err: unknown) => {
     console.error('OpenClaw Desktop failed to start:', err);
     app.exit(1);
@@ -82,6 +105,24 @@ async function start(): Promise<void> {
     );
   });
   denyPermissions(session.defaultSession);
+  // Registered by the installers too; this keeps the registration pointing at this copy. A
+  // development run would register the bare Electron binary, so it does not.
+  if (app.isPackaged) app.setAsDefaultProtocolClient(DEEP_LINK_SCHEME);
+
+  const appUpdates = await createAppUpdates({
+    dataDir: app.getPath('userData'),
+    autoCheck: () => host?.appSettings().checkForUpdates ?? false,
+    window: () => mainWindow,
+    // The installer closes every window first: they must close, not hide to the tray.
+    beforeInstall: () => {
+      quitting = true;
+    },
+  });
+  updates = appUpdates;
+  appUpdates.onChange((view) => {
+    const s = view.status;
+    mainWindow?.setProgressBar(s.state === 'downloading' ? s.percent / 100 : -1);
+  });
 
   const appHost = await createAppHost({
     dataDir: app.getPath('userData'),
@@ -95,8 +136,14 @@ async function start(): Promise<void> {
     secretCipher: safeStorageCipher(),
     // Only links the host built itself come here (a sandbox's noVNC viewer on loopback http).
     openExternal: (url) => shell.openExternal(url),
+    appVersion: app.getVersion(),
+    updates: appUpdates,
+    // After an app update the image is rebuilt when its gateway bundle changed (not from source,
+    // where every build changes it).
+    refreshGatewayOnStart: app.isPackaged,
   });
   host = appHost;
+  appUpdates.start();
 
   ipcMain.handle(HOST_IPC.call, (event: IpcMainInvokeEvent, name: unknown, params: unknown) => {
     // Only our own app page may call the host API (not the Control UI window, not a frame).
@@ -129,7 +176,8 @@ async function start(): Promise<void> {
     openAtLogin: settings.startAtLogin,
     openAsHidden: settings.startInBackground,
   });
-  if (!settings.startInBackground) showMainWindow();
+  // A link that launched the app shows its page even when the app starts in the background.
+  if (!settings.startInBackground || pendingLink) showMainWindow();
 
   app.on('activate', () => showMainWindow());
   app.on('before-quit', () => {
@@ -143,6 +191,7 @@ async function start(): Promise<void> {
     event.preventDefault();
     const current = host;
     host = undefined;
+    updates?.dispose();
     void current
       .shutdown({ stopGateway: current.appSettings().stopGatewayOnQuit })
       .finally(() => app.exit(0));
@@ -172,7 +221,34 @@ function showMainWindow(): void {
       mainWindow?.hide();
     }
   });
-  void mainWindow.loadURL(`${APP_ORIGIN}/`);
+  // A link that started the app opens the window on its page (the renderer reads the path).
+  const link = pendingLink;
+  pendingLink = undefined;
+  void mainWindow.loadURL(`${APP_ORIGIN}/${link ? pagePath(link) : ''}`);
+}
+
+function linkFromArgv(argv: readonly string[]): DeepLinkTarget | undefined {
+  const raw = deepLinkFromArgv(argv);
+  return raw === undefined ? undefined : parseDeepLink(raw);
+}
+
+/** `approvals?focus=approval-<id>`: the page, and what to scroll to once it shows. */
+function pagePath(link: DeepLinkTarget): string {
+  const page = link.page === 'dashboard' ? '' : link.page;
+  return link.focus ? `${page}?focus=${encodeURIComponent(link.focus)}` : page;
+}
+
+function openLink(link: DeepLinkTarget): void {
+  if (link.ignored) console.log(`openclaw-desktop link: ${link.ignored}; opening ${link.page}`);
+  if (!app.isReady() || !mainWindow || mainWindow.isDestroyed()) {
+    // Before the window exists (cold start, or closed to the tray) it opens on the page.
+    pendingLink = link;
+    if (app.isReady() && host) showMainWindow();
+    return;
+  }
+  showMainWindow();
+  const { page, focus } = link;
+  mainWindow.webContents.send(HOST_IPC.event, 'navigate', focus ? { page, focus } : { page });
 }
 
 async function openControlUi(): Promise<void> {

@@ -77,6 +77,7 @@ export function createFakeHost(initial: Scenario): FakeHost {
     startInBackground: false,
     closeToTray: true,
     stopGatewayOnQuit: false,
+    checkForUpdates: true,
   };
   let pending: PairingRequestView[] = [
     {
@@ -489,6 +490,24 @@ export function createFakeHost(initial: Scenario): FakeHost {
         : [],
     }),
     'images.prune': async () => ({ removed: 0, freedBytes: 0, skipped: 0 }),
+    'update.get': async () => ({
+      currentVersion: '0.1.0',
+      channel: 'latest',
+      autoCheck: app.checkForUpdates,
+      status: { state: 'idle' as const },
+    }),
+    'update.check': async () => {
+      const view = {
+        currentVersion: '0.1.0',
+        channel: 'latest',
+        autoCheck: app.checkForUpdates,
+        lastCheckedAt: Date.now(),
+        status: { state: 'up-to-date' as const, checkedAt: Date.now() },
+      };
+      handler.emit('update', view);
+      return view;
+    },
+    'update.install': async () => ({ restarting: false }),
     'logs.tail': async () => (setUp ? logLines() : []),
     ...modelCalls,
     ...fakeSandboxCalls({

@@ -49,6 +49,7 @@ describe('defaults', () => {
       startInBackground: false,
       closeToTray: false,
       stopGatewayOnQuit: false,
+      checkForUpdates: true,
       stackDir: path.join(dataDir, 'stack'),
       configDir: path.join(homeDir, '.openclaw'),
       workspaceDir: path.join(homeDir, '.openclaw', 'workspace'),

@@ -94,6 +94,7 @@ export function defaultAppSettings(
     startInBackground: false,
     closeToTray: platform !== 'linux',
     stopGatewayOnQuit: false,
+    checkForUpdates: true,
     stackDir: api.join(dataDir, 'stack'),
     configDir,
     workspaceDir: defaultWorkspaceDir(configDir, platform),

@@ -31,6 +31,7 @@ export const SETTINGS_FIELDS: readonly SettingsField[] = [
   'startInBackground',
   'closeToTray',
   'stopGatewayOnQuit',
+  'checkForUpdates',
   'stackDir',
   'configDir',
   'workspaceDir',
@@ -189,6 +190,7 @@ export function checkScalarField(
     case 'startInBackground':
     case 'closeToTray':
     case 'stopGatewayOnQuit':
+    case 'checkForUpdates':
     case 'exposeOnLan':
       return checkBoolean(value);
     case 'stackDir':

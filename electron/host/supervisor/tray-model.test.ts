@@ -51,9 +51,30 @@ describe('buildTrayMenu', () => {
           checked: true,
         },
         { id: 'settings', label: 'Settings…', enabled: true },
+        { id: 'check-updates', label: 'Check for updates…', enabled: true },
         { id: 'quit', label: 'Quit OpenClaw Desktop', enabled: true },
       ],
     });
+  });
+
+  it('app update: progress while downloading, then "Restart to update" before Quit', () => {
+    const downloading = buildTrayMenu(
+      status(),
+      { startAtLogin: false },
+      { downloadingPercent: 42.7 },
+    );
+    expect(downloading.items.find((i) => i.id === 'check-updates')).toEqual({
+      id: 'check-updates',
+      label: 'Downloading update… 42%',
+      enabled: false,
+    });
+    expect(downloading.items.some((i) => i.id === 'install-update')).toBe(false);
+    const ready = buildTrayMenu(status(), { startAtLogin: false }, { readyVersion: '1.3.0' });
+    expect(ready.items.slice(-3).map((i) => [i.id, i.label, i.enabled])).toEqual([
+      ['check-updates', 'Check for updates…', true],
+      ['install-update', 'Restart to update (1.3.0)', true],
+      ['quit', 'Quit OpenClaw Desktop', true],
+    ]);
   });
 
   it('pairing pending: attention icon, count in the status line and on Approvals', () => {

@@ -18,6 +18,8 @@ export type TrayItemId =
   | 'separator-app'
   | 'start-at-login'
   | 'settings'
+  | 'check-updates'
+  | 'install-update'
   | 'quit';
 
 /** Ids the glue must handle as clicks (everything but the status line and separators). */
@@ -46,6 +48,14 @@ export interface TraySettings {
   startAtLogin: boolean;
 }
 
+/** Where the app update stands, as far as the menu cares. */
+export interface TrayUpdate {
+  /** Percent of a download under way. */
+  downloadingPercent?: number;
+  /** A downloaded version waiting for a restart. */
+  readyVersion?: string;
+}
+
 const ICON_BY_PHASE: Record<StatusPhase, TrayIconState> = {
   'engine-missing': 'attention',
   'engine-stopped': 'stopped',
@@ -71,6 +81,7 @@ const SETUP_PHASES: ReadonlySet<StatusPhase> = new Set(['engine-missing', 'not-s
 export function buildTrayMenu(
   status: GatewayStatusSnapshot,
   settings: TraySettings,
+  update: TrayUpdate = {},
 ): TrayMenuModel {
   const up = status.phase === 'running' || status.phase === 'pairing-pending';
   const pending = status.pendingApprovals;
@@ -101,6 +112,22 @@ export function buildTrayMenu(
       checked: settings.startAtLogin,
     },
     { id: 'settings', label: 'Settings…', enabled: true },
+    update.downloadingPercent !== undefined
+      ? {
+          id: 'check-updates',
+          label: `Downloading update… ${Math.floor(update.downloadingPercent)}%`,
+          enabled: false,
+        }
+      : { id: 'check-updates', label: 'Check for updates…', enabled: true },
+    ...(update.readyVersion
+      ? [
+          {
+            id: 'install-update' as const,
+            label: `Restart to update (${update.readyVersion})`,
+            enabled: true,
+          },
+        ]
+      : []),
     { id: 'quit', label: 'Quit OpenClaw Desktop', enabled: true },
   ];
 

@@ -15,10 +15,11 @@ export interface HostConnection extends HostApi {
   getState(): HostConnectionState;
   onStateChange(listener: (state: HostConnectionState) => void): () => void;
   /**
-   * The tray asks the window to show a page ("approvals", "logs", …). Electron only; outside the
-   * typed event map because it is window chrome, not host state.
+   * The tray or an `openclaw-desktop://` link asks the window to show a page ("approvals",
+   * "settings", …), optionally scrolled to the element with id `focus`. Electron only; outside
+   * the typed event map because it is window chrome, not host state.
    */
-  onNavigate(listener: (page: string) => void): () => void;
+  onNavigate(listener: (page: string, focus?: string) => void): () => void;
   dispose(): void;
 }
 

@@ -74,7 +74,8 @@ export function createIpcHost(bridge: HostApi): HostConnection {
     onStateChange: (listener) => states.add(listener),
     onNavigate(listener) {
       const off = onUntyped('navigate', (payload) => {
-        if (isRecord(payload) && typeof payload.page === 'string') listener(payload.page);
+        if (isRecord(payload) && typeof payload.page === 'string')
+          listener(payload.page, typeof payload.focus === 'string' ? payload.focus : undefined);
       });
       unsubscribers.add(off);
       return () => {

@@ -18,8 +18,10 @@ import {
 } from '../ui/index.js';
 import { ErrorBoundary } from './error-boundary.js';
 import { navigate, onNavigationRefused, routerStore, usePath } from './router.js';
+import { focusFromSearch, revealWhenShown } from './reveal.js';
 import { resolveRoute, shellRoutes } from './routes.js';
 import { Sidebar } from './sidebar.js';
+import { UpdateBanner } from './update-banner.js';
 
 function PageFallback() {
   return (
@@ -107,8 +109,16 @@ export function AppShell() {
   useEffect(() => {
     const connection = host.connection;
     if (!connection) return;
-    return connection.onNavigate((page) => navigate(page === 'dashboard' ? '/' : `/${page}`));
+    return connection.onNavigate((page, focus) => {
+      navigate(page === 'dashboard' ? '/' : `/${page}`);
+      if (focus) revealWhenShown(focus);
+    });
   }, [host.connection]);
+  // A link that started the app opened the window at `/<page>?focus=<id>`.
+  useEffect(() => {
+    const focus = focusFromSearch(window.location.search);
+    if (focus) revealWhenShown(focus);
+  }, []);
 
   // Without a host there is no dashboard: "/" is the first Control UI page.
   useEffect(() => {
@@ -149,6 +159,7 @@ export function AppShell() {
             </Callout>
           </div>
         ) : null}
+        <UpdateBanner />
         <ErrorBoundary key={path}>
           <Suspense fallback={<PageFallback />}>{content}</Suspense>
         </ErrorBoundary>

@@ -123,7 +123,7 @@ function RequestCard({
     request.remoteIp ? `from ${request.remoteIp}` : undefined,
   ].filter(Boolean);
   return (
-    <li className="request">
+    <li className="request" id={`approval-${request.requestId}`}>
       <div className="request__head">
         <span className="request__icon" aria-hidden="true">
           <Icon name="devices" size={20} />

@@ -55,6 +55,7 @@ function settingsHost(options: { change?: StackChange; failApply?: boolean } = {
         startInBackground: false,
         closeToTray: true,
         stopGatewayOnQuit: false,
+        checkForUpdates: true,
       },
       secretStorage: { kind: 'os-keychain' as const },
     }),

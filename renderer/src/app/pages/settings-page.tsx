@@ -47,7 +47,8 @@ import {
 import { useAppStore } from '../store/app-store-context.js';
 
 const BEHAVIOUR: ReadonlyArray<{
-  key: 'startAtLogin' | 'startInBackground' | 'closeToTray' | 'stopGatewayOnQuit';
+  key:
+    'startAtLogin' | 'startInBackground' | 'closeToTray' | 'stopGatewayOnQuit' | 'checkForUpdates';
   label: string;
   description: string;
 }> = [
@@ -70,6 +71,12 @@ const BEHAVIOUR: ReadonlyArray<{
     key: 'stopGatewayOnQuit',
     label: 'Stop the gateway when quitting',
     description: 'Otherwise the gateway keeps running in Docker after the app quits.',
+  },
+  {
+    key: 'checkForUpdates',
+    label: 'Check for updates automatically',
+    description:
+      'Look for a new version at start and every 12 hours; nothing is downloaded without asking.',
   },
 ];
 

@@ -183,6 +183,7 @@ describe('app settings slice', () => {
       startInBackground: false,
       closeToTray: true,
       stopGatewayOnQuit: false,
+      checkForUpdates: true,
     },
     secretStorage: { kind: 'os-keychain' as const },
   };
