@@ -138,13 +138,32 @@ export function launchedChromium(
   };
 }
 
+/** A refused or reset connection: the endpoint is not listening yet (a relay still starting). */
+function notListeningYet(err: unknown): boolean {
+  return /ECONNRESET|ECONNREFUSED|socket hang up/.test(String((err as Error)?.message ?? err));
+}
+
 /** A browser that already runs (sandbox container, `browser.cdpUrl`): only the link is ours. */
 export function cdpBrowser(cdpUrl: string, describe: string, timeoutMs = 12_000): BrowserSource {
   return {
     describe,
     async open(): Promise<OpenedBrowser> {
       const { chromium } = await import('playwright-core');
-      const browser = await chromium.connectOverCDP(cdpUrl, { timeout: timeoutMs });
+      // A sandbox browser reports ready once Chromium answers inside the container; the published
+      // relay in front of it may take a moment longer to accept, so early resets are retried.
+      const deadline = Date.now() + timeoutMs;
+      let browser: Awaited<ReturnType<typeof chromium.connectOverCDP>>;
+      for (;;) {
+        try {
+          browser = await chromium.connectOverCDP(cdpUrl, {
+            timeout: Math.max(1_000, deadline - Date.now()),
+          });
+          break;
+        } catch (err) {
+          if (!notListeningYet(err) || Date.now() + 250 >= deadline) throw err;
+          await new Promise((resolve) => setTimeout(resolve, 250));
+        }
+      }
       const context = browser.contexts()[0] ?? (await browser.newContext());
       return { browser, context, close: () => browser.close() };
     },

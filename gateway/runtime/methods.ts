@@ -337,7 +337,8 @@ export function createMethodTable(deps: MethodDeps): Map<string, MethodHandler> 
   }
 
   if (deps.channels)
-    for (const [name, handler] of createChannelMethods(deps.channels)) add(name, handler);
+    for (const [name, handler] of createChannelMethods(deps.channels, () => deps.reloadConfig()))
+      add(name, handler);
 
   add('logs.tail', {
     validator: 'validateLogsTailParams',

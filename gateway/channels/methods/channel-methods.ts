@@ -30,7 +30,15 @@ function optNumber(params: Params, key: string): number | undefined {
   return typeof params[key] === 'number' ? params[key] : undefined;
 }
 
-export function createChannelMethods(channels: () => ChannelsApi): Array<[string, MethodHandler]> {
+/**
+ * @param freshConfig re-reads `openclaw.json` before a call that names an account, so an account
+ *   the CLI has just written (`channels add`, then `channels login`) is known at once instead of
+ *   after the config watcher's next pass.
+ */
+export function createChannelMethods(
+  channels: () => ChannelsApi,
+  freshConfig: () => Promise<unknown> = async () => {},
+): Array<[string, MethodHandler]> {
   return [
     [
       'channels.status',
@@ -50,8 +58,9 @@ export function createChannelMethods(channels: () => ChannelsApi): Array<[string
       'channels.start',
       {
         validator: 'validateChannelsStartParams',
-        handle: (raw) => {
+        handle: async (raw) => {
           const p = asParams(raw);
+          await freshConfig();
           return channels().start(String(p.channel), optString(p, 'accountId', 'channels.start'));
         },
       },
@@ -81,8 +90,9 @@ export function createChannelMethods(channels: () => ChannelsApi): Array<[string
       {
         validator: 'validateWebLoginStartParams',
         extensionParams: ['channel'],
-        handle: (raw) => {
+        handle: async (raw) => {
           const p = asParams(raw);
+          await freshConfig();
           return channels().webLoginStart({
             channel: optString(p, 'channel', 'web.login.start'),
             accountId: optString(p, 'accountId', 'web.login.start'),
