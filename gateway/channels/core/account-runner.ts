@@ -204,7 +204,7 @@ export class AccountRunner implements PipelineAccount {
       if (fatal) {
         this.failed = true;
         this.logger.error(
-          'channel account stopped; it waits for a config change or `openclaw channels start`',
+          'channel account stopped; it waits for a config change or `openclaw channels start --channel <channel>`',
           { error: message },
         );
         break;

@@ -282,7 +282,9 @@ describe('DM pairing through the gateway', () => {
     const before = sentTo('main').length;
     harness.inject('main', { senderId: '4242', chatId: '4242', text: 'again' });
     const reply = await until('failure reply', () => sentTo('main')[before]);
-    expect(reply.text).toMatch(/^Sorry — the agent failed: /);
+    expect(reply.text).toMatch(/^Sorry — the agent could not answer/);
+    // The provider's details stay out of the chat.
+    expect(reply.text).not.toContain('upstream exploded');
   });
 
   it('groups: unlisted groups and unmentioned messages are ignored, a mention runs in the group session', async () => {

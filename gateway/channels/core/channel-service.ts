@@ -316,13 +316,18 @@ export class ChannelService implements ChannelsApi {
     return this.serial(async () => {
       const entry = this.entry(id, accountId);
       const key = keyOf(id, entry.account.accountId);
+      const adapter = await this.loadAdapter(id);
+      // A bot-token channel has no login to forget: logging out would only stop the bot, with
+      // nothing on the CLI side that brings it back. Say what does what instead.
+      if (!adapter.logout)
+        throw new OpenClawError(
+          ErrorCode.INVALID_ARGUMENT,
+          `${CHANNEL_FACTS[id].label} has no login to forget (it uses a bot token). To stop the bot use \`openclaw channels stop --channel ${id}\`; to remove it, \`openclaw channels remove --channel ${id}\`.`,
+        );
       await this.runners.get(key)?.stop();
       this.runners.delete(key);
       await this.qrLogins.cancel(key);
-      const adapter = await this.loadAdapter(id);
-      const { cleared } = adapter.logout
-        ? await adapter.logout(entry.account, this.environment())
-        : { cleared: false };
+      const { cleared } = await adapter.logout(entry.account, this.environment());
       if (adapter.isLinked)
         this.skip(key, 'unlinked', 'Logged out: link again with `openclaw channels login`.', false);
       return { channel: id, accountId: entry.account.accountId, cleared };

@@ -242,7 +242,13 @@ export class InboundPipeline {
     if (!answer.ok) {
       log.error('agent run for a channel message failed', { error: answer.text, sessionKey });
       target.noteError(`The agent failed: ${answer.text}`);
-      await this.send(target, reply, `Sorry — the agent failed: ${answer.text.slice(0, 300)}`);
+      // The reason (provider addresses, model ids, setup hints) is for the owner: status and log.
+      // Everyone in the chat gets a plain apology.
+      await this.send(
+        target,
+        reply,
+        'Sorry — the agent could not answer this time. Please try again in a little while.',
+      );
       return;
     }
     if (answer.text === '') return;

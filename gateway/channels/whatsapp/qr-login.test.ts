@@ -97,7 +97,7 @@ describe('WhatsApp QR login', () => {
     expect(error).toBeInstanceOf(ChannelError);
     expect(error).toMatchObject({
       kind: 'transient',
-      message: 'The QR code expired before it was scanned; start the login again',
+      message: 'The QR code expired before it was scanned.',
     });
     expect(qrs).toHaveLength(2);
     expect(await whatsappAdapter.isLinked!(whatsappAccount(), environment)).toBe(false);
@@ -144,7 +144,7 @@ describe('WhatsApp QR login', () => {
     const login = await whatsappAdapter.startQrLogin!(whatsappAccount(), environment, silentLogger);
     await expect(login.linked).rejects.toMatchObject({
       kind: 'transient',
-      message: 'WhatsApp opened a session without linking this device; start the login again',
+      message: 'WhatsApp opened a session without linking this device.',
     });
     expect(await whatsappAdapter.isLinked!(whatsappAccount(), environment)).toBe(false);
   });

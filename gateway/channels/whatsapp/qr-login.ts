@@ -17,6 +17,7 @@ import {
   closeStatusCode,
   openSocket,
   phoneFromJid,
+  WEB_SOCKET_URL_ENV,
 } from './socket.js';
 
 export interface QrLoginOptions {
@@ -94,7 +95,7 @@ export async function startQrLogin(options: QrLoginOptions): Promise<QrLogin> {
           jid
             ? { identity: identityFromJid(jid) }
             : new ChannelError(
-                'WhatsApp opened a session without linking this device; start the login again',
+                'WhatsApp opened a session without linking this device.',
                 'transient',
               ),
         );
@@ -120,7 +121,13 @@ export async function startQrLogin(options: QrLoginOptions): Promise<QrLogin> {
         return;
       }
       // After the 515 no QR is on screen any more: a timeout then is the network's.
-      void finish(loginError(code, currentQr !== undefined && !restarted)).then(async () => {
+      void finish(
+        loginError(
+          code,
+          currentQr !== undefined && !restarted,
+          options.env[WEB_SOCKET_URL_ENV]?.trim(),
+        ),
+      ).then(async () => {
         if (code === LOGGED_OUT) await removeAuthDir(authDir);
       });
     });
@@ -147,24 +154,23 @@ function notify(listener: (qr: string) => void, qr: string): void {
   }
 }
 
-function loginError(code: number | undefined, sawQr: boolean): ChannelError {
+function loginError(
+  code: number | undefined,
+  sawQr: boolean,
+  customUrl: string | undefined,
+): ChannelError {
+  // Baileys reports a connection that failed before any QR (refused, no DNS, no answer) as 408.
+  const where = customUrl
+    ? `${customUrl} (${WEB_SOCKET_URL_ENV})`
+    : 'WhatsApp Web (web.whatsapp.com)';
   if (code === TIMED_OUT)
     return sawQr
-      ? new ChannelError(
-          'The QR code expired before it was scanned; start the login again',
-          'transient',
-        )
+      ? new ChannelError('The QR code expired before it was scanned.', 'transient')
       : new ChannelError(
-          'WhatsApp did not answer in time (408); check the network or proxy settings and start the login again',
+          `Could not reach ${where} before a QR code came (connection refused, no DNS or no answer); check the network or proxy settings.`,
           'transient',
         );
   if (code === LOGGED_OUT)
-    return new ChannelError(
-      'WhatsApp refused to link this device (logged out); start the login again for a new QR code',
-      'fatal',
-    );
-  return new ChannelError(
-    `The WhatsApp login ended: ${closeReasonText(code)}; start the login again`,
-    'transient',
-  );
+    return new ChannelError('WhatsApp refused to link this device (logged out).', 'fatal');
+  return new ChannelError(`The WhatsApp login ended: ${closeReasonText(code)}.`, 'transient');
 }

@@ -165,6 +165,26 @@ describe('channels and pairing CLI with a Telegram bot (crabline)', () => {
     );
   });
 
+  it('stop and start the account on the running gateway; logout on a bot token says what to use instead', async () => {
+    const stopped = await cli(() => channels(['stop', '--channel', 'telegram'], env, paths));
+    expect(stopped.code).toBe(0);
+    expect(stopped.out).toContain('Stopped Telegram account default');
+    await until('telegram stopped', async () => {
+      const row = (await statusJson()).channelAccounts.telegram?.[0];
+      return row && row.running === false ? row : undefined;
+    });
+    await expect(channels(['logout', '--channel', 'telegram'], env, paths)).rejects.toThrow(
+      /has no login to forget .*openclaw channels stop --channel telegram/,
+    );
+    const started = await cli(() => channels(['start', 'telegram'], env, paths));
+    expect(started.code).toBe(0);
+    expect(started.out).toContain('Starting Telegram account default');
+    await until('telegram connected again', async () => {
+      const row = (await statusJson()).channelAccounts.telegram?.[0];
+      return row?.connected === true ? row : undefined;
+    });
+  });
+
   it('remove stops the live account first, then disables it', async () => {
     const { code, out } = await cli(() =>
       channels(['remove', '--channel', 'telegram'], env, paths),

@@ -1,5 +1,5 @@
 /**
- * `openclaw channels list|status|add|remove|login|logout|qr-preview`. `list` reads the config
+ * `openclaw channels list|status|add|remove|start|stop|login|logout|qr-preview`. `list` reads the config
  * file only; `status` asks the running gateway (`channels.status`) and, when none answers, shows
  * what the config says with a note; the rest live in their own files.
  */
@@ -26,6 +26,8 @@ export const CHANNELS_USAGE = `openclaw channels <command>
   add --channel telegram|discord|whatsapp [--account id] [--name n]
       [--token t | --token-file f | --use-env] [--auth-dir d]
   remove --channel c [--account id] [--delete]   disable (or with --delete remove) an account
+  start --channel c [--account id]             start an account again (after fixing what stopped it)
+  stop --channel c [--account id]              stop an account until start or a restart
   login [--channel whatsapp] [--account id] [--verbose]   link WhatsApp by scanning a QR code
   logout [--channel c] [--account id]          forget a channel's login (WhatsApp credentials)
   qr-preview <text>                            draw a QR code here (checks the terminal)
@@ -52,6 +54,9 @@ export async function channels(argv: string[], env: Env, paths: StatePaths): Pro
       return (await import('./channels-add.js')).channelsAdd(rest, env, paths);
     case 'remove':
       return (await import('./channels-remove.js')).channelsRemove(rest, env, paths);
+    case 'start':
+    case 'stop':
+      return (await import('./channels-run.js')).channelsStartStop(sub, rest, env, paths);
     case 'login':
       return (await import('./channels-login.js')).channelsLogin(rest, env, paths);
     case 'logout':
