@@ -173,7 +173,16 @@ export function createFakeHost(
   // Like the real host: `stack` only changes once an apply succeeded; a failed one stays pending.
   let change: StackChange = { state: 'applied' };
 
-  const emitStatus = () => handler.emit('status', status);
+  // The badge counts chat senders waiting too, as the app host's supervisor does.
+  const withChats = () => ({
+    ...status,
+    pendingApprovals: status.pendingApprovals + channels.pendingCount(),
+  });
+  const emitStatus = () => handler.emit('status', withChats());
+  channels.onChange(() => {
+    emitStatus();
+    handler.emit('approvals.changed', { pending: withChats().pendingApprovals });
+  });
   const sleep = (ms: number, signal: { cancelled: boolean }) =>
     new Promise<void>((resolve, reject) => {
       const t = setTimeout(resolve, ms);
@@ -308,7 +317,7 @@ export function createFakeHost(
     });
 
   const impl: HostImplementation = {
-    'status.get': async () => status,
+    'status.get': async () => withChats(),
     'gateway.start': async () => (
       (status = baseStatus('running')),
       emitStatus(),
