@@ -349,6 +349,16 @@ export async function createAppHost(options: AppHostOptions): Promise<AppHost> {
   wireOperator();
   disposables.add(channels);
   disposables.add(
+    channels.onArrival((r) =>
+      notify({
+        id: randomUUID(),
+        kind: 'pairing-request',
+        title: `${r.senderLabel.slice(0, 60)} wants to talk to your agent on ${r.channelLabel}`,
+        body: 'Open Approvals to approve or dismiss them.',
+      }),
+    ),
+  );
+  disposables.add(
     channels.onChange(() => {
       handler.emit('approvals.changed', { pending: approvalCount() });
       void supervisor.refresh();

@@ -4,6 +4,7 @@
  */
 import type { StatePaths } from '../../../gateway/config/paths.js';
 import { DisposableStore, type Disposable } from '../../../gateway/infra/disposable.js';
+import type { DmRequestView } from '../../contract/channel-schemas.js';
 import type { HostImplementation } from '../api/host-api-handler.js';
 import {
   ChannelRequests,
@@ -31,6 +32,8 @@ export interface ChannelCalls extends Disposable {
   pendingCount(): number;
   /** Called when the DM request list changes. */
   onChange(listener: () => void): Disposable;
+  /** A chat sender asked for the first time (once per code). */
+  onArrival(listener: (request: DmRequestView) => void): Disposable;
 }
 
 export function createChannelCalls(
@@ -46,6 +49,7 @@ export function createChannelCalls(
   return {
     pendingCount: () => requests.count(),
     onChange: (listener) => requests.onChange(() => listener()),
+    onArrival: (listener) => requests.onArrival(listener),
     dispose: () => store.dispose(),
     calls: {
       'channels.requests': async () => {

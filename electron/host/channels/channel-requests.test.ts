@@ -83,6 +83,18 @@ describe('ChannelRequests (DM pairing for the Approvals page)', () => {
     expect(gateway.calls.filter((c) => c.method === 'channels.pairing.list')).toHaveLength(3);
   });
 
+  it('announces each new request once, however often it is listed', async () => {
+    const { clock, gateway, requests } = setup();
+    const arrivals: string[] = [];
+    requests.onArrival((r) => arrivals.push(r.code));
+    gateway.rows = [row(clock, 'ABCD2345', '42')];
+    await requests.refresh();
+    gateway.rows.push(row(clock, 'WXYZ6789', '43'));
+    await requests.refresh();
+    await requests.refresh();
+    expect(arrivals).toEqual(['ABCD2345', 'WXYZ6789']);
+  });
+
   it('drops a request past its expiry without waiting for the gateway', async () => {
     const { clock, gateway, requests } = setup();
     gateway.rows = [row(clock, 'ABCD2345', '42', HOUR - 1000)];

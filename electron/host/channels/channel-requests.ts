@@ -37,6 +37,9 @@ export const DEFAULT_DM_POLL_MS = 4_000;
 export class ChannelRequests implements Disposable {
   private view: DmRequestsView = { requests: [], commandOwnerConfigured: true };
   private readonly listeners: ListenerSet<DmRequestsView>;
+  private readonly arrivals: ListenerSet<DmRequestView>;
+  /** Requests already announced (bounded), so a sender is announced once per code. */
+  private readonly announced = new Set<string>();
   private timer: Disposable | undefined;
   private inFlight: Promise<void> | undefined;
   private disposed = false;
@@ -53,9 +56,10 @@ export class ChannelRequests implements Disposable {
     this.now = options.now ?? Date.now;
     this.setTimer = options.setTimer ?? defaultSetTimer;
     this.logger = options.logger ?? silentLogger;
-    this.listeners = new ListenerSet((err) =>
-      this.logger.warn('DM request listener failed', { error: errorMessage(err) }),
-    );
+    const failed = (err: unknown) =>
+      this.logger.warn('DM request listener failed', { error: errorMessage(err) });
+    this.listeners = new ListenerSet(failed);
+    this.arrivals = new ListenerSet(failed);
     this.schedule(0);
   }
 
@@ -74,6 +78,11 @@ export class ChannelRequests implements Disposable {
 
   onChange(listener: (view: DmRequestsView) => void): Disposable {
     return this.listeners.add(listener);
+  }
+
+  /** A request not seen before (for a desktop notification); once per code. */
+  onArrival(listener: (request: DmRequestView) => void): Disposable {
+    return this.arrivals.add(listener);
   }
 
   /** List now (the page's Refresh, and after every action). */
@@ -110,6 +119,7 @@ export class ChannelRequests implements Disposable {
     this.timer?.dispose();
     this.timer = undefined;
     this.listeners.clear();
+    this.arrivals.clear();
   }
 
   private schedule(ms: number): void {
@@ -141,7 +151,15 @@ export class ChannelRequests implements Disposable {
   private set(next: DmRequestsView): void {
     const before = JSON.stringify(this.view);
     this.view = next;
-    if (JSON.stringify(next) !== before) this.listeners.emit(this.current());
+    if (JSON.stringify(next) === before) return;
+    this.listeners.emit(this.current());
+    for (const request of this.current().requests) {
+      const key = `${request.channel}/${request.accountId}/${request.requestId}`;
+      if (this.announced.has(key)) continue;
+      this.announced.add(key);
+      if (this.announced.size > 200) this.announced.delete(this.announced.values().next().value!);
+      this.arrivals.emit(request);
+    }
   }
 }
 
