@@ -245,6 +245,32 @@ describe.skipIf(skip !== undefined)(
       expect((await config()).commands?.ownerAllowFrom?.join(',')).toContain('777000111');
     }, 60_000);
 
+    it('who may DM: an empty allowlist is refused in place, a listed id is saved, open warns', async () => {
+      await openPage('Channels', 'Channels');
+      const tg = card('Telegram');
+      await tg.locator('input[type="radio"][value="allowlist"]').check({ force: true });
+      await tg.getByText('Add at least one sender id').waitFor();
+      await shotBoth('allowlist-empty');
+      expect(await tg.getByRole('button', { name: 'Save who may message' }).isDisabled()).toBe(
+        true,
+      );
+      const ids = tg.getByLabel('Allowed sender ids');
+      await ids.fill('777000111');
+      await ids.press('Enter');
+      await tg.getByRole('button', { name: 'Save who may message' }).click();
+      await expect
+        .poll(async () => (await config()).channels?.telegram, { timeout: 10_000 })
+        .toMatchObject({ dmPolicy: 'allowlist', allowFrom: ['777000111'] });
+      await tg.locator('input[type="radio"][value="open"]').check({ force: true });
+      await tg.getByText('Anyone can talk to your agent').waitFor();
+      await shotBoth('dm-open');
+      await tg.locator('input[type="radio"][value="pairing"]').check({ force: true });
+      await tg.getByRole('button', { name: 'Save who may message' }).click();
+      await expect
+        .poll(async () => (await config()).channels?.telegram?.dmPolicy, { timeout: 10_000 })
+        .toBe('pairing');
+    }, 30_000);
+
     it('links WhatsApp: the QR image the phone scans, then "Linked as +…"; Log out', async () => {
       await openPage('Channels', 'Channels');
       const wa = card('WhatsApp');
@@ -272,7 +298,7 @@ describe.skipIf(skip !== undefined)(
     it('Remove turns the channel off and keeps its token', async () => {
       await openPage('Channels', 'Channels');
       const tg = card('Telegram');
-      await tg.getByRole('button', { name: 'Remove' }).click();
+      await tg.getByRole('button', { name: 'Remove Telegram' }).click();
       await page.getByRole('button', { name: 'Turn off Telegram' }).click();
       await tg.getByRole('button', { name: 'Turn on' }).waitFor({ timeout: 10_000 });
       expect((await config()).channels?.telegram).toMatchObject({

@@ -114,7 +114,12 @@ export function ChannelCard({
       actions={
         channel.inConfig ? (
           channel.enabled ? (
-            <Button variant="ghost" icon="trash" onClick={() => setConfirmOff(true)}>
+            <Button
+              variant="ghost"
+              icon="trash"
+              aria-label={`Remove ${channel.label}`}
+              onClick={() => setConfirmOff(true)}
+            >
               Remove
             </Button>
           ) : (
