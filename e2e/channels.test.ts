@@ -305,7 +305,20 @@ describe.skipIf(skip !== undefined)(
         enabled: false,
         botToken: telegram.manifest.botToken,
       });
-      expect(pageErrors).toEqual([]);
     }, 30_000);
+
+    it('a token the Bot API refuses: the account says so, without the token', async () => {
+      const tg = card('Telegram');
+      await tg.getByRole('button', { name: 'Turn on' }).click();
+      const wrong = '999999999:AAwrongwrongwrongwrongwrongwrongwrong';
+      await tg.getByLabel('Replace the bot token').fill(wrong);
+      await tg.getByRole('button', { name: 'Replace token' }).click();
+      const error = tg.locator('.channel-account__error');
+      await error.waitFor({ timeout: 30_000 });
+      expect(await error.textContent()).toMatch(/token/i);
+      expect(await page.content()).not.toContain('wrongwrongwrong');
+      await shotBoth('bad-token');
+      expect(pageErrors).toEqual([]);
+    }, 60_000);
   },
 );

@@ -7,10 +7,11 @@ export function accountState(a: ChannelAccountView): { label: string; tone: Tone
   if (!a.enabled) return { label: 'Turned off', tone: 'neutral' };
   if (!a.configured) return { label: 'Not set up', tone: 'neutral' };
   if (a.connected) return { label: 'Connected', tone: 'success' };
+  // Not linked (WhatsApp before its QR scan) is what to fix, whatever error that caused.
+  if (!a.linked && !a.running) return { label: 'Not linked', tone: 'warning' };
   if (a.running && a.lastError) return { label: 'Reconnecting', tone: 'warning' };
   if (a.running) return { label: 'Connecting', tone: 'info' };
   if (a.lastError) return { label: 'Stopped with an error', tone: 'danger' };
-  if (!a.linked) return { label: 'Not linked', tone: 'warning' };
   return { label: 'Stopped', tone: 'neutral' };
 }
 
@@ -18,11 +19,14 @@ const when = (ts: number | null) => (ts ? formatRelative(ts) : 'never');
 
 export function ChannelAccounts({
   accounts,
+  errorHint,
   busy,
   onStart,
   onStop,
 }: {
   accounts: ChannelAccountView[];
+  /** What to do about an account's error on this page (the gateway's words name the CLI). */
+  errorHint?: string;
   busy: string | undefined;
   onStart: (accountId: string) => void;
   onStop: (accountId: string) => void;
@@ -50,8 +54,11 @@ export function ChannelAccounts({
                   : 'No messages yet'}
                 {a.reconnectAttempts > 0 ? ` · ${a.reconnectAttempts} reconnect attempts` : ''}
               </span>
-              {a.lastError ? (
+              {a.lastError && a.linked ? (
                 <span className="channel-account__error ui-text-sm">{a.lastError}</span>
+              ) : null}
+              {a.lastError && a.linked && errorHint ? (
+                <span className="ui-text-sm">{errorHint}</span>
               ) : null}
             </div>
             <div className="row-actions">

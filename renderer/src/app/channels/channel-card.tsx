@@ -5,6 +5,7 @@
  */
 import { useState } from 'react';
 import type {
+  ChannelsView,
   ChannelSave,
   ChannelView,
   DmPolicyView,
@@ -43,6 +44,10 @@ export function tokenProblem(channel: 'telegram' | 'discord', token: string): st
   return undefined;
 }
 
+function isChannelsView(v: unknown): v is ChannelsView {
+  return typeof v === 'object' && v !== null && 'channels' in v && 'baseHash' in v;
+}
+
 export function ChannelCard({
   channel,
   baseHash,
@@ -52,7 +57,8 @@ export function ChannelCard({
   channel: ChannelView;
   baseHash: string | null;
   connected: boolean;
-  onChanged: () => void;
+  /** After a change; a save hands over the view it returned (with the file's new hash). */
+  onChanged: (saved?: ChannelsView) => void;
 }) {
   const api = useHostApi();
   const [token, setToken] = useState('');
@@ -67,9 +73,11 @@ export function ChannelCard({
     setBusy(key);
     setError(undefined);
     try {
-      await action();
+      const result = await action();
       toast({ title: done, tone: 'success' });
-      onChanged();
+      // A save's answer carries the new hash at once, so a second save right after is not
+      // refused as a conflict with our own first one.
+      onChanged(isChannelsView(result) ? result : undefined);
       return true;
     } catch (err) {
       setError({ what, error: toHostError(err) });
@@ -140,6 +148,11 @@ export function ChannelCard({
         {channel.accounts.length > 0 ? (
           <ChannelAccounts
             accounts={channel.accounts}
+            errorHint={
+              usesToken
+                ? 'In the app: paste a corrected token below and press Replace token, or press Start to try again.'
+                : 'In the app: press Start to try again, or Log out and Link a phone again.'
+            }
             busy={busy}
             onStart={(accountId) =>
               void run(
@@ -207,11 +220,12 @@ export function ChannelCard({
                   channel.inConfig && channel.enabled
                     ? undefined
                     : async () => {
-                        await api.call('channels.save', { channel: id, baseHash, enabled: true });
-                        onChanged();
+                        onChanged(
+                          await api.call('channels.save', { channel: id, baseHash, enabled: true }),
+                        );
                       }
                 }
-                onLinked={onChanged}
+                onLinked={() => onChanged()}
               />
             ) : (
               <p className="ui-text-sm ui-muted">Start the gateway to link a phone.</p>

@@ -4,7 +4,7 @@
  * openclaw.json says, so a channel set up while the gateway is stopped still shows. Status is
  * asked again every few seconds while the page is open (a bot connecting takes a moment).
  */
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ChannelsView } from '../../../../electron/contract/channel-schemas.js';
 import { useHostApi } from '../../host/host-context.js';
 import { nextStepFor, toHostError, type HostError } from '../../host/host-error.js';
@@ -18,11 +18,24 @@ export function ChannelsPage() {
   const [view, setView] = useState<ChannelsView>();
   const [error, setError] = useState<HostError>();
   const [loading, setLoading] = useState(true);
+  // Only the newest answer counts: a poll that was under way while a save landed would otherwise
+  // bring back the old file hash, and the next save would be refused as a conflict.
+  const latest = useRef(0);
   const reload = useCallback(() => {
+    const ticket = ++latest.current;
     setLoading(true);
     api.call('channels.view', {}).then(
-      (v) => (setView(v), setError(undefined), setLoading(false)),
-      (err: unknown) => (setError(toHostError(err)), setLoading(false)),
+      (v) => {
+        if (ticket !== latest.current) return;
+        setView(v);
+        setError(undefined);
+        setLoading(false);
+      },
+      (err: unknown) => {
+        if (ticket !== latest.current) return;
+        setError(toHostError(err));
+        setLoading(false);
+      },
     );
   }, [api]);
   useEffect(() => {
@@ -71,7 +84,13 @@ export function ChannelsPage() {
           channel={c}
           baseHash={view.baseHash}
           connected={!view.statusError}
-          onChanged={reload}
+          onChanged={(saved) => {
+            if (saved) {
+              latest.current += 1;
+              setView(saved);
+            }
+            reload();
+          }}
         />
       ))}
     </Page>
