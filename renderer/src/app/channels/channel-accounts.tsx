@@ -79,7 +79,8 @@ export function ChannelAccounts({
                   variant="secondary"
                   icon="play"
                   loading={busy === `start:${a.accountId}`}
-                  disabled={busy !== undefined || !a.enabled || !a.configured}
+                  disabled={busy !== undefined || !a.enabled || !a.configured || !a.linked}
+                  title={!a.linked ? 'Link it first' : undefined}
                   onClick={() => onStart(a.accountId)}
                 >
                   Start
