@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ManualClock, settle } from '../pairing/testing/fakes.js';
+import { computeStatus } from '../supervisor/status-phase.js';
+import { buildTrayMenu } from '../supervisor/tray-model.js';
 import {
   ChannelRequests,
   parseDmRequests,
@@ -172,5 +174,31 @@ describe('the tray badge count', () => {
     await requests.refresh();
     expect(pendingApprovals(1, requests.count())).toBe(3);
     expect(pendingApprovals(0, 0)).toBe(0);
+  });
+
+  it('two chat senders and no device: the tray asks for attention with "Approvals (2)…"', async () => {
+    const { clock, gateway, requests } = setup();
+    gateway.rows = [row(clock, 'ABCD2345', '42'), row(clock, 'WXYZ6789', '43')];
+    await requests.refresh();
+    const now = clock.now();
+    const status = computeStatus({
+      now,
+      port: 18789,
+      engine: 'ready',
+      stackSetUp: true,
+      container: { state: 'running', health: 'healthy', startedAt: now - 60_000 },
+      httpReady: true,
+      operator: 'connected',
+      pendingApprovals: pendingApprovals(0, requests.count()),
+      userStopped: false,
+    });
+    expect(status.phase).toBe('pairing-pending');
+    expect(status.summary).toContain('2 approvals pending');
+    const tray = buildTrayMenu(status, { startAtLogin: false });
+    expect(tray.iconState).toBe('attention');
+    expect(tray.items.find((i) => i.id === 'approvals')).toMatchObject({
+      label: 'Approvals (2)…',
+      badge: 2,
+    });
   });
 });
