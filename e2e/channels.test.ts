@@ -8,7 +8,8 @@
  *   as @oc_e2e_bot;
  * - a DM from an unknown sender (crabline's admin endpoint) → the bot sends a code → the request
  *   shows on Approvals with that code and the command-owner box (none yet);
- * - Approve → gone from the list, the sender is in the allowFrom store and is the command owner;
+ * - Approve → gone from the list, the sender is in the allowFrom store and is the command owner,
+ *   and their next message is answered by the agent (OpenAI stand-in) in the same chat;
  * - Remove turns the channel off (token kept).
  */
 import { existsSync, promises as fs } from 'node:fs';
@@ -96,6 +97,21 @@ describe.skipIf(skip !== undefined)(
         .click();
       await heading(title).waitFor({ timeout: 10_000 });
     };
+    /** A direct message from the Telegram user alice (777000111), through crabline's admin door. */
+    const dm = (text: string) =>
+      fetch(telegram.manifest.endpoints.adminInboundUrl, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'x-crabline-admin-token': telegram.manifest.adminToken,
+        },
+        body: JSON.stringify({
+          chatId: '777000111',
+          fromId: 777000111,
+          fromUsername: 'alice',
+          text,
+        }),
+      });
     const config = async () =>
       JSON.parse(await fs.readFile(gw.paths.configPath, 'utf8')) as {
         channels?: { telegram?: Record<string, unknown> };
@@ -208,20 +224,8 @@ describe.skipIf(skip !== undefined)(
       await shotBoth('page');
     }, 60_000);
 
-    it('a new sender’s code shows on Approvals; Approve lets them in and makes them owner', async () => {
-      await fetch(telegram.manifest.endpoints.adminInboundUrl, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'x-crabline-admin-token': telegram.manifest.adminToken,
-        },
-        body: JSON.stringify({
-          chatId: '777000111',
-          fromId: 777000111,
-          fromUsername: 'alice',
-          text: 'hello bot',
-        }),
-      });
+    it('a new sender’s code shows on Approvals; Approve lets them in, makes them owner, and the agent answers', async () => {
+      await dm('hello bot');
       await expect
         .poll(() => sent.find((t) => /[A-Z2-9]{8}/.test(t)), { timeout: 20_000 })
         .toBeTruthy();
@@ -243,6 +247,13 @@ describe.skipIf(skip !== undefined)(
       ) as unknown;
       expect(JSON.stringify(allow)).toContain('777000111');
       expect((await config()).commands?.ownerAllowFrom?.join(',')).toContain('777000111');
+
+      // Now let in: the next message is an agent run, answered in the same chat.
+      standIn.script.enqueue({ reply: 'text', text: 'Hello Alice, approved from the app' });
+      await dm('what can you do?');
+      await expect
+        .poll(() => sent.includes('Hello Alice, approved from the app'), { timeout: 20_000 })
+        .toBe(true);
     }, 60_000);
 
     it('who may DM: an empty allowlist is refused in place, a listed id is saved, open warns', async () => {
