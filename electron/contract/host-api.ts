@@ -23,6 +23,16 @@ export {
   type UpdateState,
   type UpdateView,
 } from './update-schemas.js';
+import {
+  ChannelSaveSchema,
+  ChannelTargetSchema,
+  ChannelsViewSchema,
+  DmRequestActionSchema,
+  DmRequestsViewSchema,
+  WebLoginResultSchema,
+  WebLoginStartSchema,
+  WebLoginWaitSchema,
+} from './channel-schemas.js';
 
 const Empty = Type.Object({}, { additionalProperties: false });
 const Ok = Type.Object({ ok: Type.Literal(true) });
@@ -487,6 +497,26 @@ export const HostCalls = {
     ),
     Ok,
   ),
+  /** Chat-app senders waiting for DM pairing (listed every few seconds while connected). */
+  'channels.requests': call(Empty, DmRequestsViewSchema),
+  /** `bootstrapCommandOwner` only matters while no command owner is configured. */
+  'channels.approve': call(
+    DmRequestActionSchema,
+    Type.Object({ ok: Type.Literal(true), commandOwner: Type.Boolean() }),
+  ),
+  'channels.dismiss': call(DmRequestActionSchema, Ok),
+  /** Each chat app: its config (token set or not, DM policy) and the gateway's live rows. */
+  'channels.view': call(Empty, ChannelsViewSchema),
+  /** Token, on/off and DM policy into openclaw.json (refused when the file changed since baseHash). */
+  'channels.save': call(ChannelSaveSchema, ChannelsViewSchema),
+  'channels.start': call(ChannelTargetSchema, Ok),
+  'channels.stop': call(ChannelTargetSchema, Ok),
+  /** Forget the login (WhatsApp credentials); the config stays. */
+  'channels.logout': call(ChannelTargetSchema, Ok),
+  /** A WhatsApp QR to scan (`qrDataUrl`, a PNG data URL). */
+  'channels.loginStart': call(WebLoginStartSchema, WebLoginResultSchema),
+  /** Waits up to ~20 s for the scan; a rotated QR comes back in `qrDataUrl`. */
+  'channels.loginWait': call(WebLoginWaitSchema, WebLoginResultSchema),
   'devices.revoke': call(
     Type.Object(
       {

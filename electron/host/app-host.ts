@@ -53,6 +53,8 @@ import {
 } from './sandbox/sandbox-policy.js';
 import { sandboxOperationKind, switchSandbox } from './sandbox/sandbox-switch.js';
 import { setupEventProgress } from './stack/setup-progress.js';
+import { createChannelCalls } from './channels/channel-calls.js';
+import { pendingApprovals } from './channels/channel-requests.js';
 import { registerOperatorDevice } from './pairing/bootstrap.js';
 import {
   ControlUiApprover,
@@ -249,6 +251,16 @@ export async function createAppHost(options: AppHostOptions): Promise<AppHost> {
   let operator = makeOperator();
   let queue = new PairingQueue(operator, { ownDeviceId: identity.deviceId });
   let approver = new ControlUiApprover(queue);
+  // The channel calls follow `operator` (replaced when the port or config dir changes) through a live view.
+  const operatorView = {
+    get connected() {
+      return operator.connected;
+    },
+    request: <T>(method: string, params?: unknown, opts?: { timeoutMs?: number }) =>
+      operator.request<T>(method, params, opts),
+  };
+  const channels = createChannelCalls(operatorView, pairingPaths);
+  const approvalCount = () => pendingApprovals(queue.pending().length, channels.pendingCount());
 
   const handler = new HostApiHandler();
 
@@ -308,7 +320,7 @@ export async function createAppHost(options: AppHostOptions): Promise<AppHost> {
         return false;
       }
     },
-    operator: { state: operatorState, pendingCount: () => queue.pending().length },
+    operator: { state: operatorState, pendingCount: approvalCount },
     notify,
     port: () => settings.gatewayPort,
     pollIntervalMs: options.pollIntervalMs,
@@ -324,7 +336,7 @@ export async function createAppHost(options: AppHostOptions): Promise<AppHost> {
     disposables.add(
       queue.onChange(() => {
         const pending = queue.pending();
-        handler.emit('approvals.changed', { pending: pending.length });
+        handler.emit('approvals.changed', { pending: approvalCount() });
         for (const p of pending) {
           // The app's own Control UI is approved by key without asking anyone: no notification.
           if (controlUiExpectation && p.publicKey === controlUiExpectation.publicKey) continue;
@@ -341,6 +353,23 @@ export async function createAppHost(options: AppHostOptions): Promise<AppHost> {
     operator.start();
   };
   wireOperator();
+  disposables.add(channels);
+  disposables.add(
+    channels.onArrival((r) =>
+      notify({
+        id: randomUUID(),
+        kind: 'pairing-request',
+        title: `${r.senderLabel.slice(0, 60)} wants to talk to your agent on ${r.channelLabel}`,
+        body: 'Open Approvals to approve or dismiss them.',
+      }),
+    ),
+  );
+  disposables.add(
+    channels.onChange(() => {
+      handler.emit('approvals.changed', { pending: approvalCount() });
+      void supervisor.refresh();
+    }),
+  );
 
   // After an app update: rebuild the image once when it carries another gateway bundle. Waits for
   // the first status with a reachable engine and a stack, so the comparison can be made.
@@ -692,6 +721,7 @@ export async function createAppHost(options: AppHostOptions): Promise<AppHost> {
       await queue.reject(requestId),
       { ok: true as const }
     ),
+    ...channels.calls,
     'devices.revoke': async ({ deviceId, role }) => (
       await queue.revokeToken(deviceId, role),
       { ok: true as const }

@@ -5,6 +5,7 @@
  *
  *   npx tsx renderer/testing/fake-host.ts [fresh|running|failing]
  */
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type {
@@ -29,6 +30,9 @@ import { OpenClawError } from '../../gateway/infra/errors.js';
 import { checkStackSettings, stackRefusal } from '../../electron/host/stack/stack-check.js';
 import { fakeModelCalls } from './fake-model-host.js';
 import { fakeSandboxCalls } from './fake-sandbox-host.js';
+import { createChannelCalls } from '../../electron/host/channels/channel-calls.js';
+import type { ChannelRequestSource } from '../../electron/host/channels/channel-requests.js';
+import { resolveStatePaths } from '../../gateway/config/paths.js';
 import {
   baseStatus,
   diagnostics,
@@ -55,8 +59,34 @@ export interface FakeHost {
   close(): Promise<void>;
 }
 
-export function createFakeHost(initial: Scenario): FakeHost {
+/** Where the Channels page's calls go: a real gateway's operator connection and its state dir. */
+export interface FakeHostChannels {
+  source: ChannelRequestSource;
+  stateDir: string;
+  /** How often DM requests are listed (tests shorten it). */
+  pollMs?: number;
+}
+
+/** No gateway: the Channels page shows what the config says and why the live part is missing. */
+const NO_GATEWAY: ChannelRequestSource = {
+  connected: false,
+  request: () => Promise.reject(new OpenClawError('GATEWAY_UNREACHABLE', 'no gateway')),
+};
+
+export function createFakeHost(
+  initial: Scenario,
+  options: { channels?: FakeHostChannels } = {},
+): FakeHost {
   const handler = new HostApiHandler();
+  const channelEnv = options.channels ?? {
+    source: NO_GATEWAY,
+    stateDir: path.join(os.tmpdir(), `openclaw-fake-host-${process.pid}`, 'channels'),
+  };
+  const channels = createChannelCalls(
+    channelEnv.source,
+    () => resolveStatePaths({ OPENCLAW_STATE_DIR: channelEnv.stateDir }),
+    channelEnv.pollMs ? { intervalMs: channelEnv.pollMs } : {},
+  );
   let scenario = initial;
   let setUp = initial === 'running';
   const { close: closeModel, ...modelCalls } = fakeModelCalls(() => setUp);
@@ -144,7 +174,16 @@ export function createFakeHost(initial: Scenario): FakeHost {
   // Like the real host: `stack` only changes once an apply succeeded; a failed one stays pending.
   let change: StackChange = { state: 'applied' };
 
-  const emitStatus = () => handler.emit('status', status);
+  // The badge counts chat senders waiting too, as the app host's supervisor does.
+  const withChats = () => ({
+    ...status,
+    pendingApprovals: status.pendingApprovals + channels.pendingCount(),
+  });
+  const emitStatus = () => handler.emit('status', withChats());
+  channels.onChange(() => {
+    emitStatus();
+    handler.emit('approvals.changed', { pending: withChats().pendingApprovals });
+  });
   const sleep = (ms: number, signal: { cancelled: boolean }) =>
     new Promise<void>((resolve, reject) => {
       const t = setTimeout(resolve, ms);
@@ -279,7 +318,7 @@ export function createFakeHost(initial: Scenario): FakeHost {
     });
 
   const impl: HostImplementation = {
-    'status.get': async () => status,
+    'status.get': async () => withChats(),
     'gateway.start': async () => (
       (status = baseStatus('running')),
       emitStatus(),
@@ -510,6 +549,7 @@ export function createFakeHost(initial: Scenario): FakeHost {
     'update.install': async () => ({ restarting: false }),
     'logs.tail': async () => (setUp ? logLines() : []),
     ...modelCalls,
+    ...channels.calls,
     ...fakeSandboxCalls({
       engineReady: () => setUp,
       failing: () => scenario === 'failing',
@@ -520,7 +560,10 @@ export function createFakeHost(initial: Scenario): FakeHost {
   handler.bind(impl);
   return {
     handler,
-    close: closeModel,
+    close: async () => {
+      channels.dispose();
+      await closeModel();
+    },
     setScenario(s) {
       scenario = s;
     },
@@ -538,8 +581,9 @@ export function createFakeHost(initial: Scenario): FakeHost {
 export async function startFakeHost(
   scenario: Scenario,
   port = 0,
+  options: { channels?: FakeHostChannels } = {},
 ): Promise<HeadlessServer & { fake: FakeHost }> {
-  const fake = createFakeHost(scenario);
+  const fake = createFakeHost(scenario, options);
   const server = await startHeadlessServer({
     handler: fake.handler,
     uiRoot: path.join(ROOT, 'dist/control-ui'),

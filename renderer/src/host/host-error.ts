@@ -60,6 +60,10 @@ const NEXT_STEPS: Record<string, string> = {
   DISCONNECTED: 'The connection to the app is back in a moment; retry then.',
   UNAUTHORIZED: 'Run `npm start -- --headless` again and open the new link it prints.',
   SECRET_STORE_UNAVAILABLE: 'Unlock your system keychain, then retry.',
+  GATEWAY_UNREACHABLE:
+    'Start the gateway on the Dashboard and wait until it is running, then retry.',
+  CONFIG_CONFLICT:
+    'openclaw.json was changed elsewhere since this page read it; press Refresh to load it, then save again.',
 };
 
 /** A plain-language next step for a host error code, when there is a useful generic one. */

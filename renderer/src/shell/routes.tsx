@@ -15,6 +15,9 @@ const SetupPage = lazy(() =>
 const ApprovalsPage = lazy(() =>
   import('../app/pages/approvals-page.js').then((m) => ({ default: m.ApprovalsPage })),
 );
+const ChannelsPage = lazy(() =>
+  import('../app/pages/channels-page.js').then((m) => ({ default: m.ChannelsPage })),
+);
 const LogsPage = lazy(() =>
   import('../app/pages/logs-page.js').then((m) => ({ default: m.LogsPage })),
 );
@@ -62,6 +65,14 @@ export const APP_ROUTES: readonly ShellRoute[] = [
     section: 'app',
     nav: true,
     element: <ApprovalsPage />,
+  },
+  {
+    path: '/channels',
+    title: 'Channels',
+    icon: 'chat',
+    section: 'app',
+    nav: true,
+    element: <ChannelsPage />,
   },
   { path: '/logs', title: 'Logs', icon: 'logs', section: 'app', nav: true, element: <LogsPage /> },
   {

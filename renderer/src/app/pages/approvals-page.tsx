@@ -27,6 +27,7 @@ import {
   Table,
   type TableColumn,
 } from '../../ui/index.js';
+import { DmRequestsCard } from '../channels/dm-requests.js';
 import { formatRelative } from '../format.js';
 import { useAppStore } from '../store/app-store-context.js';
 import { deviceName } from '../store/approvals-slice.js';
@@ -354,7 +355,7 @@ export function ApprovalsPage({ browserDeviceId = storedBrowserDeviceId }: Appro
     <Page>
       <PageHeader
         title="Approvals"
-        description="Browsers and apps must be approved before they can use your gateway."
+        description="Browsers, apps and new chat senders must be approved before they can use your gateway."
         actions={
           <Button
             icon="refresh"
@@ -378,7 +379,7 @@ export function ApprovalsPage({ browserDeviceId = storedBrowserDeviceId }: Appro
         />
       ) : null}
       <Card
-        title="Waiting for approval"
+        title="Devices waiting"
         description={
           data ? `${data.pending.length} request${data.pending.length === 1 ? '' : 's'}` : undefined
         }
@@ -400,6 +401,7 @@ export function ApprovalsPage({ browserDeviceId = storedBrowserDeviceId }: Appro
           />
         )}
       </Card>
+      <DmRequestsCard />
       <Card
         flush
         title="Paired devices"

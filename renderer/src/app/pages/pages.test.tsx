@@ -162,6 +162,7 @@ describe('ApprovalsPage', () => {
         if (fail) throw new Error('gateway not running');
         return { pending: [], paired: [] };
       },
+      'channels.requests': () => ({ requests: [], commandOwnerConfigured: true }),
     });
     const { container } = withHost(host, <ApprovalsPage />);
     await flush();
