@@ -399,6 +399,23 @@ describe('supervision, reload and status', () => {
     expect(sentTo('b').length).toBe(before);
   });
 
+  it('a second account with a bot token already in use is not started, and says so', async () => {
+    const count = (id: string) => harness.connects.filter((c) => c.accountId === id).length;
+    const main0 = count('main');
+    await patch({ channels: { telegram: { accounts: { twin: { botToken: TOKEN_MAIN } } } } });
+    const twin = await until('twin reported', async () => {
+      const r = (await status()).channelAccounts.telegram!.find((x) => x.accountId === 'twin');
+      return r?.lastError ? r : undefined;
+    });
+    expect(twin.running).toBe(false);
+    expect(twin.lastError).toMatch(/same bot token as telegram account "main"/);
+    expect(JSON.stringify(twin)).not.toContain(TOKEN_MAIN.split(':')[1]);
+    expect(count('twin')).toBe(0);
+    expect(count('main')).toBe(main0);
+    expect(harness.isConnected('main')).toBe(true);
+    await patch({ channels: { telegram: { accounts: { twin: null } } } });
+  });
+
   it('channels.stop keeps an account off; status never shows a token; the log has none either', async () => {
     expect(await client.request('channels.stop', { channel: 'telegram', accountId: 'b' })).toEqual({
       channel: 'telegram',

@@ -228,6 +228,32 @@ export class ChannelService implements ChannelsApi {
     if (this.closed) return { status: 'retry', reason: 'stop-in-flight' };
     const running = this.runners.get(key);
     if (running?.active) return { status: 'handed-off' };
+    // One bot token, one connection: a second poller on the same Telegram token gets 409s forever
+    // and Discord closes one of two sessions. The account started first keeps it.
+    const token = entry.account.token;
+    const twin =
+      token === undefined
+        ? undefined
+        : [...this.runners.values()].find(
+            (r) =>
+              r !== running &&
+              r.active &&
+              r.entry.account.channel === channel &&
+              r.entry.account.token === token,
+          );
+    if (twin) {
+      const other = twin.entry.account.accountId;
+      this.deps.logger.warn('channel account not started: its bot token is already in use', {
+        channel,
+        accountId,
+        usedBy: other,
+      });
+      return this.skip(
+        key,
+        'unconfigured',
+        `Uses the same bot token as ${channel} account "${other}", which already runs; one token carries one connection. Give this account its own bot token, or remove it (openclaw channels remove --channel ${channel} --account ${accountId}).`,
+      );
+    }
     const check = await checkStartable(
       entry,
       this.loadAdapter,
