@@ -124,7 +124,11 @@ describe.skipIf(!existsSync(CHROMIUM))('a sandbox browser across runs', () => {
     // and retry the removal instead of failing the suite on ENOTEMPTY.
     if (chrome && chrome.exitCode === null && chrome.signalCode === null) {
       const exited = new Promise((resolve) => chrome!.once('exit', resolve));
-      chrome.kill('SIGKILL');
+      try {
+        process.kill(-chrome.pid!, 'SIGKILL');
+      } catch {
+        chrome.kill('SIGKILL');
+      }
       await exited;
     }
     rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
@@ -143,7 +147,8 @@ describe.skipIf(!existsSync(CHROMIUM))('a sandbox browser across runs', () => {
         `--user-data-dir=${profile}`,
         'about:blank',
       ],
-      { stdio: 'ignore' },
+      // Its own process group, so the clean-up kills Chromium's helpers too (they write the profile).
+      { stdio: 'ignore', detached: true },
     );
     const cdpUrl = `http://127.0.0.1:${port}`;
     for (let i = 0; i < 100; i += 1) {
