@@ -146,6 +146,14 @@ export interface AdapterEnvironment {
   paths: StatePaths;
 }
 
+/** What a probe found: `ok` with the identity, or the problem in words. */
+export interface ChannelProbe {
+  ok: boolean;
+  identity?: string;
+  error?: string;
+  [detail: string]: unknown;
+}
+
 /** A QR login in progress (WhatsApp). */
 export interface QrLogin {
   /** Called with each QR code's text as it rotates (the core renders it), until linked. */
@@ -186,6 +194,15 @@ export interface ChannelAdapter {
     context: AdapterContext,
     environment: AdapterEnvironment,
   ): Promise<AccountConnection>;
+  /**
+   * A live check of the account's credentials without connecting it (`channels status --probe`):
+   * the bot as the service knows it, or what is wrong. Never throws.
+   */
+  probe?(
+    account: ResolvedAccount,
+    environment: AdapterEnvironment,
+    timeoutMs: number,
+  ): Promise<ChannelProbe>;
   /** Whether the account can start without a login step (WhatsApp: linked credentials exist). */
   isLinked?(account: ResolvedAccount, environment: AdapterEnvironment): Promise<boolean>;
   /** Starts a QR login (WhatsApp). */

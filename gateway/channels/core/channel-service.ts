@@ -289,10 +289,48 @@ export class ChannelService implements ChannelsApi {
     timeoutMs?: number;
   }): Promise<ChannelsStatus> {
     const wanted = options.channel !== undefined ? parseChannel(options.channel) : undefined;
-    return buildChannelsStatus(this.deps.config(), this.now(), wanted, (channel) => {
+    const result = buildChannelsStatus(this.deps.config(), this.now(), wanted, (channel) => {
       const { defaultAccountId, accounts } = this.entries(channel);
       return { defaultAccountId, rows: accounts.map((entry) => this.row(entry)) };
     });
+    if (options.probe) await this.probeRows(result, options.timeoutMs ?? 10_000);
+    return result;
+  }
+
+  /** `--probe`: each configured account's credentials checked live, in parallel, never thrown. */
+  private async probeRows(result: ChannelsStatus, timeoutMs: number): Promise<void> {
+    const environment = this.environment();
+    const jobs: Promise<void>[] = [];
+    for (const channel of result.channelOrder) {
+      const rows = result.channelAccounts[channel] ?? [];
+      const entries = this.entries(channel).accounts;
+      for (const row of rows) {
+        const entry = entries.find((e) => e.account.accountId === row.accountId);
+        if (!entry || !row.configured) continue;
+        jobs.push(
+          (async () => {
+            const adapter = await this.loadAdapter(channel);
+            const probe = adapter.probe
+              ? await adapter.probe(entry.account, environment, timeoutMs)
+              : {
+                  ok: row.connected,
+                  error: row.connected ? undefined : 'no live check for this channel',
+                };
+            const secrets = entry.account.token ? [entry.account.token] : [];
+            row.probe = {
+              ...probe,
+              ...(typeof probe.error === 'string'
+                ? { error: scrubSecrets(probe.error, secrets) }
+                : {}),
+            };
+            row.lastProbeAt = this.now();
+          })().catch((err: unknown) => {
+            row.probe = { ok: false, error: errorMessage(err) };
+          }),
+        );
+      }
+    }
+    await Promise.all(jobs);
   }
 
   private row(entry: AccountEntry): ChannelAccountStatus {

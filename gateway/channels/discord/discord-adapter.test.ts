@@ -23,6 +23,23 @@ describe('discord adapter against crabline', () => {
     expect(identify?.method).toBe('GET');
   });
 
+  it('probes the token without connecting: the bot identity, or what Discord refused', async () => {
+    const apiUrl = `${s.crabline.server.manifest.endpoints.apiRoot}/v10`;
+    const probe = await discordAdapter.probe!(
+      discordAccount(s.token()),
+      discordEnvironment(apiUrl),
+      5_000,
+    );
+    expect(probe).toMatchObject({ ok: true, identity: '@oc_test_bot' });
+    const refused = await discordAdapter.probe!(
+      discordAccount('MTM1MDAwMDAwMDAwMDAwMDk5.wrong.token-for-probe-test'),
+      discordEnvironment(apiUrl),
+      5_000,
+    );
+    expect(refused.ok).toBe(false);
+    expect(refused.error).toMatch(/refused the bot token \(401\)|HTTP 40/);
+  });
+
   it('asks for Message Content unless intents.messageContent is false', async () => {
     const identifyIntents = (): number[] =>
       s.crabline.calls

@@ -3,6 +3,7 @@
  * sending), with upstream's config keys (`token`, `guilds`, `allowBots`, `intents`) and
  * `DISCORD_API_URL` for self-hosted proxies and test servers.
  */
+import { probeDiscordAccount } from './probe.js';
 import type { ChannelAdapter, InboundMessage, ResolvedAccount } from '../contract.js';
 import { botTokenProblem } from './bot-token.js';
 import { connectDiscord } from './connection.js';
@@ -57,4 +58,6 @@ export const discordAdapter: ChannelAdapter = {
   validate,
   groupRule,
   connect: connectDiscord,
+  probe: (account, environment, timeoutMs) =>
+    probeDiscordAccount(account, environment.env, timeoutMs),
 };

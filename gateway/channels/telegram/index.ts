@@ -6,6 +6,7 @@ import type { ChannelAdapter } from '../contract.js';
 import { connectTelegram, type TelegramConnectOptions } from './connection.js';
 import { telegramGroupRule } from './group-rule.js';
 import { TELEGRAM_TEXT_LIMIT } from './outbound.js';
+import { probeTelegramAccount } from './probe.js';
 export { probeTelegramAccount, type TelegramProbe } from './probe.js';
 import { validateTelegramAccount } from './settings.js';
 
@@ -23,6 +24,7 @@ export function createTelegramAdapter(
     validate: validateTelegramAccount,
     groupRule: telegramGroupRule,
     connect: (account, context) => connectTelegram(account, context, connectOptions),
+    probe: (account, _environment, timeoutMs) => probeTelegramAccount(account, timeoutMs),
   };
 }
 

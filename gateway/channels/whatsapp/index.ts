@@ -9,7 +9,7 @@ import type { ChannelAdapter } from '../contract.js';
 import { authDirFor, groupRuleFor, validateAccount } from './account.js';
 import { openAuthStore, readLinkedJid, removeAuthDir } from './auth-store.js';
 import { connectAccount, liveConnections } from './connection.js';
-import { startQrLogin } from './qr-login.js';
+import { identityFromJid, startQrLogin } from './qr-login.js';
 import { openSocket } from './socket.js';
 import { silentLogger, type Logger } from '../../infra/logger.js';
 import type { Env } from '../../config/paths.js';
@@ -34,6 +34,14 @@ export const whatsappAdapter: ChannelAdapter = {
     }),
   isLinked: async (account, environment) =>
     (await readLinkedJid(authDirFor(account, environment))) !== undefined,
+  // The credentials say whether a device is linked; only a connection shows the phone still
+  // accepts it, and that is the running account's own status.
+  probe: async (account, environment) => {
+    const jid = await readLinkedJid(authDirFor(account, environment));
+    return jid
+      ? { ok: true, identity: identityFromJid(jid) }
+      : { ok: false, error: 'Not linked: run `openclaw channels login --channel whatsapp`.' };
+  },
   startQrLogin: (account, environment, logger) =>
     startQrLogin({ authDir: authDirFor(account, environment), env: environment.env, logger }),
   logout: async (account, environment) => {

@@ -115,6 +115,9 @@ describe('channels and pairing CLI with a Telegram bot (crabline)', () => {
     expect(code).toBe(0);
     expect(out).toMatch(/Telegram default: connected \(as @oc_cli_bot/);
     expect(out).not.toContain(server.manifest.botToken.split(':')[1]);
+    // --probe asks Telegram (getMe) with the token, live.
+    const probed = await cli(() => channels(['status', '--probe'], env, paths));
+    expect(probed.out).toMatch(/probe: ok \(@oc_cli_bot\)/);
   });
 
   it('an unknown sender gets a code; pairing list shows it; approve makes the first owner', async () => {

@@ -150,6 +150,13 @@ export function formatStatusAccount(
   ].filter(Boolean);
   const lines = [`  ${label} ${a.accountId}: ${state} (${facts.join(', ')})`];
   if (a.lastError) lines.push(`    last error: ${a.lastError}`);
+  const probe = a.probe as { ok?: boolean; identity?: string; error?: string } | undefined;
+  if (probe)
+    lines.push(
+      probe.ok
+        ? `    probe: ok${probe.identity ? ` (${probe.identity})` : ''}`
+        : `    probe: failed: ${probe.error ?? 'no answer'}`,
+    );
   return lines;
 }
 
