@@ -114,6 +114,17 @@ describe('docker-compose.yml template', () => {
     expect(cli.environment.OPENCLAW_GATEWAY_PUBLIC_PORT).toBe('${OPENCLAW_GATEWAY_PORT:-18789}');
   });
 
+  it('passes the chat channels settings from .env or the shell to the gateway and the CLI', () => {
+    for (const s of [gateway, cli]) {
+      expect(s.environment).toMatchObject({
+        TELEGRAM_BOT_TOKEN: '${TELEGRAM_BOT_TOKEN:-}',
+        DISCORD_BOT_TOKEN: '${DISCORD_BOT_TOKEN:-}',
+        DISCORD_API_URL: '${DISCORD_API_URL:-}',
+        OPENCLAW_WHATSAPP_WEB_SOCKET_URL: '${OPENCLAW_WHATSAPP_WEB_SOCKET_URL:-}',
+      });
+    }
+  });
+
   it('pins in-container paths and uses long-form binds for config and workspace', () => {
     for (const s of [gateway, cli]) {
       expect(s.environment).toMatchObject({

@@ -117,7 +117,7 @@ async function chooseToken(
     if (!env[variable]?.trim()) {
       throw new OpenClawError(
         ErrorCode.INVALID_ARGUMENT,
-        `${variable} is not set in this environment; set it where the gateway runs (e.g. in .env for docker compose), or pass --token. Nothing was changed.`,
+        `${variable} is not set in this environment; set it where the gateway runs (in Docker: add ${variable}=… to the stack's .env and restart the gateway), or pass --token. Nothing was changed.`,
         { exitCode: 2 },
       );
     }
@@ -303,7 +303,9 @@ export async function channelsAdd(
           `(credentials will live in ${whatsappAuthDir(paths, accountId, values['auth-dir'] ? { authDir: path.resolve(values['auth-dir']) } : undefined)})`,
         ]
       : [
-          'A running gateway starts it within seconds; check with: openclaw channels status',
+          choice.kind === 'env'
+            ? `The gateway reads ${choice.variable} from its own environment: a gateway started before it was set must be restarted (in Docker: put it in the stack's .env, then docker compose up -d). Check with: openclaw channels status`
+            : 'A running gateway starts it within seconds; check with: openclaw channels status',
           `Direct messages need approval: senders get a code, approve it with openclaw pairing approve ${channel} <CODE>`,
           ...(channel === 'discord'
             ? [
