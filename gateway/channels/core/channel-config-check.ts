@@ -34,6 +34,23 @@ function checkList(value: unknown, at: string, issues: ConfigIssue[]): string[] 
   return value.map(String);
 }
 
+/** `channels.telegram.apiRoot`: the Bot API server's root only, http(s). */
+function apiRootProblem(value: unknown): string | undefined {
+  if (typeof value !== 'string' || value.trim() === '')
+    return 'must be the Bot API server root URL, e.g. http://127.0.0.1:8081';
+  if (/\/bot\d+:/i.test(value))
+    return 'must be the root only, without /bot<TOKEN> (the bot token goes in botToken); the value was not saved';
+  let url: URL;
+  try {
+    url = new URL(value.trim());
+  } catch {
+    return 'is not a URL; use the Bot API server root, e.g. http://127.0.0.1:8081';
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return 'must be an http or https URL';
+  if (url.username || url.password) return 'must not carry a user name or password';
+  return undefined;
+}
+
 function checkBlock(
   channel: ChannelId,
   block: Record<string, unknown>,
@@ -89,6 +106,11 @@ function checkBlock(
         path: `${at}.tokenFile`,
         message: 'must be the path of a file holding the bot token',
       });
+  }
+  if (channel === 'telegram' && block.apiRoot !== undefined) {
+    const problem = apiRootProblem(block.apiRoot);
+    // Never echo the value: a pasted `…/bot<TOKEN>` carries the token.
+    if (problem) issues.push({ path: `${at}.apiRoot`, message: problem });
   }
   if (
     channel === 'whatsapp' &&

@@ -265,6 +265,23 @@ describe('channels config check', () => {
       'channels.telegarm',
     ]);
   });
+  it('refuses a Telegram apiRoot that is not a root URL, without echoing a pasted token', () => {
+    const pasted = issues({
+      telegram: { apiRoot: 'https://api.telegram.org/bot123456:secret-token-value' },
+    });
+    expect(pasted).toEqual([
+      { path: 'channels.telegram.apiRoot', message: expect.stringMatching(/root only, without/) },
+    ]);
+    expect(JSON.stringify(pasted)).not.toContain('secret-token-value');
+    expect(issues({ telegram: { apiRoot: 'not a url' } })[0]?.path).toBe(
+      'channels.telegram.apiRoot',
+    );
+    expect(issues({ telegram: { accounts: { a: { apiRoot: 'ftp://x' } } } })[0]?.path).toBe(
+      'channels.telegram.accounts.a.apiRoot',
+    );
+    expect(issues({ telegram: { apiRoot: 'http://127.0.0.1:8081' } })).toEqual([]);
+  });
+
   it('accepts agents.defaults.typingIntervalSeconds (upstream key) as a positive integer', () => {
     expect(validateConfig({ agents: { defaults: { typingIntervalSeconds: 4 } } }).issues).toEqual(
       [],
