@@ -150,6 +150,12 @@ describe('channels and pairing CLI with a Telegram bot (crabline)', () => {
     expect(human.out).toContain(`${code}  Telegram default`);
     expect(human.out).toContain('the first sender approved here becomes it');
 
+    // A wrong account says which accounts take requests, instead of "expired".
+    await expect(
+      pairing(['approve', 'telegram', code!, '--account', 'other'], env, paths),
+    ).rejects.toThrow(
+      /no Telegram account "other" takes pairing requests \(accounts that do: telegram\/default\)/,
+    );
     // The channel is left out: the code alone finds the request.
     const approved = await cli(() =>
       pairing(['approve', code!.toLowerCase(), '--notify'], env, paths),

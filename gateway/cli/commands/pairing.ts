@@ -151,6 +151,18 @@ export async function pairingApprove(argv: string[], env: Env, paths: StatePaths
     ...(target.accountId ? { accountId: target.accountId } : {}),
   });
   const request = findRequest(list, code);
+  if (!request && target.accountId) {
+    // The list above was filtered by the account; ask again for all to say which ones exist.
+    const all = await fetchList(env, paths, values, {
+      ...(target.channel ? { channel: target.channel } : {}),
+    });
+    const known = all.accounts.filter((a) => !target.channel || a.channel === target.channel);
+    if (!known.some((a) => a.accountId === target.accountId))
+      throw new OpenClawError(
+        ErrorCode.NOT_FOUND,
+        `no ${target.channel ? `${label(target.channel)} ` : ''}account "${target.accountId}" takes pairing requests${known.length > 0 ? ` (accounts that do: ${known.map((a) => `${a.channel}/${a.accountId}`).join(', ')})` : ''}; leave out --account to search them all`,
+      );
+  }
   if (!request) {
     const where = target.channel ? ` for ${label(target.channel)}` : '';
     throw new OpenClawError(
