@@ -321,6 +321,10 @@ describe('DM pairing through the gateway', () => {
     expect(
       (await gw.gateway.sessions.get('agent:main:telegram:group:-100500')).entry,
     ).toBeDefined();
+    // The unlisted group is named once in the log, so its id can be copied into the config.
+    const log = await fs.readFile(path.join(gw.dir, 'gateway.log'), 'utf8');
+    const named = log.split('\n').filter((l) => l.includes('group -100999 was ignored'));
+    expect(named).toHaveLength(1);
   });
 });
 

@@ -84,6 +84,8 @@ export class InboundPipeline {
   private readonly backlog = new Map<string, number>();
   /** Sessions already told to slow down in the current burst (told once, not per message). */
   private readonly warned = new Set<string>();
+  /** Unlisted groups already named in the log (bounded). */
+  private readonly unlistedGroupsSeen = new Set<string>();
 
   constructor(private readonly deps: PipelineDeps) {}
 
@@ -101,6 +103,17 @@ export class InboundPipeline {
           reason: decision.reason,
           chatType: message.chatType,
         });
+        // The one way to learn a group's id is a message from it: say it once per group, at info.
+        if (message.chatType === 'group' && decision.reason.includes('not listed')) {
+          const key = `${message.channel}:${message.accountId}:${message.chatId}`;
+          if (!this.unlistedGroupsSeen.has(key) && this.unlistedGroupsSeen.size < 1000) {
+            this.unlistedGroupsSeen.add(key);
+            log.info(
+              `a message from group ${message.chatId}${message.chatLabel ? ` (${message.chatLabel})` : ''} was ignored: the group is not listed; to answer there, add it to the channel's groups (guilds for Discord) in openclaw.json`,
+              { chatId: message.chatId },
+            );
+          }
+        }
         return;
       }
       if (decision.action === 'pair') {
