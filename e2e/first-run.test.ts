@@ -399,6 +399,9 @@ describe.skipIf(skip !== undefined)(
       // The Sandbox step: off by default; this run goes on without one.
       await app.getByRole('heading', { name: 'Sandbox agent tools (optional)' }).waitFor();
       await app.getByRole('button', { name: 'Continue without a sandbox', exact: true }).click();
+      // The Chat apps step: optional; this run skips it.
+      await app.getByRole('heading', { name: 'Chat apps (optional)' }).waitFor();
+      await app.getByRole('button', { name: 'Skip for now', exact: true }).click();
       await app.getByText('Your gateway is running', { exact: true }).waitFor();
       await shot(app, '11-done');
 

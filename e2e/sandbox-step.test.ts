@@ -6,8 +6,9 @@
  * - the choices: shared scope warns, a custom tag that is no image reference is refused at its
  *   field without calling the host;
  * - a build that fails names the sandbox, the failing step and the log, and it stays off;
- * - "Build and turn on" shows the build live (step n of m), then Continue reaches the end, and
- *   Settings → Sandbox shows the same form with what was chosen.
+ * - "Build and turn on" shows the build live (step n of m), then Continue reaches the Chat apps
+ *   step (the Channels cards; Skip goes on) and the end, and Settings → Sandbox shows the same
+ *   form with what was chosen.
  */
 import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
@@ -126,6 +127,20 @@ describe.skipIf(skip !== undefined)(
       await shot('building');
       await page.getByText('The agent sandbox is on').first().waitFor({ timeout: 30_000 });
       await button('Continue').click();
+      // The Chat apps step comes next: the Channels page's cards, optional.
+      await heading('Chat apps (optional)').waitFor();
+      await expect(
+        page.locator('.ui-card__title').filter({ hasText: 'Telegram' }).count(),
+      ).resolves.toBe(1);
+      await page
+        .locator('.ui-card__title')
+        .filter({ hasText: 'WhatsApp' })
+        .waitFor({ timeout: 20_000 });
+      // This scripted host has no gateway behind its channels: the step says so plainly.
+      await page.getByText('Live status unavailable').waitFor();
+      await page.emulateMedia({ colorScheme: 'light' });
+      await shot('chat-apps-light');
+      await button('Skip for now').click();
       await page.getByText('Your gateway is running', { exact: true }).waitFor();
 
       await page.goto(`${server.url.replace(/\/$/, '')}/settings`);

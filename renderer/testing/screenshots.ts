@@ -232,6 +232,11 @@ async function wizard(scheme: 'light' | 'dark', scenario: 'fresh' | 'failing'): 
     await page.waitForTimeout(300);
     await shotOf(page.locator('main'), `${p}-9s-sandbox-on`);
     await page.getByRole('button', { name: 'Continue', exact: true }).click();
+    // The Chat apps step: the Channels page's cards; skipped here (Channels has its own shots).
+    await page.waitForSelector('text=Chat apps (optional)', { timeout: 20_000 });
+    await page.waitForSelector('text=WhatsApp', { timeout: 20_000 });
+    await shotOf(page.locator('main'), `${p}-9c-chat-apps`);
+    await page.getByRole('button', { name: 'Skip for now', exact: true }).click();
     await page.waitForSelector('text=Your gateway is running', { timeout: 20_000 });
     await shot(page, `${p}-9-done`);
     await page.getByRole('button', { name: 'Go to the Dashboard' }).click();

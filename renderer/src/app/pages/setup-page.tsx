@@ -1,6 +1,6 @@
 /**
  * First run: checks → folders → extra folders → packages → home volume → network → review → run →
- * model → sandbox → done. The draft lives in its own store; "Next" shows a section's problems instead of moving on.
+ * model → sandbox → chat apps → done. The draft lives in its own store; "Next" shows a section's problems instead of moving on.
  * While the setup runs, navigation is blocked (the build must not be abandoned by a stray click).
  */
 import { useEffect, useRef, useState, type ReactNode } from 'react';
@@ -9,6 +9,7 @@ import { useHost } from '../../host/host-context.js';
 import { nextStepFor } from '../../host/host-error.js';
 import { setNavigationBlocker } from '../../shell/router.js';
 import { Button, Callout, Card, ErrorState, Page, PageHeader, Skeleton } from '../../ui/index.js';
+import { ChannelsStep } from '../setup/channels-step.js';
 import { ChecksStep } from '../setup/checks-step.js';
 import { DoneStep } from '../setup/done-step.js';
 import { ModelStep } from '../setup/model-step.js';
@@ -44,6 +45,7 @@ const STEPS = [
   { id: 'run', label: 'Install' },
   { id: 'model', label: 'Model' },
   { id: 'sandbox', label: 'Sandbox' },
+  { id: 'channels', label: 'Chat apps' },
 ] as const;
 
 type StepId = (typeof STEPS)[number]['id'] | 'done';
@@ -308,7 +310,8 @@ function Wizard({ initial, alreadySetUp }: { initial: StackSettings; alreadySetU
       />
     );
   } else if (step === 'model') body = <ModelStep onDone={() => go('sandbox')} />;
-  else if (step === 'sandbox') body = <SandboxStep onDone={() => go('done')} />;
+  else if (step === 'sandbox') body = <SandboxStep onDone={() => go('channels')} />;
+  else if (step === 'channels') body = <ChannelsStep onDone={() => go('done')} />;
   else body = <DoneStep />;
 
   return (
@@ -317,7 +320,11 @@ function Wizard({ initial, alreadySetUp }: { initial: StackSettings; alreadySetU
         steps={STEPS}
         current={current}
         onSelect={
-          running || step === 'done' || step === 'model' || step === 'sandbox'
+          running ||
+          step === 'done' ||
+          step === 'model' ||
+          step === 'sandbox' ||
+          step === 'channels'
             ? undefined
             : (i) => go(STEPS[i]?.id ?? 'checks')
         }
