@@ -53,10 +53,8 @@ export interface AgentRunDeps {
     agentId: string;
     sessionKey: string;
     workspace: string;
-  }): Promise<{ tools: AgentTool[]; workspaceShown?: string }>;
+  }): Promise<{ tools: AgentTool[]; workspaceShown?: string; hostWorkspace?: string }>;
   workspaceFor(agentId: string): string;
-  /** Where the run's tools see their workspace on this machine (default `workspace`). */
-  toolsWorkspaceFor?(run: { agentId: string; sessionKey: string; workspace: string }): string;
   /** Tell session lists a session changed (`sessions.changed`). */
   sessionsChanged(sessionKey: string, reason: string): void;
   /** The agent's providers for the current config (cached); default: built per run. */
@@ -204,17 +202,13 @@ export async function executeAgentRun(
         prepared ?? (await prepareModel(deps, open, input, log));
       usedRef = picked.ref;
       const workspace = deps.workspaceFor(open.agentId);
-      const { tools, workspaceShown } = await deps.toolsFor({
+      const { tools, workspaceShown, hostWorkspace } = await deps.toolsFor({
         agentId: open.agentId,
         sessionKey: run.sessionKey,
         workspace,
       });
-      const toolsDir =
-        deps.toolsWorkspaceFor?.({
-          agentId: open.agentId,
-          sessionKey: run.sessionKey,
-          workspace,
-        }) ?? workspace;
+      // Where the tools act on this machine: media is saved and bootstrap files are read there.
+      const toolsDir = hostWorkspace ?? workspace;
       const staged = await stageImages(log, images, toolsDir);
       const systemPrompt =
         (await systemPromptForRun(

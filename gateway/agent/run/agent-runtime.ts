@@ -16,7 +16,7 @@ import { executeAgentRun, type AgentRunDeps, type RunInput } from './agent-run.j
 import { imageLimit, parseAttachments } from './attachments.js';
 import { compactSession, type CompactionResult } from './compaction.js';
 import { ProvidersCache } from './providers-cache.js';
-import { activeWorkspaceDir, createRunTools } from './run-tools.js';
+import { createRunTools } from './run-tools.js';
 import { parseSlashCommand } from './slash-commands.js';
 import { ChatSequence, RunEvents, type Broadcast } from './run-events.js';
 import { RunRegistry, type RunHandle, type RunOutcome } from './run-registry.js';
@@ -106,9 +106,6 @@ export class AgentRuntime {
       logger: deps.logger,
       toolsFor,
       workspaceFor: deps.workspaceFor,
-      toolsWorkspaceFor: override
-        ? undefined
-        : (run) => activeWorkspaceDir({ config: deps.config, paths: deps.paths }, run),
       sessionsChanged: (sessionKey, reason) =>
         deps.broadcast('sessions.changed', { sessionKey, reason, ts: Date.now() }),
       providers: (agentId) => providersCache.get(deps.config(), agentId),

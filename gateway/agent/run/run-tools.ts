@@ -44,6 +44,8 @@ export interface RunTools {
   tools: AgentTool[];
   /** The workspace as the tools see it (`/workspace` in a sandbox); default the folder itself. */
   workspaceShown?: string;
+  /** The folder on this machine the tools act in (the sandbox's own); default the workspace. */
+  hostWorkspace?: string;
 }
 
 export interface RunToolsDeps {
@@ -199,6 +201,6 @@ export function createRunTools(deps: RunToolsDeps): (run: RunToolsRequest) => Pr
       sandbox: { plan, api: () => browserApi(config) },
     });
     if (browser) tools.push(browser);
-    return { tools, workspaceShown: plan.spec.workdir };
+    return { tools, workspaceShown: plan.spec.workdir, hostWorkspace: plan.workspaceDir };
   };
 }
